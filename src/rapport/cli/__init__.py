@@ -1,0 +1,76 @@
+"""The `rapport` command line: thin commands over the services.
+
+Only Typer is imported at start-up; each command imports the services it needs, so
+`rapport --help` stays fast."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+from rapport.errors import RapportError
+
+
+class _Group(TyperGroup):
+    """Turns every RapportError into one line on stderr and its exit code."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except RapportError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            typer.echo("interrupted: nothing was saved from the unfinished step", err=True)
+            raise typer.Exit(130) from None
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception as exc:
+            if os.environ.get("RAPPORT_DEBUG"):
+                raise
+            if type(exc).__module__.startswith("typer") or type(exc).__name__ in (
+                "UsageError", "BadParameter", "NoSuchOption", "MissingParameter",
+            ):
+                raise
+            typer.echo(
+                f"error: unexpected {type(exc).__name__}: {exc} "
+                "(nothing was saved; set RAPPORT_DEBUG=1 to see where)",
+                err=True,
+            )
+            raise typer.Exit(70) from None
+
+
+app = typer.Typer(
+    cls=_Group,
+    name="rapport",
+    help="Rapport: remember every person and conversation; know whom to reach out to today.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+
+def _register() -> None:
+    from rapport.cli import admin, agenda, events, ledger, people
+
+    people.register(app)
+    ledger.register(app)
+    events.register(app)
+    agenda.register(app)
+    admin.register(app)
+
+
+_register()
+
+
+def main() -> None:
+    try:
+        app()
+    except RapportError as exc:  # raised outside a command (e.g. opening the database)
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(exc.exit_code)

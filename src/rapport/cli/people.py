@@ -1,0 +1,343 @@
+"""`rapport person add|edit|show|list|archive|unarchive|merge`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from rapport.cli.output import JsonOption, ago, emit, say, table
+
+if TYPE_CHECKING:
+    from rapport.domain.records import PersonOut, Profile
+    from rapport.services.context import Ctx
+
+person_app = typer.Typer(help="Add, change, look at and list people.", no_args_is_help=True)
+
+Many = list[str] | None
+
+
+def _changes(ctx: Ctx, **options: Any) -> dict[str, Any]:
+    """Service field changes from the options that were given."""
+    from rapport.domain.dates import parse_day
+    from rapport.services import resolve
+
+    changes: dict[str, Any] = {}
+    simple = {
+        "org": "organization",
+        "title": "title",
+        "location": "location",
+        "timezone": "timezone",
+        "how_met": "how_met",
+        "interests": "interests",
+        "remember": "remember",
+        "notes": "notes",
+        "channel": "preferred_channel",
+        "cadence": "cadence_days",
+        "max_contact_days": "max_contact_days",
+        "nickname": "nickname",
+        "strained_context": "strained_context",
+    }
+    for option, field in simple.items():
+        if options.get(option) is not None:
+            changes[field] = options[option]
+    if options.get("met_on"):
+        changes["met_on"] = parse_day(options["met_on"], ctx.today, field="met-on")
+    if options.get("not_before"):
+        value = options["not_before"]
+        changes["not_before"] = (
+            None if value == "none" else parse_day(value, ctx.today, prefer="future", field="not-before")
+        )
+    if options.get("met_at"):
+        changes["met_event_id"] = resolve.event_id(ctx, options["met_at"])
+    if options.get("introduced_by"):
+        changes["introduced_by_id"] = resolve.person_id(ctx, options["introduced_by"])
+    if options.get("strained") is not None:
+        changes["strained"] = options["strained"]
+    return changes
+
+
+def _merge_list(current: list[str], added: Many, removed: Many) -> list[str] | None:
+    if not added and not removed:
+        return None
+    drop = {r.strip().casefold().lstrip("#") for r in removed or []}
+    kept = [c for c in current if c.casefold() not in drop]
+    return kept + [a for a in added or [] if a.casefold() not in {k.casefold() for k in kept}]
+
+
+@person_app.command("add")
+def add(
+    name: str = typer.Argument(..., help="Full name, e.g. 'Ana Lima'."),
+    email: Many = typer.Option(None, "--email", "-e", help="Email address (repeatable)."),
+    phone: Many = typer.Option(None, "--phone", "-p", help="Phone number (repeatable)."),
+    url: Many = typer.Option(None, "--url", help="Web or LinkedIn address (repeatable)."),
+    org: str = typer.Option(None, "--org", "-o", help="Current organization."),
+    title: str = typer.Option(None, "--title", "-t", help="Current title."),
+    type_: Many = typer.Option(None, "--type", help="Relationship type (repeatable): peer, colleague, manager, report, mentor, mentee, client, prospect, partner, industry, competitor, friend."),
+    tag: Many = typer.Option(None, "--tag", help="Tag (repeatable)."),
+    met_at: str = typer.Option(None, "--met-at", help="The event where you met (name or #id)."),
+    met_on: str = typer.Option(None, "--met-on", help="When you met (2026-03-01, 'last friday')."),
+    how_met: str = typer.Option(None, "--how-met", help="How you met, in a line."),
+    introduced_by: str = typer.Option(None, "--introduced-by", help="Who introduced you."),
+    cadence: int = typer.Option(None, "--cadence", help="Keep in touch every N days (overrides the type's default)."),
+    interests: str = typer.Option(None, "--interests", help="What they care about."),
+    remember: str = typer.Option(None, "--remember", help="Things to remember (family, preferences)."),
+    notes: str = typer.Option(None, "--notes", help="Free notes."),
+    location: str = typer.Option(None, "--location", help="City or place."),
+    timezone: str = typer.Option(None, "--timezone", help="Their time zone, e.g. America/New_York."),
+    channel: str = typer.Option(None, "--channel", help="Preferred channel: in-person, phone, email, video, message, social."),
+    nickname: str = typer.Option(None, "--nickname"),
+    as_json: bool = JsonOption,
+) -> None:
+    """Add a person."""
+    from rapport.cli.runtime import session
+    from rapport.services import people
+
+    with session(write=True) as ctx:
+        changes = _changes(
+            ctx, org=org, title=title, met_at=met_at, met_on=met_on, how_met=how_met,
+            introduced_by=introduced_by, cadence=cadence, interests=interests,
+            remember=remember, notes=notes, location=location, timezone=timezone,
+            channel=channel, nickname=nickname,
+        )
+        changes["full_name"] = name
+        for field, values in (("emails", email), ("phones", phone), ("urls", url), ("types", type_), ("tags", tag)):
+            if values:
+                changes[field] = values
+        person = people.add(ctx, changes)
+        if met_at and changes.get("met_event_id"):
+            from rapport.services import events
+
+            events.met(ctx, changes["met_event_id"], person.id)
+    emit(person, as_json, lambda: say(f"added {person.name} (#{person.id})"))
+
+
+@person_app.command("edit")
+def edit(
+    ref: str = typer.Argument(..., help="Name, unambiguous prefix, email or #id."),
+    name: str = typer.Option(None, "--name", help="New full name."),
+    email: Many = typer.Option(None, "--email", "-e", help="Add an email address."),
+    remove_email: Many = typer.Option(None, "--remove-email"),
+    phone: Many = typer.Option(None, "--phone", "-p", help="Add a phone number."),
+    remove_phone: Many = typer.Option(None, "--remove-phone"),
+    url: Many = typer.Option(None, "--url", help="Add a web address."),
+    type_: Many = typer.Option(None, "--type", help="Add a relationship type."),
+    remove_type: Many = typer.Option(None, "--remove-type"),
+    tag: Many = typer.Option(None, "--tag", help="Add a tag."),
+    remove_tag: Many = typer.Option(None, "--remove-tag"),
+    org: str = typer.Option(None, "--org", "-o", help="New organization (recorded in the role history)."),
+    title: str = typer.Option(None, "--title", "-t", help="New title (recorded in the role history)."),
+    met_at: str = typer.Option(None, "--met-at"),
+    met_on: str = typer.Option(None, "--met-on"),
+    how_met: str = typer.Option(None, "--how-met"),
+    introduced_by: str = typer.Option(None, "--introduced-by"),
+    cadence: int = typer.Option(None, "--cadence", help="Keep in touch every N days."),
+    interests: str = typer.Option(None, "--interests"),
+    remember: str = typer.Option(None, "--remember"),
+    notes: str = typer.Option(None, "--notes"),
+    location: str = typer.Option(None, "--location"),
+    timezone: str = typer.Option(None, "--timezone"),
+    channel: str = typer.Option(None, "--channel"),
+    nickname: str = typer.Option(None, "--nickname"),
+    not_before: str = typer.Option(None, "--not-before", help="Don't suggest contact before this day ('none' clears)."),
+    max_contact_days: int = typer.Option(None, "--max-contact-days", help="At most one contact every N days."),
+    strained: bool = typer.Option(None, "--strained/--not-strained", help="Mark the relationship strained, or repaired."),
+    strained_context: str = typer.Option(None, "--context", help="What strained it."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Change a person's details."""
+    from rapport.cli.runtime import session
+    from rapport.services import people, resolve
+
+    with session(write=True) as ctx:
+        pid = resolve.person_id(ctx, ref)
+        current = people.show(ctx, pid)
+        changes = _changes(
+            ctx, org=org, title=title, met_at=met_at, met_on=met_on, how_met=how_met,
+            introduced_by=introduced_by, cadence=cadence, interests=interests,
+            remember=remember, notes=notes, location=location, timezone=timezone,
+            channel=channel, nickname=nickname, not_before=not_before,
+            max_contact_days=max_contact_days, strained=strained,
+            strained_context=strained_context,
+        )
+        if name:
+            changes["full_name"] = name
+        for field, now, added, removed in (
+            ("emails", current.emails, email, remove_email),
+            ("phones", current.phones, phone, remove_phone),
+            ("urls", current.urls, url, None),
+            ("types", current.types, type_, remove_type),
+            ("tags", current.tags, tag, remove_tag),
+        ):
+            merged = _merge_list(now, added, removed)
+            if merged is not None:
+                changes[field] = merged
+        person = people.edit(ctx, pid, changes)
+    emit(person, as_json, lambda: say(f"updated {person.name} (#{person.id})"))
+
+
+@person_app.command("show")
+def show(
+    ref: str = typer.Argument(..., help="Name, unambiguous prefix, email or #id."),
+    limit: int = typer.Option(10, "--interactions", help="How many recent interactions to show."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Everything about a person: details, recent interactions, promises, favours, dates."""
+    from rapport.cli.runtime import session
+    from rapport.services import resolve
+    from rapport.services.profile import profile
+
+    with session() as ctx:
+        found = profile(ctx, resolve.person_id(ctx, ref), interactions_limit=limit)
+        today = ctx.today
+    emit(found, as_json, lambda: _render_profile(found, today))
+
+
+def _render_profile(p: Profile, today: Any) -> None:
+    from rich.markup import escape
+
+    from rapport.cli.output import console
+
+    out = console()
+    person: PersonOut = p.person
+    heading = person.name + (" (archived)" if person.archived else "")
+    role = " at ".join(x for x in (person.title, person.organization) if x)
+    out.print(f"[bold]{escape(heading)}[/bold]  #{person.id}" + (f"  {escape(role)}" if role else ""))
+    lines: list[tuple[str, Any]] = [
+        ("types", ", ".join(person.types)),
+        ("tags", ", ".join(person.tags)),
+        ("email", ", ".join(person.emails)),
+        ("phone", ", ".join(person.phones)),
+        ("web", ", ".join(person.urls)),
+        ("location", person.location),
+        ("time zone", person.timezone),
+        ("met", ", ".join(str(x) for x in (person.met_at_event, person.met_on, person.how_met) if x)),
+        ("introduced by", person.introduced_by),
+        ("interests", person.interests),
+        ("remember", person.remember),
+        ("notes", person.notes),
+        ("channel", person.preferred_channel),
+        ("last contact", ago(person.last_contact_at, today)),
+        ("rhythm", f"every {person.effective_cadence_days} days" if person.effective_cadence_days else "none set"),
+        ("not before", person.not_before),
+        ("at most every", f"{person.max_contact_days} days" if person.max_contact_days else None),
+        ("strained", (person.strained_context or "yes") if person.strained else None),
+        ("favours", f"given {p.balance.given}, received {p.balance.received}" + (f", {p.balance.unthanked} not yet thanked" if p.balance.unthanked else "") if p.balance.given or p.balance.received else None),
+    ]
+    for label, value in lines:
+        if value:
+            out.print(f"  [dim]{label:>13}[/dim]  {escape(str(value))}")
+    if len(person.roles) > 1:
+        out.print("[bold]Role history[/bold]")
+        for r in person.roles:
+            span = f"{r.started_on or '…'} – {r.ended_on or 'now'}"
+            out.print(f"  {escape(span)}  {escape(' at '.join(x for x in (r.title, r.organization) if x))}")
+    if p.interactions:
+        out.print(f"[bold]Recent interactions[/bold] ({p.interaction_count} in all)")
+        for i in p.interactions:
+            when = i.occurred_at.astimezone().strftime("%Y-%m-%d")
+            others = [n for n in i.participants if n != person.name]
+            extra = f" (with {', '.join(others)})" if others else ""
+            out.print(f"  {when}  {i.kind:<8} {escape(i.summary or '')}{escape(extra)}")
+    open_promises = [c for c in p.commitments if c.status == "open"]
+    if open_promises:
+        out.print("[bold]Open promises[/bold]")
+        for c in open_promises:
+            who = "I promised" if c.owner == "me" else "They promised"
+            due = f" (due {c.due_on})" if c.due_on else ""
+            out.print(f"  #{c.id} {who}: {escape(c.description)}{due}")
+    if p.exchanges:
+        out.print("[bold]Favours[/bold]")
+        for e in p.exchanges[:10]:
+            arrow = "gave" if e.direction == "given" else "got"
+            thanks = "" if e.direction == "given" else (" (thanked)" if e.thanked_on else " (not yet thanked)")
+            out.print(f"  {e.occurred_on}  {arrow} {e.kind}: {escape(e.note or '')}{thanks}")
+    if p.milestones:
+        out.print("[bold]Dates[/bold]")
+        for m in p.milestones:
+            label = m.label or m.kind
+            out.print(f"  {m.month:02d}-{m.day:02d}{'-' + str(m.year) if m.year else ''}  {escape(label)}" + (f"  (next {m.next_on})" if m.next_on else ""))
+    if p.events:
+        out.print("[bold]Events[/bold]  " + escape(", ".join(p.events)))
+    for m in p.mentorships:
+        role = "mentors you" if m.their_role == "mentor" else "is your mentee"
+        out.print(f"[bold]Mentoring[/bold]  {escape(person.name)} {role}" + (f"; goals: {escape(m.goals)}" if m.goals else ""))
+    for f in p.feedback:
+        out.print(f"[bold]Feedback[/bold] {f.received_on}: {escape(f.content)}")
+
+
+@person_app.command("list")
+def list_(
+    type_: str = typer.Option(None, "--type", help="Only this relationship type."),
+    tag: str = typer.Option(None, "--tag", help="Only people with this tag."),
+    org: str = typer.Option(None, "--org", help="Only people at this organization (prefix)."),
+    archived: bool = typer.Option(False, "--archived", help="List archived people instead."),
+    sort: str = typer.Option("name", "--sort", help="name, last-contact or added."),
+    limit: int = typer.Option(100, "--limit", help="At most this many."),
+    offset: int = typer.Option(0, "--offset", help="Skip this many (paging)."),
+    as_json: bool = JsonOption,
+) -> None:
+    """List people, filtered and sorted."""
+    from rapport.cli.runtime import session
+    from rapport.services import people
+
+    with session() as ctx:
+        rows, total = people.listing(
+            ctx, type_=type_, tag=tag, organization=org, archived=archived, sort=sort,
+            limit=limit, offset=offset,
+        )
+        today = ctx.today
+
+    def render() -> None:
+        if not rows:
+            say("No people yet. Add one: rapport person add \"Ana Lima\" --org Acme --type client")
+            return
+        table(
+            f"{len(rows)} of {total} people",
+            ["#", "name", "organization", "title", "types", "tags", "last contact"],
+            [[p.id, p.name, p.organization, p.title, p.types, p.tags, ago(p.last_contact_at, today)] for p in rows],
+        )
+
+    emit({"total": total, "people": rows}, as_json, render)
+
+
+def _set_archived(ref: str, archived: bool, as_json: bool) -> None:
+    from rapport.cli.runtime import session
+    from rapport.services import people, resolve
+
+    with session(write=True) as ctx:
+        person = people.archive(ctx, resolve.person_id(ctx, ref), archived)
+    verb = "archived" if archived else "restored"
+    emit(person, as_json, lambda: say(f"{verb} {person.name} (#{person.id})"))
+
+
+@person_app.command("archive")
+def archive(ref: str = typer.Argument(...), as_json: bool = JsonOption) -> None:
+    """Archive a person: kept with all their history, but off the agenda and lists."""
+    _set_archived(ref, True, as_json)
+
+
+@person_app.command("unarchive")
+def unarchive(ref: str = typer.Argument(...), as_json: bool = JsonOption) -> None:
+    """Bring an archived person back."""
+    _set_archived(ref, False, as_json)
+
+
+@person_app.command("merge")
+def merge(
+    keep: str = typer.Argument(..., help="The record to keep."),
+    other: str = typer.Argument(..., help="The duplicate to fold into it (deleted afterwards)."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Merge two records of the same person, keeping every interaction, promise and date."""
+    from rapport.cli.runtime import session
+    from rapport.services import merge as merging
+    from rapport.services import resolve
+
+    with session(write=True) as ctx:
+        person = merging.merge(ctx, resolve.person_id(ctx, keep), resolve.person_id(ctx, other))
+    emit(person, as_json, lambda: say(f"merged into {person.name} (#{person.id})"))
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(person_app, name="person")

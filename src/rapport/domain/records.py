@@ -1,0 +1,239 @@
+"""Plain values the services return and every interface renders (CLI, web, API)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def to_jsonable(value: Any) -> Any:
+    """Dataclasses, dates and containers as JSON-ready values (ISO dates)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    return value
+
+
+@dataclass(frozen=True)
+class RoleOut:
+    id: int
+    organization: str | None
+    title: str | None
+    started_on: dt.date | None
+    ended_on: dt.date | None
+    detected_on: dt.date | None
+
+
+@dataclass(frozen=True)
+class PersonSummary:
+    id: int
+    name: str
+    organization: str | None
+    title: str | None
+    types: list[str]
+    tags: list[str]
+    last_contact_at: dt.datetime | None
+    archived: bool
+
+
+@dataclass(frozen=True)
+class PersonOut:
+    id: int
+    name: str
+    given_name: str | None
+    family_name: str | None
+    nickname: str | None
+    organization: str | None
+    title: str | None
+    location: str | None
+    timezone: str | None
+    emails: list[str]
+    phones: list[str]
+    urls: list[str]
+    types: list[str]
+    tags: list[str]
+    how_met: str | None
+    met_on: dt.date | None
+    met_at_event: str | None
+    introduced_by: str | None
+    interests: str | None
+    remember: str | None
+    notes: str | None
+    preferred_channel: str | None
+    not_before: dt.date | None
+    max_contact_days: int | None
+    cadence_days: int | None
+    effective_cadence_days: int | None
+    strained: bool
+    strained_context: str | None
+    archived: bool
+    last_contact_at: dt.datetime | None
+    created_at: dt.datetime
+    roles: list[RoleOut] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class InteractionOut:
+    id: int
+    kind: str
+    occurred_at: dt.datetime
+    direction: str
+    channel: str | None
+    summary: str
+    notes: str | None
+    tone: str | None
+    project: str | None
+    event: str | None
+    source: str
+    participants: list[str]
+    participant_ids: list[int]
+
+
+@dataclass(frozen=True)
+class CommitmentOut:
+    id: int
+    owner: str
+    person: str
+    person_id: int
+    description: str
+    due_on: dt.date | None
+    status: str
+    created_at: dt.datetime
+    resolved_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class ExchangeOut:
+    id: int
+    direction: str
+    kind: str
+    person: str
+    person_id: int
+    occurred_on: dt.date
+    note: str | None
+    thanked_on: dt.date | None
+
+
+@dataclass(frozen=True)
+class MilestoneOut:
+    id: int
+    person: str
+    person_id: int
+    kind: str
+    label: str | None
+    month: int
+    day: int
+    year: int | None
+    recurrence: str
+    lead_days: int
+    next_on: dt.date | None
+
+
+@dataclass(frozen=True)
+class AttendeeOut:
+    person_id: int
+    person: str
+    note: str | None
+    followed_up_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class EventOut:
+    id: int
+    name: str
+    starts_on: dt.date
+    ends_on: dt.date | None
+    place: str | None
+    notes: str | None
+    attendees: list[AttendeeOut]
+
+    @property
+    def followed_up(self) -> int:
+        return sum(1 for a in self.attendees if a.followed_up_at)
+
+
+@dataclass(frozen=True)
+class MentorshipOut:
+    id: int
+    person: str
+    person_id: int
+    their_role: str
+    goals: str | None
+    session_cadence_days: int | None
+    started_on: dt.date | None
+    ended_on: dt.date | None
+
+
+@dataclass(frozen=True)
+class FeedbackOut:
+    id: int
+    person: str | None
+    received_on: dt.date
+    content: str
+    actions: list[CommitmentOut]
+
+
+@dataclass(frozen=True)
+class IntroductionOut:
+    id: int
+    introducer: str  # "me" when the user made it
+    person: str
+    to_person: str  # "me" when made to the user
+    occurred_on: dt.date
+    note: str | None
+
+
+@dataclass(frozen=True)
+class Balance:
+    given: int
+    received: int
+    unthanked: int
+
+    @property
+    def net(self) -> int:
+        return self.given - self.received
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Everything a person's page shows."""
+
+    person: PersonOut
+    interactions: list[InteractionOut]
+    commitments: list[CommitmentOut]
+    exchanges: list[ExchangeOut]
+    balance: Balance
+    milestones: list[MilestoneOut]
+    events: list[str]
+    mentorships: list[MentorshipOut]
+    introductions: list[IntroductionOut]
+    feedback: list[FeedbackOut]
+    interaction_count: int
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    kind: str
+    id: int
+    title: str
+    detail: str
+    person_ids: list[int]
+
+
+@dataclass(frozen=True)
+class OverdueItem:
+    person_id: int
+    person: str
+    organization: str | None
+    cadence_days: int
+    days_since: int
+    last_contact_on: dt.date | None
+    reason: str
+    priority: float

@@ -1,0 +1,150 @@
+"""The closed vocabularies of the data model, with the words users type for them."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TypeVar
+
+from rapport.errors import Invalid
+
+
+class RelationshipType(StrEnum):
+    PEER = "peer"
+    COLLEAGUE = "colleague"
+    MANAGER = "manager"
+    REPORT = "report"
+    MENTOR = "mentor"
+    MENTEE = "mentee"
+    CLIENT = "client"
+    PROSPECT = "prospect"
+    PARTNER = "partner"
+    INDUSTRY = "industry"
+    COMPETITOR = "competitor"
+    FRIEND = "friend"
+
+
+class InteractionKind(StrEnum):
+    MEETING = "meeting"
+    CALL = "call"
+    VIDEO = "video"
+    EMAIL = "email"
+    MESSAGE = "message"
+    EVENT = "event"
+    MEAL = "meal"
+    NOTE = "note"
+
+
+class Direction(StrEnum):
+    """Who reached out."""
+
+    OUTBOUND = "me"  # I reached out
+    INBOUND = "them"  # they did
+    MUTUAL = "mutual"
+
+
+class Tone(StrEnum):
+    WARM = "warm"
+    NEUTRAL = "neutral"
+    TENSE = "tense"
+
+
+class Channel(StrEnum):
+    IN_PERSON = "in-person"
+    PHONE = "phone"
+    EMAIL = "email"
+    VIDEO = "video"
+    MESSAGE = "message"
+    SOCIAL = "social"
+
+
+class Owner(StrEnum):
+    """Who owes a commitment."""
+
+    ME = "me"
+    THEM = "them"
+
+
+class CommitmentStatus(StrEnum):
+    OPEN = "open"
+    KEPT = "kept"
+    BROKEN = "broken"
+    RELEASED = "released"
+
+
+class ExchangeDirection(StrEnum):
+    GIVEN = "given"
+    RECEIVED = "received"
+
+
+class ExchangeKind(StrEnum):
+    INTRODUCTION = "introduction"
+    REFERRAL = "referral"
+    ADVICE = "advice"
+    RESOURCE = "resource"
+    FAVOUR = "favour"
+    ENDORSEMENT = "endorsement"
+
+
+class MilestoneKind(StrEnum):
+    BIRTHDAY = "birthday"
+    WORK_ANNIVERSARY = "work-anniversary"
+    PROMOTION = "promotion"
+    NEW_JOB = "new-job"
+    CUSTOM = "custom"
+
+
+class Recurrence(StrEnum):
+    YEARLY = "yearly"
+    ONCE = "once"
+
+
+class MentorRole(StrEnum):
+    """The other person's role in a mentorship with the user."""
+
+    MENTOR = "mentor"  # they mentor me
+    MENTEE = "mentee"  # I mentor them
+
+
+# Words people type, mapped to the canonical value.
+_ALIASES: dict[str, str] = {
+    "favor": "favour",
+    "intro": "introduction",
+    "introductions": "introduction",
+    "i": "me",
+    "outbound": "me",
+    "inbound": "them",
+    "they": "them",
+    "both": "mutual",
+    "inperson": "in-person",
+    "in person": "in-person",
+    "anniversary": "work-anniversary",
+    "work anniversary": "work-anniversary",
+    "newjob": "new-job",
+    "new job": "new-job",
+    "job": "new-job",
+    "bday": "birthday",
+    "lunch": "meal",
+    "dinner": "meal",
+    "coffee": "meal",
+    "breakfast": "meal",
+    "phone": "call",
+    "zoom": "video",
+    "text": "message",
+    "chat": "message",
+    "sms": "message",
+}
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def parse_choice(enum: type[E], value: str, field: str) -> E:
+    """The member of `enum` that `value` names (case-insensitive, common aliases), or
+    Invalid with the list of accepted words."""
+    key = value.strip().lower().replace("_", "-")
+    key = _ALIASES.get(key, key)
+    for member in enum:
+        if member.value == key:
+            return member
+    accepted = ", ".join(m.value for m in enum)
+    raise Invalid(field, f"{value!r} is not one of: {accepted}")

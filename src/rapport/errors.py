@@ -1,0 +1,81 @@
+"""The one error tree. Each interface maps it once: the CLI to an exit code and one
+line, the web to an HTTP status and a JSON envelope."""
+
+from __future__ import annotations
+
+
+class RapportError(Exception):
+    """Base of every error a user can cause and understand."""
+
+    http_status = 400
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class NotFound(RapportError):
+    http_status = 404
+    exit_code = 3
+
+
+class Ambiguous(RapportError):
+    """A reference (a name prefix) matches more than one record."""
+
+    http_status = 409
+    exit_code = 4
+
+    def __init__(self, message: str, candidates: list[str]) -> None:
+        super().__init__(message)
+        self.candidates = candidates
+
+
+class Conflict(RapportError):
+    http_status = 409
+    exit_code = 4
+
+
+class Invalid(RapportError):
+    """A value the user gave is not acceptable; `field` names it."""
+
+    http_status = 422
+    exit_code = 2
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.reason = message
+
+
+class Forbidden(RapportError):
+    http_status = 403
+    exit_code = 5
+
+
+class ImportFailed(RapportError):
+    """A file could not be imported; `line` is 1-based when known."""
+
+    http_status = 422
+    exit_code = 6
+
+    def __init__(self, reason: str, line: int | None = None, source: str | None = None) -> None:
+        where = ""
+        if source:
+            where = source + (f":{line}" if line else "") + ": "
+        elif line:
+            where = f"line {line}: "
+        super().__init__(where + reason)
+        self.line = line
+        self.reason = reason
+        self.source = source
+
+
+class StorageUnavailable(RapportError):
+    """The database cannot be opened or reached."""
+
+    http_status = 503
+    exit_code = 7

@@ -1,0 +1,1 @@
+"""The use cases. Every interface (CLI, web, API) calls these; transactions live here."""

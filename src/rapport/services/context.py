@@ -1,0 +1,128 @@
+"""Opening Rapport: the database, its schema, the user's workspace, and today."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from rapport.errors import Invalid, StorageUnavailable
+from rapport.settings import Settings
+from rapport.storage import migrate
+from rapport.storage.engine import make_engine
+from rapport.storage.schema import Workspace
+from rapport.storage.uow import unit_of_work
+
+TODAY_ENV = "RAPPORT_TODAY"  # pins "today" for demos and tests
+
+
+@dataclass
+class Ctx:
+    """What every service call works in: one transaction, one workspace, one day."""
+
+    session: Session
+    workspace_id: int
+    tz: ZoneInfo
+    today: dt.date
+    settings: dict[str, Any]
+
+    def now(self) -> dt.datetime:
+        return dt.datetime.now(dt.UTC)
+
+
+def zone(name: str, field: str = "timezone") -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise Invalid(field, f"unknown time zone {name!r} (use a name like Europe/Paris)") from exc
+
+
+class Rapport:
+    """One open database. Cheap to keep for a process's lifetime."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    @cached_property
+    def engine(self) -> Engine:
+        engine = make_engine(self.settings.database_url)
+        try:
+            if migrate.needs_upgrade(engine):
+                migrate.upgrade(engine)
+        except OperationalError as exc:
+            raise StorageUnavailable(
+                f"cannot open the database at {engine.url.render_as_string()}: {exc.orig}"
+            ) from exc
+        return engine
+
+    @contextmanager
+    def open(self, *, write: bool = False, today: dt.date | None = None) -> Iterator[Ctx]:
+        """A context on the owner's workspace (created on first use)."""
+        workspace_id = self._workspace_id()
+        with unit_of_work(self.engine, write=write) as session:
+            ws = session.get(Workspace, workspace_id)
+            assert ws is not None
+            tz = zone(ws.timezone)
+            yield Ctx(
+                session=session,
+                workspace_id=ws.id,
+                tz=tz,
+                today=today or pinned_today() or dt.datetime.now(tz).date(),
+                settings=dict(ws.settings or {}),
+            )
+
+    def _workspace_id(self) -> int:
+        with unit_of_work(self.engine, write=False) as session:
+            found = session.scalar(select(Workspace.id).order_by(Workspace.id).limit(1))
+        if found is not None:
+            return found
+        with unit_of_work(self.engine, write=True) as session:
+            again = session.scalar(select(Workspace.id).order_by(Workspace.id).limit(1))
+            if again is not None:
+                return again
+            ws = Workspace(name="My network", timezone=local_zone_name(), settings={})
+            session.add(ws)
+            session.flush()
+            return ws.id
+
+    def dispose(self) -> None:
+        if "engine" in self.__dict__:
+            self.engine.dispose()
+
+
+def pinned_today() -> dt.date | None:
+    raw = os.environ.get(TODAY_ENV)
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError as exc:
+        raise Invalid(TODAY_ENV, f"{raw!r} is not an ISO date") from exc
+
+
+def local_zone_name() -> str:
+    """The machine's IANA time zone name, or UTC when it cannot be told."""
+    tz = os.environ.get("TZ")
+    if tz:
+        try:
+            ZoneInfo(tz)
+            return tz
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    try:
+        import tzlocal
+
+        name: str = tzlocal.get_localzone_name() or "UTC"
+        ZoneInfo(name)
+        return name
+    except Exception:  # any failure to tell the zone means UTC, never a crash
+        return "UTC"

@@ -1,0 +1,121 @@
+"""Networking events and the people met there, with follow-up progress."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+
+from sqlalchemy import select
+
+from rapport.domain.records import AttendeeOut, EventOut
+from rapport.errors import Invalid, NotFound
+from rapport.services.context import Ctx
+from rapport.services.people import get as get_person
+from rapport.storage.schema import Event, EventAttendee, Person
+
+
+def create(
+    ctx: Ctx,
+    name: str,
+    starts_on: dt.date,
+    *,
+    ends_on: dt.date | None = None,
+    place: str | None = None,
+    notes: str | None = None,
+) -> EventOut:
+    clean = name.strip()
+    if not clean:
+        raise Invalid("name", "an event needs a name")
+    if ends_on is not None and ends_on < starts_on:
+        raise Invalid("ends", f"{ends_on} is before the start ({starts_on})")
+    row = Event(
+        workspace_id=ctx.workspace_id,
+        name=clean,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        place=(place or "").strip() or None,
+        notes=(notes or "").strip() or None,
+    )
+    ctx.session.add(row)
+    ctx.session.flush()
+    return outs(ctx, [row])[0]
+
+
+def get(ctx: Ctx, event_id: int) -> Event:
+    row = ctx.session.get(Event, event_id)
+    if row is None or row.workspace_id != ctx.workspace_id:
+        raise NotFound(f"no event with id {event_id}")
+    return row
+
+
+def met(ctx: Ctx, event_id: int, person_id: int, note: str | None = None) -> EventOut:
+    """Record meeting a person at an event; their 'how we met' is filled in if empty."""
+    event = get(ctx, event_id)
+    person = get_person(ctx, person_id)
+    row = ctx.session.get(EventAttendee, (event.id, person.id))
+    if row is None:
+        ctx.session.add(
+            EventAttendee(
+                event_id=event.id,
+                person_id=person.id,
+                workspace_id=ctx.workspace_id,
+                note=(note or "").strip() or None,
+            )
+        )
+    elif note:
+        row.note = note.strip()
+    if person.met_event_id is None and person.met_on is None:
+        person.met_event_id = event.id
+        person.met_on = event.starts_on
+    ctx.session.flush()
+    return outs(ctx, [event])[0]
+
+
+def show(ctx: Ctx, event_id: int) -> EventOut:
+    return outs(ctx, [get(ctx, event_id)])[0]
+
+
+def listing(ctx: Ctx, *, limit: int = 50) -> list[EventOut]:
+    rows = ctx.session.scalars(
+        select(Event)
+        .where(Event.workspace_id == ctx.workspace_id)
+        .order_by(Event.starts_on.desc(), Event.id.desc())
+        .limit(limit)
+    )
+    return outs(ctx, list(rows))
+
+
+def for_person(ctx: Ctx, person_id: int) -> list[str]:
+    rows = ctx.session.execute(
+        select(Event.name, Event.starts_on)
+        .join(EventAttendee, EventAttendee.event_id == Event.id)
+        .where(EventAttendee.person_id == person_id)
+        .order_by(Event.starts_on.desc())
+    )
+    return [f"{name} ({starts})" for name, starts in rows]
+
+
+def outs(ctx: Ctx, rows: Sequence[Event]) -> list[EventOut]:
+    ids = [r.id for r in rows]
+    attendees: dict[int, list[AttendeeOut]] = defaultdict(list)
+    if ids:
+        for a, name in ctx.session.execute(
+            select(EventAttendee, Person.full_name)
+            .join(Person, Person.id == EventAttendee.person_id)
+            .where(EventAttendee.event_id.in_(ids))
+            .order_by(Person.name_key)
+        ):
+            attendees[a.event_id].append(AttendeeOut(a.person_id, name, a.note, a.followed_up_at))
+    return [
+        EventOut(
+            id=r.id,
+            name=r.name,
+            starts_on=r.starts_on,
+            ends_on=r.ends_on,
+            place=r.place,
+            notes=r.notes,
+            attendees=attendees[r.id],
+        )
+        for r in rows
+    ]

@@ -1,0 +1,104 @@
+"""The reciprocity ledger: help given and received, and thanks owed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from sqlalchemy import case, func, select
+
+from rapport.domain.records import Balance, ExchangeOut
+from rapport.domain.vocabulary import ExchangeDirection, ExchangeKind, parse_choice
+from rapport.errors import Invalid, NotFound
+from rapport.services.context import Ctx
+from rapport.services.people import get as get_person
+from rapport.storage.schema import Exchange, Person
+
+
+def record(
+    ctx: Ctx,
+    person_id: int,
+    direction: str,
+    kind: str,
+    *,
+    occurred_on: dt.date | None = None,
+    note: str | None = None,
+    thanked_on: dt.date | None = None,
+) -> ExchangeOut:
+    """Log help given to (direction 'given') or received from ('received') a person."""
+    get_person(ctx, person_id)
+    when = occurred_on or ctx.today
+    if when > ctx.today:
+        raise Invalid("on", f"{when} is in the future")
+    row = Exchange(
+        workspace_id=ctx.workspace_id,
+        person_id=person_id,
+        direction=parse_choice(ExchangeDirection, direction, "direction").value,
+        kind=parse_choice(ExchangeKind, kind, "kind").value,
+        occurred_on=when,
+        note=(note or "").strip() or None,
+        thanked_on=thanked_on,
+    )
+    ctx.session.add(row)
+    ctx.session.flush()
+    return outs(ctx, [row])[0]
+
+
+def thank(ctx: Ctx, exchange_id: int, on: dt.date | None = None) -> ExchangeOut:
+    """Mark help received as thanked."""
+    row = ctx.session.get(Exchange, exchange_id)
+    if row is None or row.workspace_id != ctx.workspace_id:
+        raise NotFound(f"no favour with id {exchange_id}")
+    if row.direction != ExchangeDirection.RECEIVED.value:
+        raise Invalid("favour", "only help you received can be thanked")
+    row.thanked_on = on or ctx.today
+    ctx.session.flush()
+    return outs(ctx, [row])[0]
+
+
+def unthanked_for(ctx: Ctx, person_id: int) -> list[ExchangeOut]:
+    return [e for e in listing(ctx, person_id=person_id) if e.direction == "received" and not e.thanked_on]
+
+
+def listing(ctx: Ctx, *, person_id: int | None = None) -> list[ExchangeOut]:
+    query = select(Exchange).where(Exchange.workspace_id == ctx.workspace_id)
+    if person_id is not None:
+        query = query.where(Exchange.person_id == person_id)
+    query = query.order_by(Exchange.occurred_on.desc(), Exchange.id.desc())
+    return outs(ctx, list(ctx.session.scalars(query)))
+
+
+def balance(ctx: Ctx, person_id: int | None = None) -> Balance:
+    """Counts of help given and received (one person, or the whole network)."""
+    given = func.sum(case((Exchange.direction == "given", 1), else_=0))
+    received = func.sum(case((Exchange.direction == "received", 1), else_=0))
+    unthanked = func.sum(
+        case(((Exchange.direction == "received") & Exchange.thanked_on.is_(None), 1), else_=0)
+    )
+    query = select(given, received, unthanked).where(Exchange.workspace_id == ctx.workspace_id)
+    if person_id is not None:
+        query = query.where(Exchange.person_id == person_id)
+    g, r, u = ctx.session.execute(query).one()
+    return Balance(int(g or 0), int(r or 0), int(u or 0))
+
+
+def outs(ctx: Ctx, rows: Sequence[Exchange]) -> list[ExchangeOut]:
+    ids = {r.person_id for r in rows}
+    names = (
+        dict(ctx.session.execute(select(Person.id, Person.full_name).where(Person.id.in_(ids))).all())
+        if ids
+        else {}
+    )
+    return [
+        ExchangeOut(
+            id=r.id,
+            direction=r.direction,
+            kind=r.kind,
+            person=names.get(r.person_id, "?"),
+            person_id=r.person_id,
+            occurred_on=r.occurred_on,
+            note=r.note,
+            thanked_on=r.thanked_on,
+        )
+        for r in rows
+    ]

@@ -1,0 +1,264 @@
+"""Interactions: logging what happened, with whom, and keeping each person's last
+contact and event follow-ups current."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, func, select, update
+
+from rapport.domain.records import InteractionOut
+from rapport.domain.vocabulary import Channel, Direction, InteractionKind, Tone, parse_choice
+from rapport.errors import Invalid, NotFound
+from rapport.services.context import Ctx
+from rapport.services.index import reindex_interaction
+from rapport.services.people import get as get_person
+from rapport.storage import search
+from rapport.storage.schema import (
+    Event,
+    EventAttendee,
+    Interaction,
+    InteractionParticipant,
+    Person,
+)
+
+# The channel an interaction of each kind goes through, when none is given.
+DEFAULT_CHANNEL = {
+    InteractionKind.MEETING: Channel.IN_PERSON,
+    InteractionKind.MEAL: Channel.IN_PERSON,
+    InteractionKind.EVENT: Channel.IN_PERSON,
+    InteractionKind.CALL: Channel.PHONE,
+    InteractionKind.VIDEO: Channel.VIDEO,
+    InteractionKind.EMAIL: Channel.EMAIL,
+    InteractionKind.MESSAGE: Channel.MESSAGE,
+}
+
+
+@dataclass
+class InteractionIn:
+    kind: str
+    occurred_at: dt.datetime
+    participant_ids: list[int]
+    summary: str = ""
+    direction: str = "mutual"
+    channel: str | None = None
+    notes: str | None = None
+    tone: str | None = None
+    project: str | None = None
+    event_id: int | None = None
+    source: str = "manual"
+    external_id: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def log(ctx: Ctx, data: InteractionIn) -> InteractionOut:
+    """Record an interaction. With a (source, external_id) already stored, returns the
+    stored one unchanged, so re-importing is harmless."""
+    if data.external_id:
+        existing = ctx.session.scalar(
+            select(Interaction).where(
+                Interaction.workspace_id == ctx.workspace_id,
+                Interaction.source == data.source,
+                Interaction.external_id == data.external_id,
+            )
+        )
+        if existing is not None:
+            return out(ctx, existing)
+    kind = parse_choice(InteractionKind, data.kind, "kind")
+    if data.occurred_at.tzinfo is None:
+        raise Invalid("when", "needs a time zone")
+    if not data.participant_ids:
+        raise Invalid("with", "an interaction needs at least one person")
+    if data.occurred_at.date() > ctx.today + dt.timedelta(days=1):
+        raise Invalid("when", f"{data.occurred_at.date()} is in the future: log what happened")
+    people = [get_person(ctx, pid) for pid in dict.fromkeys(data.participant_ids)]
+    if data.event_id is not None:
+        event = ctx.session.get(Event, data.event_id)
+        if event is None or event.workspace_id != ctx.workspace_id:
+            raise NotFound(f"no event with id {data.event_id}")
+    channel = (
+        parse_choice(Channel, data.channel, "channel").value
+        if data.channel
+        else DEFAULT_CHANNEL.get(kind, None)
+    )
+    interaction = Interaction(
+        workspace_id=ctx.workspace_id,
+        kind=kind.value,
+        occurred_at=data.occurred_at,
+        direction=parse_choice(Direction, data.direction, "direction").value,
+        channel=channel.value if isinstance(channel, Channel) else channel,
+        summary=(data.summary or "").strip()[:500],
+        notes=(data.notes or "").strip() or None,
+        tone=parse_choice(Tone, data.tone, "tone").value if data.tone else None,
+        project=(data.project or "").strip() or None,
+        event_id=data.event_id,
+        source=data.source,
+        external_id=data.external_id,
+    )
+    ctx.session.add(interaction)
+    ctx.session.flush()
+    for person in people:
+        ctx.session.add(
+            InteractionParticipant(
+                interaction_id=interaction.id,
+                person_id=person.id,
+                workspace_id=ctx.workspace_id,
+                occurred_at=data.occurred_at,
+            )
+        )
+        if person.last_contact_at is None or person.last_contact_at < data.occurred_at:
+            person.last_contact_at = data.occurred_at
+    _mark_followed_up(ctx, interaction, [p.id for p in people])
+    reindex_interaction(ctx.session, interaction)
+    ctx.session.flush()
+    return out(ctx, interaction)
+
+
+def _mark_followed_up(ctx: Ctx, interaction: Interaction, person_ids: Sequence[int]) -> None:
+    """Contact after an event (not the event itself) follows up the people met there."""
+    local_day = interaction.occurred_at.astimezone(ctx.tz).date()
+    event_ids = select(Event.id).where(
+        Event.workspace_id == ctx.workspace_id, Event.starts_on <= local_day
+    )
+    if interaction.event_id is not None:
+        event_ids = event_ids.where(Event.id != interaction.event_id)
+    ctx.session.execute(
+        update(EventAttendee)
+        .where(
+            EventAttendee.person_id.in_(person_ids),
+            EventAttendee.followed_up_at.is_(None),
+            EventAttendee.event_id.in_(event_ids),
+        )
+        .values(followed_up_at=interaction.occurred_at)
+    )
+
+
+def refresh_last_contact(ctx: Ctx, person_ids: Sequence[int]) -> None:
+    """Recompute people's last contact from their interactions (after a delete or merge)."""
+    if not person_ids:
+        return
+    latest = dict(
+        ctx.session.execute(
+            select(InteractionParticipant.person_id, func.max(InteractionParticipant.occurred_at))
+            .where(InteractionParticipant.person_id.in_(person_ids))
+            .group_by(InteractionParticipant.person_id)
+        ).all()
+    )
+    for pid in person_ids:
+        person = ctx.session.get(Person, pid)
+        if person is not None:
+            value = latest.get(pid)
+            if isinstance(value, str):
+                value = dt.datetime.fromisoformat(value)
+            person.last_contact_at = value.replace(tzinfo=dt.UTC) if value else None
+
+
+def delete_interaction(ctx: Ctx, interaction_id: int) -> None:
+    interaction = _get(ctx, interaction_id)
+    people = list(
+        ctx.session.scalars(
+            select(InteractionParticipant.person_id).where(
+                InteractionParticipant.interaction_id == interaction.id
+            )
+        )
+    )
+    search.remove(ctx.session, "interaction", [interaction.id])
+    ctx.session.execute(
+        delete(InteractionParticipant).where(InteractionParticipant.interaction_id == interaction.id)
+    )
+    ctx.session.delete(interaction)
+    ctx.session.flush()
+    refresh_last_contact(ctx, people)
+
+
+def _get(ctx: Ctx, interaction_id: int) -> Interaction:
+    interaction = ctx.session.get(Interaction, interaction_id)
+    if interaction is None or interaction.workspace_id != ctx.workspace_id:
+        raise NotFound(f"no interaction with id {interaction_id}")
+    return interaction
+
+
+def out(ctx: Ctx, interaction: Interaction) -> InteractionOut:
+    return outs(ctx, [interaction])[0]
+
+
+def outs(ctx: Ctx, interactions: Sequence[Interaction]) -> list[InteractionOut]:
+    """Plain views of `interactions`, with participants fetched in one query."""
+    ids = [i.id for i in interactions]
+    names: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    if ids:
+        for iid, pid, name in ctx.session.execute(
+            select(InteractionParticipant.interaction_id, Person.id, Person.full_name)
+            .join(Person, Person.id == InteractionParticipant.person_id)
+            .where(InteractionParticipant.interaction_id.in_(ids))
+            .order_by(Person.name_key)
+        ):
+            names[iid].append((pid, name))
+    event_ids = {i.event_id for i in interactions if i.event_id}
+    events = (
+        dict(ctx.session.execute(select(Event.id, Event.name).where(Event.id.in_(event_ids))).all())
+        if event_ids
+        else {}
+    )
+    return [
+        InteractionOut(
+            id=i.id,
+            kind=i.kind,
+            occurred_at=i.occurred_at,
+            direction=i.direction,
+            channel=i.channel,
+            summary=i.summary,
+            notes=i.notes,
+            tone=i.tone,
+            project=i.project,
+            event=events.get(i.event_id) if i.event_id else None,
+            source=i.source,
+            participants=[n for _, n in names[i.id]],
+            participant_ids=[p for p, _ in names[i.id]],
+        )
+        for i in interactions
+    ]
+
+
+def timeline(ctx: Ctx, person_id: int, *, limit: int = 50) -> list[InteractionOut]:
+    """A person's most recent interactions, newest first (one index range scan)."""
+    get_person(ctx, person_id)
+    ids = list(
+        ctx.session.scalars(
+            select(InteractionParticipant.interaction_id)
+            .where(InteractionParticipant.person_id == person_id)
+            .order_by(InteractionParticipant.occurred_at.desc())
+            .limit(limit)
+        )
+    )
+    if not ids:
+        return []
+    rows = {
+        i.id: i
+        for i in ctx.session.scalars(select(Interaction).where(Interaction.id.in_(ids)))
+    }
+    return outs(ctx, [rows[i] for i in ids if i in rows])
+
+
+def count_for(ctx: Ctx, person_id: int) -> int:
+    return (
+        ctx.session.scalar(
+            select(func.count()).where(InteractionParticipant.person_id == person_id)
+        )
+        or 0
+    )
+
+
+def recent(ctx: Ctx, *, limit: int = 20) -> list[InteractionOut]:
+    rows = list(
+        ctx.session.scalars(
+            select(Interaction)
+            .where(Interaction.workspace_id == ctx.workspace_id)
+            .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
+            .limit(limit)
+        )
+    )
+    return outs(ctx, rows)

@@ -1,0 +1,24 @@
+"""Everything about one person, for their page and `rapport person show`."""
+
+from __future__ import annotations
+
+from rapport.domain.records import Profile
+from rapport.services import events, favours, growth, interactions, milestones, people, promises
+from rapport.services.context import Ctx
+
+
+def profile(ctx: Ctx, person_id: int, *, interactions_limit: int = 50) -> Profile:
+    person = people.show(ctx, person_id)
+    return Profile(
+        person=person,
+        interactions=interactions.timeline(ctx, person_id, limit=interactions_limit),
+        commitments=promises.listing(ctx, person_id=person_id, status=None),
+        exchanges=favours.listing(ctx, person_id=person_id),
+        balance=favours.balance(ctx, person_id),
+        milestones=milestones.for_person(ctx, person_id),
+        events=events.for_person(ctx, person_id),
+        mentorships=growth.mentorships(ctx, person_id=person_id),
+        introductions=growth.introductions(ctx, person_id=person_id),
+        feedback=growth.feedback(ctx, person_id=person_id),
+        interaction_count=interactions.count_for(ctx, person_id),
+    )

@@ -1,0 +1,105 @@
+"""Commitments both ways: what I promised, what they promised, kept or broken."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from sqlalchemy import select
+
+from rapport.domain.records import CommitmentOut
+from rapport.domain.vocabulary import CommitmentStatus, Owner, parse_choice
+from rapport.errors import Invalid, NotFound
+from rapport.services.context import Ctx
+from rapport.services.people import get as get_person
+from rapport.storage.schema import Commitment, Interaction, Person
+
+
+def promise(
+    ctx: Ctx,
+    person_id: int,
+    description: str,
+    *,
+    owner: str = "me",
+    due_on: dt.date | None = None,
+    origin_interaction_id: int | None = None,
+    feedback_id: int | None = None,
+) -> CommitmentOut:
+    """Record a promise (`owner` 'me': mine to them; 'them': theirs to me)."""
+    get_person(ctx, person_id)
+    text = description.strip()
+    if not text:
+        raise Invalid("promise", "say what was promised")
+    if origin_interaction_id is not None:
+        origin = ctx.session.get(Interaction, origin_interaction_id)
+        if origin is None or origin.workspace_id != ctx.workspace_id:
+            raise NotFound(f"no interaction with id {origin_interaction_id}")
+    row = Commitment(
+        workspace_id=ctx.workspace_id,
+        owner=parse_choice(Owner, owner, "owner").value,
+        person_id=person_id,
+        description=text,
+        due_on=due_on,
+        status=CommitmentStatus.OPEN.value,
+        origin_interaction_id=origin_interaction_id,
+        feedback_id=feedback_id,
+    )
+    ctx.session.add(row)
+    ctx.session.flush()
+    return outs(ctx, [row])[0]
+
+
+def resolve(ctx: Ctx, commitment_id: int, status: str) -> CommitmentOut:
+    """Close a promise as kept, broken or released (or reopen it with 'open')."""
+    row = ctx.session.get(Commitment, commitment_id)
+    if row is None or row.workspace_id != ctx.workspace_id:
+        raise NotFound(f"no promise with id {commitment_id}")
+    value = parse_choice(CommitmentStatus, status, "status")
+    row.status = value.value
+    row.resolved_at = None if value is CommitmentStatus.OPEN else ctx.now()
+    ctx.session.flush()
+    return outs(ctx, [row])[0]
+
+
+def listing(
+    ctx: Ctx,
+    *,
+    person_id: int | None = None,
+    status: str | None = "open",
+    owner: str | None = None,
+) -> list[CommitmentOut]:
+    """Promises, soonest due first (undated last)."""
+    query = select(Commitment).where(Commitment.workspace_id == ctx.workspace_id)
+    if person_id is not None:
+        query = query.where(Commitment.person_id == person_id)
+    if status:
+        query = query.where(
+            Commitment.status == parse_choice(CommitmentStatus, status, "status").value
+        )
+    if owner:
+        query = query.where(Commitment.owner == parse_choice(Owner, owner, "owner").value)
+    query = query.order_by(Commitment.due_on.is_(None), Commitment.due_on, Commitment.id)
+    return outs(ctx, list(ctx.session.scalars(query)))
+
+
+def outs(ctx: Ctx, rows: Sequence[Commitment]) -> list[CommitmentOut]:
+    ids = {r.person_id for r in rows}
+    names = (
+        dict(ctx.session.execute(select(Person.id, Person.full_name).where(Person.id.in_(ids))).all())
+        if ids
+        else {}
+    )
+    return [
+        CommitmentOut(
+            id=r.id,
+            owner=r.owner,
+            person=names.get(r.person_id, "?"),
+            person_id=r.person_id,
+            description=r.description,
+            due_on=r.due_on,
+            status=r.status,
+            created_at=r.created_at,
+            resolved_at=r.resolved_at,
+        )
+        for r in rows
+    ]

@@ -1,0 +1,108 @@
+"""Full-text search behind one interface: FTS5 on SQLite, tsvector on PostgreSQL.
+
+Documents are stored pre-folded by `index_text` (lower-case, accent-free, words
+separated by single spaces), so both backends split and match words the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select, text, tuple_
+from sqlalchemy.orm import Session
+
+from rapport.domain.names import fold
+from rapport.storage.schema import SearchDoc
+
+_NON_WORD = re.compile(r"[^\w]+")
+
+
+def index_text(*parts: str | None) -> str:
+    """One searchable string from `parts`: folded, punctuation turned into spaces."""
+    joined = " ".join(p for p in parts if p)
+    return _NON_WORD.sub(" ", fold(joined)).strip()
+
+
+def query_terms(query: str) -> list[str]:
+    return [t for t in index_text(query).split() if t][:12]
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str
+    ref_id: int
+    rank: float
+
+
+def put(session: Session, workspace_id: int, kind: str, ref_id: int, title: str, body: str) -> None:
+    """Insert or replace the document for (kind, ref_id)."""
+    existing = session.scalar(
+        select(SearchDoc).where(SearchDoc.kind == kind, SearchDoc.ref_id == ref_id)
+    )
+    if existing is None:
+        session.add(
+            SearchDoc(workspace_id=workspace_id, kind=kind, ref_id=ref_id, title=title, body=body)
+        )
+    elif existing.title != title or existing.body != body:
+        existing.title, existing.body = title, body
+
+
+def put_many(session: Session, workspace_id: int, docs: Iterable[tuple[str, int, str, str]]) -> None:
+    """Bulk insert documents known to be new (importers, bulk loads)."""
+    rows = [
+        {"workspace_id": workspace_id, "kind": k, "ref_id": r, "title": t, "body": b}
+        for k, r, t, b in docs
+    ]
+    if rows:
+        session.execute(SearchDoc.__table__.insert(), rows)
+
+
+def remove(session: Session, kind: str, ref_ids: Sequence[int]) -> None:
+    if ref_ids:
+        session.execute(
+            delete(SearchDoc).where(SearchDoc.kind == kind, SearchDoc.ref_id.in_(ref_ids))
+        )
+
+
+def remove_pairs(session: Session, pairs: Sequence[tuple[str, int]]) -> None:
+    if pairs:
+        session.execute(delete(SearchDoc).where(tuple_(SearchDoc.kind, SearchDoc.ref_id).in_(pairs)))
+
+
+def find(
+    session: Session, workspace_id: int, query: str, *, kinds: Sequence[str] = (), limit: int = 20
+) -> list[Hit]:
+    """Documents matching every word of `query` (the last word also as a prefix),
+    best first."""
+    terms = query_terms(query)
+    if not terms:
+        return []
+    params: dict[str, object] = {"ws": workspace_id, "limit": limit}
+    kind_filter = ""
+    if kinds:
+        names = [f":k{i}" for i in range(len(kinds))]
+        kind_filter = f" AND d.kind IN ({', '.join(names)})"
+        params.update({f"k{i}": k for i, k in enumerate(kinds)})
+    if session.get_bind().dialect.name == "sqlite":
+        params["q"] = " ".join(f'"{t}"*' for t in terms)
+        sql = (
+            "SELECT d.kind, d.ref_id, bm25(search_fts, 4.0, 1.0) AS rank "
+            "FROM search_fts JOIN search_doc d ON d.id = search_fts.rowid "
+            f"WHERE search_fts MATCH :q AND d.workspace_id = :ws{kind_filter} "
+            "ORDER BY rank LIMIT :limit"
+        )
+        rows = session.execute(text(sql), params).all()
+        return [Hit(kind, ref_id, -float(rank)) for kind, ref_id, rank in rows]
+    params["q"] = " & ".join(f"{t}:*" for t in terms)
+    sql = (
+        "SELECT d.kind, d.ref_id, "
+        "ts_rank(to_tsvector('simple', d.title || ' ' || d.body), to_tsquery('simple', :q)) "
+        "+ CASE WHEN to_tsvector('simple', d.title) @@ to_tsquery('simple', :q) THEN 1 ELSE 0 END "
+        "AS rank FROM search_doc d "
+        "WHERE to_tsvector('simple', d.title || ' ' || d.body) @@ to_tsquery('simple', :q) "
+        f"AND d.workspace_id = :ws{kind_filter} ORDER BY rank DESC, d.id LIMIT :limit"
+    )
+    rows = session.execute(text(sql), params).all()
+    return [Hit(kind, ref_id, float(rank)) for kind, ref_id, rank in rows]

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from rapport.domain.agenda import ContactFacts, overdue
+from rapport.domain.cadence import DEFAULT_CADENCE_DAYS, cadence_defaults
+from rapport.services import agenda, people, workspace
+from tests.conftest import TODAY
+from tests.factories import make_interaction, make_person
+
+
+def test_overdue_people_most_overdue_first_with_reasons(ctx) -> None:
+    client = make_person(ctx, "Carla Client", types=["client"])  # 30 days
+    peer = make_person(ctx, "Pedro Peer", types=["peer"])  # 90 days
+    fresh = make_person(ctx, "Fresh Client", types=["client"])
+    make_person(ctx, "No Type")  # no rhythm: never on the agenda
+    make_interaction(ctx, [client.id], on=TODAY - dt.timedelta(days=75))
+    make_interaction(ctx, [peer.id], on=TODAY - dt.timedelta(days=100))
+    make_interaction(ctx, [fresh.id], on=TODAY - dt.timedelta(days=10))
+    items = agenda.keep_in_touch(ctx)
+    assert [i.person for i in items] == ["Carla Client", "Pedro Peer"]
+    assert items[0].reason == "last contact 75 days ago, against a 30-day rhythm"
+
+
+def test_any_interaction_resets_the_clock(ctx) -> None:
+    pid = make_person(ctx, "Carla", types=["client"]).id
+    make_interaction(ctx, [pid], on=TODAY - dt.timedelta(days=60))
+    assert [i.person_id for i in agenda.keep_in_touch(ctx)] == [pid]
+    make_interaction(ctx, [pid], kind="email", on=TODAY - dt.timedelta(days=1), source="mbox", external_id="x")
+    assert agenda.keep_in_touch(ctx) == []
+
+
+def test_archived_and_not_before_are_honoured(ctx) -> None:
+    a = make_person(ctx, "A", types=["client"], met_on=TODAY - dt.timedelta(days=90))
+    b = make_person(ctx, "B", types=["client"], met_on=TODAY - dt.timedelta(days=90))
+    assert {i.person_id for i in agenda.keep_in_touch(ctx)} == {a.id, b.id}
+    people.archive(ctx, a.id)
+    people.edit(ctx, b.id, {"not_before": TODAY + dt.timedelta(days=3)})
+    assert agenda.keep_in_touch(ctx) == []
+    assert [i.person_id for i in agenda.keep_in_touch(ctx, TODAY + dt.timedelta(days=3))] == [b.id]
+
+
+def test_never_contacted_counts_from_when_we_met(ctx) -> None:
+    make_person(ctx, "Met Long Ago", types=["peer"], met_on=TODAY - dt.timedelta(days=120))
+    make_person(ctx, "Met Recently", types=["peer"], met_on=TODAY - dt.timedelta(days=20))
+    items = agenda.keep_in_touch(ctx)
+    assert [i.person for i in items] == ["Met Long Ago"]
+    assert "no contact recorded in the 120 days since you met" in items[0].reason
+
+
+def test_own_cadence_and_workspace_defaults(ctx) -> None:
+    own = make_person(ctx, "Own", cadence_days=7, met_on=TODAY - dt.timedelta(days=8))
+    peer = make_person(ctx, "Peer", types=["peer"], met_on=TODAY - dt.timedelta(days=40))
+    assert [i.person_id for i in agenda.keep_in_touch(ctx)] == [own.id]
+    workspace.set_cadence_default(ctx, "peer", 30)
+    assert {i.person_id for i in agenda.keep_in_touch(ctx)} == {own.id, peer.id}
+
+
+facts_strategy = st.builds(
+    ContactFacts,
+    person_id=st.integers(1, 10_000),
+    name=st.text(min_size=1, max_size=10),
+    organization=st.none(),
+    types=st.lists(st.sampled_from(sorted(DEFAULT_CADENCE_DAYS)), max_size=3).map(tuple),
+    cadence_days=st.one_of(st.none(), st.integers(1, 400)),
+    last_contact_on=st.one_of(st.none(), st.dates(dt.date(2015, 1, 1), TODAY)),
+    known_since=st.dates(dt.date(2015, 1, 1), TODAY),
+    not_before=st.one_of(st.none(), st.dates(dt.date(2025, 1, 1), dt.date(2027, 12, 31))),
+)
+
+
+@given(st.lists(facts_strategy, max_size=30))
+def test_agenda_rule_invariants(facts: list[ContactFacts]) -> None:
+    items = overdue(facts, TODAY, cadence_defaults())
+    by_id = {f.person_id: f for f in facts}
+    for item in items:
+        f = by_id[item.person_id]
+        assert item.days_since > item.cadence_days  # only the overdue
+        assert not (f.not_before and f.not_before > TODAY)  # boundaries kept
+    keys = [(-i.priority, -i.days_since, i.person, i.person_id) for i in items]
+    assert keys == sorted(keys)  # a total, stable order
+    # contact today removes anyone from the list
+    touched = [
+        ContactFacts(**{**f.__dict__, "last_contact_on": TODAY}) for f in facts
+    ]
+    assert overdue(touched, TODAY, cadence_defaults()) == []
