@@ -29,7 +29,9 @@ def test_any_interaction_resets_the_clock(ctx) -> None:
     pid = make_person(ctx, "Carla", types=["client"]).id
     make_interaction(ctx, [pid], on=TODAY - dt.timedelta(days=60))
     assert [i.person_id for i in agenda.keep_in_touch(ctx)] == [pid]
-    make_interaction(ctx, [pid], kind="email", on=TODAY - dt.timedelta(days=1), source="mbox", external_id="x")
+    make_interaction(
+        ctx, [pid], kind="email", on=TODAY - dt.timedelta(days=1), source="mbox", external_id="x"
+    )
     assert agenda.keep_in_touch(ctx) == []
 
 
@@ -83,7 +85,5 @@ def test_agenda_rule_invariants(facts: list[ContactFacts]) -> None:
     keys = [(-i.priority, -i.days_since, i.person, i.person_id) for i in items]
     assert keys == sorted(keys)  # a total, stable order
     # contact today removes anyone from the list
-    touched = [
-        ContactFacts(**{**f.__dict__, "last_contact_on": TODAY}) for f in facts
-    ]
+    touched = [ContactFacts(**{**f.__dict__, "last_contact_on": TODAY}) for f in facts]
     assert overdue(touched, TODAY, cadence_defaults()) == []

@@ -37,7 +37,11 @@ def test_accents_and_case_do_not_matter(ctx) -> None:
 def test_finds_conversations_by_their_notes(ctx) -> None:
     ana = make_person(ctx, "Ana Lima")
     make_interaction(
-        ctx, [ana.id], on=TODAY - dt.timedelta(days=2), summary="Lunch", notes="She wants a Series A intro"
+        ctx,
+        [ana.id],
+        on=TODAY - dt.timedelta(days=2),
+        summary="Lunch",
+        notes="She wants a Series A intro",
     )
     hits = search.find(ctx, "series intro")
     assert [(h.kind, h.title) for h in hits] == [("interaction", "Lunch")]
@@ -54,6 +58,15 @@ def test_edits_are_searchable_at_once_and_old_text_is_gone(ctx) -> None:
 
 def test_punctuation_and_operators_in_queries_are_harmless(ctx) -> None:
     make_person(ctx, "Ana Lima", emails=["ana@acme.com"])
-    for query in ['"', "ana AND", "NEAR(", "*", "ana:*", "a & | !", "'); drop table person; --", ""]:
+    for query in [
+        '"',
+        "ana AND",
+        "NEAR(",
+        "*",
+        "ana:*",
+        "a & | !",
+        "'); drop table person; --",
+        "",
+    ]:
         search.find(ctx, query)  # never raises
     assert ("person", "Ana Lima") in _found(ctx, "ana@acme.com")

@@ -33,7 +33,10 @@ class _Group(TyperGroup):
             if os.environ.get("RAPPORT_DEBUG"):
                 raise
             if type(exc).__module__.startswith("typer") or type(exc).__name__ in (
-                "UsageError", "BadParameter", "NoSuchOption", "MissingParameter",
+                "UsageError",
+                "BadParameter",
+                "NoSuchOption",
+                "MissingParameter",
             ):
                 raise
             typer.echo(

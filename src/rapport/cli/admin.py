@@ -12,7 +12,9 @@ db_app = typer.Typer(help="The database: its location and schema version.", no_a
 
 def init(
     name: str = typer.Option(None, "--name", help="Your name."),
-    email: str = typer.Option(None, "--email", help="Your own email address (used to tell direction in imports)."),
+    email: str = typer.Option(
+        None, "--email", help="Your own email address (used to tell direction in imports)."
+    ),
     timezone: str = typer.Option(None, "--timezone", help="Your time zone, e.g. Europe/Paris."),
     workspace: str = typer.Option(None, "--workspace", help="A name for this network."),
     as_json: bool = JsonOption,
@@ -28,7 +30,10 @@ def init(
 
     def render() -> None:
         say(f"Rapport is ready: {info['database']}")
-        say(f"Time zone: {info['timezone']}" + (f"; you are {info['owner_email']}" if info["owner_email"] else ""))
+        say(
+            f"Time zone: {info['timezone']}"
+            + (f"; you are {info['owner_email']}" if info["owner_email"] else "")
+        )
         say('Next: rapport person add "Ana Lima" --org Acme --type client')
 
     emit(info, as_json, render)

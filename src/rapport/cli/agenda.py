@@ -24,10 +24,14 @@ def agenda(
 
     def render() -> None:
         if not items:
-            say(f"Agenda for {day}: nobody is overdue. Give people a type (--type client) or a --cadence to be reminded.")
+            say(
+                f"Agenda for {day}: nobody is overdue. "
+                "Give people a type (--type client) or a --cadence to be reminded."
+            )
             return
         table(
-            f"Agenda for {day}: {len(items)} people to reach out to" + (f" (top {limit})" if len(items) > limit else ""),
+            f"Agenda for {day}: {len(items)} people to reach out to"
+            + (f" (top {limit})" if len(items) > limit else ""),
             ["#", "person", "organization", "why"],
             [[i.person_id, i.person, i.organization, i.reason] for i in shown],
         )
@@ -51,7 +55,11 @@ def search(
         if not hits:
             say(f"Nothing matches {text!r}.")
             return
-        table(None, ["kind", "#", "found", "detail"], [[h.kind, h.id, h.title, h.detail] for h in hits])
+        table(
+            None,
+            ["kind", "#", "found", "detail"],
+            [[h.kind, h.id, h.title, h.detail] for h in hits],
+        )
 
     emit(hits, as_json, render)
 

@@ -6,7 +6,9 @@ import typer
 
 from rapport.cli.output import JsonOption, emit, say, table
 
-event_app = typer.Typer(help="Networking events and the people you met there.", no_args_is_help=True)
+event_app = typer.Typer(
+    help="Networking events and the people you met there.", no_args_is_help=True
+)
 
 
 @event_app.command("add")
@@ -25,9 +27,12 @@ def add(
 
     with session(write=True) as ctx:
         row = events.create(
-            ctx, name, parse_day(on, ctx.today, field="on"),
+            ctx,
+            name,
+            parse_day(on, ctx.today, field="on"),
             ends_on=parse_day(ends, ctx.today, field="ends") if ends else None,
-            place=place, notes=notes,
+            place=place,
+            notes=notes,
         )
     emit(row, as_json, lambda: say(f"added event {row.name} on {row.starts_on} (#{row.id})"))
 
@@ -75,8 +80,21 @@ def list_(as_json: bool = JsonOption) -> None:
         if not rows:
             say('No events yet. rapport event add "WebSummit" --on 2026-11-10 --place Lisbon')
             return
-        table(None, ["#", "date", "event", "place", "people met", "followed up"],
-              [[e.id, e.starts_on, e.name, e.place, len(e.attendees), f"{e.followed_up}/{len(e.attendees)}"] for e in rows])
+        table(
+            None,
+            ["#", "date", "event", "place", "people met", "followed up"],
+            [
+                [
+                    e.id,
+                    e.starts_on,
+                    e.name,
+                    e.place,
+                    len(e.attendees),
+                    f"{e.followed_up}/{len(e.attendees)}",
+                ]
+                for e in rows
+            ],
+        )
 
     emit(rows, as_json, render)
 
@@ -92,8 +110,14 @@ def show(event: str = typer.Argument(...), as_json: bool = JsonOption) -> None:
 
     def render() -> None:
         say(f"{row.name} — {row.starts_on}" + (f", {row.place}" if row.place else ""))
-        table(None, ["person", "note", "followed up"],
-              [[a.person, a.note, a.followed_up_at.date() if a.followed_up_at else "not yet"] for a in row.attendees])
+        table(
+            None,
+            ["person", "note", "followed up"],
+            [
+                [a.person, a.note, a.followed_up_at.date() if a.followed_up_at else "not yet"]
+                for a in row.attendees
+            ],
+        )
 
     emit(row, as_json, render)
 

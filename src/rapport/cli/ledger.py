@@ -9,16 +9,30 @@ from rapport.cli.output import JsonOption, emit, say, table
 
 Many = list[str] | None
 
-promises_app = typer.Typer(help="List promises and mark them kept, broken or released.", no_args_is_help=True)
+promises_app = typer.Typer(
+    help="List promises and mark them kept, broken or released.", no_args_is_help=True
+)
 
 
 def log(
     people: list[str] = typer.Argument(..., help="Who took part: names, prefixes, emails or #ids."),
-    kind: str = typer.Option("meeting", "--kind", "-k", help="meeting, call, video, email, message, event, meal, note (also: coffee, lunch, zoom…)."),
+    kind: str = typer.Option(
+        "meeting",
+        "--kind",
+        "-k",
+        help="meeting, call, video, email, message, event, meal, note "
+        "(also: coffee, lunch, zoom…).",
+    ),
     summary: str = typer.Option("", "--summary", "-s", help="What it was about, in a line."),
-    when: str = typer.Option("today", "--when", "-w", help="When: 2026-03-01, 2026-03-01T14:30, yesterday, last tuesday…"),
-    direction: str = typer.Option("mutual", "--direction", "-d", help="Who reached out: me, them, mutual."),
-    channel: str = typer.Option(None, "--channel", help="in-person, phone, email, video, message, social."),
+    when: str = typer.Option(
+        "today", "--when", "-w", help="When: 2026-03-01, 2026-03-01T14:30, yesterday, last tuesday…"
+    ),
+    direction: str = typer.Option(
+        "mutual", "--direction", "-d", help="Who reached out: me, them, mutual."
+    ),
+    channel: str = typer.Option(
+        None, "--channel", help="in-person, phone, email, video, message, social."
+    ),
     notes: str = typer.Option(None, "--notes", "-n", help="What was said, what matters."),
     tone: str = typer.Option(None, "--tone", help="warm, neutral or tense."),
     event: str = typer.Option(None, "--event", help="The event it happened at."),
@@ -49,14 +63,22 @@ def log(
             ),
         )
     day = logged.occurred_at.astimezone().strftime("%Y-%m-%d")
-    emit(logged, as_json, lambda: say(f"logged {logged.kind} with {', '.join(logged.participants)} on {day} (#{logged.id})"))
+    emit(
+        logged,
+        as_json,
+        lambda: say(
+            f"logged {logged.kind} with {', '.join(logged.participants)} on {day} (#{logged.id})"
+        ),
+    )
 
 
 def promise(
     person: str = typer.Argument(..., help="To or from whom."),
     what: str = typer.Argument(..., help="What was promised."),
     due: str = typer.Option(None, "--due", help="When it is due: friday, in 2 weeks, 2026-03-01."),
-    they: bool = typer.Option(False, "--they", help="They promised it to me (default: I promised)."),
+    they: bool = typer.Option(
+        False, "--they", help="They promised it to me (default: I promised)."
+    ),
     as_json: bool = JsonOption,
 ) -> None:
     """Record a promise: mine to them, or theirs to me with --they."""
@@ -70,7 +92,15 @@ def promise(
             ctx, resolve.person_id(ctx, person), what, owner="them" if they else "me", due_on=due_on
         )
     who = f"{row.person} promised you" if row.owner == "them" else f"you promised {row.person}"
-    emit(row, as_json, lambda: say(f"noted: {who} to {row.description}" + (f" by {row.due_on}" if row.due_on else "") + f" (#{row.id})"))
+    emit(
+        row,
+        as_json,
+        lambda: say(
+            f"noted: {who} to {row.description}"
+            + (f" by {row.due_on}" if row.due_on else "")
+            + f" (#{row.id})"
+        ),
+    )
 
 
 @promises_app.command("list")
@@ -91,8 +121,21 @@ def promises_list(
         if not rows:
             say("No open promises.")
             return
-        table(None, ["#", "who owes", "person", "promise", "due", "status"],
-              [[c.id, "me" if c.owner == "me" else "them", c.person, c.description, c.due_on, c.status] for c in rows])
+        table(
+            None,
+            ["#", "who owes", "person", "promise", "due", "status"],
+            [
+                [
+                    c.id,
+                    "me" if c.owner == "me" else "them",
+                    c.person,
+                    c.description,
+                    c.due_on,
+                    c.status,
+                ]
+                for c in rows
+            ],
+        )
 
     emit(rows, as_json, render)
 
@@ -124,7 +167,15 @@ def promises_release(promise_id: int = typer.Argument(...), as_json: bool = Json
     _resolve_promise(promise_id, "released", as_json)
 
 
-def _exchange(person: str, direction: str, kind: str, note: str | None, on: str | None, thanked: bool, as_json: bool) -> None:
+def _exchange(
+    person: str,
+    direction: str,
+    kind: str,
+    note: str | None,
+    on: str | None,
+    thanked: bool,
+    as_json: bool,
+) -> None:
     from rapport.cli.runtime import session
     from rapport.domain.dates import parse_day
     from rapport.services import favours, resolve
@@ -132,11 +183,24 @@ def _exchange(person: str, direction: str, kind: str, note: str | None, on: str 
     with session(write=True) as ctx:
         day = parse_day(on, ctx.today, field="on") if on else ctx.today
         row = favours.record(
-            ctx, resolve.person_id(ctx, person), direction, kind, occurred_on=day, note=note,
+            ctx,
+            resolve.person_id(ctx, person),
+            direction,
+            kind,
+            occurred_on=day,
+            note=note,
             thanked_on=day if thanked else None,
         )
     verb = "gave" if direction == "given" else "received"
-    emit(row, as_json, lambda: say(f"{verb} {row.kind}: {row.person}" + (f" ({row.note})" if row.note else "") + f" (#{row.id})"))
+    emit(
+        row,
+        as_json,
+        lambda: say(
+            f"{verb} {row.kind}: {row.person}"
+            + (f" ({row.note})" if row.note else "")
+            + f" (#{row.id})"
+        ),
+    )
 
 
 KIND_HELP = "introduction, referral, advice, resource, favour, endorsement."
@@ -195,12 +259,39 @@ def ledger(
         if not rows:
             say("No favours recorded yet. rapport gave NAME advice 'reviewed their deck'")
             return
-        table(None, ["#", "date", "", "kind", "person", "note", "thanked"],
-              [[e.id, e.occurred_on, "gave" if e.direction == "given" else "got", e.kind, e.person, e.note,
-                "" if e.direction == "given" else (e.thanked_on or "not yet")] for e in rows])
-        say(f"given {balance.given}, received {balance.received}, not yet thanked {balance.unthanked}")
+        table(
+            None,
+            ["#", "date", "", "kind", "person", "note", "thanked"],
+            [
+                [
+                    e.id,
+                    e.occurred_on,
+                    "gave" if e.direction == "given" else "got",
+                    e.kind,
+                    e.person,
+                    e.note,
+                    "" if e.direction == "given" else (e.thanked_on or "not yet"),
+                ]
+                for e in rows
+            ],
+        )
+        say(
+            f"given {balance.given}, received {balance.received}, "
+            f"not yet thanked {balance.unthanked}"
+        )
 
-    emit({"balance": {"given": balance.given, "received": balance.received, "unthanked": balance.unthanked}, "favours": rows}, as_json, render)
+    emit(
+        {
+            "balance": {
+                "given": balance.given,
+                "received": balance.received,
+                "unthanked": balance.unthanked,
+            },
+            "favours": rows,
+        },
+        as_json,
+        render,
+    )
 
 
 def milestone(
@@ -220,10 +311,25 @@ def milestone(
     month, day, year = parse_month_day(date)
     with session(write=True) as ctx:
         row = milestones.add(
-            ctx, resolve.person_id(ctx, person), kind, month, day, year=year,
-            recurrence="once" if once else None, lead_days=lead, label=label,
+            ctx,
+            resolve.person_id(ctx, person),
+            kind,
+            month,
+            day,
+            year=year,
+            recurrence="once" if once else None,
+            lead_days=lead,
+            label=label,
         )
-    emit(row, as_json, lambda: say(f"{row.person}: {row.label or row.kind} on {row.month:02d}-{row.day:02d}" + (f", next {row.next_on}" if row.next_on else "") + f" (#{row.id})"))
+    emit(
+        row,
+        as_json,
+        lambda: say(
+            f"{row.person}: {row.label or row.kind} on {row.month:02d}-{row.day:02d}"
+            + (f", next {row.next_on}" if row.next_on else "")
+            + f" (#{row.id})"
+        ),
+    )
 
 
 def milestones_list(
@@ -241,7 +347,11 @@ def milestones_list(
         if not rows:
             say(f"Nothing in the next {within} days.")
             return
-        table(None, ["date", "person", "what"], [[m.next_on, m.person, m.label or m.kind] for m in rows])
+        table(
+            None,
+            ["date", "person", "what"],
+            [[m.next_on, m.person, m.label or m.kind] for m in rows],
+        )
 
     emit(rows, as_json, render)
 
@@ -249,7 +359,12 @@ def milestones_list(
 def feedback(
     person: str = typer.Argument(..., help="Who gave it."),
     content: str = typer.Argument(..., help="What they said."),
-    action: Many = typer.Option(None, "--action", "-a", help="An action item you take from it (repeatable; becomes a promise)."),
+    action: Many = typer.Option(
+        None,
+        "--action",
+        "-a",
+        help="An action item you take from it (repeatable; becomes a promise).",
+    ),
     due: str = typer.Option(None, "--due", help="When the action items are due."),
     on: str = typer.Option(None, "--on", help="When you received it (default today)."),
     as_json: bool = JsonOption,
@@ -261,17 +376,29 @@ def feedback(
 
     with session(write=True) as ctx:
         row = growth.record_feedback(
-            ctx, resolve.person_id(ctx, person), content,
+            ctx,
+            resolve.person_id(ctx, person),
+            content,
             received_on=parse_day(on, ctx.today, field="on") if on else None,
             actions=action or [],
             due_on=parse_day(due, ctx.today, prefer="future", field="due") if due else None,
         )
-    emit(row, as_json, lambda: say(f"feedback from {row.person} noted" + (f" with {len(row.actions)} action item(s)" if row.actions else "") + f" (#{row.id})"))
+    emit(
+        row,
+        as_json,
+        lambda: say(
+            f"feedback from {row.person} noted"
+            + (f" with {len(row.actions)} action item(s)" if row.actions else "")
+            + f" (#{row.id})"
+        ),
+    )
 
 
 def mentor(
     person: str = typer.Argument(..., help="The other person."),
-    role: str = typer.Option(..., "--role", help="mentor (they mentor you) or mentee (you mentor them)."),
+    role: str = typer.Option(
+        ..., "--role", help="mentor (they mentor you) or mentee (you mentor them)."
+    ),
     goals: str = typer.Option(None, "--goals", help="What the mentoring is for."),
     every: int = typer.Option(None, "--every", help="Meet every N days."),
     as_json: bool = JsonOption,
@@ -281,9 +408,22 @@ def mentor(
     from rapport.services import growth, resolve
 
     with session(write=True) as ctx:
-        row = growth.start_mentorship(ctx, resolve.person_id(ctx, person), role, goals=goals, session_cadence_days=every)
+        row = growth.start_mentorship(
+            ctx, resolve.person_id(ctx, person), role, goals=goals, session_cadence_days=every
+        )
     text = f"{row.person} mentors you" if row.their_role == "mentor" else f"you mentor {row.person}"
-    emit(row, as_json, lambda: say(text + (f", sessions every {row.session_cadence_days} days" if row.session_cadence_days else "")))
+    emit(
+        row,
+        as_json,
+        lambda: say(
+            text
+            + (
+                f", sessions every {row.session_cadence_days} days"
+                if row.session_cadence_days
+                else ""
+            )
+        ),
+    )
 
 
 def intro(
@@ -301,7 +441,8 @@ def intro(
 
     with session(write=True) as ctx:
         row = growth.introduce(
-            ctx, resolve.person_id(ctx, person),
+            ctx,
+            resolve.person_id(ctx, person),
             to_person_id=resolve.person_id(ctx, to) if to else None,
             introducer_id=resolve.person_id(ctx, by) if by else None,
             occurred_on=parse_day(on, ctx.today, field="on") if on else None,

@@ -46,7 +46,9 @@ def _changes(ctx: Ctx, **options: Any) -> dict[str, Any]:
     if options.get("not_before"):
         value = options["not_before"]
         changes["not_before"] = (
-            None if value == "none" else parse_day(value, ctx.today, prefer="future", field="not-before")
+            None
+            if value == "none"
+            else parse_day(value, ctx.today, prefer="future", field="not-before")
         )
     if options.get("met_at"):
         changes["met_event_id"] = resolve.event_id(ctx, options["met_at"])
@@ -73,19 +75,34 @@ def add(
     url: Many = typer.Option(None, "--url", help="Web or LinkedIn address (repeatable)."),
     org: str = typer.Option(None, "--org", "-o", help="Current organization."),
     title: str = typer.Option(None, "--title", "-t", help="Current title."),
-    type_: Many = typer.Option(None, "--type", help="Relationship type (repeatable): peer, colleague, manager, report, mentor, mentee, client, prospect, partner, industry, competitor, friend."),
+    type_: Many = typer.Option(
+        None,
+        "--type",
+        help="Relationship type (repeatable): peer, colleague, manager, report, mentor, "
+        "mentee, client, prospect, partner, industry, competitor, friend.",
+    ),
     tag: Many = typer.Option(None, "--tag", help="Tag (repeatable)."),
     met_at: str = typer.Option(None, "--met-at", help="The event where you met (name or #id)."),
     met_on: str = typer.Option(None, "--met-on", help="When you met (2026-03-01, 'last friday')."),
     how_met: str = typer.Option(None, "--how-met", help="How you met, in a line."),
     introduced_by: str = typer.Option(None, "--introduced-by", help="Who introduced you."),
-    cadence: int = typer.Option(None, "--cadence", help="Keep in touch every N days (overrides the type's default)."),
+    cadence: int = typer.Option(
+        None, "--cadence", help="Keep in touch every N days (overrides the type's default)."
+    ),
     interests: str = typer.Option(None, "--interests", help="What they care about."),
-    remember: str = typer.Option(None, "--remember", help="Things to remember (family, preferences)."),
+    remember: str = typer.Option(
+        None, "--remember", help="Things to remember (family, preferences)."
+    ),
     notes: str = typer.Option(None, "--notes", help="Free notes."),
     location: str = typer.Option(None, "--location", help="City or place."),
-    timezone: str = typer.Option(None, "--timezone", help="Their time zone, e.g. America/New_York."),
-    channel: str = typer.Option(None, "--channel", help="Preferred channel: in-person, phone, email, video, message, social."),
+    timezone: str = typer.Option(
+        None, "--timezone", help="Their time zone, e.g. America/New_York."
+    ),
+    channel: str = typer.Option(
+        None,
+        "--channel",
+        help="Preferred channel: in-person, phone, email, video, message, social.",
+    ),
     nickname: str = typer.Option(None, "--nickname"),
     as_json: bool = JsonOption,
 ) -> None:
@@ -95,13 +112,30 @@ def add(
 
     with session(write=True) as ctx:
         changes = _changes(
-            ctx, org=org, title=title, met_at=met_at, met_on=met_on, how_met=how_met,
-            introduced_by=introduced_by, cadence=cadence, interests=interests,
-            remember=remember, notes=notes, location=location, timezone=timezone,
-            channel=channel, nickname=nickname,
+            ctx,
+            org=org,
+            title=title,
+            met_at=met_at,
+            met_on=met_on,
+            how_met=how_met,
+            introduced_by=introduced_by,
+            cadence=cadence,
+            interests=interests,
+            remember=remember,
+            notes=notes,
+            location=location,
+            timezone=timezone,
+            channel=channel,
+            nickname=nickname,
         )
         changes["full_name"] = name
-        for field, values in (("emails", email), ("phones", phone), ("urls", url), ("types", type_), ("tags", tag)):
+        for field, values in (
+            ("emails", email),
+            ("phones", phone),
+            ("urls", url),
+            ("types", type_),
+            ("tags", tag),
+        ):
             if values:
                 changes[field] = values
         person = people.add(ctx, changes)
@@ -125,8 +159,12 @@ def edit(
     remove_type: Many = typer.Option(None, "--remove-type"),
     tag: Many = typer.Option(None, "--tag", help="Add a tag."),
     remove_tag: Many = typer.Option(None, "--remove-tag"),
-    org: str = typer.Option(None, "--org", "-o", help="New organization (recorded in the role history)."),
-    title: str = typer.Option(None, "--title", "-t", help="New title (recorded in the role history)."),
+    org: str = typer.Option(
+        None, "--org", "-o", help="New organization (recorded in the role history)."
+    ),
+    title: str = typer.Option(
+        None, "--title", "-t", help="New title (recorded in the role history)."
+    ),
     met_at: str = typer.Option(None, "--met-at"),
     met_on: str = typer.Option(None, "--met-on"),
     how_met: str = typer.Option(None, "--how-met"),
@@ -139,9 +177,15 @@ def edit(
     timezone: str = typer.Option(None, "--timezone"),
     channel: str = typer.Option(None, "--channel"),
     nickname: str = typer.Option(None, "--nickname"),
-    not_before: str = typer.Option(None, "--not-before", help="Don't suggest contact before this day ('none' clears)."),
-    max_contact_days: int = typer.Option(None, "--max-contact-days", help="At most one contact every N days."),
-    strained: bool = typer.Option(None, "--strained/--not-strained", help="Mark the relationship strained, or repaired."),
+    not_before: str = typer.Option(
+        None, "--not-before", help="Don't suggest contact before this day ('none' clears)."
+    ),
+    max_contact_days: int = typer.Option(
+        None, "--max-contact-days", help="At most one contact every N days."
+    ),
+    strained: bool = typer.Option(
+        None, "--strained/--not-strained", help="Mark the relationship strained, or repaired."
+    ),
     strained_context: str = typer.Option(None, "--context", help="What strained it."),
     as_json: bool = JsonOption,
 ) -> None:
@@ -153,11 +197,24 @@ def edit(
         pid = resolve.person_id(ctx, ref)
         current = people.show(ctx, pid)
         changes = _changes(
-            ctx, org=org, title=title, met_at=met_at, met_on=met_on, how_met=how_met,
-            introduced_by=introduced_by, cadence=cadence, interests=interests,
-            remember=remember, notes=notes, location=location, timezone=timezone,
-            channel=channel, nickname=nickname, not_before=not_before,
-            max_contact_days=max_contact_days, strained=strained,
+            ctx,
+            org=org,
+            title=title,
+            met_at=met_at,
+            met_on=met_on,
+            how_met=how_met,
+            introduced_by=introduced_by,
+            cadence=cadence,
+            interests=interests,
+            remember=remember,
+            notes=notes,
+            location=location,
+            timezone=timezone,
+            channel=channel,
+            nickname=nickname,
+            not_before=not_before,
+            max_contact_days=max_contact_days,
+            strained=strained,
             strained_context=strained_context,
         )
         if name:
@@ -202,7 +259,9 @@ def _render_profile(p: Profile, today: Any) -> None:
     person: PersonOut = p.person
     heading = person.name + (" (archived)" if person.archived else "")
     role = " at ".join(x for x in (person.title, person.organization) if x)
-    out.print(f"[bold]{escape(heading)}[/bold]  #{person.id}" + (f"  {escape(role)}" if role else ""))
+    out.print(
+        f"[bold]{escape(heading)}[/bold]  #{person.id}" + (f"  {escape(role)}" if role else "")
+    )
     lines: list[tuple[str, Any]] = [
         ("types", ", ".join(person.types)),
         ("tags", ", ".join(person.tags)),
@@ -211,18 +270,32 @@ def _render_profile(p: Profile, today: Any) -> None:
         ("web", ", ".join(person.urls)),
         ("location", person.location),
         ("time zone", person.timezone),
-        ("met", ", ".join(str(x) for x in (person.met_at_event, person.met_on, person.how_met) if x)),
+        (
+            "met",
+            ", ".join(str(x) for x in (person.met_at_event, person.met_on, person.how_met) if x),
+        ),
         ("introduced by", person.introduced_by),
         ("interests", person.interests),
         ("remember", person.remember),
         ("notes", person.notes),
         ("channel", person.preferred_channel),
         ("last contact", ago(person.last_contact_at, today)),
-        ("rhythm", f"every {person.effective_cadence_days} days" if person.effective_cadence_days else "none set"),
+        (
+            "rhythm",
+            f"every {person.effective_cadence_days} days"
+            if person.effective_cadence_days
+            else "none set",
+        ),
         ("not before", person.not_before),
         ("at most every", f"{person.max_contact_days} days" if person.max_contact_days else None),
         ("strained", (person.strained_context or "yes") if person.strained else None),
-        ("favours", f"given {p.balance.given}, received {p.balance.received}" + (f", {p.balance.unthanked} not yet thanked" if p.balance.unthanked else "") if p.balance.given or p.balance.received else None),
+        (
+            "favours",
+            f"given {p.balance.given}, received {p.balance.received}"
+            + (f", {p.balance.unthanked} not yet thanked" if p.balance.unthanked else "")
+            if p.balance.given or p.balance.received
+            else None,
+        ),
     ]
     for label, value in lines:
         if value:
@@ -231,7 +304,10 @@ def _render_profile(p: Profile, today: Any) -> None:
         out.print("[bold]Role history[/bold]")
         for r in person.roles:
             span = f"{r.started_on or '…'} – {r.ended_on or 'now'}"
-            out.print(f"  {escape(span)}  {escape(' at '.join(x for x in (r.title, r.organization) if x))}")
+            out.print(
+                f"  {escape(span)}  "
+                + escape(" at ".join(x for x in (r.title, r.organization) if x))
+            )
     if p.interactions:
         out.print(f"[bold]Recent interactions[/bold] ({p.interaction_count} in all)")
         for i in p.interactions:
@@ -250,18 +326,28 @@ def _render_profile(p: Profile, today: Any) -> None:
         out.print("[bold]Favours[/bold]")
         for e in p.exchanges[:10]:
             arrow = "gave" if e.direction == "given" else "got"
-            thanks = "" if e.direction == "given" else (" (thanked)" if e.thanked_on else " (not yet thanked)")
+            thanks = (
+                ""
+                if e.direction == "given"
+                else (" (thanked)" if e.thanked_on else " (not yet thanked)")
+            )
             out.print(f"  {e.occurred_on}  {arrow} {e.kind}: {escape(e.note or '')}{thanks}")
     if p.milestones:
         out.print("[bold]Dates[/bold]")
         for m in p.milestones:
             label = m.label or m.kind
-            out.print(f"  {m.month:02d}-{m.day:02d}{'-' + str(m.year) if m.year else ''}  {escape(label)}" + (f"  (next {m.next_on})" if m.next_on else ""))
+            out.print(
+                f"  {m.month:02d}-{m.day:02d}{'-' + str(m.year) if m.year else ''}  {escape(label)}"
+                + (f"  (next {m.next_on})" if m.next_on else "")
+            )
     if p.events:
         out.print("[bold]Events[/bold]  " + escape(", ".join(p.events)))
-    for m in p.mentorships:
-        role = "mentors you" if m.their_role == "mentor" else "is your mentee"
-        out.print(f"[bold]Mentoring[/bold]  {escape(person.name)} {role}" + (f"; goals: {escape(m.goals)}" if m.goals else ""))
+    for ms in p.mentorships:
+        role = "mentors you" if ms.their_role == "mentor" else "is your mentee"
+        out.print(
+            f"[bold]Mentoring[/bold]  {escape(person.name)} {role}"
+            + (f"; goals: {escape(ms.goals)}" if ms.goals else "")
+        )
     for f in p.feedback:
         out.print(f"[bold]Feedback[/bold] {f.received_on}: {escape(f.content)}")
 
@@ -283,19 +369,36 @@ def list_(
 
     with session() as ctx:
         rows, total = people.listing(
-            ctx, type_=type_, tag=tag, organization=org, archived=archived, sort=sort,
-            limit=limit, offset=offset,
+            ctx,
+            type_=type_,
+            tag=tag,
+            organization=org,
+            archived=archived,
+            sort=sort,
+            limit=limit,
+            offset=offset,
         )
         today = ctx.today
 
     def render() -> None:
         if not rows:
-            say("No people yet. Add one: rapport person add \"Ana Lima\" --org Acme --type client")
+            say('No people yet. Add one: rapport person add "Ana Lima" --org Acme --type client')
             return
         table(
             f"{len(rows)} of {total} people",
             ["#", "name", "organization", "title", "types", "tags", "last contact"],
-            [[p.id, p.name, p.organization, p.title, p.types, p.tags, ago(p.last_contact_at, today)] for p in rows],
+            [
+                [
+                    p.id,
+                    p.name,
+                    p.organization,
+                    p.title,
+                    p.types,
+                    p.tags,
+                    ago(p.last_contact_at, today),
+                ]
+                for p in rows
+            ],
         )
 
     emit({"total": total, "people": rows}, as_json, render)

@@ -45,8 +45,7 @@ def overdue(
         lateness = (days_since - cadence) / cadence
         if f.last_contact_on:
             reason = (
-                f"last contact {_plural(days_since, 'day')} ago, "
-                f"against a {cadence}-day rhythm"
+                f"last contact {_plural(days_since, 'day')} ago, against a {cadence}-day rhythm"
             )
         else:
             reason = (

@@ -10,7 +10,9 @@ from rapport.errors import Invalid
 Prefer = Literal["past", "future"]
 
 
-def parse_day(text: str, today: dt.date, *, prefer: Prefer = "past", field: str = "date") -> dt.date:
+def parse_day(
+    text: str, today: dt.date, *, prefer: Prefer = "past", field: str = "date"
+) -> dt.date:
     """The calendar day `text` names, relative to `today`. ISO dates are read exactly;
     phrases go through dateparser (English). Invalid when nothing sensible matches."""
     raw = text.strip()
@@ -36,13 +38,13 @@ def parse_day(text: str, today: dt.date, *, prefer: Prefer = "past", field: str 
         settings={"RELATIVE_BASE": base, "PREFER_DATES_FROM": prefer},
     )
     if parsed is None:
-        raise Invalid(field, f"cannot read {text!r} as a date (try 2026-03-01, yesterday, last friday)")
+        raise Invalid(
+            field, f"cannot read {text!r} as a date (try 2026-03-01, yesterday, last friday)"
+        )
     return parsed.date()
 
 
-def parse_moment(
-    text: str, today: dt.date, tz: dt.tzinfo, *, field: str = "when"
-) -> dt.datetime:
+def parse_moment(text: str, today: dt.date, tz: dt.tzinfo, *, field: str = "when") -> dt.datetime:
     """An aware datetime for `text`; a bare day becomes noon local time on that day."""
     raw = text.strip()
     try:

@@ -57,7 +57,11 @@ def thank(ctx: Ctx, exchange_id: int, on: dt.date | None = None) -> ExchangeOut:
 
 
 def unthanked_for(ctx: Ctx, person_id: int) -> list[ExchangeOut]:
-    return [e for e in listing(ctx, person_id=person_id) if e.direction == "received" and not e.thanked_on]
+    return [
+        e
+        for e in listing(ctx, person_id=person_id)
+        if e.direction == "received" and not e.thanked_on
+    ]
 
 
 def listing(ctx: Ctx, *, person_id: int | None = None) -> list[ExchangeOut]:
@@ -85,7 +89,9 @@ def balance(ctx: Ctx, person_id: int | None = None) -> Balance:
 def outs(ctx: Ctx, rows: Sequence[Exchange]) -> list[ExchangeOut]:
     ids = {r.person_id for r in rows}
     names = (
-        dict(ctx.session.execute(select(Person.id, Person.full_name).where(Person.id.in_(ids))).all())
+        dict(
+            ctx.session.execute(select(Person.id, Person.full_name).where(Person.id.in_(ids))).all()
+        )
         if ids
         else {}
     )

@@ -53,8 +53,14 @@ def mentorship_outs(ctx: Ctx, rows: Sequence[Mentorship]) -> list[MentorshipOut]
     names = _names(ctx, {r.person_id for r in rows})
     return [
         MentorshipOut(
-            r.id, names.get(r.person_id, "?"), r.person_id, r.their_role, r.goals,
-            r.session_cadence_days, r.started_on, r.ended_on,
+            r.id,
+            names.get(r.person_id, "?"),
+            r.person_id,
+            r.their_role,
+            r.goals,
+            r.session_cadence_days,
+            r.started_on,
+            r.ended_on,
         )
         for r in rows
     ]
@@ -97,7 +103,9 @@ def feedback(ctx: Ctx, *, person_id: int | None = None) -> list[FeedbackOut]:
     query = select(Feedback).where(Feedback.workspace_id == ctx.workspace_id)
     if person_id is not None:
         query = query.where(Feedback.person_id == person_id)
-    return feedback_outs(ctx, list(ctx.session.scalars(query.order_by(Feedback.received_on.desc()))))
+    return feedback_outs(
+        ctx, list(ctx.session.scalars(query.order_by(Feedback.received_on.desc())))
+    )
 
 
 def feedback_outs(ctx: Ctx, rows: Sequence[Feedback]) -> list[FeedbackOut]:
@@ -109,10 +117,16 @@ def feedback_outs(ctx: Ctx, rows: Sequence[Feedback]) -> list[FeedbackOut]:
         else []
     )
     action_outs = promises.outs(ctx, actions)
-    by_feedback = {r.id: [a for a, raw in zip(action_outs, actions, strict=True) if raw.feedback_id == r.id] for r in rows}
+    by_feedback = {
+        r.id: [a for a, raw in zip(action_outs, actions, strict=True) if raw.feedback_id == r.id]
+        for r in rows
+    }
     return [
         FeedbackOut(
-            r.id, names.get(r.person_id) if r.person_id else None, r.received_on, r.content,
+            r.id,
+            names.get(r.person_id) if r.person_id else None,
+            r.received_on,
+            r.content,
             by_feedback[r.id],
         )
         for r in rows
@@ -189,4 +203,6 @@ def introduction_outs(ctx: Ctx, rows: Sequence[Introduction]) -> list[Introducti
 def _names(ctx: Ctx, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
-    return dict(ctx.session.execute(select(Person.id, Person.full_name).where(Person.id.in_(ids))).all())
+    return dict(
+        ctx.session.execute(select(Person.id, Person.full_name).where(Person.id.in_(ids))).all()
+    )

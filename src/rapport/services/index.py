@@ -81,7 +81,5 @@ def reindex_organization(session: Session, org: Organization) -> None:
         search.index_text(org.name),
         search.index_text(org.industry, org.website, org.notes),
     )
-    member_ids = list(
-        session.scalars(select(Person.id).where(Person.organization_id == org.id))
-    )
+    member_ids = list(session.scalars(select(Person.id).where(Person.organization_id == org.id)))
     reindex_people(session, org.workspace_id, member_ids)

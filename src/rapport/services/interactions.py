@@ -82,7 +82,7 @@ def log(ctx: Ctx, data: InteractionIn) -> InteractionOut:
     channel = (
         parse_choice(Channel, data.channel, "channel").value
         if data.channel
-        else DEFAULT_CHANNEL.get(kind, None)
+        else DEFAULT_CHANNEL.get(kind)
     )
     interaction = Interaction(
         workspace_id=ctx.workspace_id,
@@ -167,7 +167,9 @@ def delete_interaction(ctx: Ctx, interaction_id: int) -> None:
     )
     search.remove(ctx.session, "interaction", [interaction.id])
     ctx.session.execute(
-        delete(InteractionParticipant).where(InteractionParticipant.interaction_id == interaction.id)
+        delete(InteractionParticipant).where(
+            InteractionParticipant.interaction_id == interaction.id
+        )
     )
     ctx.session.delete(interaction)
     ctx.session.flush()
@@ -237,8 +239,7 @@ def timeline(ctx: Ctx, person_id: int, *, limit: int = 50) -> list[InteractionOu
     if not ids:
         return []
     rows = {
-        i.id: i
-        for i in ctx.session.scalars(select(Interaction).where(Interaction.id.in_(ids)))
+        i.id: i for i in ctx.session.scalars(select(Interaction).where(Interaction.id.in_(ids)))
     }
     return outs(ctx, [rows[i] for i in ids if i in rows])
 

@@ -31,10 +31,25 @@ from rapport.storage.schema import (
 
 # fields copied from the merged record when the kept one has none
 _FILL = (
-    "given_name", "family_name", "nickname", "organization_id", "title", "location",
-    "timezone", "how_met", "met_on", "met_event_id", "introduced_by_id", "interests",
-    "remember", "preferred_channel", "not_before", "max_contact_days", "cadence_days",
-    "strained_context", "strained_since",
+    "given_name",
+    "family_name",
+    "nickname",
+    "organization_id",
+    "title",
+    "location",
+    "timezone",
+    "how_met",
+    "met_on",
+    "met_event_id",
+    "introduced_by_id",
+    "interests",
+    "remember",
+    "preferred_channel",
+    "not_before",
+    "max_contact_days",
+    "cadence_days",
+    "strained_context",
+    "strained_since",
 )
 # rows that simply change owner
 _MOVE = (Role, Commitment, Exchange, Mentorship, AgendaMark, PersonUrl)
@@ -53,7 +68,9 @@ def merge(ctx: Ctx, keep_id: int, other_id: int) -> PersonOut:
     if other.notes:
         keep.notes = f"{keep.notes}\n\n{other.notes}" if keep.notes else other.notes
     keep.strained = keep.strained or other.strained
-    if other.last_contact_at and (not keep.last_contact_at or other.last_contact_at > keep.last_contact_at):
+    if other.last_contact_at and (
+        not keep.last_contact_at or other.last_contact_at > keep.last_contact_at
+    ):
         keep.last_contact_at = other.last_contact_at
     if keep.archived_at and not other.archived_at:
         keep.archived_at = None

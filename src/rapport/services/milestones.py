@@ -15,7 +15,13 @@ from rapport.services.context import Ctx
 from rapport.services.people import get as get_person
 from rapport.storage.schema import Milestone, Person
 
-DEFAULT_LEAD_DAYS = {"birthday": 3, "work-anniversary": 3, "promotion": 1, "new-job": 1, "custom": 3}
+DEFAULT_LEAD_DAYS = {
+    "birthday": 3,
+    "work-anniversary": 3,
+    "promotion": 1,
+    "new-job": 1,
+    "custom": 3,
+}
 
 
 def add(
@@ -35,8 +41,10 @@ def add(
     get_person(ctx, person_id)
     value = parse_choice(MilestoneKind, kind, "kind")
     once_by_default = value in (MilestoneKind.PROMOTION, MilestoneKind.NEW_JOB)
-    rec = parse_choice(Recurrence, recurrence, "recurrence") if recurrence else (
-        Recurrence.ONCE if once_by_default else Recurrence.YEARLY
+    rec = (
+        parse_choice(Recurrence, recurrence, "recurrence")
+        if recurrence
+        else (Recurrence.ONCE if once_by_default else Recurrence.YEARLY)
     )
     if rec is Recurrence.ONCE and year is None:
         raise Invalid("date", "a one-off milestone needs a year")
@@ -70,12 +78,16 @@ def remove(ctx: Ctx, milestone_id: int) -> None:
 
 def for_person(ctx: Ctx, person_id: int) -> list[MilestoneOut]:
     rows = ctx.session.scalars(
-        select(Milestone).where(Milestone.person_id == person_id).order_by(Milestone.month, Milestone.day)
+        select(Milestone)
+        .where(Milestone.person_id == person_id)
+        .order_by(Milestone.month, Milestone.day)
     )
     return outs(ctx, list(rows))
 
 
-def upcoming(ctx: Ctx, *, within_days: int = 30, start: dt.date | None = None) -> list[MilestoneOut]:
+def upcoming(
+    ctx: Ctx, *, within_days: int = 30, start: dt.date | None = None
+) -> list[MilestoneOut]:
     """Milestones falling in [start, start + within_days], soonest first."""
     if within_days < 0 or within_days > 366:
         raise Invalid("within", "must be between 0 and 366 days")
@@ -100,10 +112,14 @@ def upcoming(ctx: Ctx, *, within_days: int = 30, start: dt.date | None = None) -
     return sorted(found, key=lambda m: (m.next_on or last, m.person))
 
 
-def outs(ctx: Ctx, rows: Sequence[Milestone], *, today: dt.date | None = None) -> list[MilestoneOut]:
+def outs(
+    ctx: Ctx, rows: Sequence[Milestone], *, today: dt.date | None = None
+) -> list[MilestoneOut]:
     ids = {r.person_id for r in rows}
     names = (
-        dict(ctx.session.execute(select(Person.id, Person.full_name).where(Person.id.in_(ids))).all())
+        dict(
+            ctx.session.execute(select(Person.id, Person.full_name).where(Person.id.in_(ids))).all()
+        )
         if ids
         else {}
     )

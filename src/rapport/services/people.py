@@ -382,7 +382,9 @@ def out(ctx: Ctx, person: Person) -> PersonOut:
         .order_by(PersonEmail.is_primary.desc(), PersonEmail.id)
     ).all()
     phones = session.scalars(
-        select(PersonPhone.number).where(PersonPhone.person_id == person.id).order_by(PersonPhone.id)
+        select(PersonPhone.number)
+        .where(PersonPhone.person_id == person.id)
+        .order_by(PersonPhone.id)
     ).all()
     urls = session.scalars(
         select(PersonUrl.url).where(PersonUrl.person_id == person.id).order_by(PersonUrl.id)

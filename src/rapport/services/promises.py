@@ -85,7 +85,9 @@ def listing(
 def outs(ctx: Ctx, rows: Sequence[Commitment]) -> list[CommitmentOut]:
     ids = {r.person_id for r in rows}
     names = (
-        dict(ctx.session.execute(select(Person.id, Person.full_name).where(Person.id.in_(ids))).all())
+        dict(
+            ctx.session.execute(select(Person.id, Person.full_name).where(Person.id.in_(ids))).all()
+        )
         if ids
         else {}
     )

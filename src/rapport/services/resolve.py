@@ -42,9 +42,7 @@ def person_id(ctx: Ctx, ref: str, *, include_archived: bool = True) -> int:
     key = fold(raw)
     exact = list(
         ctx.session.scalars(
-            select(Person.id).where(
-                Person.workspace_id == ctx.workspace_id, Person.name_key == key
-            )
+            select(Person.id).where(Person.workspace_id == ctx.workspace_id, Person.name_key == key)
         )
     )
     if exact:
@@ -128,7 +126,9 @@ def event_id(ctx: Ctx, ref: str) -> int:
         .order_by(Event.starts_on.desc())
     ).all()
     exact = [r for r in rows if fold(r.name) == key]
-    matches = exact or [r for r in rows if fold(r.name).startswith(key) or f" {key}" in fold(r.name)]
+    matches = exact or [
+        r for r in rows if fold(r.name).startswith(key) or f" {key}" in fold(r.name)
+    ]
     if not matches:
         raise NotFound(f"no event matches {ref!r}")
     if len(matches) > 1:

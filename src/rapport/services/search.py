@@ -33,7 +33,9 @@ def find(ctx: Ctx, query: str, *, limit: int = 20) -> list[SearchResult]:
                 Organization.id.in_(ids)
             )
         ):
-            found[("organization", oid)] = SearchResult("organization", oid, name, industry or "", [])
+            found[("organization", oid)] = SearchResult(
+                "organization", oid, name, industry or "", []
+            )
     if ids := by_kind.get("interaction"):
         rows = list(ctx.session.scalars(select(Interaction).where(Interaction.id.in_(ids))))
         for i in interactions.outs(ctx, rows):

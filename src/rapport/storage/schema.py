@@ -61,7 +61,8 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
             return None
         if isinstance(value, str):  # raw SQLite text from an aggregate such as max()
             value = dt.datetime.fromisoformat(value)
-        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
+        moment: dt.datetime = value
+        return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment
 
 
 class Base(DeclarativeBase):
@@ -335,9 +336,7 @@ class InteractionParticipant(Base):
     interaction so a person's timeline is one index range scan."""
 
     __tablename__ = "interaction_participant"
-    __table_args__ = (
-        Index("ix_participant_person_occurred", "person_id", "occurred_at"),
-    )
+    __table_args__ = (Index("ix_participant_person_occurred", "person_id", "occurred_at"),)
     interaction_id: Mapped[int] = mapped_column(
         ForeignKey("interaction.id", ondelete="CASCADE"), primary_key=True
     )

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select, text, tuple_
+from sqlalchemy import delete, insert, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from rapport.domain.names import fold
@@ -49,14 +49,16 @@ def put(session: Session, workspace_id: int, kind: str, ref_id: int, title: str,
         existing.title, existing.body = title, body
 
 
-def put_many(session: Session, workspace_id: int, docs: Iterable[tuple[str, int, str, str]]) -> None:
+def put_many(
+    session: Session, workspace_id: int, docs: Iterable[tuple[str, int, str, str]]
+) -> None:
     """Bulk insert documents known to be new (importers, bulk loads)."""
     rows = [
         {"workspace_id": workspace_id, "kind": k, "ref_id": r, "title": t, "body": b}
         for k, r, t, b in docs
     ]
     if rows:
-        session.execute(SearchDoc.__table__.insert(), rows)
+        session.execute(insert(SearchDoc), rows)
 
 
 def remove(session: Session, kind: str, ref_ids: Sequence[int]) -> None:
@@ -68,7 +70,9 @@ def remove(session: Session, kind: str, ref_ids: Sequence[int]) -> None:
 
 def remove_pairs(session: Session, pairs: Sequence[tuple[str, int]]) -> None:
     if pairs:
-        session.execute(delete(SearchDoc).where(tuple_(SearchDoc.kind, SearchDoc.ref_id).in_(pairs)))
+        session.execute(
+            delete(SearchDoc).where(tuple_(SearchDoc.kind, SearchDoc.ref_id).in_(pairs))
+        )
 
 
 def find(

@@ -12,10 +12,10 @@ from rapport.storage.schema import Base
 HAND_MADE = {"search_fts", "ix_search_doc_tsv"}
 
 
-def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
-    if name in HAND_MADE or (name or "").startswith("search_fts"):
-        return False
-    return True
+def include_object(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
+    return not (name in HAND_MADE or (name or "").startswith("search_fts"))
 
 
 def run() -> None:
