@@ -74,7 +74,7 @@ facts_strategy = st.builds(
 )
 
 
-@given(st.lists(facts_strategy, max_size=30))
+@given(st.lists(facts_strategy, max_size=30, unique_by=lambda f: f.person_id))
 def test_agenda_rule_invariants(facts: list[ContactFacts]) -> None:
     items = overdue(facts, TODAY, cadence_defaults())
     by_id = {f.person_id: f for f in facts}

@@ -2,20 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from alembic import context
 
-from rapport.storage.schema import Base
-
-# Objects made by hand in migrations (full-text indexes) that models don't describe.
-HAND_MADE = {"search_fts", "ix_search_doc_tsv"}
-
-
-def include_object(
-    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
-) -> bool:
-    return not (name in HAND_MADE or (name or "").startswith("search_fts"))
+from rapport.storage.schema import Base, include_object
 
 
 def run() -> None:

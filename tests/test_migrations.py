@@ -1,0 +1,36 @@
+"""The migrations build exactly the schema the models describe, on both backends."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect
+
+from rapport.storage import migrate
+from rapport.storage.engine import make_engine
+from rapport.storage.schema import Base, include_object
+
+
+def test_migrated_schema_matches_the_models(database_url: str) -> None:
+    engine = make_engine(database_url)
+    try:
+        assert migrate.current_revision(engine) == migrate.head_revision()
+        with engine.connect() as connection:
+            context = MigrationContext.configure(
+                connection,
+                opts={"include_object": include_object, "compare_type": True},
+            )
+            diff = compare_metadata(context, Base.metadata)
+        assert diff == []
+        assert set(Base.metadata.tables) <= set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+
+
+def test_upgrading_twice_changes_nothing(database_url: str) -> None:
+    engine = make_engine(database_url)
+    try:
+        migrate.upgrade(engine)
+        assert not migrate.needs_upgrade(engine)
+    finally:
+        engine.dispose()
