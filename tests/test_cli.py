@@ -74,12 +74,24 @@ def test_a_realistic_week_from_the_cli(cli: Cli) -> None:
     upcoming = cli("milestones", "--json").json()
     assert [(m["person"], m["next_on"]) for m in upcoming] == [("Ana Lima", "2026-11-25")]
     agenda = cli("agenda", "--json").json()
-    assert [i["person"] for i in agenda["items"]] == ["Fiona Mentor"]
-    assert "against a 45-day rhythm" in agenda["items"][0]["reason"]
+    by_person = {e["person"]: [r["kind"] for r in e["reasons"]] for e in agenda["entries"]}
+    # the two met at the conference and not yet followed up, the mentor overdue,
+    # Carla's favour three days without thanks, Ana's birthday in two days
+    assert by_person == {
+        "Ana Lima": ["milestone"],
+        "Carla Dias": ["thanks"],
+        "Diego Ramos": ["follow-up"],
+        "Eva Chen": ["follow-up"],
+        "Fiona Mentor": ["keep-in-touch"],
+    }
+    fiona = next(e for e in agenda["entries"] if e["person"] == "Fiona Mentor")
+    assert "against a 45-day rhythm" in fiona["reasons"][0]["text"]
     assert "Fiona Mentor" in cli("agenda").stdout
-    # a month later, Bruno the peer is not yet due but Ana the client is
+    # a month later: the promise to Ana is overdue and leads; Bruno the peer is not yet
+    # due; Carla is still owed thanks; the follow-up window for Diego and Eva has passed
     later = cli("agenda", "--date", "2026-12-20", "--json").json()
-    assert [i["person"] for i in later["items"]] == ["Fiona Mentor", "Ana Lima"]
+    assert [e["person"] for e in later["entries"]] == ["Ana Lima", "Fiona Mentor", "Carla Dias"]
+    assert [r["kind"] for r in later["entries"][0]["reasons"]] == ["promise", "keep-in-touch"]
 
 
 def test_every_listing_speaks_json(cli: Cli) -> None:

@@ -1,10 +1,17 @@
-"""`rapport agenda` and `rapport search`."""
+"""`rapport agenda|done|snooze|dismiss|health|brief|draft` and `rapport search`."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from rapport.cli.output import JsonOption, emit, say, table
+
+if TYPE_CHECKING:
+    from rapport.domain.records import Agenda, Brief, Health, NetworkHealth
+
+ITEM_HELP = "The item: its number in today's agenda, a person's name, or a reason key."
 
 
 def agenda(
@@ -12,31 +19,199 @@ def agenda(
     limit: int = typer.Option(20, "--limit", help="At most this many people."),
     as_json: bool = JsonOption,
 ) -> None:
-    """Whom to reach out to today, and why: people past their keep-in-touch rhythm."""
+    """Whom to reach out to today, and why: check-ins due, follow-ups after events,
+    promises, thanks owed, birthdays and anniversaries, new roles, strained ties,
+    mentoring sessions and feedback to act on."""
     from rapport.cli.runtime import session
     from rapport.domain.dates import parse_day
     from rapport.services import agenda as agenda_service
 
     with session() as ctx:
         day = parse_day(date, ctx.today, prefer="future") if date else ctx.today
-        items = agenda_service.keep_in_touch(ctx, day)
-    shown = items[:limit]
+        result = agenda_service.build(ctx, day, limit=limit)
+    emit(result, as_json, lambda: _render_agenda(result, limit))
+
+
+def _render_agenda(result: Agenda, limit: int) -> None:
+    from rich.markup import escape
+
+    from rapport.cli.output import console
+
+    out = console()
+    if not result.entries:
+        say(
+            f"Agenda for {result.day}: nothing to do. Give people a type (--type client) or a "
+            "--cadence to be reminded to stay in touch."
+        )
+        return
+    more = f" (showing {limit})" if result.total > limit else ""
+    count = "1 person" if result.total == 1 else f"{result.total} people"
+    out.print(f"[bold]Agenda for {result.day}[/bold]: {count}{more}")
+    for entry in result.entries:
+        org = f" ({entry.organization})" if entry.organization else ""
+        out.print(f"\n[bold]{entry.position:>2}. {escape(entry.person)}[/bold]{escape(org)}")
+        for reason in entry.reasons:
+            out.print(f"    [dim]{reason.kind:<13}[/dim] {escape(reason.text)}")
+        out.print(f"    [green]→ {escape(entry.reasons[0].action)}[/green]")
+    out.print(
+        "\n[dim]rapport draft N · rapport done N · rapport snooze N --days 7 · "
+        "rapport dismiss N[/dim]"
+    )
+
+
+def done(
+    item: str = typer.Argument(..., help=ITEM_HELP),
+    note: str = typer.Option(None, "--note", "-n", help="What you did or said (logged)."),
+    kind: str = typer.Option(
+        None, "--kind", "-k", help="How you reached out (default: their preferred channel)."
+    ),
+    as_json: bool = JsonOption,
+) -> None:
+    """Mark an agenda item done: logs the contact, keeps the promise, records the thanks."""
+    from rapport.cli.runtime import session
+    from rapport.services import agenda as agenda_service
+
+    with session(write=True) as ctx:
+        message = agenda_service.done(ctx, item, note=note, kind=kind)
+    emit({"message": message}, as_json, lambda: say(message))
+
+
+def snooze(
+    item: str = typer.Argument(..., help=ITEM_HELP),
+    until: str = typer.Option(None, "--until", help="Until this day (e.g. 'next monday')."),
+    days: int = typer.Option(7, "--days", help="For this many days (when --until is not given)."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Put an agenda item off until later."""
+    import datetime as dt
+
+    from rapport.cli.runtime import session
+    from rapport.domain.dates import parse_day
+    from rapport.services import agenda as agenda_service
+
+    with session(write=True) as ctx:
+        day = (
+            parse_day(until, ctx.today, prefer="future", field="until")
+            if until
+            else ctx.today + dt.timedelta(days=days)
+        )
+        message = agenda_service.snooze(ctx, item, day)
+    emit({"message": message}, as_json, lambda: say(message))
+
+
+def dismiss(item: str = typer.Argument(..., help=ITEM_HELP), as_json: bool = JsonOption) -> None:
+    """Drop an agenda item for this time round."""
+    from rapport.cli.runtime import session
+    from rapport.services import agenda as agenda_service
+
+    with session(write=True) as ctx:
+        message = agenda_service.dismiss(ctx, item)
+    emit({"message": message}, as_json, lambda: say(message))
+
+
+def draft(item: str = typer.Argument(..., help=ITEM_HELP), as_json: bool = JsonOption) -> None:
+    """A suggested message for an agenda item (edit templates in <data dir>/templates)."""
+    from rapport.cli.runtime import rapport, session
+    from rapport.services import drafts
+
+    with session() as ctx:
+        result = drafts.draft(ctx, item, rapport().settings.data_dir / "templates")
 
     def render() -> None:
-        if not items:
-            say(
-                f"Agenda for {day}: nobody is overdue. "
-                "Give people a type (--type client) or a --cadence to be reminded."
-            )
-            return
-        table(
-            f"Agenda for {day}: {len(items)} people to reach out to"
-            + (f" (top {limit})" if len(items) > limit else ""),
-            ["#", "person", "organization", "why"],
-            [[i.person_id, i.person, i.organization, i.reason] for i in shown],
-        )
+        channel = f" (via {result.channel})" if result.channel else ""
+        say(f"To: {result.person}{channel}\nSubject: {result.subject}\n\n{result.body}")
 
-    emit({"date": day, "total": len(items), "items": shown}, as_json, render)
+    emit(result, as_json, render)
+
+
+def health(
+    person: str = typer.Argument(None, help="One person (default: the whole network)."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Relationship health (0–100) with its explanation, for a person or the network."""
+    from rapport.cli.runtime import session
+    from rapport.services import health as health_service
+    from rapport.services import resolve
+
+    with session() as ctx:
+        if person:
+            one = health_service.person_health(ctx, resolve.person_id(ctx, person))
+            emit(one, as_json, lambda: _render_health(one))
+            return
+        net = health_service.network(ctx)
+    emit(net, as_json, lambda: _render_network(net))
+
+
+def _render_health(h: Health) -> None:
+    say(f"{h.person}: {h.value}/100")
+    table(
+        None,
+        ["component", "score", "weight", "why"],
+        [
+            [c.name, f"{round(c.score * 100)}", f"{round(c.weight * 100)}%", c.explanation]
+            for c in h.components
+        ],
+    )
+
+
+def _render_network(n: NetworkHealth) -> None:
+    say(f"Network health on {n.day}: {n.people} people, average {n.average}/100")
+    table("Distribution", ["score", "people"], list(n.distribution.items()))
+    if n.drifting:
+        table(
+            "Drifting (fell most in 90 days)",
+            ["person", "now", "why"],
+            [[h.person, h.value, h.explanation] for h in n.drifting],
+        )
+    if n.composition_by_type:
+        table("By relationship type", ["type", "people"], list(n.composition_by_type.items()))
+    say(f"Favours: given {n.given}, received {n.received}")
+
+
+def brief(
+    person: str = typer.Argument(..., help="Who you are about to meet."), as_json: bool = JsonOption
+) -> None:
+    """A prep brief before meeting someone."""
+    from rapport.cli.runtime import session
+    from rapport.services import resolve
+    from rapport.services.brief import brief as make_brief
+
+    with session() as ctx:
+        result = make_brief(ctx, resolve.person_id(ctx, person))
+    emit(result, as_json, lambda: _render_brief(result))
+
+
+def _render_brief(b: Brief) -> None:
+    from rich.markup import escape
+
+    from rapport.cli.output import console
+
+    out = console()
+    p = b.person
+    role = " at ".join(x for x in (p.title, p.organization) if x)
+    out.print(f"[bold]Brief: {escape(p.name)}[/bold]" + (f" — {escape(role)}" if role else ""))
+    rows: list[tuple[str, Any]] = [
+        ("how you met", b.how_we_met),
+        ("health", b.health.explanation),
+        ("favours", f"you gave {b.balance.given}, received {b.balance.received}"),
+        ("interests", p.interests),
+        ("remember", p.remember),
+    ]
+    for label, value in rows:
+        if value:
+            out.print(f"  [dim]{label:>12}[/dim]  {escape(str(value))}")
+    if b.recent:
+        out.print("[bold]Last conversations[/bold]")
+        for i in b.recent:
+            when = i.occurred_at.astimezone().strftime("%Y-%m-%d")
+            out.print(
+                f"  {when} {i.kind}: {escape(i.summary)}"
+                + (f" — {escape(i.notes)}" if i.notes else "")
+            )
+    if b.talking_points:
+        out.print("[bold]Talking points[/bold]")
+        for point in b.talking_points:
+            out.print(f"  • {escape(point)}")
 
 
 def search(
@@ -66,4 +241,10 @@ def search(
 
 def register(app: typer.Typer) -> None:
     app.command("agenda")(agenda)
+    app.command("done")(done)
+    app.command("snooze")(snooze)
+    app.command("dismiss")(dismiss)
+    app.command("draft")(draft)
+    app.command("health")(health)
+    app.command("brief")(brief)
     app.command("search")(search)

@@ -1,13 +1,46 @@
-"""The agenda's keep-in-touch rule: who is past their cadence, ranked and explained."""
+"""The agenda's rules: from plain facts about people to ranked, explained reasons.
+
+Every source the guides teach feeds it: keep in touch, follow up after meeting, keep
+promises, say thank you, celebrate milestones, acknowledge new roles, repair strained
+ties, hold mentoring sessions, act on feedback. Each rule is a pure function from
+facts (gathered by one aggregated query per source) to reasons; `assemble` applies
+the user's marks and boundaries and merges a person's reasons into one entry.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from rapport.domain.cadence import effective_cadence, importance
-from rapport.domain.records import OverdueItem
+from rapport.domain.milestones import next_occurrence
+from rapport.domain.records import AgendaEntry, AgendaReason, OverdueItem
+
+FOLLOW_UP_WINDOW_DAYS = 14  # people met longer ago than this are keep-in-touch business
+THANKS_GRACE_DAYS = 2  # help received shows as thanks owed after this many days
+ROLE_CHANGE_WINDOW_DAYS = 60
+PROMISE_LOOKAHEAD_DAYS = 2  # my promises show this many days before they are due
+# kinds that need no contact with the person, so boundaries never hide them
+NO_CONTACT_KINDS = frozenset({"promise", "feedback"})
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def in_days(n: int) -> str:
+    if n == 0:
+        return "today"
+    if n == 1:
+        return "tomorrow"
+    if n == -1:
+        return "yesterday"
+    return f"in {n} days" if n > 0 else f"{-n} days ago"
+
+
+# --- facts --------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -24,8 +57,98 @@ class ContactFacts:
     not_before: dt.date | None
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+@dataclass(frozen=True)
+class PersonFacts:
+    """Who a person is, and their boundaries (for every person with a reason)."""
+
+    person_id: int
+    name: str
+    organization: str | None
+    types: tuple[str, ...]
+    last_contact_on: dt.date | None
+    not_before: dt.date | None
+    max_contact_days: int | None
+    preferred_channel: str | None
+
+
+@dataclass(frozen=True)
+class FollowUpFacts:
+    person_id: int
+    met_on: dt.date
+    event_id: int | None
+    event: str | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class PromiseFacts:
+    commitment_id: int
+    person_id: int
+    owner: str  # me / them
+    description: str
+    due_on: dt.date | None
+    from_feedback: bool
+
+
+@dataclass(frozen=True)
+class ThanksFacts:
+    exchange_id: int
+    person_id: int
+    kind: str
+    note: str | None
+    occurred_on: dt.date
+
+
+@dataclass(frozen=True)
+class MilestoneFacts:
+    key: str  # "milestone:7" or "anniversary:role:3"
+    ref_id: int
+    person_id: int
+    kind: str
+    label: str | None
+    month: int
+    day: int
+    year: int | None  # birth year, or the year the role started
+    once: bool
+    lead_days: int
+    person_timezone: str | None
+
+
+@dataclass(frozen=True)
+class RoleChangeFacts:
+    role_id: int
+    person_id: int
+    title: str | None
+    organization: str | None
+    detected_on: dt.date
+
+
+@dataclass(frozen=True)
+class StrainedFacts:
+    person_id: int
+    since: dt.date | None
+    context: str | None
+    repaired: bool  # an interaction was logged since it was marked strained
+
+
+@dataclass(frozen=True)
+class MentoringFacts:
+    mentorship_id: int
+    person_id: int
+    their_role: str
+    cadence_days: int
+    last_session_on: dt.date | None
+    started_on: dt.date | None
+    goals: str | None
+
+
+@dataclass(frozen=True)
+class Mark:
+    action: str  # done, dismissed, snoozed
+    until: dt.date | None
+
+
+# --- rules --------------------------------------------------------------------------
 
 
 def overdue(
@@ -44,14 +167,13 @@ def overdue(
             continue
         lateness = (days_since - cadence) / cadence
         if f.last_contact_on:
-            reason = (
-                f"last contact {_plural(days_since, 'day')} ago, against a {cadence}-day rhythm"
-            )
+            reason = f"last contact {plural(days_since, 'day')} ago, against a {cadence}-day rhythm"
         else:
             reason = (
-                f"no contact recorded in the {_plural(days_since, 'day')} since you met, "
+                f"no contact recorded in the {plural(days_since, 'day')} since you met, "
                 f"against a {cadence}-day rhythm"
             )
+        weight = importance(f.types)
         items.append(
             OverdueItem(
                 person_id=f.person_id,
@@ -61,8 +183,374 @@ def overdue(
                 days_since=days_since,
                 last_contact_on=f.last_contact_on,
                 reason=reason,
-                priority=round(min(lateness, 10.0) * importance(f.types) + importance(f.types), 4),
+                priority=round(min(lateness, 10.0) * weight + weight, 4),
             )
         )
     items.sort(key=lambda i: (-i.priority, -i.days_since, i.person, i.person_id))
     return items
+
+
+def keep_in_touch_reasons(
+    items: Iterable[OverdueItem], today: dt.date
+) -> list[tuple[int, AgendaReason]]:
+    found = []
+    for item in items:
+        due_on = today - dt.timedelta(days=item.days_since - item.cadence_days)
+        # 0.3 when just due, up to 0.78 far overdue (weighted by importance): below a
+        # specific promise, thanks or milestone, which name a concrete thing to do
+        priority = round(min(0.3 + item.priority / 12, 0.78), 4)
+        found.append(
+            (
+                item.person_id,
+                AgendaReason(
+                    kind="keep-in-touch",
+                    key=f"touch:{item.person_id}:{due_on.isoformat()}",
+                    text=item.reason,
+                    action="Send a short check-in: no ask, just interest in how they are",
+                    priority=priority,
+                ),
+            )
+        )
+    return found
+
+
+def follow_up_reasons(
+    facts: Iterable[FollowUpFacts], today: dt.date
+) -> list[tuple[int, AgendaReason]]:
+    found = []
+    for f in facts:
+        age = (today - f.met_on).days
+        if age < 1 or age > FOLLOW_UP_WINDOW_DAYS:
+            continue
+        where = f"at {f.event}" if f.event else "recently"
+        text = f"met {where} {plural(age, 'day')} ago and not yet followed up"
+        if f.note:
+            text += f" ({f.note})"
+        found.append(
+            (
+                f.person_id,
+                AgendaReason(
+                    kind="follow-up",
+                    key=f"followup:{f.person_id}:{f.event_id or 'met'}",
+                    text=text,
+                    action="Follow up while the meeting is fresh: recall what you talked about",
+                    # freshest first: a follow-up loses value every day
+                    priority=round(0.9 - 0.02 * age, 4),
+                    ref_id=f.event_id,
+                ),
+            )
+        )
+    return found
+
+
+def promise_reasons(
+    facts: Iterable[PromiseFacts], today: dt.date
+) -> list[tuple[int, AgendaReason]]:
+    found = []
+    for f in facts:
+        if f.owner == "me":
+            if f.from_feedback:
+                text = f"feedback action: {f.description}"
+                if f.due_on:
+                    text += f" (due {in_days((f.due_on - today).days)})"
+                found.append(
+                    (
+                        f.person_id,
+                        AgendaReason(
+                            "feedback",
+                            f"feedback:{f.commitment_id}",
+                            text,
+                            "Act on the feedback, then tell them what you changed",
+                            0.75 if f.due_on and f.due_on <= today else 0.45,
+                            f.commitment_id,
+                        ),
+                    )
+                )
+                continue
+            if f.due_on is None or (f.due_on - today).days > PROMISE_LOOKAHEAD_DAYS:
+                continue
+            late = (today - f.due_on).days
+            if late > 0:
+                text = f"you promised to {f.description}: {plural(late, 'day')} overdue"
+                action = "Deliver it today, or tell them honestly when it will come"
+                priority = 0.95
+            else:
+                text = f"you promised to {f.description}, due {in_days(-late)}"
+                action = "Keep the promise on time"
+                priority = 0.85 if late == 0 else 0.7
+            found.append(
+                (
+                    f.person_id,
+                    AgendaReason(
+                        "promise",
+                        f"promise:{f.commitment_id}",
+                        text,
+                        action,
+                        priority,
+                        f.commitment_id,
+                    ),
+                )
+            )
+        elif f.due_on is not None and f.due_on < today:
+            late = (today - f.due_on).days
+            found.append(
+                (
+                    f.person_id,
+                    AgendaReason(
+                        "nudge",
+                        f"nudge:{f.commitment_id}",
+                        f"they promised to {f.description}, due {plural(late, 'day')} ago",
+                        "A gentle, friendly reminder: offer help rather than press",
+                        0.4,
+                        f.commitment_id,
+                    ),
+                )
+            )
+    return found
+
+
+def thanks_reasons(facts: Iterable[ThanksFacts], today: dt.date) -> list[tuple[int, AgendaReason]]:
+    found = []
+    for f in facts:
+        age = (today - f.occurred_on).days
+        if age < THANKS_GRACE_DAYS:
+            continue
+        what = f"{f.kind}" + (f" ({f.note})" if f.note else "")
+        found.append(
+            (
+                f.person_id,
+                AgendaReason(
+                    "thanks",
+                    f"thanks:{f.exchange_id}",
+                    f"helped you with {what} {plural(age, 'day')} ago, not yet thanked",
+                    "Say thank you, and tell them how their help made a difference",
+                    0.8 if age <= 14 else 0.6,
+                    f.exchange_id,
+                ),
+            )
+        )
+    return found
+
+
+def their_today(day: dt.date, user_tz: dt.tzinfo, their_tz: dt.tzinfo | None) -> dt.date:
+    """The person's local date at noon of the user's `day` (a birthday in Tokyo
+    starts while it is still the day before in Lisbon)."""
+    if their_tz is None:
+        return day
+    return dt.datetime.combine(day, dt.time(12, 0), user_tz).astimezone(their_tz).date()
+
+
+_MILESTONE_WORDS = {
+    "birthday": ("birthday", "Wish them a happy birthday"),
+    "work-anniversary": ("work anniversary", "Congratulate them on the anniversary"),
+    "promotion": ("promotion", "Congratulate them on the promotion"),
+    "new-job": ("new job", "Congratulate them on the new job"),
+    "custom": ("", "Mark the day with a note"),
+}
+
+
+def milestone_reasons(
+    facts: Iterable[MilestoneFacts],
+    today: dt.date,
+    user_tz: dt.tzinfo,
+    zones: Mapping[str, dt.tzinfo],
+) -> list[tuple[int, AgendaReason]]:
+    found = []
+    for f in facts:
+        local = their_today(today, user_tz, zones.get(f.person_timezone or ""))
+        when = next_occurrence(f.month, f.day, local, once_year=f.year if f.once else None)
+        if when is None:
+            continue
+        days = (when - local).days
+        if days > f.lead_days:
+            continue
+        word, action = _MILESTONE_WORDS.get(f.kind, ("", "Mark the day"))
+        label = f.label or word
+        if f.kind == "work-anniversary" and f.year:
+            years = when.year - f.year
+            if years < 1:
+                continue
+            label = (
+                f"{plural(years, 'year')} at {f.label}"
+                if f.label
+                else f"{plural(years, 'year')} work anniversary"
+            )
+        elif f.kind == "birthday" and f.year:
+            label = f"birthday ({when.year - f.year})"
+        text = f"{label} {in_days(days)}" + (
+            " (their time)" if local != today and days == 0 else ""
+        )
+        found.append(
+            (
+                f.person_id,
+                AgendaReason(
+                    "milestone",
+                    f"{f.key}:{when.isoformat()}",
+                    text,
+                    action,
+                    0.9 if days == 0 else round(0.75 - 0.03 * days, 4),
+                    f.ref_id,
+                ),
+            )
+        )
+    return found
+
+
+def role_change_reasons(
+    facts: Iterable[RoleChangeFacts], today: dt.date
+) -> list[tuple[int, AgendaReason]]:
+    found = []
+    for f in facts:
+        age = (today - f.detected_on).days
+        if age < 0 or age > ROLE_CHANGE_WINDOW_DAYS:
+            continue
+        role = " at ".join(x for x in (f.title, f.organization) if x) or "a new role"
+        found.append(
+            (
+                f.person_id,
+                AgendaReason(
+                    "role-change",
+                    f"role:{f.role_id}",
+                    f"new role: {role}",
+                    "Congratulate them on the new role and ask how it is going",
+                    0.7,
+                    f.role_id,
+                ),
+            )
+        )
+    return found
+
+
+def strained_reasons(
+    facts: Iterable[StrainedFacts], today: dt.date
+) -> list[tuple[int, AgendaReason]]:
+    found = []
+    for f in facts:
+        if f.repaired:
+            continue
+        since = f" since {f.since.isoformat()}" if f.since else ""
+        context = f": {f.context}" if f.context else ""
+        found.append(
+            (
+                f.person_id,
+                AgendaReason(
+                    "strained",
+                    f"strained:{f.person_id}:{f.since.isoformat() if f.since else 'x'}",
+                    f"relationship strained{since}{context}; no repair step yet",
+                    "Take a first repair step: acknowledge it openly and listen",
+                    0.65,
+                ),
+            )
+        )
+    return found
+
+
+def mentoring_reasons(
+    facts: Iterable[MentoringFacts], today: dt.date
+) -> list[tuple[int, AgendaReason]]:
+    found = []
+    for f in facts:
+        anchor = f.last_session_on or f.started_on
+        if anchor is None:
+            continue
+        due = anchor + dt.timedelta(days=f.cadence_days)
+        if due > today:
+            continue
+        role = "your mentor" if f.their_role == "mentor" else "your mentee"
+        last = (
+            f"last session {plural((today - f.last_session_on).days, 'day')} ago"
+            if f.last_session_on
+            else "no session yet"
+        )
+        text = f"mentoring session with {role} due (every {f.cadence_days} days; {last})"
+        if f.goals:
+            text += f"; goals: {f.goals}"
+        found.append(
+            (
+                f.person_id,
+                AgendaReason(
+                    "mentoring",
+                    f"mentoring:{f.mentorship_id}:{due.isoformat()}",
+                    text,
+                    "Book the next session and bring one question or piece of progress",
+                    0.72,
+                    f.mentorship_id,
+                ),
+            )
+        )
+    return found
+
+
+# --- assembling ---------------------------------------------------------------------
+
+
+def _combined_action(reasons: list[AgendaReason]) -> str:
+    first = reasons[0].action
+    extra = [r for r in reasons[1:] if r.kind not in ("keep-in-touch",)]
+    if not extra:
+        return first
+    return first + "; also: " + "; ".join(r.text for r in extra[:2])
+
+
+def assemble(
+    reasons: Iterable[tuple[int, AgendaReason]],
+    people: Mapping[int, PersonFacts],
+    marks: Mapping[str, Mark],
+    today: dt.date,
+) -> list[AgendaEntry]:
+    """One entry per person, reasons best first, entries ranked by their best reason
+    (more reasons add a little). Marked reasons (done, dismissed, snoozed until a later
+    day) are left out; a person's boundaries (not before, at most one contact every N
+    days) hold back every reason that needs contact; archived people never appear
+    (they are not in `people`)."""
+    by_person: dict[int, dict[str, AgendaReason]] = defaultdict(dict)
+    for person_id, reason in reasons:
+        person = people.get(person_id)
+        if person is None:
+            continue
+        mark = marks.get(reason.key)
+        if mark is not None and (
+            mark.action in ("done", "dismissed") or (mark.until is not None and mark.until > today)
+        ):
+            continue
+        if reason.kind not in NO_CONTACT_KINDS:
+            if person.not_before and person.not_before > today:
+                continue
+            if (
+                person.max_contact_days
+                and person.last_contact_on
+                and (today - person.last_contact_on).days < person.max_contact_days
+            ):
+                continue
+        by_person[person_id].setdefault(reason.key, reason)
+    entries = []
+    for person_id, keyed in by_person.items():
+        person = people[person_id]
+        ordered = sorted(keyed.values(), key=lambda r: (-r.priority, r.kind, r.key))
+        priority = round(min(ordered[0].priority + 0.03 * (len(ordered) - 1), 1.0), 4)
+        entries.append(
+            AgendaEntry(
+                position=0,
+                person_id=person_id,
+                person=person.name,
+                organization=person.organization,
+                kind=ordered[0].kind,
+                reasons=ordered,
+                action=_combined_action(ordered),
+                priority=priority,
+            )
+        )
+    entries.sort(key=lambda e: (-e.priority, e.person, e.person_id))
+    return [
+        AgendaEntry(
+            position=n,
+            person_id=e.person_id,
+            person=e.person,
+            organization=e.organization,
+            kind=e.kind,
+            reasons=e.reasons,
+            action=e.action,
+            priority=e.priority,
+        )
+        for n, e in enumerate(entries, start=1)
+    ]

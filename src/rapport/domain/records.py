@@ -237,3 +237,93 @@ class OverdueItem:
     last_contact_on: dt.date | None
     reason: str
     priority: float
+
+
+@dataclass(frozen=True)
+class AgendaReason:
+    """One reason to reach out to a person today."""
+
+    kind: str  # keep-in-touch, follow-up, promise, nudge, thanks, milestone, role-change,
+    # strained, mentoring, feedback
+    key: str  # stable id of this reason for this cycle (done/snooze/dismiss act on it)
+    text: str  # the one-line why, e.g. "last contact 94 days ago, against a 60-day rhythm"
+    action: str  # the suggested action, e.g. "Send a short check-in"
+    priority: float  # 0..1
+    ref_id: int | None = None  # the promise, favour, milestone, role… it is about
+
+
+@dataclass(frozen=True)
+class AgendaEntry:
+    """Everything the agenda says about one person today (a person appears once)."""
+
+    position: int  # 1-based rank in today's list
+    person_id: int
+    person: str
+    organization: str | None
+    kind: str  # kind of the top reason
+    reasons: list[AgendaReason]
+    action: str  # the suggested action, covering the reasons
+    priority: float
+
+
+@dataclass(frozen=True)
+class Agenda:
+    day: dt.date
+    entries: list[AgendaEntry]
+    total: int  # before any limit
+
+
+@dataclass(frozen=True)
+class HealthComponent:
+    name: str  # recency, consistency, reciprocity, reliability, tone
+    score: float  # 0..1
+    weight: float
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Health:
+    person_id: int
+    person: str
+    value: int  # 0..100
+    components: list[HealthComponent]
+    explanation: str  # plain-language summary
+
+
+@dataclass(frozen=True)
+class NetworkHealth:
+    day: dt.date
+    people: int
+    distribution: dict[str, int]  # bucket label ("0-19", …) → people
+    average: float
+    drifting: list[Health]  # scores that fell most over the last 90 days
+    composition_by_type: dict[str, int]
+    composition_by_industry: dict[str, int]
+    given: int
+    received: int
+
+
+@dataclass(frozen=True)
+class Brief:
+    """What to know before meeting a person."""
+
+    person: PersonOut
+    how_we_met: str
+    recent: list[InteractionOut]
+    my_promises: list[CommitmentOut]
+    their_promises: list[CommitmentOut]
+    balance: Balance
+    unthanked: list[ExchangeOut]
+    upcoming_milestones: list[MilestoneOut]
+    health: Health
+    talking_points: list[str]
+
+
+@dataclass(frozen=True)
+class Draft:
+    person_id: int
+    person: str
+    kind: str
+    channel: str | None
+    subject: str
+    body: str

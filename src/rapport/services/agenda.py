@@ -1,17 +1,60 @@
-"""Today's agenda. For now: people overdue against their keep-in-touch rhythm."""
+"""Today's agenda: facts gathered by one aggregated query per source, ranked by the
+domain rules, and the user's answers to it (done, snooze, dismiss)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select, tuple_
 
-from rapport.domain.agenda import ContactFacts, overdue
+from rapport.domain import agenda as rules
 from rapport.domain.cadence import cadence_defaults
-from rapport.domain.records import OverdueItem
+from rapport.domain.records import Agenda, AgendaEntry, AgendaReason, OverdueItem
+from rapport.errors import Invalid, NotFound
+from rapport.services import resolve
 from rapport.services.context import Ctx
-from rapport.storage.schema import Organization, Person, PersonType
+from rapport.services.interactions import InteractionIn, log
+from rapport.storage.schema import (
+    AgendaMark,
+    Commitment,
+    Event,
+    EventAttendee,
+    Exchange,
+    Mentorship,
+    Milestone,
+    Organization,
+    Person,
+    PersonType,
+    Role,
+)
+
+CHUNK = 5000
+
+
+def _chunks(ids: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]
+
+
+def _local_day(ctx: Ctx, moment: dt.datetime | None) -> dt.date | None:
+    return moment.astimezone(ctx.tz).date() if moment else None
+
+
+def _types(ctx: Ctx, ids: Sequence[int]) -> dict[int, list[str]]:
+    types: dict[int, list[str]] = defaultdict(list)
+    for chunk in _chunks(ids):
+        for pid, type_ in ctx.session.execute(
+            select(PersonType.person_id, PersonType.type).where(PersonType.person_id.in_(chunk))
+        ):
+            types[pid].append(type_)
+    return types
+
+
+# --- keep in touch ------------------------------------------------------------------
 
 
 def keep_in_touch(ctx: Ctx, day: dt.date | None = None) -> list[OverdueItem]:
@@ -49,25 +92,431 @@ def keep_in_touch(ctx: Ctx, day: dt.date | None = None) -> list[OverdueItem]:
         )
     )
     rows = ctx.session.execute(query).all()
-    types: dict[int, list[str]] = defaultdict(list)
-    ids = [r[0] for r in rows]
-    for start in range(0, len(ids), 5000):
-        chunk = ids[start : start + 5000]
-        for pid, type_ in ctx.session.execute(
-            select(PersonType.person_id, PersonType.type).where(PersonType.person_id.in_(chunk))
-        ):
-            types[pid].append(type_)
+    types = _types(ctx, [r[0] for r in rows])
     facts = [
-        ContactFacts(
+        rules.ContactFacts(
             person_id=pid,
             name=name,
             organization=org,
             types=tuple(types[pid]),
             cadence_days=cadence,
-            last_contact_on=last.astimezone(ctx.tz).date() if last else None,
+            last_contact_on=_local_day(ctx, last),
             known_since=met_on or created.astimezone(ctx.tz).date(),
             not_before=not_before,
         )
         for pid, name, org, cadence, last, met_on, created, not_before in rows
     ]
-    return overdue(facts, today, defaults)
+    return rules.overdue(facts, today, defaults)
+
+
+# --- the other sources ----------------------------------------------------------------
+
+
+def _follow_ups(ctx: Ctx, today: dt.date) -> list[rules.FollowUpFacts]:
+    start = today - dt.timedelta(days=rules.FOLLOW_UP_WINDOW_DAYS)
+    yesterday = today - dt.timedelta(days=1)
+    found = [
+        rules.FollowUpFacts(pid, starts, eid, name, note)
+        for pid, eid, name, starts, note in ctx.session.execute(
+            select(
+                EventAttendee.person_id, Event.id, Event.name, Event.starts_on, EventAttendee.note
+            )
+            .join(Event, Event.id == EventAttendee.event_id)
+            .where(
+                EventAttendee.workspace_id == ctx.workspace_id,
+                EventAttendee.followed_up_at.is_(None),
+                Event.starts_on.between(start, yesterday),
+            )
+        )
+    ]
+    # people met outside an event (the user gave the day), no contact after that day;
+    # people merely added or imported are not "met", or every import would flood this
+    for pid, met_on, last in ctx.session.execute(
+        select(Person.id, Person.met_on, Person.last_contact_at).where(
+            Person.workspace_id == ctx.workspace_id,
+            Person.met_event_id.is_(None),
+            Person.archived_at.is_(None),
+            Person.met_on.between(start, yesterday),
+        )
+    ):
+        last_day = _local_day(ctx, last)
+        if met_on is not None and (last_day is None or last_day <= met_on):
+            found.append(rules.FollowUpFacts(pid, met_on, None, None, None))
+    return found
+
+
+def _promises(ctx: Ctx, today: dt.date) -> list[rules.PromiseFacts]:
+    soon = today + dt.timedelta(days=rules.PROMISE_LOOKAHEAD_DAYS)
+    rows = ctx.session.execute(
+        select(
+            Commitment.id,
+            Commitment.person_id,
+            Commitment.owner,
+            Commitment.description,
+            Commitment.due_on,
+            Commitment.feedback_id,
+        ).where(
+            Commitment.workspace_id == ctx.workspace_id,
+            Commitment.status == "open",
+            or_(
+                and_(Commitment.owner == "me", Commitment.due_on <= soon),
+                and_(Commitment.owner == "me", Commitment.feedback_id.is_not(None)),
+                and_(Commitment.owner == "them", Commitment.due_on < today),
+            ),
+        )
+    )
+    return [
+        rules.PromiseFacts(cid, pid, owner, text, due, feedback is not None)
+        for cid, pid, owner, text, due, feedback in rows
+    ]
+
+
+def _thanks(ctx: Ctx, today: dt.date) -> list[rules.ThanksFacts]:
+    rows = ctx.session.execute(
+        select(
+            Exchange.id, Exchange.person_id, Exchange.kind, Exchange.note, Exchange.occurred_on
+        ).where(
+            Exchange.workspace_id == ctx.workspace_id,
+            Exchange.direction == "received",
+            Exchange.thanked_on.is_(None),
+            Exchange.occurred_on <= today - dt.timedelta(days=rules.THANKS_GRACE_DAYS),
+        )
+    )
+    return [rules.ThanksFacts(*row) for row in rows]
+
+
+def _milestone_days(today: dt.date) -> list[tuple[int, int]]:
+    days = [today + dt.timedelta(days=n) for n in range(-1, 62)]
+    pairs = {(d.month, d.day) for d in days}
+    if (2, 28) in pairs or (3, 1) in pairs:
+        pairs.add((2, 29))
+    return sorted(pairs)
+
+
+def _milestones(ctx: Ctx, today: dt.date) -> list[rules.MilestoneFacts]:
+    pairs = _milestone_days(today)
+    found = [
+        rules.MilestoneFacts(
+            f"milestone:{mid}", mid, pid, kind, label, month, day, year, rec == "once", lead, tz
+        )
+        for mid, pid, kind, label, month, day, year, rec, lead, tz in ctx.session.execute(
+            select(
+                Milestone.id,
+                Milestone.person_id,
+                Milestone.kind,
+                Milestone.label,
+                Milestone.month,
+                Milestone.day,
+                Milestone.year,
+                Milestone.recurrence,
+                Milestone.lead_days,
+                Person.timezone,
+            )
+            .join(Person, Person.id == Milestone.person_id)
+            .where(
+                Milestone.workspace_id == ctx.workspace_id,
+                tuple_(Milestone.month, Milestone.day).in_(pairs),
+            )
+        )
+    ]
+    # work anniversaries from the role history: the current role's start date
+    recorded = {(f.person_id) for f in found if f.kind == "work-anniversary"}
+    for rid, pid, started, org, tz in ctx.session.execute(
+        select(Role.id, Role.person_id, Role.started_on, Organization.name, Person.timezone)
+        .join(Person, Person.id == Role.person_id)
+        .outerjoin(Organization, Organization.id == Role.organization_id)
+        .where(
+            Role.workspace_id == ctx.workspace_id,
+            Role.ended_on.is_(None),
+            Role.started_on.is_not(None),
+            Role.started_on < today - dt.timedelta(days=300),
+        )
+    ):
+        if started is None or pid in recorded or (started.month, started.day) not in pairs:
+            continue
+        found.append(
+            rules.MilestoneFacts(
+                f"anniversary:{rid}",
+                rid,
+                pid,
+                "work-anniversary",
+                org,
+                started.month,
+                started.day,
+                started.year,
+                False,
+                3,
+                tz,
+            )
+        )
+    return found
+
+
+def _role_changes(ctx: Ctx, today: dt.date) -> list[rules.RoleChangeFacts]:
+    rows = ctx.session.execute(
+        select(Role.id, Role.person_id, Role.title, Organization.name, Role.detected_on)
+        .outerjoin(Organization, Organization.id == Role.organization_id)
+        .where(
+            Role.workspace_id == ctx.workspace_id,
+            Role.acknowledged_at.is_(None),
+            Role.ended_on.is_(None),
+            Role.detected_on >= today - dt.timedelta(days=rules.ROLE_CHANGE_WINDOW_DAYS),
+        )
+    )
+    return [
+        rules.RoleChangeFacts(rid, pid, title, org, detected)
+        for rid, pid, title, org, detected in rows
+        if detected is not None
+    ]
+
+
+def _strained(ctx: Ctx) -> list[rules.StrainedFacts]:
+    rows = ctx.session.execute(
+        select(
+            Person.id, Person.strained_since, Person.strained_context, Person.last_contact_at
+        ).where(Person.workspace_id == ctx.workspace_id, Person.strained.is_(True))
+    )
+    found = []
+    for pid, since, context, last in rows:
+        last_day = _local_day(ctx, last)
+        repaired = bool(since and last_day and last_day > since)
+        found.append(rules.StrainedFacts(pid, since, context, repaired))
+    return found
+
+
+def _mentoring(ctx: Ctx) -> list[rules.MentoringFacts]:
+    rows = ctx.session.execute(
+        select(
+            Mentorship.id,
+            Mentorship.person_id,
+            Mentorship.their_role,
+            Mentorship.session_cadence_days,
+            Person.last_contact_at,
+            Mentorship.started_on,
+            Mentorship.goals,
+        )
+        .join(Person, Person.id == Mentorship.person_id)
+        .where(
+            Mentorship.workspace_id == ctx.workspace_id,
+            Mentorship.ended_on.is_(None),
+            Mentorship.session_cadence_days.is_not(None),
+        )
+    )
+    return [
+        rules.MentoringFacts(mid, pid, role, cadence, _local_day(ctx, last), started, goals)
+        for mid, pid, role, cadence, last, started, goals in rows
+        if cadence
+    ]
+
+
+def _people(ctx: Ctx, ids: Sequence[int]) -> dict[int, rules.PersonFacts]:
+    found: dict[int, rules.PersonFacts] = {}
+    types = _types(ctx, ids)
+    for chunk in _chunks(ids):
+        for pid, name, org, last, not_before, max_days, channel in ctx.session.execute(
+            select(
+                Person.id,
+                Person.full_name,
+                Organization.name,
+                Person.last_contact_at,
+                Person.not_before,
+                Person.max_contact_days,
+                Person.preferred_channel,
+            )
+            .outerjoin(Organization, Organization.id == Person.organization_id)
+            .where(Person.id.in_(chunk), Person.archived_at.is_(None))
+        ):
+            found[pid] = rules.PersonFacts(
+                pid,
+                name,
+                org,
+                tuple(types[pid]),
+                _local_day(ctx, last),
+                not_before,
+                max_days,
+                channel,
+            )
+    return found
+
+
+def _marks(ctx: Ctx, keys: Sequence[str]) -> dict[str, rules.Mark]:
+    marks: dict[str, rules.Mark] = {}
+    for chunk in _chunks(keys):
+        for key, action, until in ctx.session.execute(
+            select(AgendaMark.item_key, AgendaMark.action, AgendaMark.until)
+            .where(AgendaMark.workspace_id == ctx.workspace_id, AgendaMark.item_key.in_(chunk))
+            .order_by(AgendaMark.id)
+        ):
+            marks[key] = rules.Mark(action, until)  # the latest mark wins
+    return marks
+
+
+def _zones(names: Iterable[str | None]) -> dict[str, dt.tzinfo]:
+    zones: dict[str, dt.tzinfo] = {}
+    for name in set(names):
+        if name:
+            try:
+                zones[name] = ZoneInfo(name)
+            except (ZoneInfoNotFoundError, ValueError):
+                continue
+    return zones
+
+
+def build(ctx: Ctx, day: dt.date | None = None, limit: int | None = None) -> Agenda:
+    """The ranked agenda for `day` (default today): one entry per person with every
+    reason to reach out, the suggested action and a priority."""
+    today = day or ctx.today
+    milestone_facts = _milestones(ctx, today)
+    reasons: list[tuple[int, AgendaReason]] = [
+        *rules.keep_in_touch_reasons(keep_in_touch(ctx, today), today),
+        *rules.follow_up_reasons(_follow_ups(ctx, today), today),
+        *rules.promise_reasons(_promises(ctx, today), today),
+        *rules.thanks_reasons(_thanks(ctx, today), today),
+        *rules.milestone_reasons(
+            milestone_facts, today, ctx.tz, _zones(f.person_timezone for f in milestone_facts)
+        ),
+        *rules.role_change_reasons(_role_changes(ctx, today), today),
+        *rules.strained_reasons(_strained(ctx), today),
+        *rules.mentoring_reasons(_mentoring(ctx), today),
+    ]
+    people = _people(ctx, sorted({pid for pid, _ in reasons}))
+    marks = _marks(ctx, sorted({r.key for _, r in reasons}))
+    entries = rules.assemble(reasons, people, marks, today)
+    return Agenda(day=today, entries=entries[:limit] if limit else entries, total=len(entries))
+
+
+# --- answering the agenda -------------------------------------------------------------
+
+
+def find(ctx: Ctx, ref: str, day: dt.date | None = None) -> tuple[AgendaEntry, list[AgendaReason]]:
+    """The entry `ref` names, and which of its reasons: a position in the day's list
+    ('3'), a person (name, prefix, #id: all their reasons), or one reason's key."""
+    agenda = build(ctx, day)
+    raw = ref.strip()
+    if ":" in raw:
+        for entry in agenda.entries:
+            for reason in entry.reasons:
+                if reason.key == raw:
+                    return entry, [reason]
+        raise NotFound(f"no agenda item {raw!r} today")
+    if raw.isdigit():
+        position = int(raw)
+        if not 1 <= position <= len(agenda.entries):
+            raise NotFound(
+                f"today's agenda has {len(agenda.entries)} items; there is no {position}"
+            )
+        entry = agenda.entries[position - 1]
+        return entry, entry.reasons
+    person_id = resolve.person_id(ctx, raw)
+    for entry in agenda.entries:
+        if entry.person_id == person_id:
+            return entry, entry.reasons
+    raise NotFound(f"{ref!r} is not on the agenda for {agenda.day}")
+
+
+_CHANNEL_KIND = {
+    "email": "email",
+    "phone": "call",
+    "video": "video",
+    "in-person": "meeting",
+    "message": "message",
+    "social": "message",
+}
+CONTACT_KINDS = frozenset(
+    {
+        "keep-in-touch",
+        "follow-up",
+        "milestone",
+        "role-change",
+        "strained",
+        "mentoring",
+        "thanks",
+        "nudge",
+    }
+)
+
+
+def _mark(
+    ctx: Ctx, reason: AgendaReason, person_id: int, action: str, until: dt.date | None = None
+) -> None:
+    ctx.session.add(
+        AgendaMark(
+            workspace_id=ctx.workspace_id,
+            item_key=reason.key,
+            person_id=person_id,
+            action=action,
+            until=until,
+        )
+    )
+
+
+def _moment(ctx: Ctx) -> dt.datetime:
+    """Now, or noon of the context's day when it is pinned to another day."""
+    now = ctx.now()
+    if now.astimezone(ctx.tz).date() == ctx.today:
+        return now
+    return dt.datetime.combine(ctx.today, dt.time(12), ctx.tz)
+
+
+def done(ctx: Ctx, ref: str, note: str | None = None, kind: str | None = None) -> str:
+    """Carry out the agenda's suggestion for `ref`: contact is logged as an interaction
+    (which resets keep-in-touch, follow-up, mentoring and repair), promises are marked
+    kept, favours thanked, new roles acknowledged, milestones marked for this year."""
+    entry, reasons = find(ctx, ref)
+    from rapport.services.people import get as get_person
+
+    person = get_person(ctx, entry.person_id)
+    contact = [r for r in reasons if r.kind in CONTACT_KINDS]
+    said: list[str] = []
+    if contact:
+        summary = note or "; ".join(r.action for r in contact[:2])
+        log(
+            ctx,
+            InteractionIn(
+                kind=kind or _CHANNEL_KIND.get(person.preferred_channel or "", "message"),
+                occurred_at=_moment(ctx),
+                participant_ids=[person.id],
+                summary=summary[:500],
+                direction="me",
+                source="agenda",
+            ),
+        )
+        said.append("logged your contact")
+    for reason in reasons:
+        if reason.kind in ("promise", "feedback") and reason.ref_id:
+            row = ctx.session.get(Commitment, reason.ref_id)
+            if row is not None:
+                row.status, row.resolved_at = "kept", ctx.now()
+                said.append(f"promise kept: {row.description}")
+        elif reason.kind == "thanks" and reason.ref_id:
+            favour = ctx.session.get(Exchange, reason.ref_id)
+            if favour is not None:
+                favour.thanked_on = ctx.today
+                said.append("thanks recorded")
+        elif reason.kind == "role-change" and reason.ref_id:
+            role = ctx.session.get(Role, reason.ref_id)
+            if role is not None:
+                role.acknowledged_at = ctx.now()
+        _mark(ctx, reason, person.id, "done")
+    ctx.session.flush()
+    return f"{person.full_name}: done ({', '.join(said) or 'marked done'})"
+
+
+def snooze(ctx: Ctx, ref: str, until: dt.date) -> str:
+    """Hide `ref`'s reasons until `until` (they come back then if still true)."""
+    if until <= ctx.today:
+        raise Invalid("until", f"{until} is not after today ({ctx.today})")
+    entry, reasons = find(ctx, ref)
+    for reason in reasons:
+        _mark(ctx, reason, entry.person_id, "snoozed", until)
+    ctx.session.flush()
+    return f"{entry.person}: snoozed until {until}"
+
+
+def dismiss(ctx: Ctx, ref: str) -> str:
+    """Drop `ref`'s reasons for this cycle (a later cycle raises them again)."""
+    entry, reasons = find(ctx, ref)
+    for reason in reasons:
+        _mark(ctx, reason, entry.person_id, "dismissed")
+    ctx.session.flush()
+    return f"{entry.person}: dismissed"

@@ -15,7 +15,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from rapport.errors import Invalid, StorageUnavailable
+from rapport.errors import Invalid, NotFound, StorageUnavailable
 from rapport.settings import Settings
 from rapport.storage import migrate
 from rapport.storage.engine import make_engine
@@ -65,12 +65,21 @@ class Rapport:
         return engine
 
     @contextmanager
-    def open(self, *, write: bool = False, today: dt.date | None = None) -> Iterator[Ctx]:
-        """A context on the owner's workspace (created on first use)."""
-        workspace_id = self._workspace_id()
+    def open(
+        self,
+        *,
+        write: bool = False,
+        today: dt.date | None = None,
+        workspace_id: int | None = None,
+    ) -> Iterator[Ctx]:
+        """A context on `workspace_id` (a signed-in user's), else on the owner's
+        workspace (created on first use)."""
+        if workspace_id is None:
+            workspace_id = self._workspace_id()
         with unit_of_work(self.engine, write=write) as session:
             ws = session.get(Workspace, workspace_id)
-            assert ws is not None
+            if ws is None:
+                raise NotFound(f"no workspace with id {workspace_id}")
             tz = zone(ws.timezone)
             yield Ctx(
                 session=session,

@@ -245,10 +245,20 @@ def _apply_role(ctx: Ctx, person: Person, changes: Mapping[str, Any], *, is_new:
     current = ctx.session.scalar(
         select(Role).where(Role.person_id == person.id, Role.ended_on.is_(None)).limit(1)
     )
+    # a change only when something known is replaced: filling in a missing title or
+    # organization completes the current role instead of starting a new one
+    changed = not is_new and (
+        (person.organization_id is not None and org_id != person.organization_id)
+        or (person.title is not None and title != person.title)
+    )
+    person.organization_id, person.title = org_id, title
+    if current is not None and not changed:
+        current.organization_id, current.title = org_id, title
+        if org_id is None and title is None:
+            ctx.session.delete(current)
+        return
     if current is not None:
         current.ended_on = ctx.today
-    had_role = not is_new and (person.organization_id is not None or person.title is not None)
-    person.organization_id, person.title = org_id, title
     if org_id is None and title is None:
         return
     ctx.session.add(
@@ -257,8 +267,8 @@ def _apply_role(ctx: Ctx, person: Person, changes: Mapping[str, Any], *, is_new:
             person_id=person.id,
             organization_id=org_id,
             title=title,
-            started_on=ctx.today if had_role else None,
-            detected_on=ctx.today if had_role else None,
+            started_on=ctx.today if changed else None,
+            detected_on=ctx.today if changed else None,
             source="manual",
         )
     )

@@ -1,0 +1,248 @@
+"""Relationship health for one person or the whole network, aggregated in SQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import case, func, select
+
+from rapport.domain.cadence import cadence_defaults
+from rapport.domain.health import HealthFacts, distribution, score
+from rapport.domain.records import Health, NetworkHealth
+from rapport.services.context import Ctx
+from rapport.services.people import get as get_person
+from rapport.storage.schema import (
+    Commitment,
+    Exchange,
+    Interaction,
+    InteractionParticipant,
+    Organization,
+    Person,
+    PersonType,
+)
+
+DRIFT_DAYS = 90
+
+
+def _utc(day: dt.date, ctx: Ctx) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0), ctx.tz).astimezone(dt.UTC)
+
+
+def _facts(
+    ctx: Ctx, as_of: dt.date, person_ids: Sequence[int] | None, *, archived: bool = False
+) -> list[HealthFacts]:
+    """Health facts of active people (or `person_ids`) as they stood at the end of
+    `as_of`, from a handful of grouped queries (never one per person)."""
+    end = _utc(as_of + dt.timedelta(days=1), ctx)
+    year_ago = as_of - dt.timedelta(days=365)
+    months = [
+        (
+            _utc(year_ago + dt.timedelta(days=round(k * 365 / 12)), ctx),
+            _utc(year_ago + dt.timedelta(days=round((k + 1) * 365 / 12)), ctx),
+        )
+        for k in range(12)
+    ]
+    people_query = select(
+        Person.id,
+        Person.full_name,
+        Person.cadence_days,
+        Person.last_contact_at,
+        Person.met_on,
+        Person.created_at,
+        Person.strained,
+    ).where(Person.workspace_id == ctx.workspace_id)
+    if not archived:
+        people_query = people_query.where(Person.archived_at.is_(None))
+    if person_ids is not None:
+        people_query = people_query.where(Person.id.in_(person_ids))
+    people = ctx.session.execute(people_query).all()
+    if not people:
+        return []
+    scope: Any = (
+        InteractionParticipant.person_id.in_(person_ids)
+        if person_ids is not None
+        else InteractionParticipant.workspace_id == ctx.workspace_id
+    )
+    p = InteractionParticipant
+    month_flags = [
+        func.max(case(((p.occurred_at >= lo) & (p.occurred_at < hi), 1), else_=0))
+        for lo, hi in months
+    ]
+    activity: dict[int, Any] = {
+        row[0]: row
+        for row in ctx.session.execute(
+            select(
+                p.person_id,
+                func.max(p.occurred_at),
+                func.sum(case((Interaction.direction == "me", 1), else_=0)),
+                func.sum(case((Interaction.direction == "them", 1), else_=0)),
+                func.sum(case((Interaction.tone == "warm", 1), else_=0)),
+                func.sum(case((Interaction.tone == "tense", 1), else_=0)),
+                *month_flags,
+            )
+            .join(Interaction, Interaction.id == p.interaction_id)
+            .where(scope, p.occurred_at >= _utc(year_ago, ctx), p.occurred_at < end)
+            .group_by(p.person_id)
+        )
+    }
+    favours: dict[int, tuple[int, int]] = {}
+    fav_query = (
+        select(
+            Exchange.person_id,
+            func.sum(case((Exchange.direction == "given", 1), else_=0)),
+            func.sum(case((Exchange.direction == "received", 1), else_=0)),
+        )
+        .where(Exchange.workspace_id == ctx.workspace_id, Exchange.occurred_on <= as_of)
+        .group_by(Exchange.person_id)
+    )
+    for pid, given, received in ctx.session.execute(fav_query):
+        favours[pid] = (int(given or 0), int(received or 0))
+    promises: dict[int, tuple[int, int, int]] = {}
+    as_of_end = end
+    prom_query = (
+        select(
+            Commitment.person_id,
+            func.sum(
+                case(
+                    ((Commitment.status == "kept") & (Commitment.resolved_at < as_of_end), 1),
+                    else_=0,
+                )
+            ),
+            func.sum(
+                case(
+                    ((Commitment.status == "broken") & (Commitment.resolved_at < as_of_end), 1),
+                    else_=0,
+                )
+            ),
+            func.sum(
+                case(((Commitment.status == "open") & (Commitment.due_on < as_of), 1), else_=0)
+            ),
+        )
+        .where(Commitment.workspace_id == ctx.workspace_id, Commitment.owner == "me")
+        .group_by(Commitment.person_id)
+    )
+    for pid, kept, broken, overdue in ctx.session.execute(prom_query):
+        promises[pid] = (int(kept or 0), int(broken or 0), int(overdue or 0))
+    types: dict[int, list[str]] = defaultdict(list)
+    type_query = select(PersonType.person_id, PersonType.type).where(
+        PersonType.workspace_id == ctx.workspace_id
+    )
+    if person_ids is not None:
+        type_query = type_query.where(PersonType.person_id.in_(person_ids))
+    for pid, type_ in ctx.session.execute(type_query):
+        types[pid].append(type_)
+
+    facts = []
+    current = as_of >= ctx.today
+    for pid, name, cadence, last, met_on, created, strained in people:
+        known = met_on or created.astimezone(ctx.tz).date()
+        row = activity.get(pid)
+        if known > as_of:
+            if row is None:
+                continue  # not yet known on that day
+            known = as_of  # added later, with earlier conversations imported or backdated
+        if current:
+            last_contact = last
+        else:
+            last_contact = row[1] if row else None
+            if isinstance(last_contact, str):
+                last_contact = dt.datetime.fromisoformat(last_contact)
+            if last_contact is not None and last_contact.tzinfo is None:
+                last_contact = last_contact.replace(tzinfo=dt.UTC)
+        given, received = favours.get(pid, (0, 0))
+        kept, broken, overdue = promises.get(pid, (0, 0, 0))
+        facts.append(
+            HealthFacts(
+                person_id=pid,
+                name=name,
+                types=tuple(types[pid]),
+                cadence_days=cadence,
+                last_contact_on=last_contact.astimezone(ctx.tz).date() if last_contact else None,
+                known_since=known if current or last_contact else min(known, year_ago),
+                months_in_touch=sum(int(x or 0) for x in row[6:]) if row else 0,
+                initiated_by_me=int(row[2] or 0) if row else 0,
+                initiated_by_them=int(row[3] or 0) if row else 0,
+                given=given,
+                received=received,
+                kept=kept,
+                broken=broken,
+                overdue=overdue,
+                warm=int(row[4] or 0) if row else 0,
+                tense=int(row[5] or 0) if row else 0,
+                strained=bool(strained),
+            )
+        )
+    return facts
+
+
+def person_health(ctx: Ctx, person_id: int, day: dt.date | None = None) -> Health:
+    """One person's health with its components and explanation."""
+    person = get_person(ctx, person_id)
+    today = day or ctx.today
+    facts = _facts(ctx, today, [person.id], archived=True)
+    defaults = cadence_defaults(ctx.settings.get("cadence"))
+    return score(facts[0], today, defaults)
+
+
+def everyone(ctx: Ctx, day: dt.date | None = None) -> list[Health]:
+    """Health of every active person, weakest first."""
+    today = day or ctx.today
+    defaults = cadence_defaults(ctx.settings.get("cadence"))
+    scores = [score(f, today, defaults) for f in _facts(ctx, today, None)]
+    return sorted(scores, key=lambda h: (h.value, h.person, h.person_id))
+
+
+def network(ctx: Ctx, day: dt.date | None = None, *, drifting: int = 10) -> NetworkHealth:
+    """Network-level figures: score distribution, people drifting (largest fall over
+    the last 90 days), composition by relationship type and industry, favours balance."""
+    today = day or ctx.today
+    now = everyone(ctx, today)
+    defaults = cadence_defaults(ctx.settings.get("cadence"))
+    before = {
+        f.person_id: score(f, today - dt.timedelta(days=DRIFT_DAYS), defaults).value
+        for f in _facts(ctx, today - dt.timedelta(days=DRIFT_DAYS), None)
+    }
+    falls = sorted(
+        (h for h in now if h.person_id in before and before[h.person_id] - h.value >= 10),
+        key=lambda h: (h.value - before[h.person_id], h.person),
+    )
+    by_type = Counter(
+        dict(
+            ctx.session.execute(
+                select(PersonType.type, func.count())
+                .join(Person, Person.id == PersonType.person_id)
+                .where(PersonType.workspace_id == ctx.workspace_id, Person.archived_at.is_(None))
+                .group_by(PersonType.type)
+            ).all()
+        )
+    )
+    by_industry: Counter[str] = Counter()
+    for industry, count in ctx.session.execute(
+        select(Organization.industry, func.count())
+        .select_from(Person)
+        .outerjoin(Organization, Organization.id == Person.organization_id)
+        .where(Person.workspace_id == ctx.workspace_id, Person.archived_at.is_(None))
+        .group_by(Organization.industry)
+    ):
+        by_industry[industry or "unknown"] += count
+    given, received = ctx.session.execute(
+        select(
+            func.sum(case((Exchange.direction == "given", 1), else_=0)),
+            func.sum(case((Exchange.direction == "received", 1), else_=0)),
+        ).where(Exchange.workspace_id == ctx.workspace_id)
+    ).one()
+    values = [h.value for h in now]
+    return NetworkHealth(
+        day=today,
+        people=len(now),
+        distribution=distribution(values),
+        average=round(sum(values) / len(values), 1) if values else 0.0,
+        drifting=falls[:drifting],
+        composition_by_type=dict(by_type.most_common()),
+        composition_by_industry=dict(by_industry.most_common()),
+        given=int(given or 0),
+        received=int(received or 0),
+    )

@@ -1,0 +1,66 @@
+"""The agenda, drafts, briefs and health from the command line."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.cli_runner import Cli
+from tests.conftest import TODAY
+
+
+@pytest.fixture
+def cli(database_url: str, tmp_path) -> Cli:
+    c = Cli(database_url, TODAY.isoformat(), str(tmp_path))
+    c("init", "--name", "Sam", "--email", "sam@example.com", "--timezone", "UTC")
+    c("person", "add", "Carla Dias", "--type", "client", "--met-on", "2026-08-01", "--org", "Acme")
+    c("got", "Carla", "intro", "to a designer", "--on", "2026-11-18")
+    c("person", "add", "Bruno Souza", "--type", "peer", "--met-on", "2026-01-10")
+    return c
+
+
+def test_agenda_lists_people_with_reasons_and_actions(cli: Cli) -> None:
+    out = cli("agenda").stdout
+    assert "Agenda for 2026-11-23: 2 people" in out
+    assert "1. Carla Dias (Acme)" in out
+    assert "helped you with introduction (to a designer) 5 days ago, not yet thanked" in out
+    data = cli("agenda", "--json").json()
+    assert data["total"] == 2
+    first = data["entries"]
+    assert [e["person"] for e in first] == ["Carla Dias", "Bruno Souza"]
+    assert [r["kind"] for r in first[0]["reasons"]] == ["thanks", "keep-in-touch"]
+
+
+def test_draft_then_done_removes_the_item(cli: Cli) -> None:
+    draft = cli("draft", "1").stdout
+    assert "To: Carla Dias" in draft and "Subject: Thank you" in draft and "to a designer" in draft
+    assert "Sam" in draft
+    assert cli("done", "1", "--note", "Thanked her by email", "--kind", "email").stdout.startswith(
+        "Carla Dias: done (logged your contact, thanks recorded)"
+    )
+    people = [e["person"] for e in cli("agenda", "--json").json()["entries"]]
+    assert people == ["Bruno Souza"]
+    shown = cli("person", "show", "carla", "--json").json()
+    assert shown["interactions"][0]["summary"] == "Thanked her by email"
+
+
+def test_snooze_and_dismiss(cli: Cli) -> None:
+    assert cli("snooze", "bruno", "--until", "2026-12-01").stdout.strip() == (
+        "Bruno Souza: snoozed until 2026-12-01"
+    )
+    cli("dismiss", "carla")
+    assert cli("agenda", "--json").json()["entries"] == []
+    assert [e["person"] for e in cli("agenda", "--date", "2026-12-01", "--json").json()["entries"]] == [
+        "Bruno Souza"
+    ]
+    result = cli("done", "7", ok=False)
+    assert result.exit_code == 3 and result.stderr.startswith("error: today's agenda has 0 items")
+
+
+def test_health_brief_for_a_person_and_the_network(cli: Cli) -> None:
+    h = cli("health", "carla", "--json").json()
+    assert 0 <= h["value"] <= 100 and len(h["components"]) == 5
+    assert "Carla Dias:" in cli("health", "carla").stdout
+    net = cli("health", "--json").json()
+    assert net["people"] == 2 and net["composition_by_type"] == {"client": 1, "peer": 1}
+    brief = cli("brief", "carla").stdout
+    assert "Brief: Carla Dias" in brief and "Thank them for the introduction: to a designer" in brief
