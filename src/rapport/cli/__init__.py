@@ -59,13 +59,14 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from rapport.cli import admin, agenda, events, ledger, people
+    from rapport.cli import admin, agenda, digest, events, ledger, people
 
     people.register(app)
     ledger.register(app)
     events.register(app)
     agenda.register(app)
     admin.register(app)
+    digest.register(app)
 
 
 _register()

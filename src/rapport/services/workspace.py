@@ -75,5 +75,15 @@ def describe(ctx: Ctx) -> dict[str, Any]:
         "timezone": ws.timezone,
         "owner_email": owner.email if owner else None,
         "owner_name": owner.display_name if owner else None,
-        "settings": ws.settings,
+        "settings": shown_settings(ws.settings or {}),
     }
+
+
+def shown_settings(settings: dict[str, Any]) -> dict[str, Any]:
+    """Settings as they may be displayed: secrets replaced by whether they are set."""
+    shown = dict(settings)
+    if isinstance(shown.get("smtp"), dict):
+        smtp = dict(shown["smtp"])
+        smtp["password_set"] = bool(smtp.pop("password", None))
+        shown["smtp"] = smtp
+    return shown

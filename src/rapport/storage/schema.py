@@ -505,3 +505,21 @@ class SearchDoc(Base):
     ref_id: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(Text, default="")
     body: Mapped[str] = mapped_column(Text, default="")
+
+
+class DigestState(Base):
+    """The daily digest's delivery record for a workspace. A process sends only after
+    claiming the day with a conditional update, so two servers never both send."""
+
+    __tablename__ = "digest_state"
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspace.id", ondelete="CASCADE"), primary_key=True
+    )
+    last_sent_on: Mapped[dt.date | None] = mapped_column(Date)
+    last_success_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    sending_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    retry_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
