@@ -94,12 +94,25 @@ def test_agenda_rule_invariants(facts: list[ContactFacts]) -> None:
 from rapport.domain.agenda import Mark, PersonFacts, assemble  # noqa: E402
 from rapport.domain.records import AgendaReason  # noqa: E402
 
-KINDS = ["keep-in-touch", "follow-up", "promise", "nudge", "thanks", "milestone", "role-change",
-         "strained", "mentoring", "feedback"]
+KINDS = [
+    "keep-in-touch",
+    "follow-up",
+    "promise",
+    "nudge",
+    "thanks",
+    "milestone",
+    "role-change",
+    "strained",
+    "mentoring",
+    "feedback",
+]
 
 reason_strategy = st.builds(
     lambda pid, kind, n, p: (pid, AgendaReason(kind, f"{kind}:{pid}:{n}", "why", "do", p)),
-    st.integers(1, 8), st.sampled_from(KINDS), st.integers(0, 3), st.floats(0, 1),
+    st.integers(1, 8),
+    st.sampled_from(KINDS),
+    st.integers(0, 3),
+    st.floats(0, 1),
 )
 person_strategy = st.builds(
     lambda pid, last, nb, mx: PersonFacts(pid, f"P{pid}", None, (), last, nb, mx, None),
@@ -109,7 +122,8 @@ person_strategy = st.builds(
     st.one_of(st.none(), st.integers(1, 60)),
 )
 mark_strategy = st.builds(
-    Mark, st.sampled_from(["done", "dismissed", "snoozed"]),
+    Mark,
+    st.sampled_from(["done", "dismissed", "snoozed"]),
     st.one_of(st.none(), st.dates(dt.date(2026, 1, 1), dt.date(2027, 6, 1))),
 )
 
@@ -117,8 +131,11 @@ mark_strategy = st.builds(
 @given(
     st.lists(reason_strategy, max_size=25),
     st.lists(person_strategy, max_size=8, unique_by=lambda p: p.person_id),
-    st.dictionaries(st.sampled_from([f"{k}:{p}:{n}" for k in KINDS for p in range(1, 9) for n in range(4)]),
-                    mark_strategy, max_size=10),
+    st.dictionaries(
+        st.sampled_from([f"{k}:{p}:{n}" for k in KINDS for p in range(1, 9) for n in range(4)]),
+        mark_strategy,
+        max_size=10,
+    ),
 )
 def test_assembled_agenda_honours_archive_marks_and_boundaries(reasons, people, marks) -> None:
     known = {p.person_id: p for p in people}  # people missing here are archived
@@ -130,11 +147,14 @@ def test_assembled_agenda_honours_archive_marks_and_boundaries(reasons, people, 
         person = known[entry.person_id]  # never an archived person
         for reason in entry.reasons:
             mark = marks.get(reason.key)
-            assert mark is None or (mark.action == "snoozed" and (mark.until is None or mark.until <= TODAY))
+            assert mark is None or (
+                mark.action == "snoozed" and (mark.until is None or mark.until <= TODAY)
+            )
             if reason.kind not in ("promise", "feedback"):
                 assert not (person.not_before and person.not_before > TODAY)
                 assert not (
-                    person.max_contact_days and person.last_contact_on
+                    person.max_contact_days
+                    and person.last_contact_on
                     and (TODAY - person.last_contact_on).days < person.max_contact_days
                 )
     priorities = [e.priority for e in entries]

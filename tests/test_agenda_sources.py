@@ -119,7 +119,9 @@ def test_mentoring_sessions_by_their_rhythm(ctx) -> None:
 
 def test_feedback_action_items(ctx) -> None:
     boss = make_person(ctx, "Maria")
-    growth.record_feedback(ctx, boss.id, "Speak up in meetings", actions=["prepare one point per meeting"])
+    growth.record_feedback(
+        ctx, boss.id, "Speak up in meetings", actions=["prepare one point per meeting"]
+    )
     assert _kinds(ctx) == {"Maria": ["feedback"]}
     agenda.done(ctx, "1")
     assert _kinds(ctx) == {}
@@ -156,7 +158,7 @@ def test_archived_people_never_appear(ctx) -> None:
 
 
 def test_snooze_hides_until_the_day_and_dismiss_for_this_cycle(ctx) -> None:
-    ana = make_person(ctx, "Ana", types=["client"], met_on=TODAY - D(days=40))
+    make_person(ctx, "Ana", types=["client"], met_on=TODAY - D(days=40))
     bruno = make_person(ctx, "Bruno", types=["client"], met_on=TODAY - D(days=40))
     agenda.snooze(ctx, "ana", TODAY + D(days=3))
     assert [e.person for e in agenda.build(ctx).entries] == ["Bruno"]
@@ -175,7 +177,9 @@ def test_snooze_hides_until_the_day_and_dismiss_for_this_cycle(ctx) -> None:
 
 
 def test_done_logs_the_contact_through_the_preferred_channel(ctx) -> None:
-    ana = make_person(ctx, "Ana", types=["client"], met_on=TODAY - D(days=40), preferred_channel="email")
+    ana = make_person(
+        ctx, "Ana", types=["client"], met_on=TODAY - D(days=40), preferred_channel="email"
+    )
     message = agenda.done(ctx, "1", note="Sent a check-in about the pilot")
     assert message.startswith("Ana: done (logged your contact")
     shown = people.show(ctx, ana.id)
@@ -183,16 +187,28 @@ def test_done_logs_the_contact_through_the_preferred_channel(ctx) -> None:
     from rapport.services import interactions
 
     logged = interactions.timeline(ctx, ana.id)[0]
-    assert (logged.kind, logged.direction, logged.summary) == ("email", "me", "Sent a check-in about the pilot")
+    assert (logged.kind, logged.direction, logged.summary) == (
+        "email",
+        "me",
+        "Sent a check-in about the pilot",
+    )
     assert agenda.build(ctx).entries == []
 
 
 def test_positions_are_ranked_and_stable(ctx) -> None:
     for n in range(6):
-        make_person(ctx, f"P{n}", types=["client", "peer"][n % 2 : n % 2 + 1], met_on=TODAY - D(days=100 + n))
+        make_person(
+            ctx,
+            f"P{n}",
+            types=["client", "peer"][n % 2 : n % 2 + 1],
+            met_on=TODAY - D(days=100 + n),
+        )
     first = agenda.build(ctx)
     assert [e.position for e in first.entries] == list(range(1, 7))
     priorities = [e.priority for e in first.entries]
     assert priorities == sorted(priorities, reverse=True)
     assert agenda.build(ctx) == first
-    assert agenda.build(ctx, limit=2).entries == first.entries[:2] and agenda.build(ctx, limit=2).total == 6
+    assert (
+        agenda.build(ctx, limit=2).entries == first.entries[:2]
+        and agenda.build(ctx, limit=2).total == 6
+    )

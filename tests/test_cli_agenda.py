@@ -49,9 +49,9 @@ def test_snooze_and_dismiss(cli: Cli) -> None:
     )
     cli("dismiss", "carla")
     assert cli("agenda", "--json").json()["entries"] == []
-    assert [e["person"] for e in cli("agenda", "--date", "2026-12-01", "--json").json()["entries"]] == [
-        "Bruno Souza"
-    ]
+    assert [
+        e["person"] for e in cli("agenda", "--date", "2026-12-01", "--json").json()["entries"]
+    ] == ["Bruno Souza"]
     result = cli("done", "7", ok=False)
     assert result.exit_code == 3 and result.stderr.startswith("error: today's agenda has 0 items")
 
@@ -63,4 +63,6 @@ def test_health_brief_for_a_person_and_the_network(cli: Cli) -> None:
     net = cli("health", "--json").json()
     assert net["people"] == 2 and net["composition_by_type"] == {"client": 1, "peer": 1}
     brief = cli("brief", "carla").stdout
-    assert "Brief: Carla Dias" in brief and "Thank them for the introduction: to a designer" in brief
+    assert (
+        "Brief: Carla Dias" in brief and "Thank them for the introduction: to a designer" in brief
+    )

@@ -36,9 +36,20 @@ def test_send_by_cli_once_a_day_and_password_from_stdin(cli: Cli) -> None:
         runtime.reset()
         result = CliRunner().invoke(
             app,
-            ["settings", "smtp", "--host", "127.0.0.1", "--port", str(port), "--security", "none",
-             "--password-stdin"],
-            input="hunter2\n", env=cli.env, catch_exceptions=False,
+            [
+                "settings",
+                "smtp",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--security",
+                "none",
+                "--password-stdin",
+            ],
+            input="hunter2\n",
+            env=cli.env,
+            catch_exceptions=False,
         )
         assert result.exit_code == 0, result.stderr
         assert "hunter2" not in cli("settings", "show").stdout

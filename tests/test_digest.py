@@ -33,13 +33,13 @@ class Inbox:
         self.messages: list[EmailMessage] = []
         self.refuse = refuse_recipients
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.refuse:
             return "550 no such user here"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+    async def handle_DATA(self, server, session, envelope):
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 Message accepted for delivery"
 
@@ -58,9 +58,13 @@ def smtp() -> Iterator[tuple[Inbox, int]]:
 
 def _setup(app: Rapport, port: int, tz: str = "Europe/Lisbon") -> int:
     with app.open(write=True, today=dt.date(2026, 10, 20)) as ctx:
-        workspace.configure(ctx, timezone=tz, owner_email="sam@example.com", owner_name="Sam Rivera")
+        workspace.configure(
+            ctx, timezone=tz, owner_email="sam@example.com", owner_name="Sam Rivera"
+        )
         digest.configure_smtp(ctx, host="127.0.0.1", port=port, security="none", password="s3cret!")
-        digest.configure_digest(ctx, enabled=True, time="07:30", base_url="https://rapport.example.org")
+        digest.configure_digest(
+            ctx, enabled=True, time="07:30", base_url="https://rapport.example.org"
+        )
         ana = make_person(ctx, "Ana Lima", types=["client"], met_on=dt.date(2026, 6, 1))
         make_interaction(ctx, [ana.id], on=dt.date(2026, 8, 1), summary="Pilot")
         promises.promise(ctx, ana.id, "send the deck", due_on=dt.date(2026, 10, 27))
@@ -73,7 +77,9 @@ def _at(day: str, hhmm: str) -> dt.datetime:
     return dt.datetime.fromisoformat(f"{day}T{hhmm}:00+00:00")
 
 
-def test_sent_once_a_day_at_local_time_across_dst_and_restart(app: Rapport, smtp, database_url, tmp_path) -> None:
+def test_sent_once_a_day_at_local_time_across_dst_and_restart(
+    app: Rapport, smtp, database_url, tmp_path
+) -> None:
     inbox, port = smtp
     _setup(app, port)
     # Saturday Oct 24: Lisbon is on summer time (UTC+1), 07:30 local is 06:30 UTC
@@ -82,7 +88,9 @@ def test_sent_once_a_day_at_local_time_across_dst_and_restart(app: Rapport, smtp
     assert [d.outcome for d in digest.tick(app, _at("2026-10-24", "06:31"))] == ["already-sent"]
     # a restart: a new process on the same database sends nothing more that day
     restarted = Rapport(Settings(database_url=database_url, data_dir=tmp_path))
-    assert [d.outcome for d in digest.tick(restarted, _at("2026-10-24", "22:00"))] == ["already-sent"]
+    assert [d.outcome for d in digest.tick(restarted, _at("2026-10-24", "22:00"))] == [
+        "already-sent"
+    ]
     # Sunday Oct 25, clocks go back at 01:00 UTC: 07:30 local is now 07:30 UTC
     assert [d.outcome for d in digest.tick(restarted, _at("2026-10-25", "06:30"))] == ["not-due"]
     assert [d.outcome for d in digest.tick(restarted, _at("2026-10-25", "07:30"))] == ["sent"]

@@ -29,7 +29,14 @@ def test_check_in_draft_recalls_the_last_conversation(me) -> None:
 
 def test_thank_you_names_the_favour_and_follow_up_names_the_event(me) -> None:
     ana = make_person(me, "Ana Lima")
-    favours.record(me, ana.id, "received", "introduction", note="the intro to Acme's CFO", occurred_on=TODAY - D(days=4))
+    favours.record(
+        me,
+        ana.id,
+        "received",
+        "introduction",
+        note="the intro to Acme's CFO",
+        occurred_on=TODAY - D(days=4),
+    )
     assert "Thank you for the intro to Acme's CFO" in drafts.draft(me, "ana").body
     conf = events.create(me, "PyCon", TODAY - D(days=2))
     bruno = make_person(me, "Bruno Souza")
@@ -52,7 +59,9 @@ def test_birthday_and_promise_drafts(me) -> None:
 
 def test_user_templates_override_the_built_in_ones(me, tmp_path) -> None:
     make_person(me, "Ana Lima", types=["client"], met_on=TODAY - D(days=60))
-    (tmp_path / "keep-in-touch.txt").write_text("Hey {{ first }}!\nLong time no see.", encoding="utf-8")
+    (tmp_path / "keep-in-touch.txt").write_text(
+        "Hey {{ first }}!\nLong time no see.", encoding="utf-8"
+    )
     d = drafts.draft(me, "1", tmp_path)
     assert (d.subject, d.body) == ("Hey Ana!", "Long time no see.")
     (tmp_path / "keep-in-touch.txt").write_text("{% if %}", encoding="utf-8")
@@ -71,10 +80,18 @@ def test_templates_cannot_reach_python_internals(me, tmp_path) -> None:
 
 def test_brief_gathers_what_to_know(me) -> None:
     ana = make_person(
-        me, "Ana Lima", organization="Acme", title="CTO", interests="sailing", remember="two kids",
-        met_on=dt.date(2025, 3, 1), how_met="PyCon hallway",
+        me,
+        "Ana Lima",
+        organization="Acme",
+        title="CTO",
+        interests="sailing",
+        remember="two kids",
+        met_on=dt.date(2025, 3, 1),
+        how_met="PyCon hallway",
     )
-    make_interaction(me, [ana.id], on=TODAY - D(days=10), summary="Pilot", notes="Budget approved in Q1")
+    make_interaction(
+        me, [ana.id], on=TODAY - D(days=10), summary="Pilot", notes="Budget approved in Q1"
+    )
     promises.promise(me, ana.id, "send the deck", due_on=TODAY + D(days=3))
     promises.promise(me, ana.id, "intro to their CFO", owner="them")
     favours.record(me, ana.id, "received", "advice", note="pricing")

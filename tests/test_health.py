@@ -58,8 +58,11 @@ def test_a_healthy_tie_and_a_neglected_one(ctx) -> None:
     good = make_person(ctx, "Good Client", types=["client"])
     for month in range(12):
         make_interaction(
-            ctx, [good.id], on=TODAY - D(days=30 * month + 1),
-            direction="me" if month % 2 else "them", tone="warm",
+            ctx,
+            [good.id],
+            on=TODAY - D(days=30 * month + 1),
+            direction="me" if month % 2 else "them",
+            tone="warm",
         )
     favours.record(ctx, good.id, "given", "advice")
     favours.record(ctx, good.id, "received", "referral", thanked_on=TODAY)

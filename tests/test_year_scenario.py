@@ -16,7 +16,6 @@ START = dt.date(2026, 1, 5)
 
 def test_a_year_in_the_life_of_a_networker(open_ctx: OpenCtx) -> None:
     ids: dict[str, int] = {}
-    checks: list[tuple[dt.date, str, object]] = []
 
     def expect(day: dt.date) -> dict[str, list[str]]:
         with open_ctx(write=False, today=day) as ctx:
@@ -32,10 +31,17 @@ def test_a_year_in_the_life_of_a_networker(open_ctx: OpenCtx) -> None:
         make_interaction(ctx, [ids["carla"]], on=dt.date(2026, 1, 2), summary="Kick-off")
         ids["mona"] = make_person(ctx, "Mona Mentor", types=["mentor"]).id
         make_interaction(ctx, [ids["mona"]], on=dt.date(2026, 1, 5), summary="First session")
-        growth.start_mentorship(ctx, ids["mona"], "mentor", goals="become a CTO",
-                                session_cadence_days=30, started_on=START)
-        ids["pedro"] = make_person(ctx, "Pedro Peer", types=["peer"], organization="Globex",
-                                   title="Engineer").id
+        growth.start_mentorship(
+            ctx,
+            ids["mona"],
+            "mentor",
+            goals="become a CTO",
+            session_cadence_days=30,
+            started_on=START,
+        )
+        ids["pedro"] = make_person(
+            ctx, "Pedro Peer", types=["peer"], organization="Globex", title="Engineer"
+        ).id
         make_interaction(ctx, [ids["pedro"]], on=dt.date(2026, 1, 4))
 
     on(START, setup)
@@ -52,7 +58,11 @@ def test_a_year_in_the_life_of_a_networker(open_ctx: OpenCtx) -> None:
     # March: a conference, three new people
     def conference(ctx) -> None:
         conf = events.create(ctx, "DevConf", dt.date(2026, 3, 10), place="Porto")
-        for name, note in (("Ana Lima", "AI agents"), ("Bruno Souza", None), ("Chen Wei", "hiring")):
+        for name, note in (
+            ("Ana Lima", "AI agents"),
+            ("Bruno Souza", None),
+            ("Chen Wei", "hiring"),
+        ):
             ids[name.split()[0].lower()] = make_person(ctx, name).id
             events.met(ctx, conf.id, ids[name.split()[0].lower()], note)
 
@@ -76,16 +86,24 @@ def test_a_year_in_the_life_of_a_networker(open_ctx: OpenCtx) -> None:
     assert "Bruno Souza" not in expect(dt.date(2026, 3, 26))  # past the follow-up window
 
     # April: a favour received, thanked two days later
-    on(dt.date(2026, 4, 1), lambda ctx: favours.record(
-        ctx, ids["bruno"], "received", "introduction", note="to a designer"))
+    on(
+        dt.date(2026, 4, 1),
+        lambda ctx: favours.record(
+            ctx, ids["bruno"], "received", "introduction", note="to a designer"
+        ),
+    )
     assert "Bruno Souza" not in expect(dt.date(2026, 4, 2))
     assert expect(dt.date(2026, 4, 3))["Bruno Souza"] == ["thanks"]
     on(dt.date(2026, 4, 3), lambda ctx: agenda.done(ctx, "bruno", note="Thanked him for the intro"))
     assert "Bruno Souza" not in expect(dt.date(2026, 4, 4))
 
     # May: a promise to Pedro, broken
-    on(dt.date(2026, 5, 1), lambda ctx: promises.promise(
-        ctx, ids["pedro"], "review his draft", due_on=dt.date(2026, 5, 10)))
+    on(
+        dt.date(2026, 5, 1),
+        lambda ctx: promises.promise(
+            ctx, ids["pedro"], "review his draft", due_on=dt.date(2026, 5, 10)
+        ),
+    )
     assert expect(dt.date(2026, 5, 11))["Pedro Peer"][0] == "promise"
 
     def broken(ctx) -> None:
@@ -94,20 +112,29 @@ def test_a_year_in_the_life_of_a_networker(open_ctx: OpenCtx) -> None:
     on(dt.date(2026, 5, 15), broken)
 
     # June 1: Pedro is promoted
-    on(dt.date(2026, 6, 1), lambda ctx: people.edit(ctx, ids["pedro"], {"title": "Engineering Manager"}))
+    on(
+        dt.date(2026, 6, 1),
+        lambda ctx: people.edit(ctx, ids["pedro"], {"title": "Engineering Manager"}),
+    )
     assert "role-change" in expect(dt.date(2026, 6, 1))["Pedro Peer"]
     on(dt.date(2026, 6, 2), lambda ctx: agenda.done(ctx, "pedro", note="Congratulated him"))
     assert "Pedro Peer" not in expect(dt.date(2026, 6, 3))
 
     # July: a strained tie with Carla, then a repair conversation
     def strain(ctx) -> None:
-        people.edit(ctx, ids["carla"], {"strained": True, "strained_context": "missed the delivery"})
+        people.edit(
+            ctx, ids["carla"], {"strained": True, "strained_context": "missed the delivery"}
+        )
         make_interaction(ctx, [ids["carla"]], on=dt.date(2026, 6, 30), kind="call")
 
     on(dt.date(2026, 7, 1), strain)
     assert expect(dt.date(2026, 7, 1))["Carla Client"] == ["strained"]
-    on(dt.date(2026, 7, 3), lambda ctx: make_interaction(ctx, [ids["carla"]], kind="meeting", tone="tense",
-                                                        summary="Talked it through"))
+    on(
+        dt.date(2026, 7, 3),
+        lambda ctx: make_interaction(
+            ctx, [ids["carla"]], kind="meeting", tone="tense", summary="Talked it through"
+        ),
+    )
     assert "Carla Client" not in expect(dt.date(2026, 7, 4))
 
     # Pedro, a peer, last contacted June 2: due after 90 days, snoozed for ten
@@ -127,6 +154,6 @@ def test_a_year_in_the_life_of_a_networker(open_ctx: OpenCtx) -> None:
 
     # December: Mona was never seen again after February; she leads the list
     december = expect(dt.date(2026, 12, 1))
-    assert list(december)[0] == "Mona Mentor"
+    assert next(iter(december)) == "Mona Mentor"
     assert set(december["Mona Mentor"]) == {"mentoring", "keep-in-touch"}
     assert "Chen Wei" not in december
