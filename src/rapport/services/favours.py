@@ -12,7 +12,8 @@ from rapport.domain.vocabulary import ExchangeDirection, ExchangeKind, parse_cho
 from rapport.errors import Invalid, NotFound
 from rapport.services.context import Ctx
 from rapport.services.people import get as get_person
-from rapport.storage.schema import Exchange, Person
+from rapport.services.people import names_of
+from rapport.storage.schema import Exchange
 
 
 def record(
@@ -88,13 +89,7 @@ def balance(ctx: Ctx, person_id: int | None = None) -> Balance:
 
 def outs(ctx: Ctx, rows: Sequence[Exchange]) -> list[ExchangeOut]:
     ids = {r.person_id for r in rows}
-    names = (
-        dict(
-            ctx.session.execute(select(Person.id, Person.full_name).where(Person.id.in_(ids))).all()
-        )
-        if ids
-        else {}
-    )
+    names = names_of(ctx, ids)
     return [
         ExchangeOut(
             id=r.id,

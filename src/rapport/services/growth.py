@@ -13,7 +13,8 @@ from rapport.errors import Invalid
 from rapport.services import promises
 from rapport.services.context import Ctx
 from rapport.services.people import get as get_person
-from rapport.storage.schema import Commitment, Feedback, Introduction, Mentorship, Person
+from rapport.services.people import names_of
+from rapport.storage.schema import Commitment, Feedback, Introduction, Mentorship
 
 
 def start_mentorship(
@@ -50,7 +51,7 @@ def mentorships(ctx: Ctx, *, person_id: int | None = None) -> list[MentorshipOut
 
 
 def mentorship_outs(ctx: Ctx, rows: Sequence[Mentorship]) -> list[MentorshipOut]:
-    names = _names(ctx, {r.person_id for r in rows})
+    names = names_of(ctx, {r.person_id for r in rows})
     return [
         MentorshipOut(
             r.id,
@@ -109,7 +110,7 @@ def feedback(ctx: Ctx, *, person_id: int | None = None) -> list[FeedbackOut]:
 
 
 def feedback_outs(ctx: Ctx, rows: Sequence[Feedback]) -> list[FeedbackOut]:
-    names = _names(ctx, {r.person_id for r in rows if r.person_id})
+    names = names_of(ctx, {r.person_id for r in rows if r.person_id})
     ids = [r.id for r in rows]
     actions = (
         list(ctx.session.scalars(select(Commitment).where(Commitment.feedback_id.in_(ids))))
@@ -186,7 +187,7 @@ def introductions(ctx: Ctx, *, person_id: int | None = None) -> list[Introductio
 
 def introduction_outs(ctx: Ctx, rows: Sequence[Introduction]) -> list[IntroductionOut]:
     ids = {p for r in rows for p in (r.person_id, r.to_person_id, r.introducer_id) if p}
-    names = _names(ctx, ids)
+    names = names_of(ctx, ids)
     return [
         IntroductionOut(
             r.id,
@@ -198,11 +199,3 @@ def introduction_outs(ctx: Ctx, rows: Sequence[Introduction]) -> list[Introducti
         )
         for r in rows
     ]
-
-
-def _names(ctx: Ctx, ids: set[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    return dict(
-        ctx.session.execute(select(Person.id, Person.full_name).where(Person.id.in_(ids))).all()
-    )

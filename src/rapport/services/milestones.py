@@ -13,6 +13,7 @@ from rapport.domain.vocabulary import MilestoneKind, Recurrence, parse_choice
 from rapport.errors import Invalid, NotFound
 from rapport.services.context import Ctx
 from rapport.services.people import get as get_person
+from rapport.services.people import names_of
 from rapport.storage.schema import Milestone, Person
 
 DEFAULT_LEAD_DAYS = {
@@ -116,13 +117,7 @@ def outs(
     ctx: Ctx, rows: Sequence[Milestone], *, today: dt.date | None = None
 ) -> list[MilestoneOut]:
     ids = {r.person_id for r in rows}
-    names = (
-        dict(
-            ctx.session.execute(select(Person.id, Person.full_name).where(Person.id.in_(ids))).all()
-        )
-        if ids
-        else {}
-    )
+    names = names_of(ctx, ids)
     day = today or ctx.today
     return [
         MilestoneOut(

@@ -543,6 +543,15 @@ def listing(
     return summaries(ctx, ids), total
 
 
+def names_of(ctx: Ctx, ids: Iterable[int]) -> dict[int, str]:
+    """Full names of the people `ids` (one query)."""
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    rows = ctx.session.execute(select(Person.id, Person.full_name).where(Person.id.in_(wanted)))
+    return {int(pid): str(name) for pid, name in rows.tuples()}
+
+
 def count(ctx: Ctx) -> int:
     return (
         ctx.session.scalar(

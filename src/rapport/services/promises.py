@@ -12,7 +12,8 @@ from rapport.domain.vocabulary import CommitmentStatus, Owner, parse_choice
 from rapport.errors import Invalid, NotFound
 from rapport.services.context import Ctx
 from rapport.services.people import get as get_person
-from rapport.storage.schema import Commitment, Interaction, Person
+from rapport.services.people import names_of
+from rapport.storage.schema import Commitment, Interaction
 
 
 def promise(
@@ -84,13 +85,7 @@ def listing(
 
 def outs(ctx: Ctx, rows: Sequence[Commitment]) -> list[CommitmentOut]:
     ids = {r.person_id for r in rows}
-    names = (
-        dict(
-            ctx.session.execute(select(Person.id, Person.full_name).where(Person.id.in_(ids))).all()
-        )
-        if ids
-        else {}
-    )
+    names = names_of(ctx, ids)
     return [
         CommitmentOut(
             id=r.id,
