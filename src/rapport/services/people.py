@@ -549,7 +549,7 @@ def names_of(ctx: Ctx, ids: Iterable[int]) -> dict[int, str]:
     if not wanted:
         return {}
     rows = ctx.session.execute(select(Person.id, Person.full_name).where(Person.id.in_(wanted)))
-    return {int(pid): str(name) for pid, name in rows.tuples()}
+    return {int(pid): str(name) for pid, name in rows}
 
 
 def count(ctx: Ctx) -> int:
