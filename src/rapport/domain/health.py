@@ -74,7 +74,11 @@ def _reciprocity(f: HealthFacts) -> HealthComponent:
     if started:
         share = f.initiated_by_me / started
         parts.append(1.0 - abs(share - 0.5) * 2)
-        words.append(f"you initiated {f.initiated_by_me} of the last {started} exchanges")
+        if started == 1:
+            who = "you" if f.initiated_by_me else "they"
+            words.append(f"{who} initiated the only exchange this year")
+        else:
+            words.append(f"you initiated {f.initiated_by_me} of the last {started} exchanges")
     exchanged = f.given + f.received
     if exchanged:
         parts.append(1.0 - abs(f.given - f.received) / exchanged)
