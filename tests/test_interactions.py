@@ -60,6 +60,9 @@ def test_channel_defaults_from_the_kind(ctx) -> None:
         ({"direction": "sideways"}, "direction"),
         ({"tone": "furious"}, "tone"),
         ({"on": TODAY + dt.timedelta(days=10)}, "future"),
+        ({"summary": "nul \x00 byte"}, "summary"),
+        ({"summary": "x" * 501}, "summary"),
+        ({"notes": "nul \x00 byte"}, "notes"),
     ],
 )
 def test_bad_interactions_are_refused(open_ctx: OpenCtx, fields, message) -> None:

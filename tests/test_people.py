@@ -145,3 +145,23 @@ def test_boundaries_are_stored(ctx) -> None:
     later = TODAY + dt.timedelta(days=30)
     shown = people.edit(ctx, pid, {"not_before": later, "max_contact_days": 14})
     assert shown.not_before == later and shown.max_contact_days == 14
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"full_name": "A" * 301}, "full_name"),
+        ({"title": "T" * 301}, "title"),
+        ({"notes": "nul \x00 byte"}, "notes"),
+        ({"emails": ["a\x00@b.co"]}, "email"),
+        ({"tags": ["x" * 101]}, "tag"),
+    ],
+)
+def test_overlong_text_and_nul_characters_are_refused_on_every_backend(
+    open_ctx: OpenCtx, changes, field
+) -> None:
+    with open_ctx() as ctx:
+        pid = make_person(ctx).id
+    with pytest.raises(Invalid) as caught, open_ctx() as ctx:
+        people.edit(ctx, pid, changes)
+    assert caught.value.field == field

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 
 from rapport.domain.records import AttendeeOut, EventOut
+from rapport.domain.text import clean_text
 from rapport.errors import Invalid, NotFound
 from rapport.services.context import Ctx
 from rapport.services.people import get as get_person
@@ -24,7 +25,7 @@ def create(
     place: str | None = None,
     notes: str | None = None,
 ) -> EventOut:
-    clean = name.strip()
+    clean = clean_text(name, "name", 300)
     if not clean:
         raise Invalid("name", "an event needs a name")
     if ends_on is not None and ends_on < starts_on:
@@ -34,8 +35,8 @@ def create(
         name=clean,
         starts_on=starts_on,
         ends_on=ends_on,
-        place=(place or "").strip() or None,
-        notes=(notes or "").strip() or None,
+        place=clean_text(place, "place", 300),
+        notes=clean_text(notes, "notes"),
     )
     ctx.session.add(row)
     ctx.session.flush()
@@ -60,11 +61,11 @@ def met(ctx: Ctx, event_id: int, person_id: int, note: str | None = None) -> Eve
                 event_id=event.id,
                 person_id=person.id,
                 workspace_id=ctx.workspace_id,
-                note=(note or "").strip() or None,
+                note=clean_text(note, "note"),
             )
         )
     elif note:
-        row.note = note.strip()
+        row.note = clean_text(note, "note")
     if person.met_event_id is None and person.met_on is None:
         person.met_event_id = event.id
         person.met_on = event.starts_on

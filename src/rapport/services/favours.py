@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy import case, func, select
 
 from rapport.domain.records import Balance, ExchangeOut
+from rapport.domain.text import clean_text
 from rapport.domain.vocabulary import ExchangeDirection, ExchangeKind, parse_choice
 from rapport.errors import Invalid, NotFound
 from rapport.services.context import Ctx
@@ -37,7 +38,7 @@ def record(
         direction=parse_choice(ExchangeDirection, direction, "direction").value,
         kind=parse_choice(ExchangeKind, kind, "kind").value,
         occurred_on=when,
-        note=(note or "").strip() or None,
+        note=clean_text(note, "note"),
         thanked_on=thanked_on,
     )
     ctx.session.add(row)

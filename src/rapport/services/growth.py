@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy import or_, select
 
 from rapport.domain.records import FeedbackOut, IntroductionOut, MentorshipOut
+from rapport.domain.text import clean_text
 from rapport.domain.vocabulary import MentorRole, Owner, parse_choice
 from rapport.errors import Invalid
 from rapport.services import promises
@@ -34,7 +35,7 @@ def start_mentorship(
         workspace_id=ctx.workspace_id,
         person_id=person_id,
         their_role=parse_choice(MentorRole, their_role, "role").value,
-        goals=(goals or "").strip() or None,
+        goals=clean_text(goals, "goals"),
         session_cadence_days=session_cadence_days,
         started_on=started_on or ctx.today,
     )
@@ -77,7 +78,7 @@ def record_feedback(
     due_on: dt.date | None = None,
 ) -> FeedbackOut:
     """Log feedback; each action item becomes a promise of mine to the giver."""
-    text = content.strip()
+    text = clean_text(content, "feedback")
     if not text:
         raise Invalid("feedback", "say what the feedback was")
     if person_id is not None:
@@ -160,7 +161,7 @@ def introduce(
         person_id=person_id,
         to_person_id=to_person_id,
         occurred_on=occurred_on or ctx.today,
-        note=(note or "").strip() or None,
+        note=clean_text(note, "note"),
     )
     ctx.session.add(row)
     if introducer_id is not None and to_person_id is None:

@@ -187,6 +187,15 @@ def person_health(ctx: Ctx, person_id: int, day: dt.date | None = None) -> Healt
     return score(facts[0], today, defaults)
 
 
+def for_people(ctx: Ctx, ids: Sequence[int], day: dt.date | None = None) -> list[Health]:
+    """Health of the people `ids` (archived ones included), in grouped queries."""
+    if not ids:
+        return []
+    today = day or ctx.today
+    defaults = cadence_defaults(ctx.settings.get("cadence"))
+    return [score(f, today, defaults) for f in _facts(ctx, today, list(ids), archived=True)]
+
+
 def everyone(ctx: Ctx, day: dt.date | None = None) -> list[Health]:
     """Health of every active person, weakest first."""
     today = day or ctx.today

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete, func, select, update
 
 from rapport.domain.records import InteractionOut
+from rapport.domain.text import clean_text
 from rapport.domain.vocabulary import Channel, Direction, InteractionKind, Tone, parse_choice
 from rapport.errors import Invalid, NotFound
 from rapport.services.context import Ctx
@@ -90,10 +91,10 @@ def log(ctx: Ctx, data: InteractionIn) -> InteractionOut:
         occurred_at=data.occurred_at,
         direction=parse_choice(Direction, data.direction, "direction").value,
         channel=channel.value if isinstance(channel, Channel) else channel,
-        summary=(data.summary or "").strip()[:500],
-        notes=(data.notes or "").strip() or None,
+        summary=clean_text(data.summary, "summary", 500) or "",
+        notes=clean_text(data.notes, "notes"),
         tone=parse_choice(Tone, data.tone, "tone").value if data.tone else None,
-        project=(data.project or "").strip() or None,
+        project=clean_text(data.project, "project", 200),
         event_id=data.event_id,
         source=data.source,
         external_id=data.external_id,

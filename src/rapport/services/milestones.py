@@ -9,6 +9,7 @@ from sqlalchemy import select, tuple_
 
 from rapport.domain.milestones import next_occurrence
 from rapport.domain.records import MilestoneOut
+from rapport.domain.text import clean_text
 from rapport.domain.vocabulary import MilestoneKind, Recurrence, parse_choice
 from rapport.errors import Invalid, NotFound
 from rapport.services.context import Ctx
@@ -52,13 +53,14 @@ def add(
     lead = DEFAULT_LEAD_DAYS[value.value] if lead_days is None else lead_days
     if not 0 <= lead <= 60:
         raise Invalid("lead", "must be between 0 and 60 days")
-    if value is MilestoneKind.CUSTOM and not (label or "").strip():
+    label = clean_text(label, "label", 300)
+    if value is MilestoneKind.CUSTOM and not label:
         raise Invalid("label", "a custom milestone needs a label")
     row = Milestone(
         workspace_id=ctx.workspace_id,
         person_id=person_id,
         kind=value.value,
-        label=(label or "").strip() or None,
+        label=label,
         month=month,
         day=day,
         year=year,

@@ -12,6 +12,7 @@ from rapport.domain.cadence import cadence_defaults, effective_cadence
 from rapport.domain.names import email_key, fold, join_name, looks_like_email, split_name
 from rapport.domain.phones import phone_key
 from rapport.domain.records import PersonOut, PersonSummary, RoleOut
+from rapport.domain.text import MAX_TEXT, clean_text
 from rapport.domain.vocabulary import Channel, RelationshipType, parse_choice
 from rapport.errors import Invalid, NotFound
 from rapport.services.context import Ctx, zone
@@ -69,7 +70,7 @@ def get(ctx: Ctx, person_id: int) -> Person:
 def add(ctx: Ctx, changes: Mapping[str, Any]) -> PersonOut:
     """Create a person from `changes` (keys from FIELDS; full_name or given/family
     name required)."""
-    name = _clean(changes.get("full_name")) or join_name(
+    name = _clean(changes.get("full_name"), "full_name") or join_name(
         changes.get("given_name"), changes.get("family_name")
     )
     if not name:
@@ -100,13 +101,26 @@ def archive(ctx: Ctx, person_id: int, archived: bool = True) -> PersonOut:
     return out(ctx, person)
 
 
-def _clean(value: Any) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise Invalid("value", f"expected text, got {value!r}")
-    text = value.strip()
-    return text or None
+# the longest value each short text column takes (longer text is refused, not cut)
+MAX_LENGTH = {
+    "full_name": 300,
+    "given_name": 200,
+    "family_name": 200,
+    "nickname": 200,
+    "organization": 300,
+    "title": 300,
+    "location": 300,
+    "timezone": 64,
+    "preferred_channel": 32,
+    "tag": 100,
+    "email": 320,
+    "phone": 64,
+    "url": 1000,
+}
+
+
+def _clean(value: Any, field: str = "value") -> str | None:
+    return clean_text(value, field, MAX_LENGTH.get(field, MAX_TEXT))
 
 
 def _positive_days(value: Any, field: str) -> int | None:
@@ -130,14 +144,14 @@ def _apply(ctx: Ctx, person: Person, changes: Mapping[str, Any], *, is_new: bool
         _apply_name(person, changes)
     for key in TEXT_FIELDS:
         if key in changes:
-            setattr(person, key, _clean(changes[key]))
+            setattr(person, key, _clean(changes[key], key))
     if "timezone" in changes:
-        tz = _clean(changes["timezone"])
+        tz = _clean(changes["timezone"], "timezone")
         if tz:
             zone(tz)
         person.timezone = tz
     if "preferred_channel" in changes:
-        channel = _clean(changes["preferred_channel"])
+        channel = _clean(changes["preferred_channel"], "preferred_channel")
         person.preferred_channel = (
             parse_choice(Channel, channel, "preferred_channel").value if channel else None
         )
@@ -159,7 +173,7 @@ def _apply(ctx: Ctx, person: Person, changes: Mapping[str, Any], *, is_new: bool
             person.strained_since = None
         person.strained = strained
     if "strained_context" in changes:
-        person.strained_context = _clean(changes["strained_context"])
+        person.strained_context = _clean(changes["strained_context"], "strained_context")
     if "met_event_id" in changes:
         event_id = changes["met_event_id"]
         if event_id is not None:
@@ -189,9 +203,9 @@ def _apply(ctx: Ctx, person: Person, changes: Mapping[str, Any], *, is_new: bool
 
 
 def _apply_name(person: Person, changes: Mapping[str, Any]) -> None:
-    given = _clean(changes.get("given_name"))
-    family = _clean(changes.get("family_name"))
-    full = _clean(changes.get("full_name"))
+    given = _clean(changes.get("given_name"), "given_name")
+    family = _clean(changes.get("family_name"), "family_name")
+    full = _clean(changes.get("full_name"), "full_name")
     if full is None:
         full = join_name(
             given if "given_name" in changes else person.given_name,
@@ -215,7 +229,7 @@ def _apply_name(person: Person, changes: Mapping[str, Any]) -> None:
 def organization_id(ctx: Ctx, name: str | None) -> int | None:
     """The id of the organization called `name` (matched case- and accent-blind),
     created if new; None for an empty name."""
-    clean = _clean(name)
+    clean = _clean(name, "organization")
     if not clean:
         return None
     key = fold(clean)
@@ -239,7 +253,7 @@ def _apply_role(ctx: Ctx, person: Person, changes: Mapping[str, Any], *, is_new:
         if "organization" in changes
         else person.organization_id
     )
-    title = _clean(changes["title"]) if "title" in changes else person.title
+    title = _clean(changes["title"], "title") if "title" in changes else person.title
     if not is_new and org_id == person.organization_id and title == person.title:
         return
     current = ctx.session.scalar(
@@ -277,7 +291,7 @@ def _apply_role(ctx: Ctx, person: Person, changes: Mapping[str, Any], *, is_new:
 def _set_emails(ctx: Ctx, person: Person, addresses: Iterable[str]) -> None:
     seen: dict[str, str] = {}
     for raw in addresses:
-        address = raw.strip()
+        address = _clean(raw, "email")
         if not address:
             continue
         if not looks_like_email(address):
@@ -300,8 +314,9 @@ def _set_phones(ctx: Ctx, person: Person, numbers: Iterable[str]) -> None:
     region = ctx.settings.get("phone_region")
     seen: dict[str, str] = {}
     for raw in numbers:
-        if raw.strip():
-            seen.setdefault(phone_key(raw, region), raw.strip())
+        number = _clean(raw, "phone")
+        if number:
+            seen.setdefault(phone_key(number, region), number)
     ctx.session.execute(delete(PersonPhone).where(PersonPhone.person_id == person.id))
     for key, number in seen.items():
         ctx.session.add(
@@ -313,7 +328,8 @@ def _set_phones(ctx: Ctx, person: Person, numbers: Iterable[str]) -> None:
 
 def _set_urls(ctx: Ctx, person: Person, urls: Iterable[str]) -> None:
     ctx.session.execute(delete(PersonUrl).where(PersonUrl.person_id == person.id))
-    for raw in dict.fromkeys(u.strip() for u in urls if u.strip()):
+    cleaned = (_clean(u, "url") for u in urls)
+    for raw in dict.fromkeys(u for u in cleaned if u):
         if " " in raw or "." not in raw:
             raise Invalid("url", f"{raw!r} is not a web address")
         url = raw if "://" in raw else "https://" + raw
@@ -331,7 +347,7 @@ def set_types(ctx: Ctx, person_id: int, types: Iterable[str]) -> None:
 
 
 def tag_id(ctx: Ctx, name: str) -> int:
-    clean = name.strip().lstrip("#")
+    clean = (_clean(name, "tag") or "").lstrip("#")
     if not clean:
         raise Invalid("tag", "a tag cannot be empty")
     key = fold(clean)

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 
 from rapport.domain.records import CommitmentOut
+from rapport.domain.text import clean_text
 from rapport.domain.vocabulary import CommitmentStatus, Owner, parse_choice
 from rapport.errors import Invalid, NotFound
 from rapport.services.context import Ctx
@@ -28,7 +29,7 @@ def promise(
 ) -> CommitmentOut:
     """Record a promise (`owner` 'me': mine to them; 'them': theirs to me)."""
     get_person(ctx, person_id)
-    text = description.strip()
+    text = clean_text(description, "promise")
     if not text:
         raise Invalid("promise", "say what was promised")
     if origin_interaction_id is not None:
