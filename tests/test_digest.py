@@ -204,3 +204,31 @@ def test_the_digest_lists_the_same_agenda_as_the_app(ctx) -> None:
     people.edit(ctx, a.id, {"strained": True})
     content = digest.content(ctx)
     assert [e.person for e in content.entries] == [e.person for e in agenda.build(ctx).entries]
+
+
+def test_the_ics_feed_and_the_digest_agree_on_the_day(ctx) -> None:
+    import io
+
+    from rapport.services import exports, growth
+
+    a = make_person(ctx, "Ana", types=["client"], met_on=ctx.today - D(days=90))
+    b = make_person(ctx, "Bruno")
+    favours.record(ctx, b.id, "received", "advice", occurred_on=ctx.today - D(days=4))
+    growth.start_mentorship(
+        ctx, a.id, "mentee", session_cadence_days=14, started_on=ctx.today - D(days=20)
+    )
+    promises.promise(ctx, b.id, "send notes", due_on=ctx.today + D(days=3))
+    today_items = [i for i in exports.feed_items(ctx) if i.uid.startswith("agenda-")]
+    content = digest.content(ctx)
+    assert sorted(i.summary for i in today_items) == sorted(
+        f"Reach out to {e.person}" for e in content.entries
+    )
+    assert all(i.day == ctx.today for i in today_items)
+    dated = {i.summary: i.day for i in exports.feed_items(ctx) if i.uid.startswith("promise-")}
+    assert {p.description: p.due_on for p in content.promises} == {
+        "send notes": ctx.today + D(days=3)
+    }
+    assert dated == {"Promised Bruno: send notes": ctx.today + D(days=3)}
+    out = io.StringIO()
+    assert exports.ics_feed(ctx, out) >= 3
+    assert "Reach out to Ana" in out.getvalue()

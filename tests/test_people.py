@@ -165,3 +165,8 @@ def test_overlong_text_and_nul_characters_are_refused_on_every_backend(
     with pytest.raises(Invalid) as caught, open_ctx() as ctx:
         people.edit(ctx, pid, changes)
     assert caught.value.field == field
+
+
+def test_channel_words_are_not_confused_with_interaction_kinds(ctx) -> None:
+    assert make_person(ctx, "A", preferred_channel="phone").preferred_channel == "phone"
+    assert make_person(ctx, "B", preferred_channel="in person").preferred_channel == "in-person"

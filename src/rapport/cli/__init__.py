@@ -59,7 +59,7 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from rapport.cli import admin, agenda, digest, events, ledger, people
+    from rapport.cli import admin, agenda, digest, events, io, ledger, people, web
 
     people.register(app)
     ledger.register(app)
@@ -67,6 +67,8 @@ def _register() -> None:
     agenda.register(app)
     admin.register(app)
     digest.register(app)
+    io.register(app)
+    web.register(app)
 
 
 _register()

@@ -142,9 +142,10 @@ def parse_choice(enum: type[E], value: str, field: str) -> E:
     """The member of `enum` that `value` names (case-insensitive, common aliases), or
     Invalid with the list of accepted words."""
     key = value.strip().lower().replace("_", "-")
-    key = _ALIASES.get(key, key)
-    for member in enum:
-        if member.value == key:
-            return member
+    # the word itself first: "phone" is a channel, and only an alias of the call kind
+    for candidate in (key, _ALIASES.get(key, key)):
+        for member in enum:
+            if member.value == candidate:
+                return member
     accepted = ", ".join(m.value for m in enum)
     raise Invalid(field, f"{value!r} is not one of: {accepted}")

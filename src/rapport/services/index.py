@@ -22,8 +22,21 @@ from rapport.storage.schema import (
 
 def reindex_people(session: Session, workspace_id: int, ids: Sequence[int]) -> None:
     """Rebuild the search documents of the people `ids` (a few queries for any count)."""
+    for pid, title, body in person_documents(session, ids):
+        search.put(session, workspace_id, "person", pid, title, body)
+
+
+def index_new_people(session: Session, workspace_id: int, ids: Sequence[int]) -> None:
+    """Add the search documents of people just created (none exist yet): one
+    executemany instead of a look-up per person (importers)."""
+    docs = (("person", pid, title, body) for pid, title, body in person_documents(session, ids))
+    search.put_many(session, workspace_id, docs)
+
+
+def person_documents(session: Session, ids: Sequence[int]) -> list[tuple[int, str, str]]:
+    """(person id, title, body) of the search document of each of `ids`."""
     if not ids:
-        return
+        return []
     extra: dict[int, list[str]] = defaultdict(list)
     for pid, address in session.execute(
         select(PersonEmail.person_id, PersonEmail.address).where(PersonEmail.person_id.in_(ids))
@@ -40,24 +53,28 @@ def reindex_people(session: Session, workspace_id: int, ids: Sequence[int]) -> N
     ):
         extra[pid].append(type_)
     rows = session.execute(
-        select(Person, Organization.name)
+        select(
+            Person.id,
+            Person.full_name,
+            Person.nickname,
+            Organization.name,
+            Person.title,
+            Person.location,
+            Person.how_met,
+            Person.interests,
+            Person.remember,
+            Person.notes,
+            Person.strained_context,
+        )
         .outerjoin(Organization, Organization.id == Person.organization_id)
         .where(Person.id.in_(ids))
     ).all()
-    for person, org in rows:
-        title = search.index_text(person.full_name, person.nickname)
-        body = search.index_text(
-            org,
-            person.title,
-            person.location,
-            person.how_met,
-            person.interests,
-            person.remember,
-            person.notes,
-            person.strained_context,
-            *extra[person.id],
-        )
-        search.put(session, workspace_id, "person", person.id, title, body)
+    docs = []
+    for pid, full_name, nickname, *texts in rows:
+        title = search.index_text(full_name, nickname)
+        body = search.index_text(*texts, *extra[pid])
+        docs.append((pid, title, body))
+    return docs
 
 
 def interaction_doc(interaction: Interaction) -> tuple[str, str]:

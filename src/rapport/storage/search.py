@@ -17,6 +17,7 @@ from rapport.domain.names import fold
 from rapport.storage.schema import SearchDoc
 
 _NON_WORD = re.compile(r"[^\w]+")
+PUT_MANY_ROWS = 1000  # documents per INSERT statement in put_many
 
 
 def index_text(*parts: str | None) -> str:
@@ -52,13 +53,19 @@ def put(session: Session, workspace_id: int, kind: str, ref_id: int, title: str,
 def put_many(
     session: Session, workspace_id: int, docs: Iterable[tuple[str, int, str, str]]
 ) -> None:
-    """Bulk insert documents known to be new (importers, bulk loads)."""
+    """Bulk insert documents known to be new (importers, bulk loads).
+
+    A thousand rows to a statement: on SQLite the full-text index is fed by a trigger
+    inside each INSERT's statement transaction, and FTS5 flushes its pending terms at
+    every statement, so one statement per row costs ~25 ms a row on a 2M-document
+    index (and 0.03 ms a row this way)."""
     rows = [
         {"workspace_id": workspace_id, "kind": k, "ref_id": r, "title": t, "body": b}
         for k, r, t, b in docs
     ]
-    if rows:
-        session.execute(insert(SearchDoc), rows)
+    connection = session.connection()
+    for start in range(0, len(rows), PUT_MANY_ROWS):
+        connection.execute(insert(SearchDoc).values(rows[start : start + PUT_MANY_ROWS]))
 
 
 def remove(session: Session, kind: str, ref_ids: Sequence[int]) -> None:
@@ -91,13 +98,27 @@ def find(
         params.update({f"k{i}": k for i, k in enumerate(kinds)})
     if session.get_bind().dialect.name == "sqlite":
         params["q"] = " ".join(f'"{t}"*' for t in terms)
-        sql = (
-            "SELECT d.kind, d.ref_id, bm25(search_fts, 4.0, 1.0) AS rank "
-            "FROM search_fts JOIN search_doc d ON d.id = search_fts.rowid "
-            f"WHERE search_fts MATCH :q AND d.workspace_id = :ws{kind_filter} "
-            "ORDER BY rank LIMIT :limit"
+        params["window"] = max(limit * 5, 100)
+        # Rank inside FTS5 first and read search_doc only for the best `window`: a
+        # common word matches tens of thousands of documents, and looking each one up
+        # to check its workspace doubled the time (160 → 70 ms at 2M documents). When
+        # fewer than `limit` of the best are this workspace's (or of `kinds`), the
+        # complete query below gives the exact answer.
+        windowed = (
+            "SELECT d.kind, d.ref_id, f.rank FROM (SELECT rowid, "
+            "bm25(search_fts, 4.0, 1.0) AS rank FROM search_fts WHERE search_fts MATCH :q "
+            "ORDER BY rank LIMIT :window) AS f JOIN search_doc d ON d.id = f.rowid "
+            f"WHERE d.workspace_id = :ws{kind_filter} ORDER BY f.rank LIMIT :limit"
         )
-        rows = session.execute(text(sql), params).all()
+        rows = session.execute(text(windowed), params).all()
+        if len(rows) < limit:
+            sql = (
+                "SELECT d.kind, d.ref_id, bm25(search_fts, 4.0, 1.0) AS rank "
+                "FROM search_fts JOIN search_doc d ON d.id = search_fts.rowid "
+                f"WHERE search_fts MATCH :q AND d.workspace_id = :ws{kind_filter} "
+                "ORDER BY rank LIMIT :limit"
+            )
+            rows = session.execute(text(sql), params).all()
         return [Hit(kind, ref_id, -float(rank)) for kind, ref_id, rank in rows]
     params["q"] = " & ".join(f"{t}:*" for t in terms)
     sql = (

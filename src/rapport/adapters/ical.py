@@ -1,0 +1,226 @@
+"""iCalendar (RFC 5545) in: past meetings with their attendees; out: the agenda feed.
+
+icalendar reads the file; recurring-ical-events expands recurring series (RRULE,
+RDATE, EXDATE, moved and cancelled instances) in each event's own time zone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, TextIO
+from zoneinfo import ZoneInfo
+
+from rapport.adapters.records import Address, MeetingRecord, Skipped
+from rapport.adapters.text import Source, decode, read_bytes, source_name
+from rapport.domain.names import looks_like_email
+from rapport.errors import ImportFailed
+
+_VIDEO = re.compile(
+    r"zoom\.us|meet\.google\.com|teams\.microsoft\.com|webex\.com|whereby\.com|meet\.jit\.si",
+    re.IGNORECASE,
+)
+_NOT_PEOPLE = {"ROOM", "RESOURCE"}
+_EARLIEST = dt.datetime(1970, 1, 1)
+MAX_NOTES = 4000
+
+
+def parse(source: Source, *, until: dt.datetime, tz: ZoneInfo) -> Iterator[MeetingRecord | Skipped]:
+    """Every occurrence of every event that started before `until` (aware), recurring
+    series expanded; floating times are read in `tz`. Cancelled occurrences are
+    Skipped (ignored); an event without a start is Skipped as invalid."""
+    import icalendar
+    import recurring_ical_events
+
+    name = source_name(source)
+    text = decode(read_bytes(source), name)
+    if "BEGIN:VCALENDAR" not in text.upper():
+        raise ImportFailed("not an iCalendar file (no BEGIN:VCALENDAR)", source=name)
+    upper = text.upper()
+    if upper.count("BEGIN:VCALENDAR") > upper.count("END:VCALENDAR"):
+        raise ImportFailed("the file ends inside a calendar (truncated?)", source=name)
+    try:
+        calendars = icalendar.Calendar.from_ical(text, multiple=True)
+    except Exception as exc:  # icalendar raises ValueError, KeyError, IndexError…
+        raise ImportFailed(f"unreadable iCalendar data: {exc}", source=name) from exc
+    if not calendars:
+        raise ImportFailed("no calendar in the file", source=name)
+    lines = _uid_lines(text)
+    local_until = until.astimezone(tz).replace(tzinfo=None)
+    for calendar in calendars:
+        recurring = {
+            str(e.get("UID", ""))
+            for e in calendar.walk("VEVENT")
+            if any(k in e for k in ("RRULE", "RDATE", "RECURRENCE-ID"))
+        }
+        for event in calendar.walk("VEVENT"):
+            if "DTSTART" not in event:
+                uid = str(event.get("UID", ""))
+                yield Skipped(lines.get(uid), f"event {uid or '(no UID)'} has no readable start")
+        # the expansion cannot take an event without a start: leave those out of it
+        calendar.subcomponents = [
+            c for c in calendar.subcomponents if c.name != "VEVENT" or "DTSTART" in c
+        ]
+        try:
+            occurrences = recurring_ical_events.of(calendar, skip_bad_series=True).between(
+                _EARLIEST, local_until
+            )
+        except Exception as exc:  # a broken series the library could not skip
+            raise ImportFailed(f"cannot expand the events: {exc}", source=name) from exc
+        for event in occurrences:
+            record = _meeting(event, tz, recurring, lines)
+            if isinstance(record, Skipped) or record.starts_at < until:
+                yield record
+
+
+def _uid_lines(text: str) -> dict[str, int]:
+    """The line of the BEGIN:VEVENT of each UID (first one when repeated)."""
+    found: dict[str, int] = {}
+    begin = 0
+    lines = text.splitlines()
+    for number, line in enumerate(lines, start=1):
+        upper = line.upper()
+        if upper.startswith("BEGIN:VEVENT"):
+            begin = number
+        elif upper.startswith("UID"):
+            value = line.split(":", 1)[-1]
+            for nxt in lines[number:]:  # unfold
+                if nxt[:1] not in (" ", "\t"):
+                    break
+                value += nxt[1:]
+            found.setdefault(value.strip(), begin or number)
+    return found
+
+
+def _moment(value: Any, tz: ZoneInfo) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=tz)
+    # an all-day event: noon local time, like a bare day typed in the CLI
+    return dt.datetime.combine(value, dt.time(12, 0), tzinfo=tz)
+
+
+def _address(prop: Any) -> Address | None:
+    value = str(prop)
+    email = value[7:] if value.lower().startswith("mailto:") else value
+    email = email.strip()
+    if not looks_like_email(email):
+        return None
+    params = getattr(prop, "params", {})
+    name = str(params.get("CN", "")).strip().strip('"') or None
+    return Address(email, None if name == email else name)
+
+
+def _attendees(event: Any) -> list[Address]:
+    raw = event.get("ATTENDEE", [])
+    props = raw if isinstance(raw, list) else [raw]
+    found: list[Address] = []
+    for prop in props:
+        params = getattr(prop, "params", {})
+        if str(params.get("CUTYPE", "")).upper() in _NOT_PEOPLE:
+            continue
+        if str(params.get("PARTSTAT", "")).upper() == "DECLINED":
+            continue
+        address = _address(prop)
+        if address is not None:
+            found.append(address)
+    return found
+
+
+def _meeting(
+    event: Any, tz: ZoneInfo, recurring: set[str], lines: dict[str, int]
+) -> MeetingRecord | Skipped:
+    uid = str(event.get("UID", "")).strip()
+    line = lines.get(uid)
+    start = _moment(event.decoded("DTSTART"), tz)
+    if str(event.get("STATUS", "")).upper() == "CANCELLED":
+        return Skipped(line, f"cancelled: {event.get('SUMMARY', uid)}", invalid=False)
+    summary = str(event.get("SUMMARY", "")).strip()
+    if not uid:
+        uid = "nouid-" + hashlib.sha1(f"{summary}|{start.isoformat()}".encode()).hexdigest()[:20]
+    external_id = uid
+    if uid in recurring:
+        rid = event.get("RECURRENCE-ID")
+        original = _moment(rid.dt, tz) if rid is not None else start
+        external_id = f"{uid}/{original.astimezone(dt.UTC).strftime('%Y%m%dT%H%M%SZ')}"
+    organizer = _address(event["ORGANIZER"]) if "ORGANIZER" in event else None
+    location = str(event.get("LOCATION", "")).strip() or None
+    description = str(event.get("DESCRIPTION", "")).strip() or None
+    conference = " ".join(
+        str(event.get(k, "")) for k in ("LOCATION", "DESCRIPTION", "URL", "X-GOOGLE-CONFERENCE")
+    )
+    return MeetingRecord(
+        line=line,
+        external_id=external_id[:480],
+        summary=summary[:500],
+        starts_at=start,
+        kind="video" if _VIDEO.search(conference) else "meeting",
+        organizer=organizer,
+        attendees=_attendees(event),
+        location=location,
+        description=description[:MAX_NOTES] if description else None,
+    )
+
+
+def guess_own(meetings: Iterable[MeetingRecord]) -> str | None:
+    """The address in at least half of the meetings (as organizer or attendee), when
+    there are two or more: the calendar owner's."""
+    counts: dict[str, int] = {}
+    total = 0
+    for m in meetings:
+        total += 1
+        keys = {a.key for a in m.attendees} | ({m.organizer.key} if m.organizer else set())
+        for key in keys:
+            counts[key] = counts.get(key, 0) + 1
+    if total < 2 or not counts:
+        return None
+    address, seen = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
+    return address if seen * 2 >= total else None
+
+
+# --- the agenda feed ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """One all-day entry of the agenda feed."""
+
+    uid: str
+    day: dt.date
+    summary: str
+    description: str | None = None
+    yearly: bool = False
+
+
+def write_feed(items: Iterable[FeedItem], stream: TextIO, *, name: str, stamp: dt.datetime) -> int:
+    """An iCalendar feed a calendar app can subscribe to; returns the event count."""
+    import icalendar
+
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Rapport//agenda feed//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    count = 0
+    for item in items:
+        event = icalendar.Event()
+        event.add("uid", item.uid)
+        event.add("dtstamp", stamp)
+        event.add("dtstart", item.day)
+        event.add("dtend", item.day + dt.timedelta(days=1))
+        event.add("summary", item.summary)
+        event.add("transp", "TRANSPARENT")
+        if item.description:
+            event.add("description", item.description)
+        if item.yearly and (item.day.month, item.day.day) == (2, 29):
+            # a leap-day date falls on the last day of February in common years
+            event.add("rrule", {"freq": "yearly", "bymonth": 2, "bymonthday": -1})
+        elif item.yearly:
+            event.add("rrule", {"freq": "yearly"})
+        calendar.add_component(event)
+        count += 1
+    stream.write(calendar.to_ical().decode("utf-8"))
+    return count

@@ -1,0 +1,116 @@
+"""The plain records the importers yield and the services store."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from rapport.domain.names import join_name
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A part of the file that was not imported, and why. `invalid` marks a bad row
+    (`--strict` stops on it); otherwise the part was ignored on purpose (a cancelled
+    meeting, a mailing-list message)."""
+
+    line: int | None
+    reason: str
+    invalid: bool = True
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    """A yearly date whose year may be unknown (a birthday without year)."""
+
+    month: int
+    day: int
+    year: int | None = None
+
+
+@dataclass
+class ContactRecord:
+    """One person as a contact file describes them."""
+
+    line: int
+    full_name: str | None = None
+    given_name: str | None = None
+    family_name: str | None = None
+    nickname: str | None = None
+    organization: str | None = None
+    title: str | None = None
+    emails: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)
+    location: str | None = None
+    timezone: str | None = None
+    notes: str | None = None
+    tags: list[str] = field(default_factory=list)
+    types: list[str] = field(default_factory=list)
+    birthday: PartialDate | None = None
+    anniversary: PartialDate | None = None
+    met_on: dt.date | None = None
+    how_met: str | None = None
+    # what the file held that Rapport does not keep ("photo"), for the summary
+    dropped: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        """The display name: the full name, else given + family name."""
+        return (self.full_name or "").strip() or join_name(self.given_name, self.family_name)
+
+
+@dataclass(frozen=True)
+class Address:
+    """An email address with the display name it came with."""
+
+    email: str  # as written
+    name: str | None = None
+
+    @property
+    def key(self) -> str:
+        return self.email.strip().lower()
+
+
+@dataclass
+class MeetingRecord:
+    """One past occurrence of a calendar event."""
+
+    line: int | None
+    external_id: str
+    summary: str
+    starts_at: dt.datetime  # aware
+    kind: str  # "meeting" or "video"
+    organizer: Address | None
+    attendees: list[Address]
+    location: str | None = None
+    description: str | None = None
+
+
+@dataclass
+class MessageRecord:
+    """The headers of one email message that matter to Rapport."""
+
+    line: int | None
+    message_id: str | None
+    thread_key: str  # the thread it belongs to: its root's Message-ID when known
+    related: list[str]  # Message-IDs it refers to (References, In-Reply-To)
+    sent_at: dt.datetime  # aware
+    subject: str
+    sender: Address
+    recipients: list[Address]  # To and Cc
+    delivered_to: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Conversation:
+    """The messages of one thread on one day, as one email interaction."""
+
+    line: int | None
+    external_id: str
+    started_at: dt.datetime
+    subject: str
+    direction: str  # "me" when the user wrote first that day, else "them"
+    counterparts: list[Address]
+    messages: int

@@ -1,0 +1,212 @@
+"""`rapport serve`, `rapport user add|list` and `rapport token create|list|revoke`.
+
+FastAPI and uvicorn are imported inside `serve` only: `rapport --help` stays fast."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from rapport.cli.output import JsonOption, emit, say, table
+
+if TYPE_CHECKING:
+    from rapport.services.context import Rapport
+    from rapport.settings import Settings
+
+user_app = typer.Typer(help="Accounts that sign in to the web app.", no_args_is_help=True)
+token_app = typer.Typer(help="API tokens for scripts and other apps.", no_args_is_help=True)
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8765, "--port", help="Port to listen on."),
+    demo: bool = typer.Option(
+        False, "--demo", help="Serve a generated sample network (its own database) instead."
+    ),
+) -> None:
+    """Open the web app (Today, People, Insights…) and the JSON API on this machine."""
+    import uvicorn
+
+    from rapport.services import accounts
+    from rapport.services.context import Rapport
+    from rapport.settings import Settings
+    from rapport.web.app import create_app
+
+    settings = Settings.from_env()
+    if demo:
+        settings = Settings(
+            database_url=f"sqlite:///{settings.data_dir / 'demo.db'}", data_dir=settings.data_dir
+        )
+        app_handle = _build_demo(settings.data_dir / "demo.db", settings)
+    else:
+        app_handle = Rapport(settings)
+    url = f"http://{'localhost' if host in ('127.0.0.1', '::1') else host}:{port}"
+    say(f"Rapport on {url}  (database: {app_handle.engine.url.render_as_string(True)})")
+    if demo:
+        from rapport.services.demo import DEMO_EMAIL, DEMO_PASSWORD
+
+        say(f"Demo network: sign in as {DEMO_EMAIL} with the password {DEMO_PASSWORD}")
+    elif accounts.count(app_handle) == 0:
+        say(f"No account yet: open {url}/setup on this machine, or run `rapport user add EMAIL`.")
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        say(
+            "Listening beyond this machine: put it behind TLS (a reverse proxy) "
+            "so cookies are Secure."
+        )
+    app = create_app(settings, rapport=app_handle)
+    # the daily digest goes out while the server runs (never from the demo's sample data)
+    from rapport.services.scheduler import DigestScheduler
+
+    scheduler = None if demo else DigestScheduler(app_handle)
+    if scheduler is not None:
+        scheduler.start()
+    try:
+        uvicorn.run(app, host=host, port=port, proxy_headers=True, log_level="info")
+    finally:
+        if scheduler is not None:
+            scheduler.stop()
+
+
+def _build_demo(path: Path, settings: Settings) -> Rapport:
+    """A fresh sample network in its own SQLite file, with the demo account."""
+    from rapport.services import accounts, demo
+    from rapport.services.context import Rapport
+
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    handle = Rapport(settings)
+    with handle.open(write=True) as ctx:
+        made = demo.build(ctx)
+    accounts.add(handle, demo.DEMO_EMAIL, demo.DEMO_PASSWORD, display_name="Demo")
+    say(
+        f"Built a demo network: {made.people} people, {made.interactions} conversations, "
+        f"{made.promises} promises, {made.favours} favours, {made.milestones} dates"
+    )
+    return handle
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    password: str = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return password
+
+
+@user_app.command("add")
+def user_add(
+    email: str = typer.Argument(..., help="The address to sign in with."),
+    name: str = typer.Option("", "--name", help="Your name."),
+    password_stdin: bool = typer.Option(
+        False, "--password-stdin", help="Read the password from standard input (one line)."
+    ),
+    as_json: bool = JsonOption,
+) -> None:
+    """Create an account. The first one owns this database's network; later ones
+    each get a network of their own."""
+    from rapport.cli.runtime import rapport
+    from rapport.services import accounts
+
+    user = accounts.add(rapport(), email, _read_password(password_stdin), display_name=name)
+    emit(
+        user,
+        as_json,
+        lambda: say(
+            f"account {user.email} created"
+            + (" (owner of this network)" if user.is_owner else "")
+            + ": sign in with `rapport serve`"
+        ),
+    )
+
+
+@user_app.command("list")
+def user_list(as_json: bool = JsonOption) -> None:
+    """Accounts that can sign in."""
+    from rapport.cli.runtime import rapport
+    from rapport.services import accounts
+
+    users = accounts.listing(rapport())
+    emit(
+        users,
+        as_json,
+        lambda: table(
+            None,
+            ["#", "email", "name", "network", "last sign-in"],
+            [[u.id, u.email, u.display_name, u.workspace_id, u.last_login_at] for u in users],
+        ),
+    )
+
+
+@token_app.command("create")
+def token_create(
+    name: str = typer.Argument(..., help="What will use it, e.g. 'calendar sync'."),
+    user: str = typer.Option(None, "--user", help="The account's email (default: the owner)."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Create an API token; it is printed once and stored only as a hash."""
+    from rapport.cli.runtime import rapport
+    from rapport.services import accounts, tokens
+
+    app = rapport()
+    account = accounts.by_email(app, user) if user else accounts.owner(app)
+    with app.open(write=True, workspace_id=account.workspace_id) as ctx:
+        made = tokens.create(ctx, account.id, name)
+
+    def render() -> None:
+        say(f"token #{made.token.id} “{made.token.name}” for {made.token.user_email}:")
+        typer.echo(made.secret)
+        say("Keep it now: it is not shown again. Send it as `Authorization: Bearer <token>`.")
+
+    emit(made, as_json, render)
+
+
+@token_app.command("list")
+def token_list(
+    user: str = typer.Option(None, "--user", help="The account's email (default: the owner)."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Tokens of the network, revoked ones included."""
+    from rapport.cli.runtime import rapport
+    from rapport.services import accounts, tokens
+
+    app = rapport()
+    account = accounts.by_email(app, user) if user else accounts.owner(app)
+    with app.open(workspace_id=account.workspace_id) as ctx:
+        rows = tokens.listing(ctx)
+    emit(
+        rows,
+        as_json,
+        lambda: table(
+            None,
+            ["#", "name", "account", "created", "last used", "revoked"],
+            [
+                [t.id, t.name, t.user_email, t.created_at, t.last_used_at, t.revoked_at]
+                for t in rows
+            ],
+        ),
+    )
+
+
+@token_app.command("revoke")
+def token_revoke(
+    token_id: int = typer.Argument(..., help="The token's number (see `rapport token list`)."),
+    user: str = typer.Option(None, "--user", help="The account's email (default: the owner)."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Revoke a token: it stops working at once."""
+    from rapport.cli.runtime import rapport
+    from rapport.services import accounts, tokens
+
+    app = rapport()
+    account = accounts.by_email(app, user) if user else accounts.owner(app)
+    with app.open(write=True, workspace_id=account.workspace_id) as ctx:
+        row = tokens.revoke(ctx, token_id)
+    emit(row, as_json, lambda: say(f"token #{row.id} “{row.name}” revoked"))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)
+    app.add_typer(user_app, name="user")
+    app.add_typer(token_app, name="token")

@@ -1,0 +1,214 @@
+"""The full backup: every row of every table of the workspace, out to JSON and back
+into an empty database, ids and relations kept.
+
+Tables are found from the schema (`Base.metadata`), not listed by hand, so a table
+added later is backed up without touching this module: every table with a
+`workspace_id` column, plus the workspace row itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from typing import Any, TextIO
+
+from sqlalchemy import Column, Table, TypeDecorator, func, select, text, update
+
+from rapport.adapters import backup as backup_file
+from rapport.errors import Conflict, ImportFailed
+from rapport.services.context import Ctx
+from rapport.storage.schema import Base, Workspace
+
+CHUNK = 1000
+# rows that belong to the account rather than the network: a restore replaces them
+ACCOUNT_TABLES = ("app_user", "api_token")
+WORKSPACE_FIELDS = ("name", "timezone", "settings", "created_at")
+
+
+def tables() -> list[Table]:
+    """The backed-up tables, parents before children."""
+    return [
+        t
+        for t in Base.metadata.sorted_tables
+        if t.name == Workspace.__tablename__ or "workspace_id" in t.c
+    ]
+
+
+def _kind(column: Column[Any]) -> type | None:
+    kind = column.type
+    if isinstance(kind, TypeDecorator):  # UTCDateTime says "object": ask what it stores
+        kind = kind.impl_instance
+    try:
+        python_type = kind.python_type
+    except NotImplementedError:
+        return None
+    return python_type if python_type in (dt.datetime, dt.date) else None
+
+
+def _to_json(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return value
+
+
+def _from_json(value: Any, kind: type | None, where: str) -> Any:
+    if value is None or kind is None:
+        return value
+    if not isinstance(value, str):
+        raise ImportFailed(f"{where}: {value!r} is not a date")
+    try:
+        if kind is dt.datetime:
+            return dt.datetime.fromisoformat(value)
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise ImportFailed(f"{where}: {value!r} is not a date") from exc
+
+
+def _rows(ctx: Ctx, table: Table) -> Iterator[list[Any]]:
+    scope = (
+        table.c.id == ctx.workspace_id
+        if table.name == Workspace.__tablename__
+        else table.c.workspace_id == ctx.workspace_id
+    )
+    key = list(table.primary_key.columns) or list(table.c)
+    query = select(table).where(scope).order_by(*key)
+    for row in ctx.session.execute(query, execution_options={"yield_per": 5000}):
+        yield [_to_json(v) for v in row]
+
+
+def meta(ctx: Ctx) -> dict[str, Any]:
+    schema = ctx.session.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    return {
+        "exported_at": ctx.now().isoformat(),
+        "schema": schema,
+        "workspace_id": ctx.workspace_id,
+    }
+
+
+def dump(ctx: Ctx) -> Iterator[tuple[str, list[str], Iterator[list[Any]]]]:
+    """(table, columns, rows) for every backed-up table; rows are JSON-ready lists."""
+    for table in tables():
+        yield table.name, [c.name for c in table.c], _rows(ctx, table)
+
+
+def export(ctx: Ctx, stream: TextIO) -> int:
+    """Write the whole workspace as a JSON backup; returns the number of rows."""
+    return backup_file.write(meta(ctx), dump(ctx), stream)
+
+
+# --- restoring ------------------------------------------------------------------------
+
+
+def _count(ctx: Ctx, table: Table) -> int:
+    query = select(func.count()).select_from(table).where(table.c.workspace_id == ctx.workspace_id)
+    return int(ctx.session.execute(query).scalar() or 0)
+
+
+def _check_empty(ctx: Ctx) -> None:
+    for table in tables():
+        if table.name == Workspace.__tablename__ or table.name in ACCOUNT_TABLES:
+            continue
+        found = _count(ctx, table)
+        if found:
+            raise Conflict(
+                f"a backup is restored into an empty network: this one already has "
+                f"{found} {table.name.replace('_', ' ')} rows (use a new database)"
+            )
+
+
+def _check_ids_free(ctx: Ctx, table: Table, ids: Sequence[Any]) -> None:
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        taken = ctx.session.execute(
+            select(func.count()).select_from(table).where(table.c.id.in_(chunk))
+        ).scalar()
+        if taken:
+            raise Conflict(
+                f"{table.name} ids of the backup are used by another workspace here: "
+                "restore into a new database"
+            )
+
+
+def restore(ctx: Ctx, backup: backup_file.Backup) -> dict[str, int]:
+    """Load `backup` into this workspace, which must hold no network yet. Ids are kept,
+    so every relation is as it was; the workspace's name, zone and settings are
+    taken from the backup. Returns the rows restored per table."""
+    known = {t.name: t for t in tables()}
+    for name, table_data in backup.tables.items():
+        if name not in known:
+            raise ImportFailed(f"the backup has a table {name!r} this Rapport does not know")
+        unknown = set(table_data.columns) - set(known[name].c.keys())
+        if unknown:
+            raise ImportFailed(f"the backup's {name} has unknown columns: {sorted(unknown)}")
+    _check_empty(ctx)
+    counts: dict[str, int] = {}
+    for table in tables():
+        data = backup.tables.get(table.name)
+        if data is None:
+            continue
+        if table.name == Workspace.__tablename__:
+            _restore_workspace(ctx, table, data)
+            continue
+        if table.name in ACCOUNT_TABLES:
+            ctx.session.execute(table.delete().where(table.c.workspace_id == ctx.workspace_id))
+        counts[table.name] = _insert(ctx, table, data)
+    ctx.session.flush()
+    if ctx.session.get_bind().dialect.name == "postgresql":
+        _advance_sequences(ctx, [known[n] for n in counts if "id" in known[n].c])
+    ctx.session.expire_all()
+    return counts
+
+
+def _restore_workspace(ctx: Ctx, table: Table, data: backup_file.Table) -> None:
+    rows = list(data.dicts())
+    if len(rows) != 1:
+        raise ImportFailed(f"the backup has {len(rows)} workspace rows, not 1")
+    kinds = {c.name: _kind(c) for c in table.c}
+    values = {
+        k: _from_json(v, kinds[k], f"workspace.{k}")
+        for k, v in rows[0].items()
+        if k in WORKSPACE_FIELDS
+    }
+    ctx.session.execute(update(table).where(table.c.id == ctx.workspace_id).values(**values))
+    if isinstance(values.get("settings"), dict):
+        ctx.settings = dict(values["settings"])
+
+
+def _insert(ctx: Ctx, table: Table, data: backup_file.Table) -> int:
+    kinds = {c.name: _kind(c) for c in table.c}
+    # a column pointing into its own table (person.introduced_by_id) is set afterwards,
+    # when every row it may point to exists
+    self_refs = [c.name for c in table.c if any(fk.column.table is table for fk in c.foreign_keys)]
+    stamped = [c.name for c in table.c if c.onupdate is not None]
+    rows: list[dict[str, Any]] = []
+    later: list[dict[str, Any]] = []
+    for i, raw in enumerate(data.dicts(), start=1):
+        row = {k: _from_json(v, kinds[k], f"{table.name} row {i}") for k, v in raw.items()}
+        row["workspace_id"] = ctx.workspace_id
+        refs = {k: row[k] for k in self_refs if row.get(k) is not None}
+        if refs:
+            # columns updated automatically (person.updated_at) are given as they were
+            kept = {c: row[c] for c in stamped if c in row}
+            later.append({"_id": row["id"], **{f"_{k}": v for k, v in {**refs, **kept}.items()}})
+            row.update(dict.fromkeys(refs))
+        rows.append(row)
+    if "id" in table.c:
+        _check_ids_free(ctx, table, [r["id"] for r in rows if r.get("id") is not None])
+    for start in range(0, len(rows), CHUNK):
+        ctx.session.execute(table.insert(), rows[start : start + CHUNK])
+    for row in later:
+        values = {k[1:]: v for k, v in row.items() if k != "_id"}
+        ctx.session.execute(update(table).where(table.c.id == row["_id"]).values(**values))
+    return len(rows)
+
+
+def _advance_sequences(ctx: Ctx, restored: Sequence[Table]) -> None:
+    """PostgreSQL hands out ids from sequences, which explicit ids do not advance."""
+    for table in restored:
+        ctx.session.execute(
+            text(
+                "SELECT setval(pg_get_serial_sequence(:t, 'id'), "
+                f'(SELECT max(id) FROM "{table.name}"))'
+            ),
+            {"t": f'"{table.name}"'},
+        )

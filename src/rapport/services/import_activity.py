@@ -1,0 +1,288 @@
+"""Meetings (iCalendar) and email conversations into interactions.
+
+Each item becomes one interaction with the people in it, matched by email address.
+Interactions carry (source, external_id), so importing the same file again finds
+them instead of adding more; a person newly known since the last import is added
+to the interactions they took part in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import bindparam, insert, select, update
+
+from rapport.adapters.records import Address, ContactRecord, Skipped
+from rapport.domain.names import email_key
+from rapport.domain.vocabulary import Direction, InteractionKind, parse_choice
+from rapport.errors import ImportFailed, Invalid
+from rapport.services import import_contacts, interactions
+from rapport.services.context import Ctx
+from rapport.services.index import interaction_doc
+from rapport.storage import search
+from rapport.storage.schema import (
+    Event,
+    EventAttendee,
+    Interaction,
+    InteractionParticipant,
+    Person,
+    PersonEmail,
+)
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class Item:
+    """One interaction to be: a past meeting or a day of an email thread."""
+
+    line: int | None
+    external_id: str
+    occurred_at: dt.datetime
+    kind: str
+    summary: str
+    direction: str
+    people: list[Address]
+    notes: str | None = None
+
+
+@dataclass
+class ActivityResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    people_created: int = 0
+    offered: list[str] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    ignored: list[Skipped] = field(default_factory=list)
+
+
+def name_from_address(address: Address) -> str:
+    """A display name for someone known only by email: theirs if given, else
+    'ana.lima@acme.com' → 'Ana Lima'."""
+    if address.name and "@" not in address.name:
+        return address.name.strip()
+    local = address.email.split("@", 1)[0]
+    words = [w for w in re.split(r"[._\-+]+", local) if w]
+    return " ".join(w.capitalize() for w in words) or address.email
+
+
+def _label(address: Address) -> str:
+    return f"{address.name} <{address.email}>" if address.name else address.email
+
+
+def load(
+    ctx: Ctx,
+    items: Sequence[Item],
+    source: str,
+    own: set[str],
+    *,
+    add_people: bool,
+    progress: Progress | None = None,
+) -> ActivityResult:
+    """Log `items` as interactions from `source` ('ics', 'mail') in the caller's
+    transaction. Unknown people are created when `add_people`, else offered."""
+    result = ActivityResult()
+    known: dict[str, int] = dict(
+        ctx.session.execute(
+            select(PersonEmail.address_key, PersonEmail.person_id).where(
+                PersonEmail.workspace_id == ctx.workspace_id
+            )
+        ).all()
+    )
+    unknown: dict[str, Address] = {}
+    for item in items:
+        for address in item.people:
+            key = email_key(address.email)
+            if key in known or key in own:
+                continue
+            if key not in unknown or (address.name and not unknown[key].name):
+                unknown[key] = address
+    if unknown and add_people:
+        records = [
+            ContactRecord(line=0, full_name=name_from_address(a), emails=[a.email])
+            for a in unknown.values()
+        ]
+        made = import_contacts.load(ctx, records, source)
+        result.people_created = made.created
+        known.update(
+            ctx.session.execute(
+                select(PersonEmail.address_key, PersonEmail.person_id).where(
+                    PersonEmail.workspace_id == ctx.workspace_id,
+                    PersonEmail.person_id.in_(made.created_ids),
+                )
+            ).all()
+        )
+    elif unknown:
+        result.offered = sorted((_label(a) for a in unknown.values()), key=str.casefold)
+    stored = _stored(ctx, source, [i.external_id for i in items])
+    pending: dict[str, tuple[Item, list[int]]] = {}
+    for done, item in enumerate(items, start=1):
+        pids = list(
+            dict.fromkeys(known[k] for a in item.people if (k := email_key(a.email)) in known)
+        )
+        if not item.people:
+            result.ignored.append(Skipped(item.line, "no one else in it", invalid=False))
+        elif not pids:
+            result.ignored.append(
+                Skipped(item.line, f"no one in {item.summary!r} is in your network", invalid=False)
+            )
+        elif item.external_id in pending:
+            result.ignored.append(Skipped(item.line, "repeated in the file", invalid=False))
+        elif item.external_id in stored:
+            interaction_id, participants = stored[item.external_id]
+            missing = [p for p in pids if p not in participants]
+            if missing:
+                _add_participants(ctx, interaction_id, item.occurred_at, missing)
+                result.updated += 1
+            else:
+                result.unchanged += 1
+        else:
+            pending[item.external_id] = (item, pids)
+        if progress and done % 500 == 0:
+            progress(done // 2)
+    try:
+        _log_all(ctx, list(pending.values()), source)
+    except Invalid as exc:  # checked by the adapters already: a bug if it happens
+        raise ImportFailed(f"cannot log an interaction: {exc}") from exc
+    result.created = len(pending)
+    if progress:
+        progress(len(items))
+    return result
+
+
+def _log_all(ctx: Ctx, pending: Sequence[tuple[Item, list[int]]], source: str) -> None:
+    """Log many new interactions at once, keeping what `interactions.log` keeps for
+    each: the channel its kind implies, participants, the search document, each
+    person's last contact, and event follow-ups (contact after an event the person
+    was met at). One insert per interaction, executemany for the rest."""
+    if not pending:
+        return
+    s, ws = ctx.session, ctx.workspace_id
+    s.flush()
+    connection = s.connection()
+    now = ctx.now()
+    docs: list[tuple[str, int, str, str]] = []
+    participants: list[dict[str, object]] = []
+    moments: dict[int, list[dt.datetime]] = defaultdict(list)
+    for item, pids in pending:
+        kind = parse_choice(InteractionKind, item.kind, "kind")
+        channel = interactions.DEFAULT_CHANNEL.get(kind)
+        row = {
+            "workspace_id": ws,
+            "kind": kind.value,
+            "occurred_at": item.occurred_at,
+            "direction": parse_choice(Direction, item.direction, "direction").value,
+            "channel": channel.value if channel else None,
+            "summary": item.summary.strip()[:500],
+            "notes": (item.notes or "").strip() or None,
+            "source": source,
+            "external_id": item.external_id,
+            "created_at": now,
+        }
+        iid = connection.execute(insert(Interaction).returning(Interaction.id), row).scalar_one()
+        title, body = interaction_doc(Interaction(**row))
+        docs.append(("interaction", iid, title, body))
+        for pid in pids:
+            participants.append(
+                {"interaction_id": iid, "person_id": pid, "workspace_id": ws,
+                 "occurred_at": item.occurred_at}
+            )  # fmt: skip
+            moments[pid].append(item.occurred_at)
+    for start in range(0, len(participants), 1000):
+        connection.execute(insert(InteractionParticipant), participants[start : start + 1000])
+    search.put_many(s, ws, docs)
+    people = sorted(moments)
+    for start in range(0, len(people), 1000):
+        chunk = people[start : start + 1000]
+        current = dict(
+            s.execute(select(Person.id, Person.last_contact_at).where(Person.id.in_(chunk))).all()
+        )
+        later = []
+        for pid in chunk:
+            latest, known_last = max(moments[pid]), current.get(pid)
+            if known_last is None or known_last < latest:
+                later.append({"pid": pid, "at": latest})
+        if later:
+            connection.execute(
+                update(Person)
+                .where(Person.id == bindparam("pid"))
+                .values(last_contact_at=bindparam("at")),
+                later,
+            )
+        _follow_ups(ctx, chunk, moments)
+    s.expire_all()  # rows changed under the session: read them afresh
+
+
+def _follow_ups(ctx: Ctx, pids: Sequence[int], moments: dict[int, list[dt.datetime]]) -> None:
+    """Mark people met at an event followed up by their first new contact on or after
+    the event's day (the rule of `interactions.log`)."""
+    waiting = ctx.session.execute(
+        select(EventAttendee.event_id, EventAttendee.person_id, Event.starts_on)
+        .join(Event, Event.id == EventAttendee.event_id)
+        .where(EventAttendee.person_id.in_(pids), EventAttendee.followed_up_at.is_(None))
+    ).all()
+    marks = []
+    for event_id, pid, starts_on in waiting:
+        after = [m for m in moments[pid] if m.astimezone(ctx.tz).date() >= starts_on]
+        if after:
+            marks.append({"eid": event_id, "pid": pid, "at": min(after)})
+    if marks:
+        ctx.session.connection().execute(
+            update(EventAttendee)
+            .where(
+                EventAttendee.event_id == bindparam("eid"),
+                EventAttendee.person_id == bindparam("pid"),
+            )
+            .values(followed_up_at=bindparam("at")),
+            marks,
+        )
+
+
+def _stored(ctx: Ctx, source: str, external_ids: Sequence[str]) -> dict[str, tuple[int, set[int]]]:
+    """The interactions already imported from `source` among `external_ids`, with
+    their participants."""
+    found: dict[str, tuple[int, set[int]]] = {}
+    wanted = list(dict.fromkeys(external_ids))
+    for start in range(0, len(wanted), 1000):
+        chunk = wanted[start : start + 1000]
+        rows = ctx.session.execute(
+            select(Interaction.external_id, Interaction.id).where(
+                Interaction.workspace_id == ctx.workspace_id,
+                Interaction.source == source,
+                Interaction.external_id.in_(chunk),
+            )
+        ).all()
+        by_id: dict[int, str] = {iid: ext for ext, iid in rows if ext}
+        people: dict[int, set[int]] = defaultdict(set)
+        if by_id:
+            for iid, pid in ctx.session.execute(
+                select(
+                    InteractionParticipant.interaction_id, InteractionParticipant.person_id
+                ).where(InteractionParticipant.interaction_id.in_(list(by_id)))
+            ):
+                people[iid].add(pid)
+        for iid, ext in by_id.items():
+            found[ext] = (iid, people[iid])
+    return found
+
+
+def _add_participants(
+    ctx: Ctx, interaction_id: int, occurred_at: dt.datetime, person_ids: Sequence[int]
+) -> None:
+    ctx.session.execute(
+        insert(InteractionParticipant),
+        [
+            {"interaction_id": interaction_id, "person_id": pid,
+             "workspace_id": ctx.workspace_id, "occurred_at": occurred_at}
+            for pid in person_ids
+        ],
+    )  # fmt: skip
+    for pid in person_ids:
+        person = ctx.session.get(Person, pid)
+        if person and (person.last_contact_at is None or person.last_contact_at < occurred_at):
+            person.last_contact_at = occurred_at

@@ -1,0 +1,622 @@
+"""Contacts into the network: match each record to a person already there (email,
+then phone, then profile URL, then the exact folded name), update what changed, and
+create the rest in bulk.
+
+Speed matters (a 30,000-row LinkedIn export should take seconds): who exists is
+read in a few queries up front, new people are inserted with executemany in chunks,
+and search documents are built for many people at once. Updates go through
+`people.edit`, so a new organization or title becomes role history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import func, insert, select, update
+
+from rapport.adapters.records import ContactRecord, PartialDate, Skipped
+from rapport.domain.names import email_key, fold, looks_like_email, split_name
+from rapport.domain.phones import phone_key
+from rapport.domain.vocabulary import RelationshipType
+from rapport.errors import Invalid
+from rapport.services import milestones, people
+from rapport.services.context import Ctx
+from rapport.services.index import index_new_people
+from rapport.storage import search
+from rapport.storage.schema import (
+    Milestone,
+    Organization,
+    Person,
+    PersonEmail,
+    PersonPhone,
+    PersonTag,
+    PersonType,
+    PersonUrl,
+    Role,
+    Tag,
+)
+
+CHUNK = 1000
+T = TypeVar("T")
+Progress = Callable[[int], None]
+_TYPES = {t.value for t in RelationshipType}
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://")
+
+
+def _chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def url_key(url: str) -> str:
+    """A web address compared without scheme, 'www.', case or trailing slash."""
+    key = _SCHEME.sub("", url.strip().lower())
+    key = key.removeprefix("www.")
+    return key.split("?", 1)[0].rstrip("/")
+
+
+def _clip(text: str | None, size: int) -> str | None:
+    if text is None:
+        return None
+    clean = text.strip()
+    return clean[:size] if clean else None
+
+
+@dataclass
+class Contact:
+    """One person to create or update: the records that describe them, merged, with
+    their values checked and normalised."""
+
+    record: ContactRecord
+    lines: list[int]
+    emails: dict[str, str] = field(default_factory=dict)  # key -> address
+    phones: dict[str, str] = field(default_factory=dict)
+    urls: dict[str, str] = field(default_factory=dict)
+    person_id: int | None = None  # None: to be created
+
+    def absorb(self, other: ContactRecord) -> None:
+        """Fill what this contact lacks from another record of the same person."""
+        rec = self.record
+        for name in (
+            "full_name", "given_name", "family_name", "nickname", "organization", "title",
+            "location", "timezone", "notes", "birthday", "anniversary", "met_on", "how_met",
+        ):  # fmt: skip
+            if getattr(rec, name) in (None, "") and getattr(other, name) not in (None, ""):
+                setattr(rec, name, getattr(other, name))
+        rec.tags = list(dict.fromkeys([*rec.tags, *other.tags]))
+        rec.types = list(dict.fromkeys([*rec.types, *other.types]))
+        self.lines.append(other.line)
+
+
+class Index:
+    """Who is already in the workspace, by email, phone, profile URL and folded name;
+    kept current as contacts are added during the import."""
+
+    def __init__(self, ctx: Ctx) -> None:
+        ws, s = ctx.workspace_id, ctx.session
+        self.email: dict[str, int | Contact] = dict(
+            s.execute(
+                select(PersonEmail.address_key, PersonEmail.person_id).where(
+                    PersonEmail.workspace_id == ws
+                )
+            ).all()
+        )
+        self.phone: dict[str, int | Contact] = dict(
+            s.execute(
+                select(PersonPhone.number_key, PersonPhone.person_id).where(
+                    PersonPhone.workspace_id == ws
+                )
+            ).all()
+        )
+        self.url: dict[str, int | Contact] = {}
+        self.urls_of: dict[int, set[str]] = defaultdict(set)
+        for pid, url in s.execute(
+            select(PersonUrl.person_id, PersonUrl.url).where(PersonUrl.workspace_id == ws)
+        ):
+            self.url.setdefault(url_key(url), pid)
+            self.urls_of[pid].add(url_key(url))
+        self.names: dict[str, list[int]] = defaultdict(list)
+        for pid, key in s.execute(
+            select(Person.id, Person.name_key).where(Person.workspace_id == ws).order_by(Person.id)
+        ):
+            self.names[key].append(pid)
+
+    def strong(self, contact: Contact) -> int | Contact | None:
+        for key in contact.emails:
+            if key in self.email:
+                return self.email[key]
+        for key in contact.phones:
+            if key in self.phone:
+                return self.phone[key]
+        for key in contact.urls:
+            if key in self.url:
+                return self.url[key]
+        return None
+
+    def by_name(self, contact: Contact, claimed: set[int]) -> int | None:
+        for pid in self.names.get(fold(contact.record.name), []):
+            if pid in claimed:
+                continue
+            theirs = {u for u in self.urls_of.get(pid, ()) if "linkedin.com" in u}
+            mine = {u for u in contact.urls if "linkedin.com" in u}
+            if theirs and mine and not theirs & mine:
+                continue  # two people of the same name with different profiles
+            return pid
+        return None
+
+    def register(self, contact: Contact, target: int | Contact) -> None:
+        for key in contact.emails:
+            self.email.setdefault(key, target)
+        for key in contact.phones:
+            self.phone.setdefault(key, target)
+        for key in contact.urls:
+            self.url.setdefault(key, target)
+
+
+@dataclass
+class ContactResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    role_changes: int = 0
+    created_ids: list[int] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    ignored: list[Skipped] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def normalise(ctx: Ctx, rec: ContactRecord, warnings: list[str]) -> Contact:
+    """A Contact from `rec` with every value checked: a bad email, phone, URL, type or
+    time zone is dropped with a warning, never fatal to the row."""
+    region = ctx.settings.get("phone_region")
+    contact = Contact(record=rec, lines=[rec.line])
+    for address in rec.emails:
+        if looks_like_email(address) and len(address) <= 320:
+            contact.emails.setdefault(email_key(address), address.strip())
+        else:
+            warnings.append(f"line {rec.line}: {address!r} is not an email address, dropped")
+    for number in rec.phones:
+        try:
+            contact.phones.setdefault(phone_key(number, region), number.strip()[:64])
+        except Invalid:
+            warnings.append(f"line {rec.line}: {number!r} is not a phone number, dropped")
+    for url in rec.urls:
+        clean = url.strip()
+        if " " in clean or "." not in clean or len(clean) > 1000:
+            warnings.append(f"line {rec.line}: {url!r} is not a web address, dropped")
+            continue
+        contact.urls.setdefault(url_key(clean), clean if "://" in clean else "https://" + clean)
+    bad_types = [t for t in rec.types if t.strip().lower() not in _TYPES]
+    for t in bad_types:
+        warnings.append(f"line {rec.line}: {t!r} is not a relationship type, dropped")
+    rec.types = [t.strip().lower() for t in rec.types if t.strip().lower() in _TYPES]
+    if rec.timezone:
+        try:
+            ZoneInfo(rec.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            warnings.append(f"line {rec.line}: unknown time zone {rec.timezone!r}, dropped")
+            rec.timezone = None
+    rec.tags = list(dict.fromkeys(t.strip().lstrip("#")[:100] for t in rec.tags if t.strip("# ")))
+    warnings.extend(rec.warnings)
+    return contact
+
+
+def load(
+    ctx: Ctx, records: Sequence[ContactRecord], source: str, progress: Progress | None = None
+) -> ContactResult:
+    """Match, update and create the people `records` describe, in the caller's
+    transaction. `source` names the format (kept on new roles)."""
+    result = ContactResult()
+    index = Index(ctx)
+    contacts = [normalise(ctx, rec, result.warnings) for rec in records]
+    # pass 1: email, phone, URL (also against earlier rows of this file)
+    targets: dict[int, int | Contact] = {}
+    claimed: set[int] = set()
+    for i, contact in enumerate(contacts):
+        found = index.strong(contact)
+        if found is not None:
+            targets[i] = found
+            if isinstance(found, int):
+                claimed.add(found)
+            index.register(contact, found)
+        elif contact.emails or contact.phones or contact.urls:
+            targets[i] = contact
+            index.register(contact, contact)
+    # pass 2: the exact name, for people no stronger key found
+    for i, contact in enumerate(contacts):
+        if i in targets:
+            continue
+        pid = index.by_name(contact, claimed)
+        if pid is not None:
+            claimed.add(pid)
+            targets[i] = pid
+        else:
+            targets[i] = contact
+    # group the rows per person, in file order
+    existing: dict[int, Contact] = {}
+    new: dict[int, Contact] = {}
+    for i, contact in enumerate(contacts):
+        target = targets[i]
+        if isinstance(target, int):
+            holder = existing.get(target)
+            if holder is None:
+                contact.person_id = target
+                existing[target] = contact
+                continue
+        else:
+            holder = new.get(id(target))
+            if holder is None:
+                new[id(target)] = target
+                if target is contact:
+                    continue
+                holder = target
+        _merge_into(holder, contact, result)
+    done = 0
+    for batch in _chunks(list(new.values())):
+        result.created_ids.extend(_create(ctx, batch, source))
+        done += sum(len(c.lines) for c in batch)
+        if progress:
+            progress(done)
+    result.created = len(result.created_ids)
+    for batch in _chunks(list(existing.values())):
+        _update(ctx, batch, source, result)
+        done += sum(len(c.lines) for c in batch)
+        if progress:
+            progress(done)
+    return result
+
+
+def _merge_into(holder: Contact, contact: Contact, result: ContactResult) -> None:
+    holder.absorb(contact.record)
+    for key, value in contact.emails.items():
+        holder.emails.setdefault(key, value)
+    for key, value in contact.phones.items():
+        holder.phones.setdefault(key, value)
+    for key, value in contact.urls.items():
+        holder.urls.setdefault(key, value)
+    result.ignored.append(
+        Skipped(contact.record.line, f"same person as line {holder.lines[0]}", invalid=False)
+    )
+
+
+# --- creating -------------------------------------------------------------------------
+
+
+def organization_ids(ctx: Ctx, names: Iterable[str]) -> dict[str, int]:
+    """Organization id per folded name, creating the missing ones in bulk."""
+    wanted: dict[str, str] = {}
+    for name in names:
+        clean = _clip(name, 300)
+        if clean:
+            wanted.setdefault(fold(clean), clean)
+    if not wanted:
+        return {}
+    found: dict[str, int] = {}
+    for keys in _chunks(list(wanted)):
+        found.update(
+            ctx.session.execute(
+                select(Organization.name_key, Organization.id).where(
+                    Organization.workspace_id == ctx.workspace_id, Organization.name_key.in_(keys)
+                )
+            ).all()
+        )
+    missing = [k for k in wanted if k not in found]
+    for keys in _chunks(missing):
+        rows = [{"workspace_id": ctx.workspace_id, "name": wanted[k], "name_key": k} for k in keys]
+        made = dict(
+            ctx.session.execute(
+                insert(Organization).returning(Organization.name_key, Organization.id), rows
+            ).all()
+        )
+        found.update(made)
+        search.put_many(
+            ctx.session,
+            ctx.workspace_id,
+            [("organization", oid, search.index_text(wanted[k]), "") for k, oid in made.items()],
+        )
+    return found
+
+
+def tag_ids(ctx: Ctx, names: Iterable[str]) -> dict[str, int]:
+    """Tag id per folded name, creating the missing ones."""
+    wanted = {fold(n): n for n in names if n.strip()}
+    if not wanted:
+        return {}
+    found = dict(
+        ctx.session.execute(
+            select(Tag.name_key, Tag.id).where(Tag.workspace_id == ctx.workspace_id)
+        ).all()
+    )
+    missing = [k for k in wanted if k not in found]
+    if missing:
+        rows = [
+            {"workspace_id": ctx.workspace_id, "name": wanted[k], "name_key": k} for k in missing
+        ]
+        found.update(ctx.session.execute(insert(Tag).returning(Tag.name_key, Tag.id), rows).all())
+    return {k: found[k] for k in wanted}
+
+
+def _person_row(ctx: Ctx, c: Contact, org_id: int | None, now: dt.datetime) -> dict[str, Any]:
+    rec = c.record
+    name = _clip(rec.name, 300) or "?"
+    given, family = rec.given_name, rec.family_name
+    if not given and not family:
+        given, family = split_name(name)
+    return {
+        "workspace_id": ctx.workspace_id,
+        "full_name": name,
+        "given_name": _clip(given, 200),
+        "family_name": _clip(family, 200),
+        "nickname": _clip(rec.nickname, 200),
+        "name_key": fold(name),
+        "organization_id": org_id,
+        "title": _clip(rec.title, 300),
+        "location": _clip(rec.location, 300),
+        "timezone": rec.timezone,
+        "how_met": _clip(rec.how_met, 100_000),
+        "met_on": rec.met_on,
+        "notes": _clip(rec.notes, 1_000_000),
+        "strained": False,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def _milestone_rows(ctx: Ctx, pid: int, rec: ContactRecord) -> list[dict[str, Any]]:
+    rows = []
+    for date, kind, label in (
+        (rec.birthday, "birthday", None),
+        (rec.anniversary, "custom", "Anniversary"),
+    ):
+        if date is not None:
+            rows.append(
+                {
+                    "workspace_id": ctx.workspace_id,
+                    "person_id": pid,
+                    "kind": kind,
+                    "label": label,
+                    "month": date.month,
+                    "day": date.day,
+                    "year": date.year,
+                    "recurrence": "yearly",
+                    "lead_days": milestones.DEFAULT_LEAD_DAYS[kind],
+                }
+            )
+    return rows
+
+
+def _insert_people(ctx: Ctx, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert `rows` and return their ids in the same order."""
+    s = ctx.session
+    if s.get_bind().dialect.name != "sqlite":
+        # PostgreSQL sorts RETURNING rows by parameter order within batched inserts
+        query = insert(Person).returning(Person.id, sort_by_parameter_order=True)
+        return list(s.scalars(query, rows))
+    # SQLite would insert row by row to sort RETURNING; but a write transaction here
+    # holds the database's only write lock, so new ids are the next ones, in order
+    before = s.scalar(select(func.max(Person.id))) or 0
+    s.connection().execute(insert(Person), rows)
+    ids = list(s.scalars(select(Person.id).where(Person.id > before).order_by(Person.id)))
+    if len(ids) != len(rows):  # pragma: no cover - would mean another writer
+        raise RuntimeError("people inserted concurrently during an import")
+    return ids
+
+
+def _create(ctx: Ctx, batch: Sequence[Contact], source: str) -> list[int]:
+    s, ws = ctx.session, ctx.workspace_id
+    orgs = organization_ids(ctx, [c.record.organization or "" for c in batch])
+    tags = tag_ids(ctx, [t for c in batch for t in c.record.tags])
+    now = ctx.now()
+    rows = [_person_row(ctx, c, orgs.get(fold(c.record.organization or "")), now) for c in batch]
+    ids = _insert_people(ctx, rows)
+    emails: list[dict[str, Any]] = []
+    phones: list[dict[str, Any]] = []
+    urls: list[dict[str, Any]] = []
+    roles: list[dict[str, Any]] = []
+    types: list[dict[str, Any]] = []
+    person_tags: list[dict[str, Any]] = []
+    dates: list[dict[str, Any]] = []
+    for pid, c, row in zip(ids, batch, rows, strict=True):
+        c.person_id = pid
+        for position, (key, address) in enumerate(c.emails.items()):
+            emails.append(
+                {"workspace_id": ws, "person_id": pid, "address": address,
+                 "address_key": key, "is_primary": position == 0}
+            )  # fmt: skip
+        phones.extend(
+            {"workspace_id": ws, "person_id": pid, "number": n, "number_key": k}
+            for k, n in c.phones.items()
+        )
+        urls.extend(
+            {"workspace_id": ws, "person_id": pid, "url": u,
+             "kind": "linkedin" if "linkedin.com" in u.lower() else "website"}
+            for u in c.urls.values()
+        )  # fmt: skip
+        if row["organization_id"] is not None or row["title"] is not None:
+            roles.append(
+                {"workspace_id": ws, "person_id": pid, "organization_id": row["organization_id"],
+                 "title": row["title"], "source": source}
+            )  # fmt: skip
+        types.extend({"workspace_id": ws, "person_id": pid, "type": t} for t in c.record.types)
+        person_tags.extend(
+            {"workspace_id": ws, "person_id": pid, "tag_id": tags[fold(t)]} for t in c.record.tags
+        )
+        dates.extend(_milestone_rows(ctx, pid, c.record))
+    for model, values in (
+        (PersonEmail, emails), (PersonPhone, phones), (PersonUrl, urls), (Role, roles),
+        (PersonType, types), (PersonTag, person_tags), (Milestone, dates),
+    ):  # fmt: skip
+        if values:  # Core executemany: the ORM's bulk path costs more per row
+            s.connection().execute(insert(model), values)
+    index_new_people(s, ws, ids)
+    return ids
+
+
+# --- updating -------------------------------------------------------------------------
+
+
+@dataclass
+class _Current:
+    full_name: str
+    nickname: str | None
+    organization: str | None
+    title: str | None
+    location: str | None
+    timezone: str | None
+    notes: str | None
+    how_met: str | None
+    met_on: dt.date | None
+    emails: list[tuple[str, str]] = field(default_factory=list)  # (key, address)
+    phones: list[tuple[str, str]] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    types: list[str] = field(default_factory=list)
+    dates: set[tuple[str, int, int]] = field(default_factory=set)
+
+
+def _current(ctx: Ctx, ids: Sequence[int]) -> dict[int, _Current]:
+    s = ctx.session
+    found: dict[int, _Current] = {}
+    for row in s.execute(
+        select(
+            Person.id, Person.full_name, Person.nickname, Organization.name, Person.title,
+            Person.location, Person.timezone, Person.notes, Person.how_met, Person.met_on,
+        )
+        .outerjoin(Organization, Organization.id == Person.organization_id)
+        .where(Person.id.in_(ids))
+    ):  # fmt: skip
+        found[row[0]] = _Current(*row[1:])
+    for pid, key, address in s.execute(
+        select(PersonEmail.person_id, PersonEmail.address_key, PersonEmail.address)
+        .where(PersonEmail.person_id.in_(ids))
+        .order_by(PersonEmail.is_primary.desc(), PersonEmail.id)
+    ):
+        found[pid].emails.append((key, address))
+    for pid, key, number in s.execute(
+        select(PersonPhone.person_id, PersonPhone.number_key, PersonPhone.number)
+        .where(PersonPhone.person_id.in_(ids))
+        .order_by(PersonPhone.id)
+    ):
+        found[pid].phones.append((key, number))
+    for pid, url in s.execute(
+        select(PersonUrl.person_id, PersonUrl.url)
+        .where(PersonUrl.person_id.in_(ids))
+        .order_by(PersonUrl.id)
+    ):
+        found[pid].urls.append(url)
+    for pid, name in s.execute(
+        select(PersonTag.person_id, Tag.name)
+        .join(Tag, Tag.id == PersonTag.tag_id)
+        .where(PersonTag.person_id.in_(ids))
+    ):
+        found[pid].tags.append(name)
+    for pid, type_ in s.execute(
+        select(PersonType.person_id, PersonType.type).where(PersonType.person_id.in_(ids))
+    ):
+        found[pid].types.append(type_)
+    for pid, kind, month, day in s.execute(
+        select(Milestone.person_id, Milestone.kind, Milestone.month, Milestone.day).where(
+            Milestone.person_id.in_(ids)
+        )
+    ):
+        found[pid].dates.add((kind, month, day))
+    return found
+
+
+def changes_for(contact: Contact, cur: _Current) -> dict[str, Any]:
+    """The `people.edit` changes that bring a person up to date with a newer record:
+    the source's contact data wins (name, organization, title, location, zone);
+    addresses, numbers, links, tags and types are added, never removed; the user's
+    own notes and how-we-met are only filled in when empty."""
+    rec = contact.record
+    changes: dict[str, Any] = {}
+    name = _clip(rec.name, 300)
+    if name and name != cur.full_name:
+        changes["full_name"] = name
+        if rec.given_name or rec.family_name:
+            changes["given_name"] = _clip(rec.given_name, 200)
+            changes["family_name"] = _clip(rec.family_name, 200)
+    org, title = _clip(rec.organization, 300), _clip(rec.title, 300)
+    if org and fold(org) != fold(cur.organization or ""):
+        changes["organization"], changes["title"] = org, title
+    elif title and title != cur.title:
+        changes["title"] = title
+    for key, size in (("nickname", 200), ("location", 300), ("timezone", 64)):
+        value = _clip(getattr(rec, key), size)
+        if value and value != getattr(cur, key):
+            changes[key] = value
+    for key in ("notes", "how_met", "met_on"):
+        value = getattr(rec, key)
+        if value not in (None, "") and getattr(cur, key) in (None, ""):
+            changes[key] = value
+    have = {k for k, _ in cur.emails}
+    added = [a for k, a in contact.emails.items() if k not in have]
+    if added:
+        changes["emails"] = [a for _, a in cur.emails] + added
+    have = {k for k, _ in cur.phones}
+    extra = [n for k, n in contact.phones.items() if k not in have]
+    if extra:
+        changes["phones"] = [n for _, n in cur.phones] + extra
+    have = {url_key(u) for u in cur.urls}
+    links = [u for k, u in contact.urls.items() if k not in have]
+    if links:
+        changes["urls"] = cur.urls + links
+    have = {fold(t) for t in cur.tags}
+    tags = [t for t in rec.tags if fold(t) not in have]
+    if tags:
+        changes["tags"] = cur.tags + tags
+    types = [t for t in rec.types if t not in cur.types]
+    if types:
+        changes["types"] = cur.types + types
+    return changes
+
+
+def _missing_dates(rec: ContactRecord, cur: _Current) -> list[tuple[str, PartialDate, str | None]]:
+    found = []
+    for date, kind, label in (
+        (rec.birthday, "birthday", None),
+        (rec.anniversary, "custom", "Anniversary"),
+    ):
+        if date is not None and (kind, date.month, date.day) not in cur.dates:
+            found.append((kind, date, label))
+    return found
+
+
+def _update(ctx: Ctx, batch: Sequence[Contact], source: str, result: ContactResult) -> None:
+    ids = [c.person_id for c in batch if c.person_id is not None]
+    current = _current(ctx, ids)
+    for contact in batch:
+        pid = contact.person_id
+        assert pid is not None
+        cur = current[pid]
+        changes = changes_for(contact, cur)
+        dates = _missing_dates(contact.record, cur)
+        if not changes and not dates:
+            result.unchanged += 1
+            continue
+        try:
+            with ctx.session.begin_nested():
+                if changes:
+                    people.edit(ctx, pid, changes)
+                for kind, date, label in dates:
+                    milestones.add(
+                        ctx, pid, kind, date.month, date.day, year=date.year, label=label
+                    )
+        except Invalid as exc:
+            result.skipped.append(Skipped(contact.record.line, exc.reason))
+            continue
+        result.updated += 1
+        if "organization" in changes or "title" in changes:
+            ctx.session.execute(
+                update(Role)
+                .where(Role.person_id == pid, Role.ended_on.is_(None))
+                .values(source=source)
+            )
+            if cur.organization or cur.title:
+                result.role_changes += 1

@@ -1,0 +1,250 @@
+"""`rapport import FILE`: read any supported file into the network, in the caller's
+one transaction, and say what happened.
+
+The format is told from the content (`adapters.detect`) unless given. Contacts go
+through `import_contacts`, meetings and emails through `import_activity`, a JSON
+backup through `backup.restore`. A file the adapter cannot read raises
+ImportFailed and, the transaction being the caller's, leaves the database as it
+was; a bad row is reported with its line and the rest imported, unless `strict`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from rapport.adapters import detect
+from rapport.adapters.records import ContactRecord, MeetingRecord, Skipped
+from rapport.adapters.text import Source, source_name
+from rapport.errors import ImportFailed
+from rapport.services import import_activity, import_contacts
+from rapport.services.context import Ctx
+
+# (phase, done, total): phases are "reading" (total None) and "importing"
+Progress = Callable[[str, int, int | None], None]
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int | None
+    reason: str
+
+
+@dataclass
+class ImportOptions:
+    format: str | None = None  # None: told from the content
+    strict: bool = False  # stop at the first bad row
+    mapping: Mapping[str, str] | None = None  # generic CSV: column -> field
+    add_people: bool | None = None  # None: yes for email, no (offer) for calendars
+    me: Sequence[str] = ()  # the user's own addresses, besides the workspace's
+
+
+@dataclass
+class ImportSummary:
+    source: str
+    format: str
+    kind: str  # what was counted: "people", "interactions" or "rows"
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: list[Problem] = field(default_factory=list)  # bad rows, with the reason
+    ignored: list[Problem] = field(default_factory=list)  # left out on purpose
+    warnings: list[str] = field(default_factory=list)
+    role_changes: int = 0  # people whose organization or title changed
+    people_created: int = 0  # people added from meeting attendees or correspondents
+    offered: list[str] = field(default_factory=list)  # unknown attendees, not added
+    dropped: dict[str, int] = field(default_factory=dict)  # e.g. {"photo": 12}
+    own_addresses: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.people_created)
+
+    def ignored_reasons(self) -> dict[str, int]:
+        """How many parts were left out for each (generalised) reason."""
+        counts: Counter[str] = Counter(p.reason.split(":")[0] for p in self.ignored)
+        return dict(counts.most_common())
+
+
+def _problems(items: Sequence[Skipped]) -> list[Problem]:
+    return [Problem(s.line, s.reason) for s in items]
+
+
+def _check_strict(skipped: Sequence[Skipped], options: ImportOptions, source: str) -> None:
+    if options.strict and skipped:
+        first = skipped[0]
+        raise ImportFailed(f"{first.reason} (--strict: nothing imported)", first.line, source)
+
+
+def run(
+    ctx: Ctx, source: Source, options: ImportOptions | None = None, progress: Progress | None = None
+) -> ImportSummary:
+    """Import `source` (a path, bytes or binary stream) into the workspace."""
+    opts = options or ImportOptions()
+    name = source_name(source)
+    fmt = detect.canonical(opts.format) if opts.format else detect.detect(source)
+    if progress:
+        progress("reading", 0, None)
+    if fmt in detect.CONTACT_FORMATS:
+        return _contacts(ctx, source, fmt, name, opts, progress)
+    if fmt in ("ics", "mail"):
+        return _activity(ctx, source, fmt, name, opts, progress)
+    from rapport.adapters import backup as backup_file
+    from rapport.services import backup
+
+    restored = backup.restore(ctx, backup_file.parse(source))
+    summary = ImportSummary(name, fmt, "rows", created=sum(restored.values()))
+    if progress:
+        progress("importing", summary.created, summary.created)
+    return summary
+
+
+def _contacts(
+    ctx: Ctx, source: Source, fmt: str, name: str, opts: ImportOptions, progress: Progress | None
+) -> ImportSummary:
+    if fmt == "vcard":
+        from rapport.adapters import vcard
+
+        parsed = list(vcard.parse(source))
+    else:
+        from rapport.adapters import csv_contacts
+
+        flavour = "rapport" if fmt == "rapport-csv" else fmt
+        parsed = list(
+            csv_contacts.parse(
+                source, flavour=None if flavour == "csv" else flavour, mapping=opts.mapping
+            )
+        )
+    records = [r for r in parsed if isinstance(r, ContactRecord)]
+    bad = [r for r in parsed if isinstance(r, Skipped)]
+    _check_strict([b for b in bad if b.invalid], opts, name)
+    total = len(records)
+    result = import_contacts.load(
+        ctx, records, fmt, (lambda done: progress("importing", done, total)) if progress else None
+    )
+    _check_strict(result.skipped, opts, name)
+    dropped: Counter[str] = Counter(d for r in records for d in dict.fromkeys(r.dropped))
+    return ImportSummary(
+        source=name,
+        format=fmt,
+        kind="people",
+        created=result.created,
+        updated=result.updated,
+        unchanged=result.unchanged,
+        skipped=_problems([b for b in bad if b.invalid] + result.skipped),
+        ignored=_problems([b for b in bad if not b.invalid] + result.ignored),
+        warnings=result.warnings,
+        role_changes=result.role_changes,
+        dropped=dict(dropped),
+    )
+
+
+def own_addresses(ctx: Ctx, extra: Sequence[str] = ()) -> set[str]:
+    """The user's own email addresses: the workspace's, the owner's, and `extra`."""
+    from rapport.domain.names import email_key
+
+    found = {email_key(a) for a in ctx.settings.get("own_emails", []) if isinstance(a, str)}
+    found.update(email_key(a) for a in extra if a.strip())
+    return found
+
+
+def _until(ctx: Ctx) -> dt.datetime:
+    """Now, or the end of `ctx.today` when today is pinned in the past."""
+    end_of_today = dt.datetime.combine(ctx.today + dt.timedelta(days=1), dt.time(0), ctx.tz)
+    return min(ctx.now(), end_of_today)
+
+
+def _activity(
+    ctx: Ctx, source: Source, fmt: str, name: str, opts: ImportOptions, progress: Progress | None
+) -> ImportSummary:
+    own = own_addresses(ctx, opts.me)
+    bad: list[Skipped] = []
+    items: list[import_activity.Item] = []
+    if fmt == "ics":
+        from rapport.adapters import ical
+
+        meetings: list[MeetingRecord] = []
+        for rec in ical.parse(source, until=_until(ctx), tz=ctx.tz):
+            (meetings if isinstance(rec, MeetingRecord) else bad).append(rec)  # type: ignore[arg-type]
+        if not own:
+            guessed = ical.guess_own(meetings)
+            own = {guessed} if guessed else set()
+        items = [_meeting_item(m, own) for m in meetings]
+        add_people = bool(opts.add_people)
+    else:
+        from rapport.adapters import mail
+        from rapport.adapters.records import MessageRecord
+
+        messages: list[MessageRecord] = []
+        for message in mail.parse(source):
+            (messages if isinstance(message, MessageRecord) else bad).append(message)  # type: ignore[arg-type]
+        if not own:
+            guessed = mail.guess_own(messages)
+            own = {guessed} if guessed else set()
+        conversations, left_out = mail.conversations(messages, own, ctx.tz)
+        bad.extend(left_out)
+        items = [
+            import_activity.Item(
+                line=c.line,
+                external_id=c.external_id,
+                occurred_at=c.started_at,
+                kind="email",
+                summary=c.subject,
+                direction=c.direction,
+                people=c.counterparts,
+                notes=f"{c.messages} messages" if c.messages > 1 else None,
+            )
+            for c in conversations
+        ]
+        add_people = True if opts.add_people is None else opts.add_people
+    until = _until(ctx)
+    for item in items:
+        if item.occurred_at > until:
+            bad.append(Skipped(item.line, "dated in the future", invalid=False))
+    items = [i for i in items if i.occurred_at <= until]
+    _check_strict([b for b in bad if b.invalid], opts, name)
+    total = len(items)
+    result = import_activity.load(
+        ctx,
+        items,
+        fmt,
+        own,
+        add_people=add_people,
+        progress=(lambda done: progress("importing", done, total)) if progress else None,
+    )
+    _check_strict(result.skipped, opts, name)
+    return ImportSummary(
+        source=name,
+        format=fmt,
+        kind="interactions",
+        created=result.created,
+        updated=result.updated,
+        unchanged=result.unchanged,
+        skipped=_problems([b for b in bad if b.invalid] + result.skipped),
+        ignored=_problems([b for b in bad if not b.invalid] + result.ignored),
+        people_created=result.people_created,
+        offered=result.offered,
+        own_addresses=sorted(own),
+    )
+
+
+def _meeting_item(rec: MeetingRecord, own: set[str]) -> import_activity.Item:
+    people = [a for a in rec.attendees if a.key not in own]
+    organizer = rec.organizer
+    if organizer is not None and organizer.key not in own:
+        people.insert(0, organizer)
+    direction = "mutual" if organizer is None else "me" if organizer.key in own else "them"
+    notes = "\n\n".join(p for p in (rec.location, rec.description) if p) or None
+    return import_activity.Item(
+        line=rec.line,
+        external_id=rec.external_id,
+        occurred_at=rec.starts_at,
+        kind=rec.kind,
+        summary=rec.summary or "(no title)",
+        direction=direction,
+        people=list({a.key: a for a in people}.values()),
+        notes=notes,
+    )

@@ -1,0 +1,108 @@
+"""The Settings page's data: time zone, own email addresses, keep-in-touch rhythm per
+relationship type, and the draft templates, kept in the workspace's settings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from rapport.domain import drafts
+from rapport.domain.cadence import DEFAULT_CADENCE_DAYS, cadence_defaults
+from rapport.domain.names import looks_like_email
+from rapport.errors import Invalid
+from rapport.services.context import Ctx, zone
+from rapport.storage.schema import Workspace
+
+
+@dataclass(frozen=True)
+class Preferences:
+    workspace: str
+    timezone: str
+    own_emails: list[str]
+    cadence: dict[str, int]  # every relationship type's rhythm in days
+    cadence_defaults: dict[str, int]  # the built-in rhythm, to show what was changed
+    templates: dict[str, str]  # every draft kind's template (edited or built-in)
+    edited_templates: list[str]  # kinds whose template the user changed
+
+
+def _workspace(ctx: Ctx) -> Workspace:
+    ws = ctx.session.get(Workspace, ctx.workspace_id)
+    assert ws is not None
+    return ws
+
+
+def describe(ctx: Ctx) -> Preferences:
+    ws = _workspace(ctx)
+    settings = dict(ws.settings or {})
+    edited = dict(settings.get("templates") or {})
+    return Preferences(
+        workspace=ws.name,
+        timezone=ws.timezone,
+        own_emails=list(settings.get("own_emails") or []),
+        cadence=cadence_defaults(settings.get("cadence")),
+        cadence_defaults={str(k): v for k, v in DEFAULT_CADENCE_DAYS.items()},
+        templates={k: str(edited.get(k) or v) for k, v in drafts.DEFAULT_TEMPLATES.items()},
+        edited_templates=sorted(k for k in edited if k in drafts.DEFAULT_TEMPLATES),
+    )
+
+
+def update(
+    ctx: Ctx,
+    *,
+    workspace: str | None = None,
+    timezone: str | None = None,
+    own_emails: Iterable[str] | None = None,
+    cadence: Mapping[str, int | None] | None = None,
+    templates: Mapping[str, str | None] | None = None,
+) -> Preferences:
+    """Change what is given; a None rhythm or template goes back to the default."""
+    ws = _workspace(ctx)
+    settings = dict(ws.settings or {})
+    if workspace is not None:
+        if not workspace.strip():
+            raise Invalid("workspace", "cannot be empty")
+        ws.name = workspace.strip()[:200]
+    if timezone is not None:
+        ctx.tz = zone(timezone.strip())
+        ws.timezone = timezone.strip()
+    if own_emails is not None:
+        emails: list[str] = []
+        for raw in own_emails:
+            address = raw.strip().lower()
+            if not address:
+                continue
+            if not looks_like_email(address):
+                raise Invalid("own_emails", f"{raw.strip()!r} is not an email address")
+            if address not in emails:
+                emails.append(address)
+        settings["own_emails"] = emails
+    if cadence is not None:
+        current = dict(settings.get("cadence") or {})
+        for type_, days in cadence.items():
+            if type_ not in DEFAULT_CADENCE_DAYS:
+                raise Invalid(f"cadence.{type_}", f"{type_!r} is not a relationship type")
+            if days is None or days == DEFAULT_CADENCE_DAYS[type_]:
+                current.pop(type_, None)
+                continue
+            if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 3650:
+                raise Invalid(f"cadence.{type_}", "must be a number of days from 1 to 3650")
+            current[type_] = days
+        settings["cadence"] = current
+    if templates is not None:
+        edited = dict(settings.get("templates") or {})
+        for kind, source in templates.items():
+            if kind not in drafts.DEFAULT_TEMPLATES:
+                raise Invalid(f"templates.{kind}", f"{kind!r} is not a kind of draft")
+            if source is None or not source.strip() or source == drafts.DEFAULT_TEMPLATES[kind]:
+                edited.pop(kind, None)
+                continue
+            try:
+                drafts.check(source, kind)
+            except Invalid as exc:
+                raise Invalid(f"templates.{kind}", exc.reason) from None
+            edited[kind] = source
+        settings["templates"] = edited
+    ws.settings = settings
+    ctx.settings = dict(settings)
+    ctx.session.flush()
+    return describe(ctx)

@@ -1,0 +1,55 @@
+"""Import a file (multipart upload) and export the network."""
+
+from __future__ import annotations
+
+import io
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, UploadFile
+from fastapi.responses import Response
+
+from rapport.services.imports import ImportSummary
+from rapport.web.deps import WorkspaceDep
+from rapport.web.forms import import_file, upload_bytes
+from rapport.web.pages.io import EXPORTS
+
+router = APIRouter(tags=["import and export"])
+
+
+@router.post("/imports", response_model=ImportSummary)
+async def import_upload(
+    ws: WorkspaceDep,
+    file: Annotated[
+        UploadFile | None, File(description="vCard, CSV, .ics, mbox/.eml, backup")
+    ] = None,
+    format: Annotated[
+        str, Form(max_length=32, description="Told from the content when empty")
+    ] = "",
+    strict: Annotated[bool, Form(description="Stop at the first bad row")] = False,
+) -> Any:
+    """Import a file in one transaction: a file that cannot be read changes nothing."""
+    data, name = await upload_bytes(file)
+    with ws.write() as ctx:
+        return import_file(ctx, data, name, format, strict)
+
+
+@router.get(
+    "/exports/{kind}",
+    response_class=Response,
+    responses={200: {"description": "backup (JSON), vcard, csv or ics"}},
+)
+def export(ws: WorkspaceDep, kind: str) -> Response:
+    """The whole network as a JSON backup, vCards, CSV, or the agenda as .ics."""
+    if kind not in EXPORTS:
+        from rapport.errors import NotFound
+
+        raise NotFound(f"no export {kind!r}: use one of {', '.join(EXPORTS)}")
+    write, filename, media = EXPORTS[kind]
+    buffer = io.StringIO()
+    with ws.read() as ctx:
+        write(ctx, buffer)
+    return Response(
+        buffer.getvalue().encode("utf-8"),
+        media_type=f"{media}; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

@@ -1,0 +1,84 @@
+"""Search, insights, settings, API tokens and the signed-in account."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from rapport.domain.accounts import NewToken, TokenOut, UserOut
+from rapport.domain.records import SearchResult
+from rapport.services import preferences, search, tokens
+from rapport.services.preferences import Preferences
+from rapport.web import views
+from rapport.web.api.schemas import PathId, SettingsPatch, Text, TokenIn
+from rapport.web.deps import CurrentUser, WorkspaceDep
+
+router = APIRouter()
+
+
+@router.get("/me", response_model=UserOut, tags=["account"])
+def me(user: CurrentUser) -> Any:
+    """The account the token belongs to."""
+    return user
+
+
+@router.get("/search", response_model=list[SearchResult], tags=["search"])
+def find(
+    ws: WorkspaceDep,
+    q: Annotated[Text, Query(min_length=1, max_length=200)],
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> Any:
+    """People, organizations and conversations matching every word (prefixes too)."""
+    with ws.read() as ctx:
+        return search.find(ctx, q, limit=limit)
+
+
+@router.get("/insights", response_model=views.InsightsView, tags=["insights"])
+def insights(ws: WorkspaceDep) -> Any:
+    """Health distribution, people drifting, composition, favours, conversations per
+    month: the Insights page's data."""
+    with ws.read() as ctx:
+        return views.insights_page(ctx)
+
+
+@router.get("/settings", response_model=Preferences, tags=["settings"])
+def get_settings(ws: WorkspaceDep) -> Any:
+    """Time zone, own addresses, rhythm per type, draft templates."""
+    with ws.read() as ctx:
+        return preferences.describe(ctx)
+
+
+@router.patch("/settings", response_model=Preferences, tags=["settings"])
+def patch_settings(ws: WorkspaceDep, body: SettingsPatch) -> Any:
+    """Change what is given; a null rhythm or template restores the default."""
+    with ws.write() as ctx:
+        return preferences.update(
+            ctx,
+            workspace=body.workspace,
+            timezone=body.timezone,
+            own_emails=body.own_emails,
+            cadence=body.cadence,
+            templates=body.templates,
+        )
+
+
+@router.get("/tokens", response_model=list[TokenOut], tags=["tokens"])
+def list_tokens(ws: WorkspaceDep) -> Any:
+    """Your workspace's tokens (never their secrets), revoked ones included."""
+    with ws.read() as ctx:
+        return tokens.listing(ctx)
+
+
+@router.post("/tokens", response_model=NewToken, status_code=201, tags=["tokens"])
+def create_token(ws: WorkspaceDep, body: TokenIn) -> Any:
+    """A new token for you; its `secret` is in this answer only."""
+    with ws.write() as ctx:
+        return tokens.create(ctx, ws.user.id, body.name)
+
+
+@router.delete("/tokens/{token_id}", response_model=TokenOut, tags=["tokens"])
+def revoke_token(ws: WorkspaceDep, token_id: PathId) -> Any:
+    """Revoke a token: it stops working at once."""
+    with ws.write() as ctx:
+        return tokens.revoke(ctx, token_id)

@@ -1,0 +1,131 @@
+"""People: list with filters and pagination, add, change, archive, bulk changes,
+and everything about one person (profile, health, brief, conversations)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from rapport.domain.records import Brief, Health, InteractionOut, PersonOut, Profile
+from rapport.services import batch, brief, health, listings, people, profile
+from rapport.services.batch import BatchResult
+from rapport.web import views
+from rapport.web.api.schemas import (
+    BulkIn,
+    Limit,
+    Offset,
+    Page,
+    PathId,
+    PersonIn,
+    PersonPatch,
+    Text,
+)
+from rapport.web.deps import WorkspaceDep
+
+router = APIRouter(tags=["people"])
+Filter = Annotated[Text | None, Query(max_length=300)]
+
+
+@router.get("/people", response_model=Page[views.PersonRow])
+def list_people(
+    ws: WorkspaceDep,
+    type: Filter = None,
+    tag: Filter = None,
+    organization: Filter = None,
+    health: Annotated[Text | None, Query(description="at-risk, fading, steady or strong")] = None,
+    archived: bool = False,
+    sort: Annotated[Text, Query(description="name, last-contact or added")] = "name",
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> Any:
+    """People matching every filter given, with their health score."""
+    filters = views.PeopleFilters(
+        type=type,
+        tag=tag,
+        organization=organization,
+        health=health,
+        archived=archived,
+        sort=sort,
+        limit=limit,
+        offset=offset,
+    )
+    with ws.read() as ctx:
+        view = views.people_page(ctx, filters)
+    return {"items": view.rows, "total": view.total, "limit": limit, "offset": offset}
+
+
+@router.post("/people", response_model=PersonOut, status_code=201)
+def add_person(ws: WorkspaceDep, body: PersonIn) -> Any:
+    """Add a person; a relationship type gives them a keep-in-touch rhythm."""
+    with ws.write() as ctx:
+        return people.add(ctx, body.changes())
+
+
+@router.get("/people/{person_id}", response_model=PersonOut)
+def get_person(ws: WorkspaceDep, person_id: PathId) -> Any:
+    """One person with contact details, types, tags and role history."""
+    with ws.read() as ctx:
+        return people.show(ctx, person_id)
+
+
+@router.patch("/people/{person_id}", response_model=PersonOut)
+def edit_person(ws: WorkspaceDep, person_id: PathId, body: PersonPatch) -> Any:
+    """Change the fields given; lists (emails, tags…) are replaced whole."""
+    with ws.write() as ctx:
+        return people.edit(ctx, person_id, body.changes())
+
+
+@router.post("/people/{person_id}/archive", response_model=PersonOut)
+def archive_person(ws: WorkspaceDep, person_id: PathId) -> Any:
+    """Archive a person: out of lists and the agenda, nothing deleted."""
+    with ws.write() as ctx:
+        return people.archive(ctx, person_id, archived=True)
+
+
+@router.post("/people/{person_id}/unarchive", response_model=PersonOut)
+def unarchive_person(ws: WorkspaceDep, person_id: PathId) -> Any:
+    """Bring an archived person back."""
+    with ws.write() as ctx:
+        return people.archive(ctx, person_id, archived=False)
+
+
+@router.post("/people/bulk", response_model=BatchResult)
+def bulk(ws: WorkspaceDep, body: BulkIn) -> Any:
+    """Tag/untag, type/untype, set the rhythm (cadence) of, archive or unarchive many
+    people at once. The answer's `undo` is a body for this same endpoint."""
+    with ws.write() as ctx:
+        return batch.apply(ctx, body.ids, body.action, body.value, body.values)
+
+
+@router.get("/people/{person_id}/profile", response_model=Profile)
+def person_profile(ws: WorkspaceDep, person_id: PathId) -> Any:
+    """Everything the person's page shows."""
+    with ws.read() as ctx:
+        return profile.profile(ctx, person_id)
+
+
+@router.get("/people/{person_id}/health", response_model=Health)
+def person_health(ws: WorkspaceDep, person_id: PathId) -> Any:
+    """Their relationship health (0–100), its components and explanation."""
+    with ws.read() as ctx:
+        return health.person_health(ctx, person_id)
+
+
+@router.get("/people/{person_id}/brief", response_model=Brief)
+def person_brief(ws: WorkspaceDep, person_id: PathId) -> Any:
+    """What to know before meeting them."""
+    with ws.read() as ctx:
+        return brief.brief(ctx, person_id)
+
+
+@router.get("/people/{person_id}/interactions", response_model=Page[InteractionOut])
+def person_interactions(
+    ws: WorkspaceDep, person_id: PathId, limit: Limit = 50, offset: Offset = 0
+) -> Any:
+    """Their conversations, newest first."""
+    with ws.read() as ctx:
+        items, total = listings.interactions_page(
+            ctx, person_id=person_id, limit=limit, offset=offset
+        )
+    return {"items": items, "total": total, "limit": limit, "offset": offset}

@@ -1,0 +1,27 @@
+"""The HTML pages. `public` answers anyone; everything in `private` needs a
+signed-in user (a router-level dependency, so no page can forget it)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+
+from rapport.web.deps import current_user
+from rapport.web.pages import (
+    auth,
+    command,
+    events,
+    insights,
+    io,
+    people,
+    person,
+    reference,
+    settings,
+    today,
+)
+
+public = APIRouter(include_in_schema=False)
+public.include_router(auth.router)
+
+private = APIRouter(dependencies=[Depends(current_user)], include_in_schema=False)
+for module in (today, people, person, events, insights, io, settings, command, reference):
+    private.include_router(module.router)

@@ -1,0 +1,149 @@
+"""The public pages: sign in, sign out, first-run setup, the health check and the
+tokenised calendar feed. Everything else needs a signed-in user."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+
+from rapport.errors import NotFound, RapportError
+from rapport.services import accounts, feed
+from rapport.web.deps import RapportDep
+from rapport.web.security import RateLimiter, is_local
+from rapport.web.sessions import session_of
+from rapport.web.templating import render
+
+router = APIRouter(tags=["public"])
+
+
+def safe_next(target: str | None) -> str:
+    """Only our own paths: never another site (`//evil`, `https://…`)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+def sign_in(request: Request, user_id: int, version: str) -> None:
+    """A fresh session for this user: a new CSRF token, nothing carried over."""
+    session_of(request.scope).replace(
+        {"u": user_id, "v": version, "csrf": secrets.token_urlsafe(32)}
+    )
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+@router.get("/login", include_in_schema=False)
+def login_page(request: Request, app: RapportDep, next: str = "/") -> Response:
+    if accounts.count(app) == 0:
+        return RedirectResponse("/setup", status_code=303)
+    return render(request, "login.html", {"next": safe_next(next), "email": ""})
+
+
+@router.post("/login", include_in_schema=False)
+def login(
+    request: Request,
+    app: RapportDep,
+    email: Annotated[str, Form(max_length=320)] = "",
+    password: Annotated[str, Form(max_length=1024)] = "",
+    next: Annotated[str, Form(max_length=2000)] = "/",
+) -> Response:
+    limiter: RateLimiter = request.app.state.login_limiter
+    keys = (f"ip:{_client(request)}", f"email:{email.strip().lower()}")
+    wait = limiter.retry_after(*keys)
+    context = {"next": safe_next(next), "email": email}
+    if wait:
+        return render(
+            request,
+            "login.html",
+            {**context, "error": f"Too many attempts. Try again in {wait} seconds."},
+            status_code=429,
+            headers={"Retry-After": str(wait)},
+        )
+    found = accounts.authenticate(app, email, password)
+    if found is None:
+        limiter.fail(*keys)
+        return render(
+            request,
+            "login.html",
+            {**context, "error": "That email and password do not match an account."},
+            status_code=401,
+        )
+    limiter.reset(*keys)
+    user, version = found
+    sign_in(request, user.id, version)
+    return RedirectResponse(safe_next(next), status_code=303)
+
+
+@router.post("/logout", include_in_schema=False)
+def logout(request: Request) -> Response:
+    session_of(request.scope).replace({})
+    return RedirectResponse("/login", status_code=303)
+
+
+def _setup_allowed(request: Request, app: RapportDep) -> None:
+    if accounts.count(app) > 0 or not is_local(request.client.host if request.client else None):
+        raise NotFound("there is nothing at this address")
+
+
+@router.get("/setup", include_in_schema=False)
+def setup_page(request: Request, app: RapportDep) -> Response:
+    _setup_allowed(request, app)
+    return render(request, "setup.html", {"email": "", "name": ""})
+
+
+@router.post("/setup", include_in_schema=False)
+def setup(
+    request: Request,
+    app: RapportDep,
+    email: Annotated[str, Form(max_length=320)] = "",
+    name: Annotated[str, Form(max_length=200)] = "",
+    password: Annotated[str, Form(max_length=1024)] = "",
+    confirm: Annotated[str, Form(max_length=1024)] = "",
+) -> Response:
+    _setup_allowed(request, app)
+    context = {"email": email, "name": name}
+    if password != confirm:
+        return render(
+            request,
+            "setup.html",
+            {**context, "errors": {"confirm": "The two passwords differ."}},
+            status_code=422,
+        )
+    try:
+        user = accounts.add(app, email, password, display_name=name)
+    except RapportError as exc:
+        field = getattr(exc, "field", "email")
+        reason = getattr(exc, "reason", exc.message)
+        return render(
+            request, "setup.html", {**context, "errors": {field: reason}}, status_code=422
+        )
+    found = accounts.authenticate(app, email, password)
+    assert found is not None
+    sign_in(request, user.id, found[1])
+    return RedirectResponse("/", status_code=303)
+
+
+@router.get("/healthz", include_in_schema=False)
+def healthz(app: RapportDep) -> Response:
+    """Up, and the database answers."""
+    accounts.count(app)
+    return JSONResponse({"status": "ok"})
+
+
+@router.get("/feed/{secret}.ics", include_in_schema=False)
+def calendar_feed(request: Request, secret: str, app: RapportDep) -> Response:
+    workspace_id = feed.workspace_for(app, secret)
+    if workspace_id is None:
+        return PlainTextResponse("no such feed", status_code=404)
+    with app.open(workspace_id=workspace_id, today=request.app.state.today) as ctx:
+        body = feed.calendar(ctx)
+    return Response(
+        body,
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": 'inline; filename="rapport.ics"'},
+    )

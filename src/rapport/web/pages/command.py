@@ -1,0 +1,85 @@
+"""The command bar (press / anywhere): jump to a person, log, search, add; and the
+full search page it falls back to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from rapport.services import search
+from rapport.web.deps import WorkspaceDep
+from rapport.web.templating import render
+
+router = APIRouter()
+
+PAGES = [
+    ("Today", "/"),
+    ("People", "/people"),
+    ("Add a person", "/people/new"),
+    ("Events", "/events"),
+    ("Insights", "/insights"),
+    ("Import or export", "/io"),
+    ("Settings", "/settings"),
+]
+
+
+@dataclass(frozen=True)
+class Choice:
+    label: str
+    detail: str
+    href: str
+
+
+def choices(ws: WorkspaceDep, q: str) -> list[Choice]:
+    text = q.strip()
+    lowered = text.lower()
+    found: list[Choice] = []
+    if not text:
+        return [Choice(label, "go to", href) for label, href in PAGES]
+    verb, _, rest = text.partition(" ")
+    if verb.lower() == "add" and rest.strip():
+        found.append(
+            Choice(f"Add {rest.strip()}", "new person", f"/people/new?name={quote(rest.strip())}")
+        )
+        return found
+    log = verb.lower() == "log"
+    term = rest.strip() if log else text
+    if term:
+        with ws.read() as ctx:
+            hits = search.find(ctx, term, limit=8)
+        for hit in hits:
+            if hit.kind == "person":
+                href = f"/people/{hit.id}" + ("#log-form" if log else "")
+                label = f"Log with {hit.title}" if log else hit.title
+                found.append(Choice(label, hit.detail or "person", href))
+            elif not log and hit.kind == "organization":
+                found.append(
+                    Choice(hit.title, "organization", f"/people?organization={quote(hit.title)}")
+                )
+            elif not log and hit.person_ids:
+                found.append(Choice(hit.title, hit.detail, f"/people/{hit.person_ids[0]}"))
+    if not log:
+        found.extend(
+            Choice(label, "go to", href) for label, href in PAGES if lowered in label.lower()
+        )
+        found.append(
+            Choice(f"Add “{text}” as a person", "new person", f"/people/new?name={quote(text)}")
+        )
+    return found
+
+
+@router.get("/command")
+def command(request: Request, ws: WorkspaceDep, q: str = "") -> Response:
+    return render(request, "partials/command.html", {"choices": choices(ws, q[:200]), "q": q})
+
+
+@router.get("/search")
+def search_page(request: Request, ws: WorkspaceDep, q: str = "") -> Response:
+    hits = []
+    if q.strip():
+        with ws.read() as ctx:
+            hits = search.find(ctx, q[:200], limit=50)
+    return render(request, "search.html", {"hits": hits, "q": q})

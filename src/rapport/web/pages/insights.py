@@ -1,0 +1,39 @@
+"""Insights: the network as pictures (SVG drawn on the server)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from rapport.web import views
+from rapport.web.deps import WorkspaceDep
+from rapport.web.templating import render
+
+router = APIRouter()
+
+
+def month_label(month: str) -> str:
+    """'2026-03' → 'Mar'; January shows its year ('Jan 26')."""
+    first = dt.date.fromisoformat(month + "-01")
+    return first.strftime("%b %y") if first.month == 1 else first.strftime("%b")
+
+
+@router.get("/insights")
+def insights_page(request: Request, ws: WorkspaceDep) -> Response:
+    with ws.read() as ctx:
+        view = views.insights_page(ctx)
+        today = ctx.today
+    months = [(month_label(m.month), m.count) for m in view.by_month]
+    return render(
+        request,
+        "insights.html",
+        {
+            "view": view,
+            "n": view.network,
+            "months": months,
+            "favour_rows": [(f.kind, f.given, f.received) for f in view.favours],
+            "today": today,
+        },
+    )

@@ -1,0 +1,226 @@
+"""People: the filtered, sorted, paginated list with bulk actions (and undo), and
+the form to add or change a person."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from rapport.errors import Invalid, RapportError
+from rapport.services import batch, people
+from rapport.services.context import Ctx
+from rapport.web import views
+from rapport.web.deps import WorkspaceDep
+from rapport.web.forms import Text, day, number, words
+from rapport.web.templating import back_to, flash, render
+
+router = APIRouter()
+Many = Annotated[list[str] | None, Form()]
+
+
+def _filters(request: Request) -> views.PeopleFilters:
+    q = request.query_params
+
+    def text(name: str) -> str | None:
+        value = q.get(name, "").strip()
+        return value or None
+
+    page = number(q.get("page"), field="page") or 1
+    return views.PeopleFilters(
+        type=text("type"),
+        tag=text("tag"),
+        organization=text("organization"),
+        health=text("health"),
+        archived=q.get("archived") in ("1", "on", "true"),
+        sort=text("sort") or "name",
+        offset=(max(page, 1) - 1) * views.PER_PAGE,
+    )
+
+
+@router.get("/people")
+def people_page(request: Request, ws: WorkspaceDep) -> Response:
+    filters = _filters(request)
+    with ws.read() as ctx:
+        view = views.people_page(ctx, filters)
+        everyone = people.count(ctx)
+        today = ctx.today
+    template = (
+        "partials/people_list.html"
+        if request.headers.get("hx-request") == "true"
+        and request.headers.get("hx-target") == "people-list"
+        else "people.html"
+    )
+    return render(
+        request,
+        template,
+        {"view": view, "everyone": everyone, "today": today},
+    )
+
+
+def person_changes(ctx: Ctx, form: dict[str, Any]) -> dict[str, Any]:
+    """Service changes from the person form (every field of the form is sent)."""
+    changes: dict[str, Any] = {
+        "full_name": form.get("full_name", ""),
+        "organization": form.get("organization") or None,
+        "title": form.get("title") or None,
+        "location": form.get("location") or None,
+        "how_met": form.get("how_met") or None,
+        "interests": form.get("interests") or None,
+        "remember": form.get("remember") or None,
+        "notes": form.get("notes") or None,
+        "preferred_channel": form.get("preferred_channel") or None,
+        "timezone": form.get("timezone") or None,
+        "emails": words(form.get("emails")),
+        "phones": words(form.get("phones")),
+        "urls": words(form.get("urls")),
+        "types": list(form.get("types") or []),
+        "tags": words(form.get("tags")),
+        "cadence_days": number(form.get("cadence_days"), field="cadence_days"),
+        "max_contact_days": number(form.get("max_contact_days"), field="max_contact_days"),
+        "met_on": day(ctx, form.get("met_on"), field="met_on"),
+        "not_before": day(ctx, form.get("not_before"), field="not_before", future=True),
+        "strained": form.get("strained") in ("on", "1", "true"),
+        "strained_context": form.get("strained_context") or None,
+    }
+    return changes
+
+
+async def _form(request: Request) -> dict[str, Any]:
+    raw = await request.form()
+    values: dict[str, Any] = {k: v for k, v in raw.items() if isinstance(v, str)}
+    values["types"] = [t for t in raw.getlist("types") if isinstance(t, str)]
+    return values
+
+
+@router.get("/people/new")
+def new_person(request: Request, name: str = "") -> Response:
+    form = {"full_name": name[:300]}
+    return render(request, "person_form.html", {"form": form, "person": None, "errors": {}})
+
+
+@router.post("/people")
+async def add_person(request: Request, ws: WorkspaceDep) -> Response:
+    form = await _form(request)
+    try:
+        with ws.write() as ctx:
+            added = people.add(ctx, person_changes(ctx, form))
+    except RapportError as exc:
+        return _form_error(request, form, None, exc)
+    flash(request, f"Added {added.name}. Log your first conversation below.")
+    return RedirectResponse(f"/people/{added.id}", status_code=303)
+
+
+def _form_error(
+    request: Request, form: dict[str, Any], person_id: int | None, exc: RapportError
+) -> Response:
+    if exc.http_status >= 500:
+        raise exc
+    field = exc.field if isinstance(exc, Invalid) else "form"
+    field = {"name": "full_name", "email": "emails", "url": "urls", "type": "types"}.get(
+        field, field
+    )
+    reason = exc.reason if isinstance(exc, Invalid) else exc.message
+    return render(
+        request,
+        "person_form.html",
+        {
+            "form": form,
+            "person": {"id": person_id} if person_id else None,
+            "errors": {field: reason},
+        },
+        status_code=422,
+    )
+
+
+@router.get("/people/{person_id}/edit")
+def edit_person_page(request: Request, ws: WorkspaceDep, person_id: int) -> Response:
+    with ws.read() as ctx:
+        person = people.show(ctx, person_id)
+    form = {
+        "full_name": person.name,
+        "organization": person.organization or "",
+        "title": person.title or "",
+        "location": person.location or "",
+        "how_met": person.how_met or "",
+        "interests": person.interests or "",
+        "remember": person.remember or "",
+        "notes": person.notes or "",
+        "preferred_channel": person.preferred_channel or "",
+        "timezone": person.timezone or "",
+        "emails": ", ".join(person.emails),
+        "phones": ", ".join(person.phones),
+        "urls": ", ".join(person.urls),
+        "types": person.types,
+        "tags": ", ".join(person.tags),
+        "cadence_days": person.cadence_days or "",
+        "max_contact_days": person.max_contact_days or "",
+        "met_on": person.met_on.isoformat() if person.met_on else "",
+        "not_before": person.not_before.isoformat() if person.not_before else "",
+        "strained": "on" if person.strained else "",
+        "strained_context": person.strained_context or "",
+    }
+    return render(
+        request, "person_form.html", {"form": form, "person": {"id": person.id}, "errors": {}}
+    )
+
+
+@router.post("/people/{person_id}/edit")
+async def edit_person(request: Request, ws: WorkspaceDep, person_id: int) -> Response:
+    form = await _form(request)
+    try:
+        with ws.write() as ctx:
+            changed = people.edit(ctx, person_id, person_changes(ctx, form))
+    except RapportError as exc:
+        if exc.http_status == 404:
+            raise
+        return _form_error(request, form, person_id, exc)
+    flash(request, f"Saved {changed.name}.")
+    return RedirectResponse(f"/people/{person_id}", status_code=303)
+
+
+@router.post("/people/{person_id}/archive")
+def archive_person(
+    request: Request, ws: WorkspaceDep, person_id: int, restore: Text = ""
+) -> Response:
+    with ws.write() as ctx:
+        person = people.archive(ctx, person_id, archived=not restore)
+        token = (
+            None if restore else batch.remember(ctx, {"action": "unarchive", "ids": [person.id]})
+        )
+    if restore:
+        flash(request, f"{person.name} is back in your network.")
+    else:
+        flash(request, f"Archived {person.name}.", undo=token)
+    return RedirectResponse(f"/people/{person_id}", status_code=303)
+
+
+@router.post("/people/bulk")
+def bulk(
+    request: Request,
+    ws: WorkspaceDep,
+    ids: Many = None,
+    action: Text = "",
+    value: Text = "",
+    back: Text = "/people",
+) -> Response:
+    """Tag, set a type or rhythm, or archive the selected people at once."""
+    target = back if back.startswith("/people") else "/people"
+    try:
+        person_ids = [int(i) for i in ids or []]
+    except ValueError:
+        raise Invalid("ids", "people are chosen by their number") from None
+    with ws.write() as ctx:
+        result = batch.apply(ctx, person_ids, action, value or None)
+        token = batch.remember(ctx, result.undo) if result.undo else None
+    flash(request, result.message[:1].upper() + result.message[1:] + ".", undo=token)
+    return RedirectResponse(target, status_code=303)
+
+
+@router.post("/people/bulk/undo")
+def undo(request: Request, ws: WorkspaceDep, token: Text = "") -> Response:
+    with ws.write() as ctx:
+        result = batch.undo(ctx, token)
+    flash(request, "Undone: " + result.message + ".")
+    return RedirectResponse(back_to(request, "/people"), status_code=303)

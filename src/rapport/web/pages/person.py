@@ -1,0 +1,133 @@
+"""A person's page: profile, timeline, health with its explanation, promises,
+favours, milestones, role history, the prep brief, and forms to add to each."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from rapport.errors import Invalid
+from rapport.services import favours, milestones, promises
+from rapport.web import views
+from rapport.web.deps import WorkspaceDep
+from rapport.web.forms import Text, day
+from rapport.web.templating import flash, render
+
+router = APIRouter()
+
+
+@router.get("/people/{person_id}")
+def person_page(request: Request, ws: WorkspaceDep, person_id: int) -> Response:
+    with ws.read() as ctx:
+        view = views.person_page(ctx, person_id)
+        today = ctx.today
+    return render(
+        request,
+        "person.html",
+        {
+            "view": view,
+            "p": view.profile.person,
+            "today": today,
+            "log_form": {},
+            "default_who": f"#{person_id}",
+        },
+    )
+
+
+def _back(person_id: int) -> Response:
+    return RedirectResponse(f"/people/{person_id}", status_code=303)
+
+
+@router.post("/people/{person_id}/promises")
+def add_promise(
+    request: Request,
+    ws: WorkspaceDep,
+    person_id: int,
+    description: Text = "",
+    owner: Text = "me",
+    due: Text = "",
+) -> Response:
+    with ws.write() as ctx:
+        row = promises.promise(
+            ctx,
+            person_id,
+            description,
+            owner=owner,
+            due_on=day(ctx, due, field="due", future=True),
+        )
+    who = "You promised" if row.owner == "me" else f"{row.person} promised"
+    flash(request, f"{who}: {row.description}.")
+    return _back(person_id)
+
+
+@router.post("/promises/{promise_id}")
+def resolve_promise(
+    request: Request, ws: WorkspaceDep, promise_id: int, status: Text = "kept"
+) -> Response:
+    with ws.write() as ctx:
+        row = promises.resolve(ctx, promise_id, status)
+    flash(request, f"Promise marked {row.status}: {row.description}.")
+    return _back(row.person_id)
+
+
+@router.post("/people/{person_id}/favours")
+def add_favour(
+    request: Request,
+    ws: WorkspaceDep,
+    person_id: int,
+    direction: Text = "given",
+    kind: Text = "advice",
+    note: Text = "",
+    on: Text = "",
+) -> Response:
+    with ws.write() as ctx:
+        row = favours.record(
+            ctx, person_id, direction, kind, occurred_on=day(ctx, on, field="on"), note=note
+        )
+    flash(request, f"Noted the {row.kind} {row.direction}.")
+    return _back(person_id)
+
+
+@router.post("/favours/{favour_id}/thank")
+def thank(request: Request, ws: WorkspaceDep, favour_id: int) -> Response:
+    with ws.write() as ctx:
+        row = favours.thank(ctx, favour_id)
+    flash(request, f"Thanked {row.person} for the {row.kind}.")
+    return _back(row.person_id)
+
+
+@router.post("/people/{person_id}/milestones")
+def add_milestone(
+    request: Request,
+    ws: WorkspaceDep,
+    person_id: int,
+    kind: Text = "birthday",
+    date: Text = "",
+    label: Text = "",
+    year_known: Text = "",
+) -> Response:
+    with ws.write() as ctx:
+        when = day(ctx, date, field="date")
+        if when is None:
+            raise Invalid("date", "give the date (2026-03-01)")
+        row = milestones.add(
+            ctx,
+            person_id,
+            kind,
+            when.month,
+            when.day,
+            year=when.year if year_known != "no" else None,
+            label=label or None,
+        )
+    flash(request, f"Added {row.person}'s {(row.label or row.kind).replace('-', ' ')}.")
+    return _back(person_id)
+
+
+@router.post("/people/{person_id}/milestones/{milestone_id}/delete")
+def delete_milestone(
+    request: Request, ws: WorkspaceDep, person_id: int, milestone_id: int
+) -> Response:
+    with ws.write() as ctx:
+        milestones.remove(ctx, milestone_id)
+    flash(request, "Removed the date.")
+    return _back(person_id)

@@ -1,0 +1,138 @@
+"""Settings: time zone and own email addresses, keep-in-touch rhythm per type, draft
+templates, API tokens, and the account's password."""
+
+from __future__ import annotations
+
+import zoneinfo
+from functools import cache
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from rapport.domain.accounts import NewToken
+from rapport.errors import Invalid, RapportError
+from rapport.services import accounts, preferences, tokens
+from rapport.web.deps import WorkspaceDep
+from rapport.web.forms import Text, number, words
+from rapport.web.pages.auth import sign_in
+from rapport.web.templating import flash, render
+
+router = APIRouter()
+
+
+@cache
+def zone_names() -> list[str]:
+    return sorted(zoneinfo.available_timezones())
+
+
+def _page(
+    request: Request,
+    ws: WorkspaceDep,
+    *,
+    status_code: int = 200,
+    new_token: NewToken | None = None,
+    errors: dict[str, str] | None = None,
+) -> Response:
+    with ws.read() as ctx:
+        prefs = preferences.describe(ctx)
+        token_list = tokens.listing(ctx)
+    return render(
+        request,
+        "settings.html",
+        {
+            "prefs": prefs,
+            "tokens": token_list,
+            "new_token": new_token,
+            "errors": errors or {},
+            "zones": zone_names(),
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/settings")
+def settings_page(request: Request, ws: WorkspaceDep) -> Response:
+    return _page(request, ws)
+
+
+@router.post("/settings")
+async def save_settings(request: Request, ws: WorkspaceDep) -> Response:
+    """The preferences form: workspace name, time zone, own emails, rhythms."""
+    form = await request.form()
+    values: dict[str, Any] = {k: v for k, v in form.items() if isinstance(v, str)}
+    try:
+        with ws.write() as ctx:
+            current = preferences.describe(ctx)
+            cadence = {
+                t: number(values.get(f"cadence_{t}"), field=f"cadence.{t}")
+                for t in current.cadence
+                if f"cadence_{t}" in values
+            }
+            preferences.update(
+                ctx,
+                workspace=values.get("workspace"),
+                timezone=values.get("timezone") or None,
+                own_emails=words(values.get("own_emails")) if "own_emails" in values else None,
+                cadence=cadence or None,
+            )
+    except Invalid as exc:
+        return _page(request, ws, status_code=422, errors={exc.field: exc.reason})
+    flash(request, "Settings saved.")
+    return RedirectResponse("/settings", status_code=303)
+
+
+@router.post("/settings/templates")
+async def save_templates(request: Request, ws: WorkspaceDep) -> Response:
+    form = await request.form()
+    edited = {
+        k.removeprefix("template_"): (v if isinstance(v, str) else None)
+        for k, v in form.items()
+        if k.startswith("template_")
+    }
+    try:
+        with ws.write() as ctx:
+            preferences.update(ctx, templates=edited)
+    except Invalid as exc:
+        return _page(request, ws, status_code=422, errors={exc.field: exc.reason})
+    flash(request, "Templates saved.")
+    return RedirectResponse("/settings#templates", status_code=303)
+
+
+@router.post("/settings/tokens")
+def create_token(request: Request, ws: WorkspaceDep, name: Text = "") -> Response:
+    try:
+        with ws.write() as ctx:
+            made = tokens.create(ctx, ws.user.id, name)
+    except Invalid as exc:
+        return _page(request, ws, status_code=422, errors={"token_name": exc.reason})
+    return _page(request, ws, new_token=made)
+
+
+@router.post("/settings/tokens/{token_id}/revoke")
+def revoke_token(request: Request, ws: WorkspaceDep, token_id: int) -> Response:
+    with ws.write() as ctx:
+        row = tokens.revoke(ctx, token_id)
+    flash(request, f"Revoked the token “{row.name}”: it no longer works.")
+    return RedirectResponse("/settings#tokens", status_code=303)
+
+
+@router.post("/settings/password")
+def change_password(
+    request: Request,
+    ws: WorkspaceDep,
+    current: Text = "",
+    new: Text = "",
+    confirm: Text = "",
+) -> Response:
+    if new != confirm:
+        return _page(request, ws, status_code=422, errors={"confirm": "the two passwords differ"})
+    try:
+        version = accounts.change_password(ws.rapport, ws.user.id, current, new)
+    except RapportError as exc:
+        field = exc.field if isinstance(exc, Invalid) else "current_password"
+        reason = exc.reason if isinstance(exc, Invalid) else exc.message
+        return _page(request, ws, status_code=422, errors={field: reason})
+    sign_in(request, ws.user.id, version)
+    flash(request, "Password changed; other sessions are signed out.")
+    return RedirectResponse("/settings", status_code=303)

@@ -1,0 +1,188 @@
+"""View-models: what each page shows, built once from the services. A page renders
+one of these as HTML and its JSON twin returns it as JSON."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from rapport.domain.records import (
+    Agenda,
+    Brief,
+    CommitmentOut,
+    EventOut,
+    Health,
+    InteractionOut,
+    MilestoneOut,
+    NetworkHealth,
+    PersonSummary,
+    Profile,
+)
+from rapport.domain.vocabulary import RelationshipType
+from rapport.errors import Invalid
+from rapport.services import (
+    agenda,
+    brief,
+    events,
+    health,
+    insights,
+    interactions,
+    milestones,
+    people,
+    profile,
+    promises,
+)
+from rapport.services.context import Ctx
+
+# Health bands people filter by (score ranges, inclusive).
+HEALTH_BANDS: dict[str, tuple[int, int]] = {
+    "at-risk": (0, 39),
+    "fading": (40, 59),
+    "steady": (60, 79),
+    "strong": (80, 100),
+}
+PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class TodayView:
+    agenda: Agenda
+    upcoming: list[MilestoneOut]
+    my_promises: list[CommitmentOut]
+    recent: list[InteractionOut]
+    people: int
+
+
+def today(ctx: Ctx, *, limit: int | None = None) -> TodayView:
+    """The agenda with what surrounds it: dates coming up, promises I owe, the
+    latest conversations, and whether there is anyone yet (for the empty state)."""
+    return TodayView(
+        agenda=agenda.build(ctx, limit=limit),
+        upcoming=milestones.upcoming(ctx, within_days=14),
+        my_promises=promises.listing(ctx, owner="me", status="open")[:10],
+        recent=interactions.recent(ctx, limit=5),
+        people=people.count(ctx),
+    )
+
+
+@dataclass(frozen=True)
+class PeopleFilters:
+    type: str | None = None
+    tag: str | None = None
+    organization: str | None = None
+    health: str | None = None
+    archived: bool = False
+    sort: str = "name"
+    limit: int = PER_PAGE
+    offset: int = 0
+
+    def checked(self) -> PeopleFilters:
+        if self.health and self.health not in HEALTH_BANDS:
+            raise Invalid("health", f"{self.health!r} is not one of: {', '.join(HEALTH_BANDS)}")
+        if self.offset < 0:
+            raise Invalid("offset", "cannot be negative")
+        if not 1 <= self.limit <= 500:
+            raise Invalid("limit", "must be between 1 and 500")
+        return self
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    person: PersonSummary
+    health: int | None
+
+
+@dataclass(frozen=True)
+class PeopleView:
+    rows: list[PersonRow]
+    total: int
+    limit: int
+    offset: int
+    page: int
+    pages: int
+    filters: PeopleFilters
+    types: list[str] = field(default_factory=lambda: [t.value for t in RelationshipType])
+    bands: list[str] = field(default_factory=lambda: list(HEALTH_BANDS))
+
+
+def people_page(ctx: Ctx, filters: PeopleFilters) -> PeopleView:
+    """One page of people with their health. Without a health filter, the page is
+    cut in the database and health is scored for its rows only; with one, every
+    active person is scored (grouped queries) and the band picked."""
+    f = filters.checked()
+    offset = f.offset
+    if f.health:
+        lo, hi = HEALTH_BANDS[f.health]
+        scores = {h.person_id: h.value for h in health.everyone(ctx)}
+        matching, _ = people.listing(
+            ctx,
+            type_=f.type,
+            tag=f.tag,
+            organization=f.organization,
+            archived=f.archived,
+            sort=f.sort,
+            limit=1_000_000,
+        )
+        chosen = [p for p in matching if lo <= scores.get(p.id, -1) <= hi]
+        total = len(chosen)
+        summaries = chosen[offset : offset + f.limit]
+    else:
+        summaries, total = people.listing(
+            ctx,
+            type_=f.type,
+            tag=f.tag,
+            organization=f.organization,
+            archived=f.archived,
+            sort=f.sort,
+            limit=f.limit,
+            offset=offset,
+        )
+        scores = scores_for(ctx, [p.id for p in summaries])
+    return PeopleView(
+        rows=[PersonRow(p, scores.get(p.id)) for p in summaries],
+        total=total,
+        limit=f.limit,
+        offset=offset,
+        page=offset // f.limit + 1,
+        pages=max(1, math.ceil(total / f.limit)),
+        filters=f,
+    )
+
+
+def scores_for(ctx: Ctx, ids: list[int]) -> dict[int, int]:
+    """Health values of `ids` (archived people included), in grouped queries."""
+    if not ids:
+        return {}
+    return {h.person_id: h.value for h in health.for_people(ctx, ids)}
+
+
+@dataclass(frozen=True)
+class PersonView:
+    profile: Profile
+    health: Health
+    brief: Brief
+
+
+def person_page(ctx: Ctx, person_id: int) -> PersonView:
+    found = profile.profile(ctx, person_id)
+    the_brief = brief.brief(ctx, person_id)
+    return PersonView(profile=found, health=the_brief.health, brief=the_brief)
+
+
+@dataclass(frozen=True)
+class InsightsView:
+    network: NetworkHealth
+    by_month: list[insights.MonthCount]
+    favours: list[insights.FavourCounts]
+
+
+def insights_page(ctx: Ctx) -> InsightsView:
+    return InsightsView(
+        network=health.network(ctx),
+        by_month=insights.interactions_by_month(ctx),
+        favours=insights.favours_by_kind(ctx),
+    )
+
+
+def events_page(ctx: Ctx) -> list[EventOut]:
+    return events.listing(ctx, limit=100)

@@ -1,0 +1,136 @@
+"""`rapport import|export|duplicates|merge` used as a person would."""
+
+from __future__ import annotations
+
+import codecs
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.cli_runner import Cli
+from tests.conftest import TODAY
+
+SAMPLES = Path(__file__).parent / "samples"
+
+
+@pytest.fixture
+def cli(database_url: str, tmp_path: Path) -> Cli:
+    return Cli(database_url, TODAY.isoformat(), str(tmp_path))
+
+
+def _people(cli: Cli) -> list[str]:
+    return [p["name"] for p in cli("person", "list", "--json").json()["people"]]
+
+
+def test_import_twice_then_export_and_restore_elsewhere(
+    cli: Cli, tmp_path: Path, sqlite_template: Path
+) -> None:
+    cli("init", "--email", "sam@example.com", "--timezone", "Europe/Lisbon")
+    first = cli("import", str(SAMPLES / "linkedin-Connections.csv"))
+    assert (
+        "linkedin-Connections.csv (linkedin): people: 5 created, 0 updated, 0 unchanged, 2 skipped"
+        in first.stdout
+    )
+    assert "skipped line 9: no name and no email" in first.stdout
+    again = cli("import", str(SAMPLES / "linkedin-Connections.csv"), "--json").json()
+    assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 5)
+    assert again["skipped"][1] == {"line": 10, "reason": "9 fields where the header has 7"}
+    cli("import", str(SAMPLES / "contacts-3.0-apple.vcf"))
+    cli("import", str(SAMPLES / "google-calendar.ics"))
+    names = _people(cli)
+    backup = tmp_path / "backup.json"
+    result = cli("export", "--json", "-o", str(backup))
+    assert result.stderr.startswith("exported ") and backup.exists()
+    # into an empty database
+    import shutil
+
+    shutil.copy(sqlite_template, tmp_path / "other.db")
+    other = Cli(f"sqlite:///{tmp_path / 'other.db'}", TODAY.isoformat(), str(tmp_path))
+    restored = other("import", str(backup), "--json").json()
+    assert restored["format"] == "backup" and restored["created"] > 20
+    assert _people(other) == names
+    assert (
+        other("person", "show", "ana", "--json").json()["interaction_count"] == 5
+    )  # four 1:1s and the dinner
+    assert other("search", "Acme", "--json").json()  # the index came along
+
+
+def test_exports_read_back(cli: Cli, tmp_path: Path) -> None:
+    cli("import", str(SAMPLES / "contacts-3.0-apple.vcf"))
+    cli("milestone", "Bruno", "birthday", "1990-02-28")
+    cli("promise", "Ana", "send the proposal", "--due", "2026-11-27")
+    cards = cli("export", "--vcard").stdout
+    assert cards.count("BEGIN:VCARD") == 3 and "VERSION:4.0" in cards
+    (tmp_path / "out.vcf").write_text(cards, encoding="utf-8")
+    again = cli("import", str(tmp_path / "out.vcf"), "--json").json()
+    assert (again["created"], again["updated"]) == (0, 0)
+    cli("export", "-o", str(tmp_path / "people.csv"))  # the format from the file name
+    assert cli("import", str(tmp_path / "people.csv"), "--json").json()["format"] == "rapport-csv"
+    feed = cli("export", "--ics").stdout
+    assert "BEGIN:VCALENDAR" in feed and "Ana Lima's birthday" in feed
+    assert "Promised Ana Lima: send the proposal" in feed
+    assert "RRULE:FREQ=YEARLY" in feed
+
+
+def test_malformed_files_give_one_error_line_and_change_nothing(cli: Cli, tmp_path: Path) -> None:
+    cli("person", "add", "Already Here")
+    files = {
+        "truncated.vcf": (SAMPLES / "truncated.vcf").read_bytes(),
+        "garbage.bin": bytes(range(256)) * 8,
+        "wrong.csv": codecs.BOM_UTF16_LE + b"N\x00a\x00\x00\xd8",  # a lone surrogate
+        "noheader.csv": b"1,2,3\n4,5,6\n",
+        "empty.vcf": b"",
+        "cut.ics": (SAMPLES / "google-calendar.ics").read_bytes()[:900],
+    }
+    for name, data in files.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        result = cli("import", str(path), ok=False)
+        assert result.exit_code == 6, (name, result.stderr)
+        assert result.stderr.startswith(f"error: {path}"), result.stderr
+        assert result.stderr.count("\n") == 1, result.stderr
+    missing = cli("import", str(tmp_path / "nope.csv"), ok=False)
+    assert missing.stderr.startswith("error: ") and "cannot read the file" in missing.stderr
+    assert _people(cli) == ["Already Here"]
+
+
+def test_dry_run_strict_map_and_format(cli: Cli) -> None:
+    dry = cli("import", str(SAMPLES / "linkedin-Connections.csv"), "--dry-run")
+    assert "5 created" in dry.stdout and "dry run: nothing was saved" in dry.stdout
+    assert _people(cli) == []
+    strict = cli("import", str(SAMPLES / "linkedin-Connections.csv"), "--strict", ok=False)
+    assert (
+        strict.stderr.startswith("error: ")
+        and ":9: no name and no email (--strict" in strict.stderr
+    )
+    assert _people(cli) == []
+    mapped = cli(
+        "import", str(SAMPLES / "crm-export.csv"),
+        "--map", "Kontakt=name", "--map", "E-Mail-Adresse=email", "--json",
+    ).json()  # fmt: skip
+    assert mapped["created"] == 2
+    bad_map = cli("import", str(SAMPLES / "crm-export.csv"), "--map", "Kontakt", ok=False)
+    assert bad_map.stderr.startswith("error: map: 'Kontakt' is not COLUMN=FIELD")
+    forced = cli("import", str(SAMPLES / "inbox.mbox"), "--format", "vcard", ok=False)
+    assert "no vCard in this file" in forced.stderr
+
+
+def test_duplicates_and_the_merge_alias(cli: Cli) -> None:
+    cli("person", "add", "Ana Lima", "--email", "ana@acme.com", "--org", "Acme")
+    cli("person", "add", "Ana  Lima", "--email", "ANA@acme.com")
+    cli("person", "add", "Jon Smith", "--org", "Globex")
+    cli("person", "add", "John Smith", "--org", "Globex")
+    cli("person", "add", "Carla Dias")
+    pairs = cli("duplicates", "--json").json()
+    assert [(p["a"]["name"], p["b"]["name"]) for p in pairs] == [
+        ("Ana Lima", "Ana  Lima"),
+        ("Jon Smith", "John Smith"),
+    ]
+    assert pairs[0]["score"] == 100 and "same email ana@acme.com" in pairs[0]["reasons"]
+    assert "similar names" in pairs[1]["reasons"][0]
+    assert "rapport merge" in cli("duplicates").stdout
+    merged = cli("merge", f"#{pairs[0]['a']['id']}", f"#{pairs[0]['b']['id']}", "--json").json()
+    assert merged["emails"] == ["ana@acme.com"]
+    assert len(cli("duplicates", "--json").json()) == 1
+    assert json.loads(cli("duplicates", "--min-score", "95", "--json").stdout) == []

@@ -1,0 +1,258 @@
+"""The web app in a real browser (Debian's Chromium through Playwright), served
+in-process by uvicorn over the demo network: sign in, add a person, log a
+conversation and see the agenda change, answer the agenda in place, use the
+command bar, upload a vCard, download a backup; every main page at desktop and
+phone width, screenshotted, without console errors or sideways scrolling.
+
+Screenshots go to a temporary folder, or to $RAPPORT_SCREENSHOTS_DIR
+(`scripts/screenshots` sets it to docs/screenshots)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rapport.services import accounts, demo
+from rapport.services.context import Rapport
+from rapport.settings import Settings
+from rapport.web.app import create_app
+from tests.conftest import TODAY
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SIZES = {"desktop": {"width": 1280, "height": 860}, "phone": {"width": 390, "height": 844}}
+MAX_SHOT_HEIGHT = 2600
+VCARD = (
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Marta Kowalska\r\nORG:Wisla Design\r\n"
+    "EMAIL:marta@wisla.example\r\nEND:VCARD\r\n"
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:佐藤 花子\r\nEMAIL:hanako@kaizen.example\r\nEND:VCARD\r\n"
+)
+
+
+@dataclass
+class Live:
+    url: str
+    shots: Path
+    problems: list[str] = field(default_factory=list)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    """The demo network served on a free port for the whole module."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: scripts/test installs it (apt-get install chromium)")
+    import uvicorn
+    from argon2 import PasswordHasher
+
+    old = accounts.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    data = tmp_path_factory.mktemp("browser")
+    settings = Settings(database_url=f"sqlite:///{data / 'demo.db'}", data_dir=data)
+    handle = Rapport(settings)
+    with handle.open(write=True, today=TODAY) as ctx:
+        demo.build(ctx)
+    accounts.add(handle, demo.DEMO_EMAIL, demo.DEMO_PASSWORD, display_name="Sam")
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(settings, rapport=handle, today=TODAY),
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            lifespan="off",
+        )
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert server.started, "uvicorn did not start"
+    target = os.environ.get("RAPPORT_SCREENSHOTS_DIR")
+    shots = Path(target) if target else tmp_path_factory.mktemp("screenshots")
+    shots.mkdir(parents=True, exist_ok=True)
+    yield Live(f"http://127.0.0.1:{port}", shots)
+    server.should_exit = True
+    thread.join(timeout=10)
+    handle.dispose()
+    accounts.use_hasher(old)
+
+
+@pytest.fixture(scope="module")
+def browser(live: Live) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _page(browser: Any, live: Live, size: str) -> Any:
+    context = browser.new_context(viewport=SIZES[size], accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+
+    def console(message: Any) -> None:
+        if message.type in ("error", "warning"):
+            live.problems.append(f"{size} console {message.type}: {message.text}")
+
+    page.on("console", console)
+    page.on("pageerror", lambda exc: live.problems.append(f"{size} page error: {exc}"))
+    return page
+
+
+def _sign_in(page: Any, live: Live) -> None:
+    page.goto(live.url + "/")
+    assert page.url.startswith(live.url + "/login")
+    page.fill("input[name=email]", demo.DEMO_EMAIL)
+    page.fill("input[name=password]", demo.DEMO_PASSWORD)
+    page.click("button:has-text('Sign in')")
+    page.wait_for_url(live.url + "/")
+
+
+def _shoot(page: Any, live: Live, name: str, size: str) -> None:
+    height = page.evaluate("document.documentElement.scrollHeight")
+    width = SIZES[size]["width"]
+    page.screenshot(
+        path=str(live.shots / f"{name}-{size}.png"),
+        full_page=True,
+        clip={"x": 0, "y": 0, "width": width, "height": min(height, MAX_SHOT_HEIGHT)},
+    )
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{name} scrolls sideways at {size} width by {overflow}px"
+
+
+def test_a_day_with_rapport(browser: Any, live: Live, tmp_path: Path) -> None:
+    page = _page(browser, live, "desktop")
+    _sign_in(page, live)
+    assert page.locator("#agenda .entry").count() == 15
+
+    # add a person: a client met three months ago and never contacted since
+    page.click("text=People")
+    page.click("text=Add a person")
+    page.fill("input[name=full_name]", "Imani Okafor")
+    page.fill("input[name=emails]", "imani@solaris.example")
+    page.fill("input[name=organization]", "Solaris")
+    page.check("input[name=types][value=client]", force=True)
+    page.fill("input[name=met_on]", "2026-08-20")
+    page.click("button:has-text('Add person')")
+    page.wait_for_selector("h1:has-text('Imani Okafor')")
+    page.goto(live.url + "/?all=1")
+    assert page.locator("#agenda .entry-name", has_text="Imani Okafor").count() == 1
+
+    # log a conversation from her page, one click for the date: the agenda changes
+    page.goto(live.url + "/people")
+    page.click("text=Imani Okafor")
+    page.fill("#log-form input[name=summary]", "Coffee about the solar pilot")
+    page.click("#log-form .chip:has-text('Yesterday')")
+    page.click("#log-form button:has-text('Log it')")
+    page.wait_for_selector("text=Logged meeting with Imani Okafor")
+    assert page.locator(".timeline", has_text="Coffee about the solar pilot").count() == 1
+    page.goto(live.url + "/?all=1")
+    assert page.locator("#agenda .entry-name", has_text="Imani Okafor").count() == 0
+
+    # answer the agenda in place (HTMX): the entry leaves without a page load
+    first = page.locator("#agenda .entry").first
+    name = first.locator(".entry-name").inner_text()
+    first.locator("button:has-text('Draft message')").click()
+    page.wait_for_selector(".draft-body")
+    assert "Hi " in page.locator(".draft-body").first.inner_text()
+    page.evaluate("window.__still_here = true")
+    first.locator("button:has-text('Done')").click()
+    page.wait_for_selector(f"#agenda .flash:has-text('{name}: done')")
+    assert page.evaluate("window.__still_here === true")  # no navigation happened
+    assert page.locator(f"#agenda .entry-name:text-is('{name}')").count() == 0
+
+    # the command bar: "/" then "log ima", Enter: her page, ready to log
+    page.goto(live.url + "/")
+    page.keyboard.press("/")
+    page.keyboard.type("log ima")
+    page.wait_for_selector("#command-results .command-choice:has-text('Log with Imani Okafor')")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/people/*#log-form")
+
+    # upload a vCard: progress, then the summary
+    card = tmp_path / "contacts.vcf"
+    card.write_text(VCARD, encoding="utf-8")
+    page.goto(live.url + "/io")
+    page.set_input_files("input[name=file]", str(card))
+    page.click("#import-form button:has-text('Import')")
+    summary = page.wait_for_selector("#import-result .import-summary")
+    assert "2" in summary.inner_text() and "people added" in summary.inner_text()
+    _shoot(page, live, "import-result", "desktop")
+
+    # download a backup, and find in it what was done today
+    with page.expect_download() as download:
+        page.click("text=Download a backup")
+    saved = tmp_path / "backup.json"
+    download.value.save_as(saved)
+    text = json.dumps(json.loads(saved.read_text(encoding="utf-8")), ensure_ascii=False)
+    for expected in ("Imani Okafor", "Coffee about the solar pilot", "佐藤 花子"):
+        assert expected in text
+    page.context.close()
+    assert not live.problems, live.problems
+
+
+PAGES = [
+    ("today", "/"),
+    ("people", "/people"),
+    ("person", "/people/1"),
+    ("events", "/events"),
+    ("event", "/events/1"),
+    ("insights", "/insights"),
+    ("import-export", "/io"),
+    ("settings", "/settings"),
+]
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_every_main_page_at_desktop_and_phone_width(browser: Any, live: Live, size: str) -> None:
+    page = _page(browser, live, size)
+    page.goto(live.url + "/login")
+    _shoot(page, live, "login", size)
+    _sign_in(page, live)
+    for name, path in PAGES:
+        page.goto(live.url + path)
+        page.wait_for_load_state("networkidle")
+        assert page.locator("main").count() == 1
+        _shoot(page, live, name, size)
+    page.keyboard.press("/")
+    page.keyboard.type("ana")
+    page.wait_for_selector("#command-results .command-choice:has-text('Ana Lima')")
+    _shoot(page, live, "command-bar", size)
+    page.context.close()
+    assert not live.problems, live.problems
+
+
+def test_screenshots_were_written(live: Live) -> None:
+    names = {p.name for p in live.shots.glob("*.png")}
+    for name, _ in [*PAGES, ("login", "")]:
+        assert {f"{name}-desktop.png", f"{name}-phone.png"} <= names, name
+    assert shutil.disk_usage(live.shots).free > 0

@@ -1,0 +1,89 @@
+"""The web's small parts on their own: date words, initials, charts, the rate limit,
+local addresses, safe redirects, validation messages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rapport.web import charts
+from rapport.web.errors import describe_validation
+from rapport.web.pages.auth import safe_next
+from rapport.web.security import RateLimiter, is_local
+from rapport.web.templating import _ago, _initials
+
+TODAY = dt.date(2026, 11, 23)
+
+
+def test_ago_in_words() -> None:
+    assert _ago(None, TODAY) == "never"
+    assert _ago(TODAY, TODAY) == "today"
+    assert _ago(dt.date(2026, 11, 22), TODAY) == "yesterday"
+    assert _ago(dt.date(2026, 11, 24), TODAY) == "tomorrow"
+    assert _ago(dt.date(2026, 11, 26), TODAY) == "in 3 days"
+    assert _ago(dt.date(2026, 10, 1), TODAY) == "7 weeks ago"
+    assert _ago(dt.datetime(2025, 11, 1, tzinfo=dt.UTC), TODAY) == "12 months ago"
+    assert _ago(dt.date(2020, 1, 1), TODAY) == "6 years ago"
+
+
+def test_initials() -> None:
+    assert _initials("Ana Lima") == "AL"
+    assert _initials("王芳") == "王"
+    assert _initials("Jean-Luc Picard") == "JP"
+    assert _initials("") == "?"
+
+
+def test_charts_escape_labels_and_handle_nothing() -> None:
+    svg = charts.bars([("<script>alert(1)</script>", 3), ("b", 0)], label="x")
+    assert "<script>" not in svg
+    assert "&lt;script&gt;" in svg
+    assert "Nothing to show yet" in charts.columns([], label="x")
+    assert "Nothing to show yet" in charts.paired([], label="x", first="a", second="b")
+    assert 'aria-label="health 40 of 100"' in charts.meter(40)
+    assert "meter-low" in charts.meter(10) and "meter-high" in charts.meter(90)
+
+
+def test_rate_limiter() -> None:
+    limiter = RateLimiter(limit=2, window=60)
+    assert limiter.retry_after("ip:x") == 0
+    limiter.fail("ip:x", "email:a")
+    limiter.fail("ip:x")
+    assert 0 < limiter.retry_after("ip:x") <= 61
+    assert limiter.retry_after("email:a") == 0
+    limiter.reset("ip:x")
+    assert limiter.retry_after("ip:x") == 0
+
+
+def test_local_addresses_and_safe_next() -> None:
+    assert is_local("127.0.0.1") and is_local("::1") and is_local("localhost")
+    assert not is_local("203.0.113.7") and not is_local(None) and not is_local("testclient")
+    assert safe_next("/people?tag=x") == "/people?tag=x"
+    for target in ("//evil.example", "https://evil.example", "/\\evil", "", None):
+        assert safe_next(target) == "/"
+
+
+def test_validation_messages_name_the_field() -> None:
+    assert describe_validation(
+        [{"type": "missing", "loc": ("body", "full_name"), "msg": "Field required"}]
+    ) == ("full_name: field required", "full_name")
+    assert describe_validation(
+        [
+            {
+                "type": "json_invalid",
+                "loc": ("body", 7),
+                "msg": "JSON decode error",
+                "ctx": {"error": "Expecting value"},
+            }
+        ]
+    ) == ("the request body is not valid JSON: Expecting value (at character 7)", "body")
+    assert (
+        describe_validation(
+            [
+                {
+                    "type": "int_parsing",
+                    "loc": ("query", "limit"),
+                    "msg": "Input should be a valid integer",
+                }
+            ]
+        )[1]
+        == "limit"
+    )
