@@ -422,6 +422,17 @@ _CHANNEL_KIND = {
     "message": "message",
     "social": "message",
 }
+# what a logged "done" says happened, in the timeline
+_DONE_SUMMARY = {
+    "keep-in-touch": "Checked in",
+    "follow-up": "Followed up after meeting",
+    "milestone": "Sent wishes",
+    "role-change": "Congratulated them on the new role",
+    "strained": "Took a first repair step",
+    "mentoring": "Arranged the next mentoring session",
+    "thanks": "Said thank you",
+    "nudge": "Gently checked in on their promise",
+}
 CONTACT_KINDS = frozenset(
     {
         "keep-in-touch",
@@ -469,7 +480,7 @@ def done(ctx: Ctx, ref: str, note: str | None = None, kind: str | None = None) -
     contact = [r for r in reasons if r.kind in CONTACT_KINDS]
     said: list[str] = []
     if contact:
-        summary = note or "; ".join(r.action for r in contact[:2])
+        summary = note or "; ".join(dict.fromkeys(_DONE_SUMMARY[r.kind] for r in contact))
         log(
             ctx,
             InteractionIn(
