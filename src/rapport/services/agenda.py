@@ -41,7 +41,11 @@ def _chunks(ids: Sequence[Any]) -> Iterable[Sequence[Any]]:
 
 
 def _local_day(ctx: Ctx, moment: dt.datetime | None) -> dt.date | None:
-    return moment.astimezone(ctx.tz).date() if moment else None
+    if moment is None:
+        return None
+    if ctx.tz.key == "UTC":  # stored in UTC already: skip the zone arithmetic
+        return moment.date()
+    return moment.astimezone(ctx.tz).date()
 
 
 def _types(ctx: Ctx, ids: Sequence[int]) -> dict[int, list[str]]:
@@ -57,13 +61,12 @@ def _types(ctx: Ctx, ids: Sequence[int]) -> dict[int, list[str]]:
 # --- keep in touch ------------------------------------------------------------------
 
 
-def keep_in_touch(ctx: Ctx, day: dt.date | None = None) -> list[OverdueItem]:
-    """People past their cadence on `day` (default today), most overdue first.
+def _contact_rows(ctx: Ctx, today: dt.date) -> tuple[Sequence[Any], dict[int, list[str]]]:
+    """People who could be due for a check-in on `today`, and their types.
 
-    The database returns only people who could be due: active, with a cadence of
-    their own or a relationship type, whose last contact is older than the
-    shortest cadence anyone can have; the exact rule runs in the domain."""
-    today = day or ctx.today
+    Only people who could be due come back: active, with a cadence of their own or a
+    relationship type, whose last contact is older than the shortest cadence anyone
+    can have; the exact rule runs in the domain."""
     defaults = cadence_defaults(ctx.settings.get("cadence"))
     shortest = min(defaults.values())
     horizon = dt.datetime.combine(today - dt.timedelta(days=shortest), dt.time(23, 59, 59), dt.UTC)
@@ -78,6 +81,8 @@ def keep_in_touch(ctx: Ctx, day: dt.date | None = None) -> list[OverdueItem]:
             Person.met_on,
             Person.created_at,
             Person.not_before,
+            Person.max_contact_days,
+            Person.preferred_channel,
         )
         .outerjoin(Organization, Organization.id == Person.organization_id)
         .where(
@@ -92,21 +97,38 @@ def keep_in_touch(ctx: Ctx, day: dt.date | None = None) -> list[OverdueItem]:
         )
     )
     rows = ctx.session.execute(query).all()
-    types = _types(ctx, [r[0] for r in rows])
+    return rows, _types(ctx, [r[0] for r in rows])
+
+
+def _overdue(
+    ctx: Ctx,
+    today: dt.date,
+    rows: Sequence[Any],
+    types: dict[int, list[str]],
+    last_days: dict[int, dt.date | None] | None = None,
+) -> list[OverdueItem]:
+    days = last_days if last_days is not None else {r[0]: _local_day(ctx, r[4]) for r in rows}
     facts = [
         rules.ContactFacts(
-            person_id=pid,
-            name=name,
-            organization=org,
-            types=tuple(types[pid]),
-            cadence_days=cadence,
-            last_contact_on=_local_day(ctx, last),
-            known_since=met_on or created.astimezone(ctx.tz).date(),
-            not_before=not_before,
+            person_id=row[0],
+            name=row[1],
+            organization=row[2],
+            types=tuple(types[row[0]]),
+            cadence_days=row[3],
+            last_contact_on=days[row[0]],
+            known_since=row[5] or row[6].astimezone(ctx.tz).date(),
+            not_before=row[7],
         )
-        for pid, name, org, cadence, last, met_on, created, not_before in rows
+        for row in rows
     ]
-    return rules.overdue(facts, today, defaults)
+    return rules.overdue(facts, today, cadence_defaults(ctx.settings.get("cadence")))
+
+
+def keep_in_touch(ctx: Ctx, day: dt.date | None = None) -> list[OverdueItem]:
+    """People past their cadence on `day` (default today), most overdue first."""
+    today = day or ctx.today
+    rows, types = _contact_rows(ctx, today)
+    return _overdue(ctx, today, rows, types)
 
 
 # --- the other sources ----------------------------------------------------------------
@@ -309,10 +331,14 @@ def _mentoring(ctx: Ctx) -> list[rules.MentoringFacts]:
     ]
 
 
-def _people(ctx: Ctx, ids: Sequence[int]) -> dict[int, rules.PersonFacts]:
-    found: dict[int, rules.PersonFacts] = {}
-    types = _types(ctx, ids)
-    for chunk in _chunks(ids):
+def _people(
+    ctx: Ctx, ids: Sequence[int], known: dict[int, rules.PersonFacts]
+) -> dict[int, rules.PersonFacts]:
+    """Facts of the people `ids` (active ones only); `known` ones are not fetched again."""
+    found = {pid: known[pid] for pid in ids if pid in known}
+    missing = [pid for pid in ids if pid not in known]
+    types = _types(ctx, missing)
+    for chunk in _chunks(missing):
         for pid, name, org, last, not_before, max_days, channel in ctx.session.execute(
             select(
                 Person.id,
@@ -367,8 +393,24 @@ def build(ctx: Ctx, day: dt.date | None = None, limit: int | None = None) -> Age
     reason to reach out, the suggested action and a priority."""
     today = day or ctx.today
     milestone_facts = _milestones(ctx, today)
+    rows, types = _contact_rows(ctx, today)
+    last_days = {row[0]: _local_day(ctx, row[4]) for row in rows}
+    # the people the check-in query already read need no second look-up
+    known = {
+        row[0]: rules.PersonFacts(
+            row[0],
+            row[1],
+            row[2],
+            tuple(types[row[0]]),
+            last_days[row[0]],
+            row[7],
+            row[8],
+            row[9],
+        )
+        for row in rows
+    }
     reasons: list[tuple[int, AgendaReason]] = [
-        *rules.keep_in_touch_reasons(keep_in_touch(ctx, today), today),
+        *rules.keep_in_touch_reasons(_overdue(ctx, today, rows, types, last_days), today),
         *rules.follow_up_reasons(_follow_ups(ctx, today), today),
         *rules.promise_reasons(_promises(ctx, today), today),
         *rules.thanks_reasons(_thanks(ctx, today), today),
@@ -379,7 +421,7 @@ def build(ctx: Ctx, day: dt.date | None = None, limit: int | None = None) -> Age
         *rules.strained_reasons(_strained(ctx), today),
         *rules.mentoring_reasons(_mentoring(ctx), today),
     ]
-    people = _people(ctx, sorted({pid for pid, _ in reasons}))
+    people = _people(ctx, sorted({pid for pid, _ in reasons}), known)
     marks = _marks(ctx, sorted({r.key for _, r in reasons}))
     entries = rules.assemble(reasons, people, marks, today)
     return Agenda(day=today, entries=entries[:limit] if limit else entries, total=len(entries))
