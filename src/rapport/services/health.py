@@ -61,31 +61,36 @@ def _facts(
     people = ctx.session.execute(people_query).all()
     if not people:
         return []
-    scope: Any = (
-        InteractionParticipant.person_id.in_(person_ids)
-        if person_ids is not None
-        else InteractionParticipant.workspace_id == ctx.workspace_id
-    )
     p = InteractionParticipant
-    month_flags = [
-        func.max(case(((p.occurred_at >= lo) & (p.occurred_at < hi), 1), else_=0))
-        for lo, hi in months
-    ]
+    # one person: their participant rows by (person, time); everyone: the workspace's
+    # interactions by (workspace, time), each joined to its participants by key
+    when: Any = p.occurred_at if person_ids is not None else Interaction.occurred_at
+    scope: Any = (
+        p.person_id.in_(person_ids)
+        if person_ids is not None
+        else Interaction.workspace_id == ctx.workspace_id
+    )
+    # for everyone, group by an expression: grouping on the bare column lets SQLite's
+    # planner walk the (person, time) index over every participant ever (6 s at 2M)
+    # instead of the last year's interactions (0.8 s)
+    person_key: Any = p.person_id if person_ids is not None else p.person_id + 0
+    month_flags = [func.max(case(((when >= lo) & (when < hi), 1), else_=0)) for lo, hi in months]
     activity: dict[int, Any] = {
         row[0]: row
         for row in ctx.session.execute(
             select(
-                p.person_id,
-                func.max(p.occurred_at),
+                person_key,
+                func.max(when),
                 func.sum(case((Interaction.direction == "me", 1), else_=0)),
                 func.sum(case((Interaction.direction == "them", 1), else_=0)),
                 func.sum(case((Interaction.tone == "warm", 1), else_=0)),
                 func.sum(case((Interaction.tone == "tense", 1), else_=0)),
                 *month_flags,
             )
-            .join(Interaction, Interaction.id == p.interaction_id)
-            .where(scope, p.occurred_at >= _utc(year_ago, ctx), p.occurred_at < end)
-            .group_by(p.person_id)
+            .select_from(Interaction)
+            .join(p, Interaction.id == p.interaction_id)
+            .where(scope, when >= _utc(year_ago, ctx), when < end)
+            .group_by(person_key)
         )
     }
     favours: dict[int, tuple[int, int]] = {}
