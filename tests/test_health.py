@@ -99,3 +99,10 @@ def test_network_figures(ctx) -> None:
     assert net.given == 1 and net.received == 0
     assert [h.person for h in net.drifting] == ["B"]
     assert len(health.everyone(ctx)) == 2
+
+
+@given(facts_strategy, st.dates(dt.date(2020, 1, 1), dt.date(2030, 1, 1)))
+def test_the_fast_value_equals_the_explained_score(facts: HealthFacts, today: dt.date) -> None:
+    from rapport.domain.health import value
+
+    assert value(facts, today, DEFAULTS) == score(facts, today, DEFAULTS).value

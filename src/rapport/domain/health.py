@@ -46,10 +46,63 @@ class HealthFacts:
     strained: bool
 
 
+# --- the numbers (shared by the explained score and the fast `value`) ------------------
+
+
+def _days_since(f: HealthFacts, today: dt.date) -> int:
+    return max((today - (f.last_contact_on or f.known_since)).days, 0)
+
+
+def _recency_score(days: int, cadence: int) -> float:
+    return 1.0 if days <= cadence else max(0.0, 1.0 - (days - cadence) / (2 * cadence))
+
+
+def _expected_months(cadence: int) -> int:
+    return min(12, max(1, round(365 / cadence)))
+
+
+def _reciprocity_score(f: HealthFacts) -> float:
+    parts: list[float] = []
+    started = f.initiated_by_me + f.initiated_by_them
+    if started:
+        parts.append(1.0 - abs(f.initiated_by_me / started - 0.5) * 2)
+    exchanged = f.given + f.received
+    if exchanged:
+        parts.append(1.0 - abs(f.given - f.received) / exchanged)
+    return sum(parts) / len(parts) if parts else 0.6
+
+
+def _reliability_score(f: HealthFacts) -> float:
+    total = f.kept + f.broken + f.overdue
+    return f.kept / total if total else 1.0
+
+
+def _tone_score(f: HealthFacts) -> float:
+    rated = f.warm + f.tense
+    score = 0.5 + 0.5 * (f.warm - f.tense) / rated if rated else 0.7
+    return min(score, 0.2) if f.strained else score
+
+
+def value(f: HealthFacts, today: dt.date, defaults: Mapping[str, int]) -> int:
+    """The score alone, without the explanation (`score(...).value`, faster: for
+    scoring a whole network)."""
+    cadence = effective_cadence(f.cadence_days, f.types, defaults) or NO_RHYTHM_DAYS
+    parts = (
+        (round(_recency_score(_days_since(f, today), cadence), 4), WEIGHTS["recency"]),
+        (round(min(1.0, f.months_in_touch / _expected_months(cadence)), 4), WEIGHTS["consistency"]),
+        (round(_reciprocity_score(f), 4), WEIGHTS["reciprocity"]),
+        (round(_reliability_score(f), 4), WEIGHTS["reliability"]),
+        (round(_tone_score(f), 4), WEIGHTS["tone"]),
+    )
+    return max(0, min(100, round(100 * sum(s * w for s, w in parts))))
+
+
+# --- the explained components -----------------------------------------------------------
+
+
 def _recency(f: HealthFacts, today: dt.date, cadence: int, has_rhythm: bool) -> HealthComponent:
-    anchor = f.last_contact_on or f.known_since
-    days = max((today - anchor).days, 0)
-    score = 1.0 if days <= cadence else max(0.0, 1.0 - (days - cadence) / (2 * cadence))
+    days = _days_since(f, today)
+    score = _recency_score(days, cadence)
     rhythm = (
         f"a {cadence}-day rhythm" if has_rhythm else f"a {cadence}-day yardstick (no rhythm set)"
     )
@@ -61,29 +114,24 @@ def _recency(f: HealthFacts, today: dt.date, cadence: int, has_rhythm: bool) -> 
 
 
 def _consistency(f: HealthFacts, cadence: int) -> HealthComponent:
-    expected = min(12, max(1, round(365 / cadence / 1.0)))
+    expected = _expected_months(cadence)
     score = min(1.0, f.months_in_touch / expected)
     text = f"in touch in {f.months_in_touch} of the last 12 months (about {expected} expected)"
     return HealthComponent("consistency", round(score, 4), WEIGHTS["consistency"], text)
 
 
 def _reciprocity(f: HealthFacts) -> HealthComponent:
-    parts: list[float] = []
     words: list[str] = []
     started = f.initiated_by_me + f.initiated_by_them
     if started:
-        share = f.initiated_by_me / started
-        parts.append(1.0 - abs(share - 0.5) * 2)
         if started == 1:
             who = "you" if f.initiated_by_me else "they"
             words.append(f"{who} initiated the only exchange this year")
         else:
             words.append(f"you initiated {f.initiated_by_me} of the last {started} exchanges")
-    exchanged = f.given + f.received
-    if exchanged:
-        parts.append(1.0 - abs(f.given - f.received) / exchanged)
+    if f.given + f.received:
         words.append(f"favours: gave {f.given}, received {f.received}")
-    score = sum(parts) / len(parts) if parts else 0.6
+    score = _reciprocity_score(f)
     text = "; ".join(words) if words else "no record yet of who reaches out or of favours"
     return HealthComponent("reciprocity", round(score, 4), WEIGHTS["reciprocity"], text)
 
@@ -94,7 +142,7 @@ def _reliability(f: HealthFacts) -> HealthComponent:
         return HealthComponent(
             "reliability", 1.0, WEIGHTS["reliability"], "no promises of yours due"
         )
-    score = f.kept / total
+    score = _reliability_score(f)
     text = f"kept {f.kept} of {plural(total, 'promise')}"
     if f.overdue:
         text += f"; {f.overdue} overdue"
@@ -103,14 +151,13 @@ def _reliability(f: HealthFacts) -> HealthComponent:
 
 def _tone(f: HealthFacts) -> HealthComponent:
     rated = f.warm + f.tense
-    score = 0.5 + 0.5 * (f.warm - f.tense) / rated if rated else 0.7
+    score = _tone_score(f)
     text = (
         f"{f.warm} warm and {f.tense} tense conversations this year"
         if rated
         else "tone not recorded"
     )
     if f.strained:
-        score = min(score, 0.2)
         text = "marked strained; " + text
     return HealthComponent("tone", round(score, 4), WEIGHTS["tone"], text)
 

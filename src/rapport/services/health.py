@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import case, func, select
 
 from rapport.domain.cadence import cadence_defaults
-from rapport.domain.health import HealthFacts, distribution, score
+from rapport.domain.health import HealthFacts, distribution, score, value
 from rapport.domain.records import Health, NetworkHealth
 from rapport.services.context import Ctx
 from rapport.services.people import get as get_person
@@ -213,16 +213,17 @@ def network(ctx: Ctx, day: dt.date | None = None, *, drifting: int = 10) -> Netw
     """Network-level figures: score distribution, people drifting (largest fall over
     the last 90 days), composition by relationship type and industry, favours balance."""
     today = day or ctx.today
-    now = everyone(ctx, today)
     defaults = cadence_defaults(ctx.settings.get("cadence"))
-    before = {
-        f.person_id: score(f, today - dt.timedelta(days=DRIFT_DAYS), defaults).value
-        for f in _facts(ctx, today - dt.timedelta(days=DRIFT_DAYS), None)
-    }
-    falls = sorted(
-        (h for h in now if h.person_id in before and before[h.person_id] - h.value >= 10),
-        key=lambda h: (h.value - before[h.person_id], h.person),
+    # the numbers for everyone; the explained score only for the few shown as drifting
+    facts = {f.person_id: f for f in _facts(ctx, today, None)}
+    now = {pid: value(f, today, defaults) for pid, f in facts.items()}
+    then = today - dt.timedelta(days=DRIFT_DAYS)
+    before = {f.person_id: value(f, then, defaults) for f in _facts(ctx, then, None)}
+    fallen = sorted(
+        (pid for pid, v in now.items() if pid in before and before[pid] - v >= 10),
+        key=lambda pid: (now[pid] - before[pid], facts[pid].name),
     )
+    falls = [score(facts[pid], today, defaults) for pid in fallen[:drifting]]
     by_type = Counter(
         dict(
             ctx.session.execute(
@@ -248,7 +249,7 @@ def network(ctx: Ctx, day: dt.date | None = None, *, drifting: int = 10) -> Netw
             func.sum(case((Exchange.direction == "received", 1), else_=0)),
         ).where(Exchange.workspace_id == ctx.workspace_id)
     ).one()
-    values = [h.value for h in now]
+    values = list(now.values())
     return NetworkHealth(
         day=today,
         people=len(now),
