@@ -273,7 +273,7 @@ class Agenda:
     total: int  # before any limit
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: made 250,000 times when scoring a network
 class HealthComponent:
     name: str  # recency, consistency, reciprocity, reliability, tone
     score: float  # 0..1
@@ -281,7 +281,7 @@ class HealthComponent:
     explanation: str
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen, like HealthComponent
 class Health:
     person_id: int
     person: str

@@ -6,11 +6,13 @@ separated by single spaces), so both backends split and match words the same way
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import delete, insert, select, text, tuple_
+from sqlalchemy import delete, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from rapport.domain.names import fold
@@ -55,17 +57,36 @@ def put_many(
 ) -> None:
     """Bulk insert documents known to be new (importers, bulk loads).
 
-    A thousand rows to a statement: on SQLite the full-text index is fed by a trigger
+    Many rows to a statement: on SQLite the full-text index is fed by a trigger
     inside each INSERT's statement transaction, and FTS5 flushes its pending terms at
     every statement, so one statement per row costs ~25 ms a row on a 2M-document
-    index (and 0.03 ms a row this way)."""
-    rows = [
-        {"workspace_id": workspace_id, "kind": k, "ref_id": r, "title": t, "body": b}
-        for k, r, t, b in docs
-    ]
+    index (0.03 ms a row this way). The statement is written once per size and run
+    at the driver level: compiling a thousand-row VALUES each time costs more than
+    the insert. PostgreSQL gets them by COPY."""
+    rows = [(workspace_id, k, r, t, b) for k, r, t, b in docs]
     connection = session.connection()
+    if connection.dialect.name == "postgresql" and rows:
+        driver: Any = connection.connection.driver_connection  # psycopg: COPY
+        with (
+            driver.cursor() as cursor,
+            cursor.copy(
+                "COPY search_doc (workspace_id, kind, ref_id, title, body) FROM STDIN"
+            ) as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+        return
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     for start in range(0, len(rows), PUT_MANY_ROWS):
-        connection.execute(insert(SearchDoc).values(rows[start : start + PUT_MANY_ROWS]))
+        chunk = rows[start : start + PUT_MANY_ROWS]
+        params = tuple(value for row in chunk for value in row)
+        connection.exec_driver_sql(_insert_docs(len(chunk), mark), params)
+
+
+@functools.lru_cache(maxsize=8)
+def _insert_docs(rows: int, mark: str) -> str:
+    values = ", ".join([f"({mark}, {mark}, {mark}, {mark}, {mark})"] * rows)
+    return f"INSERT INTO search_doc (workspace_id, kind, ref_id, title, body) VALUES {values}"
 
 
 def remove(session: Session, kind: str, ref_ids: Sequence[int]) -> None:
