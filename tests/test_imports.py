@@ -292,3 +292,21 @@ def test_streams_import_like_files(open_ctx: OpenCtx) -> None:
         with open_ctx() as ctx:
             summary = imports.run(ctx, stream)
         assert summary.source == "<stream>" and summary.changed, name
+
+
+def test_a_linkedin_row_joins_the_person_already_known_by_name(open_ctx: OpenCtx) -> None:
+    with open_ctx() as ctx:
+        known = make_person(ctx, "Ana Lima", emails=["ana.lima@gmail.com"])
+    csv = (
+        b"Notes:\n\"When exporting your connection data...\"\n\n"
+        b"First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+        b"Ana,Lima,https://www.linkedin.com/in/ana-lima,,Acme Corp,CTO,12 Mar 2021\n"
+        b"Bruno,Souza,https://www.linkedin.com/in/bruno-souza,,Globex,CEO,01 Feb 2020\n"
+    )
+    summary = _run(open_ctx, csv)
+    assert (summary.created, summary.updated) == (1, 1)
+    assert _count(open_ctx) == 2
+    ana = _person(open_ctx, "Ana Lima")
+    assert ana.id == known.id
+    assert ana.urls == ["https://www.linkedin.com/in/ana-lima"]
+    assert ana.emails == ["ana.lima@gmail.com"]

@@ -226,8 +226,16 @@ def load(
                 claimed.add(found)
             index.register(contact, found)
         elif contact.emails or contact.phones or contact.urls:
-            targets[i] = contact
-            index.register(contact, contact)
+            # no stored person shares a key: someone already known by the exact name
+            # (and no different profile) is the same person, else this row is new
+            pid = index.by_name(contact, claimed)
+            if pid is not None:
+                claimed.add(pid)
+                targets[i] = pid
+                index.register(contact, pid)
+            else:
+                targets[i] = contact
+                index.register(contact, contact)
     # pass 2: the exact name, for people no stronger key found
     for i, contact in enumerate(contacts):
         if i in targets:
