@@ -27,7 +27,7 @@ from rapport.domain.vocabulary import RelationshipType
 from rapport.errors import Invalid
 from rapport.services import milestones, people
 from rapport.services.context import Ctx
-from rapport.services.index import index_new_people
+from rapport.services.index import index_new_people, replace_people
 from rapport.storage import search
 from rapport.storage.schema import (
     Milestone,
@@ -599,6 +599,7 @@ def _missing_dates(rec: ContactRecord, cur: _Current) -> list[tuple[str, Partial
 def _update(ctx: Ctx, batch: Sequence[Contact], source: str, result: ContactResult) -> None:
     ids = [c.person_id for c in batch if c.person_id is not None]
     current = _current(ctx, ids)
+    touched: list[int] = []
     for contact in batch:
         pid = contact.person_id
         assert pid is not None
@@ -611,7 +612,8 @@ def _update(ctx: Ctx, batch: Sequence[Contact], source: str, result: ContactResu
         try:
             with ctx.session.begin_nested():
                 if changes:
-                    people.edit(ctx, pid, changes)
+                    people.change(ctx, pid, changes)
+                    touched.append(pid)
                 for kind, date, label in dates:
                     milestones.add(
                         ctx, pid, kind, date.month, date.day, year=date.year, label=label
@@ -628,3 +630,4 @@ def _update(ctx: Ctx, batch: Sequence[Contact], source: str, result: ContactResu
             )
             if cur.organization or cur.title:
                 result.role_changes += 1
+    replace_people(ctx.session, ctx.workspace_id, touched)

@@ -87,11 +87,17 @@ def add(ctx: Ctx, changes: Mapping[str, Any]) -> PersonOut:
 def edit(ctx: Ctx, person_id: int, changes: Mapping[str, Any]) -> PersonOut:
     """Change the given fields; a new organization or title closes the current role
     and opens a new one in the role history."""
+    change(ctx, person_id, changes)
+    reindex_people(ctx.session, ctx.workspace_id, [person_id])
+    return out(ctx, get(ctx, person_id))
+
+
+def change(ctx: Ctx, person_id: int, changes: Mapping[str, Any]) -> None:
+    """`edit` for batches: the same rules, but the caller refreshes the search index
+    afterwards for all the people it changed (services.index.replace_people)."""
     person = get(ctx, person_id)
     _apply(ctx, person, changes, is_new=False)
     ctx.session.flush()
-    reindex_people(ctx.session, ctx.workspace_id, [person.id])
-    return out(ctx, person)
 
 
 def archive(ctx: Ctx, person_id: int, archived: bool = True) -> PersonOut:
