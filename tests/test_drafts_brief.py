@@ -43,7 +43,8 @@ def test_thank_you_names_the_favour_and_follow_up_names_the_event(me) -> None:
     events.met(me, conf.id, bruno.id, "Rust in production")
     d = drafts.draft(me, "bruno")
     assert d.subject == "Great to meet you at PyCon"
-    assert "Rust in production" in d.body
+    assert "It was great meeting you at PyCon" in d.body
+    assert "Rust in production" not in d.body  # the user's own note is not sent to them
 
 
 def test_birthday_and_promise_drafts(me) -> None:

@@ -2,7 +2,8 @@
 
 Each template gets: `first` (their first name), `me` (the user's name), `reason`
 (the agenda's line), `last` (the last conversation's summary), `last_notes`,
-`event`, `favour`, `promise`, `milestone`, `role`, `interests`. The first line of
+`event`, `note` (what the user noted on meeting them: for the user, so the built-in
+templates leave it out), `favour`, `promise`, `milestone`, `role`, `interests`. The first line of
 a rendered template is the subject; the rest is the body.
 """
 
@@ -31,7 +32,7 @@ Best,
 Great to meet you{% if event %} at {{ event }}{% endif %}
 Hi {{ first }},
 
-It was great meeting you{% if event %} at {{ event }}{% endif %}.{% if note %} I enjoyed hearing about {{ note }}.{% endif %} I'd love to stay in touch — let me know if there is anything I can help with.
+It was great meeting you{% if event %} at {{ event }}{% endif %}, and I enjoyed our conversation. I'd love to stay in touch — let me know if there is anything I can help with.
 
 Best,
 {{ me }}""",
