@@ -1,5 +1,6 @@
 """Settings: time zone and own email addresses, keep-in-touch rhythm per type, draft
-templates, API tokens, and the account's password."""
+templates, the daily digest (mail server, time, its health), API tokens, and the
+account's password."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from rapport.domain.accounts import NewToken
 from rapport.errors import Invalid, RapportError
-from rapport.services import accounts, preferences, tokens
+from rapport.services import accounts, digest, preferences, tokens
 from rapport.web.deps import WorkspaceDep
 from rapport.web.forms import Text, number, words
 from rapport.web.pages.auth import sign_in
@@ -37,6 +38,8 @@ def _page(
     with ws.read() as ctx:
         prefs = preferences.describe(ctx)
         token_list = tokens.listing(ctx)
+        digest_settings = digest.settings_view(ctx)
+        digest_status = digest.status(ctx)
     return render(
         request,
         "settings.html",
@@ -46,6 +49,9 @@ def _page(
             "new_token": new_token,
             "errors": errors or {},
             "zones": zone_names(),
+            "digest": digest_settings,
+            "digest_status": digest_status,
+            "security_choices": ("starttls", "ssl", "none"),
         },
         status_code=status_code,
     )
@@ -80,6 +86,54 @@ async def save_settings(request: Request, ws: WorkspaceDep) -> Response:
         return _page(request, ws, status_code=422, errors={exc.field: exc.reason})
     flash(request, "Settings saved.")
     return RedirectResponse("/settings", status_code=303)
+
+
+@router.post("/settings/digest")
+async def save_digest(request: Request, ws: WorkspaceDep) -> Response:
+    """The daily digest form: the mail server, when and where it goes. An empty
+    password field keeps the stored password."""
+    form = await request.form()
+    values = {k: v.strip() for k, v in form.items() if isinstance(v, str)}
+    try:
+        with ws.write() as ctx:
+            if values.get("smtp_host"):
+                digest.configure_smtp(
+                    ctx,
+                    host=values["smtp_host"],
+                    port=number(values.get("smtp_port"), field="smtp_port") or None,
+                    security=values.get("smtp_security") or "starttls",
+                    user=values.get("smtp_user") or None,
+                    password=values.get("smtp_password") or None,
+                    sender=values.get("smtp_from") or None,
+                )
+            digest.configure_digest(
+                ctx,
+                enabled=values.get("enabled") == "on",
+                time=values.get("time") or None,
+                to=values.get("to") or None,
+                base_url=values.get("base_url") or None,
+            )
+    except Invalid as exc:
+        return _page(request, ws, status_code=422, errors={exc.field: exc.reason})
+    flash(request, "Daily digest saved.")
+    return RedirectResponse("/settings#digest", status_code=303)
+
+
+@router.post("/settings/digest/send")
+def send_digest(request: Request, ws: WorkspaceDep) -> Response:
+    """Send today's digest now (a test of the mail settings)."""
+    import datetime as dt
+
+    try:
+        with ws.read() as ctx:
+            workspace_id = ctx.workspace_id
+        result = digest.deliver(ws.rapport, workspace_id, dt.datetime.now(dt.UTC), force=True)
+    except Invalid as exc:
+        return _page(request, ws, status_code=422, errors={exc.field: exc.reason})
+    if result.outcome == "failed":
+        return _page(request, ws, status_code=502, errors={"digest": result.message})
+    flash(request, f"Digest {result.message}.")
+    return RedirectResponse("/settings#digest", status_code=303)
 
 
 @router.post("/settings/templates")
