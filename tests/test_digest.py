@@ -232,3 +232,12 @@ def test_the_ics_feed_and_the_digest_agree_on_the_day(ctx) -> None:
     out = io.StringIO()
     assert exports.ics_feed(ctx, out) >= 3
     assert "Reach out to Ana" in out.getvalue()
+
+
+def test_the_digest_shows_three_reasons_a_person_and_counts_the_rest(ctx) -> None:
+    ana = make_person(ctx, "Ana", types=["client"], met_on=ctx.today - D(days=90))
+    for n in range(4):
+        promises.promise(ctx, ana.id, f"task {n}", due_on=ctx.today - D(days=n + 1))
+    text = digest.render(ctx).text
+    assert text.count("you promised to task") == 3
+    assert "   - and 2 more" in text

@@ -8,6 +8,8 @@ from html import escape
 
 from rapport.domain.records import AgendaEntry, CommitmentOut, Health, MilestoneOut
 
+REASONS_SHOWN = 3  # per person: an email is read at a glance; the app shows them all
+
 
 @dataclass(frozen=True)
 class DigestContent:
@@ -53,11 +55,16 @@ def compose(c: DigestContent) -> Digest:
         for e in c.entries:
             org = f" ({e.organization})" if e.organization else ""
             lines.append(f"{e.position}. {e.person}{org}")
-            for r in e.reasons:
+            shown = e.reasons[:REASONS_SHOWN]
+            for r in shown:
                 lines.append(f"   - {r.text}")
+            if len(e.reasons) > len(shown):
+                lines.append(f"   - and {len(e.reasons) - len(shown)} more")
             lines.append(f"   -> {e.reasons[0].action}")
             lines.append(f"   {_person_url(c, e.person_id)}")
-            reasons = "".join(f"<li>{escape(r.text)}</li>" for r in e.reasons)
+            reasons = "".join(f"<li>{escape(r.text)}</li>" for r in e.reasons[:REASONS_SHOWN])
+            if len(e.reasons) > REASONS_SHOWN:
+                reasons += f"<li>and {len(e.reasons) - REASONS_SHOWN} more</li>"
             html.append(
                 f'<li><a href="{escape(_person_url(c, e.person_id))}"><b>{escape(e.person)}</b></a>'
                 f"{escape(org)}<ul>{reasons}</ul><i>{escape(e.reasons[0].action)}</i></li>"
