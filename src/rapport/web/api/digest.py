@@ -1,0 +1,79 @@
+"""The daily digest over the API: its settings and health, a preview, a send."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from rapport.domain.digest import Digest
+from rapport.services import digest
+from rapport.services.digest import Delivery, DigestStatus
+from rapport.web.api.schemas import Day, In, Short, Text, Word
+from rapport.web.deps import WorkspaceDep
+
+router = APIRouter(tags=["digest"])
+
+
+class SmtpIn(In):
+    host: Annotated[Text, Field(min_length=1, max_length=253)]
+    port: int | None = Field(default=None, ge=1, le=65535)
+    security: Word = "starttls"
+    user: Short | None = None
+    password: Short | None = Field(default=None, description="kept, never shown back")
+    sender: Short | None = None
+
+
+class DigestPatch(In):
+    enabled: bool | None = None
+    time: Annotated[Text, Field(max_length=5)] | None = Field(default=None, examples=["07:30"])
+    to: Short | None = None
+    base_url: Annotated[Text, Field(max_length=500)] | None = None
+    smtp: SmtpIn | None = None
+
+
+class DigestView(BaseModel):
+    settings: dict[str, Any]
+    status: DigestStatus
+
+
+def _view(ws: WorkspaceDep) -> DigestView:
+    with ws.read() as ctx:
+        return DigestView(settings=digest.settings_view(ctx), status=digest.status(ctx))
+
+
+@router.get("/digest", response_model=DigestView)
+def get_digest(ws: WorkspaceDep) -> Any:
+    """The digest's settings (never the password), last and next send, last error."""
+    return _view(ws)
+
+
+@router.patch("/digest", response_model=DigestView)
+def patch_digest(ws: WorkspaceDep, body: DigestPatch) -> Any:
+    """Change what is given: turn it on or off, the time, recipient, links, mail server."""
+    with ws.write() as ctx:
+        if body.smtp is not None:
+            digest.configure_smtp(ctx, **body.smtp.model_dump())
+        digest.configure_digest(
+            ctx, enabled=body.enabled, time=body.time, to=body.to, base_url=body.base_url
+        )
+    return _view(ws)
+
+
+@router.get("/digest/preview", response_model=Digest)
+def preview_digest(
+    ws: WorkspaceDep, date: Annotated[Day | None, Query(description="default today")] = None
+) -> Any:
+    """The digest for a day, as it would be sent: subject, text and HTML."""
+    with ws.read() as ctx:
+        return digest.render(ctx, date)
+
+
+@router.post("/digest/send", response_model=Delivery)
+def send_digest(ws: WorkspaceDep) -> Any:
+    """Send today's digest now; a failure comes back with its reason in words."""
+    with ws.read() as ctx:
+        workspace_id = ctx.workspace_id
+    return digest.deliver(ws.rapport, workspace_id, dt.datetime.now(dt.UTC), force=True)
