@@ -17,8 +17,9 @@ person_app = typer.Typer(help="Add, change, look at and list people.", no_args_i
 Many = list[str] | None
 
 
-def _changes(ctx: Ctx, **options: Any) -> dict[str, Any]:
-    """Service field changes from the options that were given."""
+def _changes(ctx: Ctx, options: dict[str, Any]) -> dict[str, Any]:
+    """Service field changes from a command's options (its `locals()`): only the
+    options that were given count."""
     from rapport.domain.dates import parse_day
     from rapport.services import resolve
 
@@ -107,27 +108,12 @@ def add(
     as_json: bool = JsonOption,
 ) -> None:
     """Add a person."""
+    options = dict(locals())
     from rapport.cli.runtime import session
     from rapport.services import people
 
     with session(write=True) as ctx:
-        changes = _changes(
-            ctx,
-            org=org,
-            title=title,
-            met_at=met_at,
-            met_on=met_on,
-            how_met=how_met,
-            introduced_by=introduced_by,
-            cadence=cadence,
-            interests=interests,
-            remember=remember,
-            notes=notes,
-            location=location,
-            timezone=timezone,
-            channel=channel,
-            nickname=nickname,
-        )
+        changes = _changes(ctx, options)
         changes["full_name"] = name
         for field, values in (
             ("emails", email),
@@ -190,33 +176,14 @@ def edit(
     as_json: bool = JsonOption,
 ) -> None:
     """Change a person's details."""
+    options = dict(locals())
     from rapport.cli.runtime import session
     from rapport.services import people, resolve
 
     with session(write=True) as ctx:
         pid = resolve.person_id(ctx, ref)
         current = people.show(ctx, pid)
-        changes = _changes(
-            ctx,
-            org=org,
-            title=title,
-            met_at=met_at,
-            met_on=met_on,
-            how_met=how_met,
-            introduced_by=introduced_by,
-            cadence=cadence,
-            interests=interests,
-            remember=remember,
-            notes=notes,
-            location=location,
-            timezone=timezone,
-            channel=channel,
-            nickname=nickname,
-            not_before=not_before,
-            max_contact_days=max_contact_days,
-            strained=strained,
-            strained_context=strained_context,
-        )
+        changes = _changes(ctx, options)
         if name:
             changes["full_name"] = name
         for field, now, added, removed in (
