@@ -8,14 +8,14 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from rapport.domain.records import InteractionOut
 from rapport.domain.text import clean_text
 from rapport.domain.vocabulary import Channel, Direction, InteractionKind, Tone, parse_choice
 from rapport.errors import Invalid, NotFound
 from rapport.services.context import Ctx
-from rapport.services.index import reindex_interaction
+from rapport.services.index import interaction_doc, reindex_interaction
 from rapport.services.people import get as get_person
 from rapport.storage import search
 from rapport.storage.schema import (
@@ -116,6 +116,97 @@ def log(ctx: Ctx, data: InteractionIn) -> InteractionOut:
     reindex_interaction(ctx.session, interaction)
     ctx.session.flush()
     return out(ctx, interaction)
+
+
+def log_many(ctx: Ctx, items: Sequence[InteractionIn]) -> None:
+    """Log many new interactions at once (importers), keeping what `log` keeps for
+    each: the channel its kind implies, participants, the search document, each
+    person's last contact, and event follow-ups (contact after an event the person
+    was met at). One insert per interaction, executemany for the rest."""
+    if not items:
+        return
+    s, ws = ctx.session, ctx.workspace_id
+    s.flush()
+    connection = s.connection()
+    now = ctx.now()
+    docs: list[tuple[str, int, str, str]] = []
+    participants: list[dict[str, object]] = []
+    moments: dict[int, list[dt.datetime]] = defaultdict(list)
+    for item in items:
+        pids = item.participant_ids
+        kind = parse_choice(InteractionKind, item.kind, "kind")
+        channel = DEFAULT_CHANNEL.get(kind)
+        row = {
+            "workspace_id": ws,
+            "kind": kind.value,
+            "occurred_at": item.occurred_at,
+            "direction": parse_choice(Direction, item.direction, "direction").value,
+            "channel": channel.value if channel else None,
+            "summary": (item.summary or "").strip()[:500],  # imported subjects are cut
+            "notes": (item.notes or "").strip() or None,
+            "source": item.source,
+            "external_id": item.external_id,
+            "created_at": now,
+        }
+        iid = connection.execute(insert(Interaction).returning(Interaction.id), row).scalar_one()
+        title, body = interaction_doc(Interaction(**row))
+        docs.append(("interaction", iid, title, body))
+        for pid in pids:
+            participants.append(
+                {"interaction_id": iid, "person_id": pid, "workspace_id": ws,
+                 "occurred_at": item.occurred_at}
+            )  # fmt: skip
+            moments[pid].append(item.occurred_at)
+    for start in range(0, len(participants), 1000):
+        connection.execute(insert(InteractionParticipant), participants[start : start + 1000])
+    search.put_many(s, ws, docs)
+    people = sorted(moments)
+    for start in range(0, len(people), 1000):
+        chunk = people[start : start + 1000]
+        current = dict(
+            s.execute(select(Person.id, Person.last_contact_at).where(Person.id.in_(chunk))).all()
+        )
+        later = []
+        for pid in chunk:
+            latest, known_last = max(moments[pid]), current.get(pid)
+            if known_last is None or known_last < latest:
+                later.append({"pid": pid, "at": latest})
+        if later:
+            connection.execute(
+                update(Person)
+                .where(Person.id == bindparam("pid"))
+                .values(last_contact_at=bindparam("at")),
+                later,
+            )
+        _mark_followed_up_many(ctx, chunk, moments)
+    s.expire_all()  # rows changed under the session: read them afresh
+
+
+def _mark_followed_up_many(
+    ctx: Ctx, pids: Sequence[int], moments: dict[int, list[dt.datetime]]
+) -> None:
+    """Mark people met at an event followed up by their first new contact on or after
+    the event's day (the rule of `_mark_followed_up`)."""
+    waiting = ctx.session.execute(
+        select(EventAttendee.event_id, EventAttendee.person_id, Event.starts_on)
+        .join(Event, Event.id == EventAttendee.event_id)
+        .where(EventAttendee.person_id.in_(pids), EventAttendee.followed_up_at.is_(None))
+    ).all()
+    marks = []
+    for event_id, pid, starts_on in waiting:
+        after = [m for m in moments[pid] if m.astimezone(ctx.tz).date() >= starts_on]
+        if after:
+            marks.append({"eid": event_id, "pid": pid, "at": min(after)})
+    if marks:
+        ctx.session.connection().execute(
+            update(EventAttendee)
+            .where(
+                EventAttendee.event_id == bindparam("eid"),
+                EventAttendee.person_id == bindparam("pid"),
+            )
+            .values(followed_up_at=bindparam("at")),
+            marks,
+        )
 
 
 def _mark_followed_up(ctx: Ctx, interaction: Interaction, person_ids: Sequence[int]) -> None:
