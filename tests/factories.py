@@ -19,6 +19,7 @@ def make_interaction(
     people_ids: list[int],
     *,
     on: dt.date | None = None,
+    at: dt.datetime | None = None,
     kind: str = "meeting",
     summary: str = "Caught up",
     **fields: Any,
@@ -28,7 +29,7 @@ def make_interaction(
         ctx,
         interactions.InteractionIn(
             kind=kind,
-            occurred_at=dt.datetime.combine(day, dt.time(12, 0), tzinfo=ctx.tz),
+            occurred_at=at or dt.datetime.combine(day, dt.time(12, 0), tzinfo=ctx.tz),
             participant_ids=people_ids,
             summary=summary,
             **fields,

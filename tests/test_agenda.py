@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -159,3 +160,43 @@ def test_assembled_agenda_honours_archive_marks_and_boundaries(reasons, people, 
                 )
     priorities = [e.priority for e in entries]
     assert priorities == sorted(priorities, reverse=True)
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Pacific/Kiritimati", "Pacific/Pago_Pago"])
+def test_the_database_prunes_nobody_the_rule_would_list(open_ctx, zone: str) -> None:
+    """keep_in_touch lets the database skip people who cannot be due; around the
+    boundary, at both ends of the local day, in zones 14 hours ahead and 11 behind
+    UTC, it lists exactly whom the rule lists when given everyone."""
+    with open_ctx() as ctx:
+        workspace.configure(ctx, timezone=zone)
+    with open_ctx() as ctx:
+        for days in (28, 29, 30, 31, 32):
+            for hour, minute in ((0, 5), (23, 55)):
+                pid = make_person(ctx, f"C{days}-{hour}", types=["client"]).id  # 30 days
+                moment = dt.datetime.combine(
+                    TODAY - dt.timedelta(days=days), dt.time(hour, minute), ctx.tz
+                )
+                make_interaction(ctx, [pid], at=moment)
+            own = make_person(ctx, f"Own{days}", cadence_days=days - 1)
+            make_interaction(ctx, [own.id], on=TODAY - dt.timedelta(days=days))
+        make_person(ctx, "Met", types=["report"], met_on=TODAY - dt.timedelta(days=15))
+    with open_ctx(write=False) as ctx:
+        everyone = [
+            ContactFacts(
+                person_id=p.id,
+                name=p.name,
+                organization=p.organization,
+                types=tuple(p.types),
+                cadence_days=p.cadence_days,
+                last_contact_on=p.last_contact_at.astimezone(ctx.tz).date()
+                if p.last_contact_at
+                else None,
+                known_since=p.met_on or p.created_at.astimezone(ctx.tz).date(),
+                not_before=p.not_before,
+            )
+            for p in (people.show(ctx, s.id) for s in people.listing(ctx, limit=1000)[0])
+        ]
+        expected = overdue(everyone, TODAY, cadence_defaults(None))
+        assert agenda.keep_in_touch(ctx) == expected
+        assert {i.person for i in expected} >= {"C31-0", "C31-23", "Own29", "Met"}
+        assert not {i.person for i in expected} & {"C30-0", "C30-23", "C29-0"}
