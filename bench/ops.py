@@ -155,8 +155,8 @@ def ours_search(words: Callable[[Env], str]) -> Callable[[Env], Run]:
 
 
 def ours_health(env: Env) -> Run:
-    health = need("rapport.services.health", "everyone")
-    return reading(env, lambda ctx: len(health.everyone(ctx, env.day)))
+    health = need("rapport.services.health", "scores")
+    return reading(env, lambda ctx: len(health.scores(ctx, env.day)))
 
 
 def ours_export(env: Env) -> Run:

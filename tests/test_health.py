@@ -98,7 +98,9 @@ def test_network_figures(ctx) -> None:
     assert net.composition_by_type == {"client": 1, "peer": 1}
     assert net.given == 1 and net.received == 0
     assert [h.person for h in net.drifting] == ["B"]
-    assert len(health.everyone(ctx)) == 2
+    explained = health.everyone(ctx)
+    assert len(explained) == 2
+    assert health.scores(ctx) == {h.person_id: h.value for h in explained}
 
 
 @given(facts_strategy, st.dates(dt.date(2020, 1, 1), dt.date(2030, 1, 1)))

@@ -74,18 +74,20 @@ def _facts(
     # planner walk the (person, time) index over every participant ever (6 s at 2M)
     # instead of the last year's interactions (0.8 s)
     person_key: Any = p.person_id if person_ids is not None else p.person_id + 0
-    month_flags = [func.max(case(((when >= lo) & (when < hi), 1), else_=0)) for lo, hi in months]
+    # the month of the year each conversation falls in (None for the last day), so
+    # that months in touch is one count of distinct values, not twelve aggregates
+    month = case(*[(when < hi, k) for k, (_, hi) in enumerate(months)])
     activity: dict[int, Any] = {
         row[0]: row
         for row in ctx.session.execute(
             select(
                 person_key,
                 func.max(when),
-                func.sum(case((Interaction.direction == "me", 1), else_=0)),
-                func.sum(case((Interaction.direction == "them", 1), else_=0)),
-                func.sum(case((Interaction.tone == "warm", 1), else_=0)),
-                func.sum(case((Interaction.tone == "tense", 1), else_=0)),
-                *month_flags,
+                func.count().filter(Interaction.direction == "me"),
+                func.count().filter(Interaction.direction == "them"),
+                func.count().filter(Interaction.tone == "warm"),
+                func.count().filter(Interaction.tone == "tense"),
+                func.count(month.distinct()),
             )
             .select_from(Interaction)
             .join(p, Interaction.id == p.interaction_id)
@@ -167,7 +169,7 @@ def _facts(
                 cadence_days=cadence,
                 last_contact_on=last_contact.astimezone(ctx.tz).date() if last_contact else None,
                 known_since=known if current or last_contact else min(known, year_ago),
-                months_in_touch=sum(int(x or 0) for x in row[6:]) if row else 0,
+                months_in_touch=int(row[6] or 0) if row else 0,
                 initiated_by_me=int(row[2] or 0) if row else 0,
                 initiated_by_them=int(row[3] or 0) if row else 0,
                 given=given,
@@ -207,6 +209,15 @@ def everyone(ctx: Ctx, day: dt.date | None = None) -> list[Health]:
     defaults = cadence_defaults(ctx.settings.get("cadence"))
     scores = [score(f, today, defaults) for f in _facts(ctx, today, None)]
     return sorted(scores, key=lambda h: (h.value, h.person, h.person_id))
+
+
+def scores(ctx: Ctx, day: dt.date | None = None) -> dict[int, int]:
+    """Every active person's health score (0-100) by id: the numbers alone, without
+    the explanations `everyone` writes (a people list filtered by health band needs
+    50,000 numbers, not 50,000 sentences)."""
+    today = day or ctx.today
+    defaults = cadence_defaults(ctx.settings.get("cadence"))
+    return {f.person_id: value(f, today, defaults) for f in _facts(ctx, today, None)}
 
 
 def network(ctx: Ctx, day: dt.date | None = None, *, drifting: int = 10) -> NetworkHealth:

@@ -113,7 +113,7 @@ def people_page(ctx: Ctx, filters: PeopleFilters) -> PeopleView:
     offset = f.offset
     if f.health:
         lo, hi = HEALTH_BANDS[f.health]
-        scores = {h.person_id: h.value for h in health.everyone(ctx)}
+        scores = health.scores(ctx)
         matching, _ = people.listing(
             ctx,
             type_=f.type,
