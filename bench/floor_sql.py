@@ -1,6 +1,7 @@
 """The floor's agenda query, for SQLite and PostgreSQL: the keep-in-touch rule of
 `domain.agenda.overdue` (own cadence, else the tightest of the types' defaults;
-lateness against it, weighted by importance; most overdue first) as one query."""
+lateness against it, weighted by importance in tenths, in the integer arithmetic of
+`domain.agenda.touch_priority`; most overdue first) as one query."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ def agenda_sql(backend: str, *, names: bool = False) -> str:
     """Rows (id, days_since, priority[, full_name, organization]) in agenda order, for
     parameters `ws` (workspace id) and `today` (ISO date). Assumes a UTC workspace."""
     defaults = ", ".join(
-        f"('{t}', {days}, {IMPORTANCE.get(t, DEFAULT_IMPORTANCE)})"
+        f"('{t}', {days}, {round(IMPORTANCE.get(t, DEFAULT_IMPORTANCE) * 10)})"
         for t, days in DEFAULT_CADENCE_DAYS.items()
     )
     extra = ", full_name, (SELECT name FROM organization o WHERE o.id = organization_id)"
@@ -38,14 +39,15 @@ due AS (
   JOIN person p ON p.id = t.person_id
   WHERE p.archived_at IS NULL AND (p.not_before IS NULL OR p.not_before <= :today)
   UNION ALL
-  SELECT p.id, p.full_name, p.organization_id, p.cadence_days, {DEFAULT_IMPORTANCE}, {since}
+  SELECT p.id, p.full_name, p.organization_id, p.cadence_days, {round(DEFAULT_IMPORTANCE * 10)},
+    {since}
   FROM person p NOT INDEXED
   WHERE p.workspace_id = :ws AND p.archived_at IS NULL AND p.cadence_days IS NOT NULL
     AND (p.not_before IS NULL OR p.not_before <= :today)
     AND NOT EXISTS (SELECT 1 FROM person_type pt WHERE pt.person_id = p.id)
 )
 SELECT id, days_since,
-  ROUND(MIN((days_since - cadence) * 1.0 / cadence, 10.0) * weight + weight, 4) AS priority
+  (2000 * weight * MIN(days_since, 11 * cadence) + cadence) / (2 * cadence) AS priority
   {extra}
 FROM due WHERE days_since > cadence
 ORDER BY priority DESC, days_since DESC, full_name, id
@@ -64,7 +66,7 @@ typed AS (
 due AS (
   SELECT p.id, p.full_name, p.organization_id,
     COALESCE(p.cadence_days, t.days) AS cadence,
-    COALESCE(t.weight, {DEFAULT_IMPORTANCE}) AS weight,
+    COALESCE(t.weight, {round(DEFAULT_IMPORTANCE * 10)}) AS weight,
     {since} AS days_since
   FROM person p LEFT JOIN typed t ON t.person_id = p.id
   WHERE p.workspace_id = %(ws)s AND p.archived_at IS NULL
@@ -72,8 +74,7 @@ due AS (
     AND (p.not_before IS NULL OR p.not_before <= %(today)s::date)
 )
 SELECT id, days_since,
-  ROUND((LEAST((days_since - cadence)::float8 / cadence, 10.0) * weight + weight)::numeric, 4)
-  AS priority{extra}
+  (2000 * weight * LEAST(days_since, 11 * cadence) + cadence) / (2 * cadence) AS priority{extra}
 FROM due WHERE days_since > cadence
 ORDER BY priority DESC, days_since DESC, full_name COLLATE "C", id
 """

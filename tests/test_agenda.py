@@ -116,7 +116,7 @@ reason_strategy = st.builds(
     st.floats(0, 1),
 )
 person_strategy = st.builds(
-    lambda pid, last, nb, mx: PersonFacts(pid, f"P{pid}", None, (), last, nb, mx, None),
+    lambda pid, last, nb, mx: PersonFacts(pid, f"P{pid}", None, last, nb, mx, None),
     st.integers(1, 8),
     st.one_of(st.none(), st.dates(dt.date(2026, 1, 1), TODAY)),
     st.one_of(st.none(), st.dates(dt.date(2026, 1, 1), dt.date(2027, 6, 1))),

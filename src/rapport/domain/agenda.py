@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from rapport.domain.cadence import effective_cadence, importance
+from rapport.domain.cadence import effective_cadence, importance_tenths
 from rapport.domain.milestones import next_occurrence
 from rapport.domain.records import AgendaEntry, AgendaReason, OverdueItem
 
@@ -64,7 +64,6 @@ class PersonFacts:
     person_id: int
     name: str
     organization: str | None
-    types: tuple[str, ...]
     last_contact_on: dt.date | None
     not_before: dt.date | None
     max_contact_days: int | None
@@ -151,6 +150,24 @@ class Mark:
 # --- rules --------------------------------------------------------------------------
 
 
+def touch_priority(days_since: int, cadence: int, weight_tenths: int) -> float:
+    """How overdue a check-in is: min(lateness, 10) × importance + importance, where
+    lateness is (days since − rhythm) / rhythm, to four decimals. Computed in integers
+    (rounding half up) so that the database, which ranks the whole network with the
+    same formula (services/touch.py), agrees to the last digit."""
+    scaled = 2000 * weight_tenths * min(days_since, 11 * cadence)
+    return ((scaled + cadence) // (2 * cadence)) / 10000
+
+
+def overdue_reason(days_since: int, cadence: int, contacted: bool) -> str:
+    if contacted:
+        return f"last contact {plural(days_since, 'day')} ago, against a {cadence}-day rhythm"
+    return (
+        f"no contact recorded in the {plural(days_since, 'day')} since you met, "
+        f"against a {cadence}-day rhythm"
+    )
+
+
 def overdue(
     facts: Iterable[ContactFacts], today: dt.date, defaults: Mapping[str, int]
 ) -> list[OverdueItem]:
@@ -165,15 +182,6 @@ def overdue(
         days_since = (today - anchor).days
         if days_since <= cadence:
             continue
-        lateness = (days_since - cadence) / cadence
-        if f.last_contact_on:
-            reason = f"last contact {plural(days_since, 'day')} ago, against a {cadence}-day rhythm"
-        else:
-            reason = (
-                f"no contact recorded in the {plural(days_since, 'day')} since you met, "
-                f"against a {cadence}-day rhythm"
-            )
-        weight = importance(f.types)
         items.append(
             OverdueItem(
                 person_id=f.person_id,
@@ -182,8 +190,8 @@ def overdue(
                 cadence_days=cadence,
                 days_since=days_since,
                 last_contact_on=f.last_contact_on,
-                reason=reason,
-                priority=round(min(lateness, 10.0) * weight + weight, 4),
+                reason=overdue_reason(days_since, cadence, f.last_contact_on is not None),
+                priority=touch_priority(days_since, cadence, importance_tenths(f.types)),
             )
         )
     items.sort(key=lambda i: (-i.priority, -i.days_since, i.person, i.person_id))

@@ -63,3 +63,8 @@ def effective_cadence(
 def importance(types: Iterable[str]) -> float:
     weights = [IMPORTANCE.get(t, DEFAULT_IMPORTANCE) for t in types]
     return max(weights) if weights else DEFAULT_IMPORTANCE
+
+
+def importance_tenths(types: Iterable[str]) -> int:
+    """`importance` in tenths, as the agenda's integer ranking uses it."""
+    return round(importance(types) * 10)

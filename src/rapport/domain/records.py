@@ -227,7 +227,7 @@ class SearchResult:
     person_ids: list[int]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class OverdueItem:
     person_id: int
     person: str

@@ -4,21 +4,18 @@ domain rules, and the user's answers to it (done, snooze, dismiss)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import and_, case, func, null, or_, select, tuple_, union_all
+from sqlalchemy import and_, or_, select, tuple_
 
 from rapport.domain import agenda as rules
-from rapport.domain.cadence import cadence_defaults
 from rapport.domain.records import Agenda, AgendaEntry, AgendaReason, OverdueItem
 from rapport.errors import Invalid, NotFound
-from rapport.services import resolve
+from rapport.services import resolve, touch
 from rapport.services.context import Ctx
 from rapport.services.interactions import InteractionIn, log
-from rapport.storage.dates import shifted
 from rapport.storage.schema import (
     AgendaMark,
     Commitment,
@@ -29,7 +26,6 @@ from rapport.storage.schema import (
     Milestone,
     Organization,
     Person,
-    PersonType,
     Role,
 )
 
@@ -49,113 +45,12 @@ def _local_day(ctx: Ctx, moment: dt.datetime | None) -> dt.date | None:
     return moment.astimezone(ctx.tz).date()
 
 
-def _types(ctx: Ctx, ids: Sequence[int]) -> dict[int, list[str]]:
-    types: dict[int, list[str]] = defaultdict(list)
-    for chunk in _chunks(ids):
-        for pid, type_ in ctx.session.execute(
-            select(PersonType.person_id, PersonType.type).where(PersonType.person_id.in_(chunk))
-        ):
-            types[pid].append(type_)
-    return types
-
-
 # --- keep in touch ------------------------------------------------------------------
-
-
-def _contact_rows(ctx: Ctx, today: dt.date) -> tuple[Sequence[Any], dict[int, list[str]]]:
-    """People who could be due for a check-in on `today`, and their types.
-
-    The database prunes: active people with a rhythm (their own, or their types'
-    tightest default) whose last contact, or the day they became known, is older than
-    that rhythm with a day to spare (the local day of a moment is at most a day behind
-    its UTC date, in any zone).
-    The exact rule runs in the domain on what comes back (a tenth of the network on a
-    typical day, not all of it)."""
-    defaults = cadence_defaults(ctx.settings.get("cadence"))
-    typed = (
-        select(
-            PersonType.person_id.label("person_id"),
-            func.min(case(defaults, value=PersonType.type)).label("days"),
-            func.aggregate_strings(PersonType.type, ",").label("types"),
-        )
-        .where(PersonType.workspace_id == ctx.workspace_id)
-        .group_by(PersonType.person_id)
-        .subquery()
-    )
-    columns = (
-        Person.id,
-        Person.full_name,
-        Organization.name,
-        Person.cadence_days,
-        Person.last_contact_at,
-        Person.met_on,
-        Person.created_at,
-        Person.not_before,
-        Person.max_contact_days,
-        Person.preferred_channel,
-    )
-    anchor = func.coalesce(Person.last_contact_at, Person.met_on, Person.created_at)
-    active = (
-        Person.workspace_id == ctx.workspace_id,
-        Person.archived_at.is_(None),
-        or_(Person.not_before.is_(None), Person.not_before <= today),
-    )
-    # two shapes, each with its own cheap plan: people with types (driven by the
-    # grouped types), and people with only a rhythm of their own (one pass over people)
-    cadence = func.coalesce(Person.cadence_days, typed.c.days)
-    with_types = (
-        select(*columns, typed.c.types)
-        .select_from(typed)
-        .join(Person, Person.id == typed.c.person_id)
-        .outerjoin(Organization, Organization.id == Person.organization_id)
-        .where(*active, cadence.is_not(None), anchor < shifted(today, 1 - cadence))
-    )
-    has_types = select(PersonType.person_id).where(PersonType.person_id == Person.id).exists()
-    own_only = (
-        select(*columns, null().label("types"))
-        .outerjoin(Organization, Organization.id == Person.organization_id)
-        .where(
-            *active,
-            Person.cadence_days.is_not(None),
-            ~has_types,
-            anchor < shifted(today, 1 - Person.cadence_days),
-        )
-    )
-    query = union_all(with_types, own_only)
-    rows = ctx.session.execute(query).all()
-    types = {row[0]: row[10].split(",") if row[10] else [] for row in rows}
-    return rows, types
-
-
-def _overdue(
-    ctx: Ctx,
-    today: dt.date,
-    rows: Sequence[Any],
-    types: dict[int, list[str]],
-    last_days: dict[int, dt.date | None] | None = None,
-) -> list[OverdueItem]:
-    days = last_days if last_days is not None else {r[0]: _local_day(ctx, r[4]) for r in rows}
-    facts = [
-        rules.ContactFacts(
-            person_id=row[0],
-            name=row[1],
-            organization=row[2],
-            types=tuple(types[row[0]]),
-            cadence_days=row[3],
-            last_contact_on=days[row[0]],
-            known_since=row[5] or row[6].astimezone(ctx.tz).date(),
-            not_before=row[7],
-        )
-        for row in rows
-    ]
-    return rules.overdue(facts, today, cadence_defaults(ctx.settings.get("cadence")))
 
 
 def keep_in_touch(ctx: Ctx, day: dt.date | None = None) -> list[OverdueItem]:
     """People past their cadence on `day` (default today), most overdue first."""
-    today = day or ctx.today
-    rows, types = _contact_rows(ctx, today)
-    return _overdue(ctx, today, rows, types)
+    return [d.item for d in touch.ranked(ctx, day or ctx.today)]
 
 
 # --- the other sources ----------------------------------------------------------------
@@ -364,7 +259,6 @@ def _people(
     """Facts of the people `ids` (active ones only); `known` ones are not fetched again."""
     found = {pid: known[pid] for pid in ids if pid in known}
     missing = [pid for pid in ids if pid not in known]
-    types = _types(ctx, missing)
     for chunk in _chunks(missing):
         for pid, name, org, last, not_before, max_days, channel in ctx.session.execute(
             select(
@@ -383,7 +277,6 @@ def _people(
                 pid,
                 name,
                 org,
-                tuple(types[pid]),
                 _local_day(ctx, last),
                 not_before,
                 max_days,
@@ -420,24 +313,22 @@ def build(ctx: Ctx, day: dt.date | None = None, limit: int | None = None) -> Age
     reason to reach out, the suggested action and a priority."""
     today = day or ctx.today
     milestone_facts = _milestones(ctx, today)
-    rows, types = _contact_rows(ctx, today)
-    last_days = {row[0]: _local_day(ctx, row[4]) for row in rows}
+    due = touch.ranked(ctx, today)
     # the people the check-in query already read need no second look-up
     known = {
-        row[0]: rules.PersonFacts(
-            row[0],
-            row[1],
-            row[2],
-            tuple(types[row[0]]),
-            last_days[row[0]],
-            row[7],
-            row[8],
-            row[9],
+        d.item.person_id: rules.PersonFacts(
+            d.item.person_id,
+            d.item.person,
+            d.item.organization,
+            d.item.last_contact_on,
+            d.not_before,
+            d.max_contact_days,
+            d.preferred_channel,
         )
-        for row in rows
+        for d in due
     }
     reasons: list[tuple[int, AgendaReason]] = [
-        *rules.keep_in_touch_reasons(_overdue(ctx, today, rows, types, last_days), today),
+        *rules.keep_in_touch_reasons([d.item for d in due], today),
         *rules.follow_up_reasons(_follow_ups(ctx, today), today),
         *rules.promise_reasons(_promises(ctx, today), today),
         *rules.thanks_reasons(_thanks(ctx, today), today),
