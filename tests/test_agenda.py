@@ -137,10 +137,16 @@ mark_strategy = st.builds(
         mark_strategy,
         max_size=10,
     ),
+    st.integers(1, 8),
 )
-def test_assembled_agenda_honours_archive_marks_and_boundaries(reasons, people, marks) -> None:
+def test_assembled_agenda_honours_archive_marks_and_boundaries(
+    reasons, people, marks, limit
+) -> None:
     known = {p.person_id: p for p in people}  # people missing here are archived
-    entries = assemble(reasons, known, marks, TODAY)
+    entries, total = assemble(reasons, known, marks, TODAY)
+    assert total == len(entries)
+    # a limit writes out the first entries only, and counts them all the same
+    assert assemble(reasons, known, marks, TODAY, limit) == (entries[:limit], total)
     seen = [e.person_id for e in entries]
     assert len(seen) == len(set(seen))  # a person appears once
     assert [e.position for e in entries] == list(range(1, len(entries) + 1))
@@ -200,3 +206,24 @@ def test_the_database_prunes_nobody_the_rule_would_list(open_ctx, zone: str) -> 
         assert agenda.keep_in_touch(ctx) == expected
         assert {i.person for i in expected} >= {"C31-0", "C31-23", "Own29", "Met"}
         assert not {i.person for i in expected} & {"C30-0", "C30-23", "C29-0"}
+
+
+def test_marks_are_read_by_key_or_all_at_once_with_the_same_answer(ctx) -> None:
+    from rapport.domain.agenda import Mark
+    from rapport.storage.schema import AgendaMark
+
+    pid = make_person(ctx, "Marked").id
+    later = TODAY + dt.timedelta(days=3)
+    for n in range(6):  # a key marked twice: the latest mark wins
+        ctx.session.add(AgendaMark(workspace_id=ctx.workspace_id, item_key=f"k:{n % 4}",
+                                   person_id=pid, action="dismissed" if n < 4 else "snoozed",
+                                   until=None if n < 4 else later))  # fmt: skip
+    ctx.session.flush()
+    expected = {
+        "k:0": Mark("snoozed", later),
+        "k:1": Mark("snoozed", later),
+        "k:2": Mark("dismissed", None),
+    }
+    few = ["k:0", "k:1", "k:2", "absent"]  # fewer keys than marks: looked up by key
+    many = few + [f"other:{n}" for n in range(10)]  # more keys than marks: read them all
+    assert agenda._marks(ctx, few) == expected == agenda._marks(ctx, many)

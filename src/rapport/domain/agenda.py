@@ -505,9 +505,11 @@ def assemble(
     people: Mapping[int, PersonFacts],
     marks: Mapping[str, Mark],
     today: dt.date,
-) -> list[AgendaEntry]:
+    limit: int | None = None,
+) -> tuple[list[AgendaEntry], int]:
     """One entry per person, reasons best first, entries ranked by their best reason
-    (more reasons add a little). Marked reasons (done, dismissed, snoozed until a later
+    (more reasons add a little); the first `limit` entries (all without one) and how
+    many there are in all. Marked reasons (done, dismissed, snoozed until a later
     day) are left out; a person's boundaries (not before, at most one contact every N
     days) hold back every reason that needs contact; archived people never appear
     (they are not in `people`)."""
@@ -531,34 +533,26 @@ def assemble(
             ):
                 continue
         by_person[person_id].setdefault(reason.key, reason)
-    entries = []
+    # rank everyone on numbers alone; write out entries only for those shown
+    ranking = []
     for person_id, keyed in by_person.items():
-        person = people[person_id]
-        ordered = sorted(keyed.values(), key=lambda r: (-r.priority, r.kind, r.key))
-        priority = round(min(ordered[0].priority + 0.03 * (len(ordered) - 1), 1.0), 4)
+        best = max(r.priority for r in keyed.values())
+        priority = round(min(best + 0.03 * (len(keyed) - 1), 1.0), 4)
+        ranking.append((-priority, people[person_id].name, person_id))
+    ranking.sort()
+    entries = []
+    for n, (negative, name, person_id) in enumerate(ranking[:limit], start=1):
+        ordered = sorted(by_person[person_id].values(), key=lambda r: (-r.priority, r.kind, r.key))
         entries.append(
             AgendaEntry(
-                position=0,
+                position=n,
                 person_id=person_id,
-                person=person.name,
-                organization=person.organization,
+                person=name,
+                organization=people[person_id].organization,
                 kind=ordered[0].kind,
                 reasons=ordered,
                 action=_combined_action(ordered),
-                priority=priority,
+                priority=-negative,
             )
         )
-    entries.sort(key=lambda e: (-e.priority, e.person, e.person_id))
-    return [
-        AgendaEntry(
-            position=n,
-            person_id=e.person_id,
-            person=e.person,
-            organization=e.organization,
-            kind=e.kind,
-            reasons=e.reasons,
-            action=e.action,
-            priority=e.priority,
-        )
-        for n, e in enumerate(entries, start=1)
-    ]
+    return entries, len(ranking)

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import and_, or_, select, tuple_
+from sqlalchemy import and_, func, or_, select, tuple_
 
 from rapport.domain import agenda as rules
 from rapport.domain.records import Agenda, AgendaEntry, AgendaReason, OverdueItem
@@ -286,7 +286,21 @@ def _people(
 
 
 def _marks(ctx: Ctx, keys: Sequence[str]) -> dict[str, rules.Mark]:
+    """The latest mark on each of `keys`: read by key, or, when the workspace has
+    fewer marks than there are keys (a day with thousands of check-ins due), all
+    of them in one pass instead of thousands of parameters."""
     marks: dict[str, rules.Mark] = {}
+    mine = AgendaMark.workspace_id == ctx.workspace_id
+    if (ctx.session.scalar(select(func.count()).where(mine)) or 0) < len(keys):
+        wanted = set(keys)
+        for key, action, until in ctx.session.execute(
+            select(AgendaMark.item_key, AgendaMark.action, AgendaMark.until)
+            .where(mine)
+            .order_by(AgendaMark.id)
+        ):
+            if key in wanted:
+                marks[key] = rules.Mark(action, until)  # the latest mark wins
+        return marks
     for chunk in _chunks(keys):
         for key, action, until in ctx.session.execute(
             select(AgendaMark.item_key, AgendaMark.action, AgendaMark.until)
@@ -341,8 +355,8 @@ def build(ctx: Ctx, day: dt.date | None = None, limit: int | None = None) -> Age
     ]
     people = _people(ctx, sorted({pid for pid, _ in reasons}), known)
     marks = _marks(ctx, sorted({r.key for _, r in reasons}))
-    entries = rules.assemble(reasons, people, marks, today)
-    return Agenda(day=today, entries=entries[:limit] if limit else entries, total=len(entries))
+    entries, total = rules.assemble(reasons, people, marks, today, limit or None)
+    return Agenda(day=today, entries=entries, total=total)
 
 
 # --- answering the agenda -------------------------------------------------------------
