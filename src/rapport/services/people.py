@@ -70,7 +70,7 @@ def get(ctx: Ctx, person_id: int) -> Person:
 def add(ctx: Ctx, changes: Mapping[str, Any]) -> PersonOut:
     """Create a person from `changes` (keys from FIELDS; full_name or given/family
     name required)."""
-    name = _clean(changes.get("full_name"), "full_name") or join_name(
+    name = clean_field(changes.get("full_name"), "full_name") or join_name(
         changes.get("given_name"), changes.get("family_name")
     )
     if not name:
@@ -125,8 +125,23 @@ MAX_LENGTH = {
 }
 
 
-def _clean(value: Any, field: str = "value") -> str | None:
+def clean_field(value: Any, field: str = "value") -> str | None:
+    """`value` stripped (None when empty); Invalid past the field's maximum length."""
     return clean_text(value, field, MAX_LENGTH.get(field, MAX_TEXT))
+
+
+def clean_timezone(value: Any) -> str | None:
+    """A known IANA time zone name, or None; Invalid for an unknown one."""
+    tz = clean_field(value, "timezone")
+    if tz:
+        zone(tz)
+    return tz
+
+
+def check_date(value: Any, field: str) -> dt.date | None:
+    if value is not None and not isinstance(value, dt.date):
+        raise Invalid(field, f"{value!r} is not a date")
+    return value
 
 
 def _positive_days(value: Any, field: str) -> int | None:
@@ -150,23 +165,17 @@ def _apply(ctx: Ctx, person: Person, changes: Mapping[str, Any], *, is_new: bool
         _apply_name(person, changes)
     for key in TEXT_FIELDS:
         if key in changes:
-            setattr(person, key, _clean(changes[key], key))
+            setattr(person, key, clean_field(changes[key], key))
     if "timezone" in changes:
-        tz = _clean(changes["timezone"], "timezone")
-        if tz:
-            zone(tz)
-        person.timezone = tz
+        person.timezone = clean_timezone(changes["timezone"])
     if "preferred_channel" in changes:
-        channel = _clean(changes["preferred_channel"], "preferred_channel")
+        channel = clean_field(changes["preferred_channel"], "preferred_channel")
         person.preferred_channel = (
             parse_choice(Channel, channel, "preferred_channel").value if channel else None
         )
     for key in ("met_on", "not_before"):
         if key in changes:
-            value = changes[key]
-            if value is not None and not isinstance(value, dt.date):
-                raise Invalid(key, f"{value!r} is not a date")
-            setattr(person, key, value)
+            setattr(person, key, check_date(changes[key], key))
     if "cadence_days" in changes:
         person.cadence_days = _positive_days(changes["cadence_days"], "cadence_days")
     if "max_contact_days" in changes:
@@ -179,7 +188,7 @@ def _apply(ctx: Ctx, person: Person, changes: Mapping[str, Any], *, is_new: bool
             person.strained_since = None
         person.strained = strained
     if "strained_context" in changes:
-        person.strained_context = _clean(changes["strained_context"], "strained_context")
+        person.strained_context = clean_field(changes["strained_context"], "strained_context")
     if "met_event_id" in changes:
         event_id = changes["met_event_id"]
         if event_id is not None:
@@ -209,33 +218,41 @@ def _apply(ctx: Ctx, person: Person, changes: Mapping[str, Any], *, is_new: bool
 
 
 def _apply_name(person: Person, changes: Mapping[str, Any]) -> None:
-    given = _clean(changes.get("given_name"), "given_name")
-    family = _clean(changes.get("family_name"), "family_name")
-    full = _clean(changes.get("full_name"), "full_name")
+    person.full_name, person.given_name, person.family_name = names_after(
+        changes, person.full_name, person.given_name, person.family_name
+    )
+    person.name_key = fold(person.full_name)
+
+
+def names_after(
+    changes: Mapping[str, Any], full_name: str, given_name: str | None, family_name: str | None
+) -> tuple[str, str | None, str | None]:
+    """(full, given, family name) of a person called `full_name` after `changes`: a
+    new full name is split into given and family names unless they are given too."""
+    given = clean_field(changes.get("given_name"), "given_name")
+    family = clean_field(changes.get("family_name"), "family_name")
+    full = clean_field(changes.get("full_name"), "full_name")
     if full is None:
         full = join_name(
-            given if "given_name" in changes else person.given_name,
-            family if "family_name" in changes else person.family_name,
+            given if "given_name" in changes else given_name,
+            family if "family_name" in changes else family_name,
         )
     if not full:
         raise Invalid("name", "a person needs a name")
-    if full != person.full_name or person.given_name is None:
+    if full != full_name or given_name is None:
         auto_given, auto_family = split_name(full)
-        person.given_name = given or auto_given or None
-        person.family_name = family or auto_family or None
-    else:
-        if "given_name" in changes:
-            person.given_name = given
-        if "family_name" in changes:
-            person.family_name = family
-    person.full_name = full
-    person.name_key = fold(full)
+        return full, given or auto_given or None, family or auto_family or None
+    return (
+        full,
+        given if "given_name" in changes else given_name,
+        family if "family_name" in changes else family_name,
+    )
 
 
 def organization_id(ctx: Ctx, name: str | None) -> int | None:
     """The id of the organization called `name` (matched case- and accent-blind),
     created if new; None for an empty name."""
-    clean = _clean(name, "organization")
+    clean = clean_field(name, "organization")
     if not clean:
         return None
     key = fold(clean)
@@ -259,18 +276,13 @@ def _apply_role(ctx: Ctx, person: Person, changes: Mapping[str, Any], *, is_new:
         if "organization" in changes
         else person.organization_id
     )
-    title = _clean(changes["title"], "title") if "title" in changes else person.title
+    title = clean_field(changes["title"], "title") if "title" in changes else person.title
     if not is_new and org_id == person.organization_id and title == person.title:
         return
     current = ctx.session.scalar(
         select(Role).where(Role.person_id == person.id, Role.ended_on.is_(None)).limit(1)
     )
-    # a change only when something known is replaced: filling in a missing title or
-    # organization completes the current role instead of starting a new one
-    changed = not is_new and (
-        (person.organization_id is not None and org_id != person.organization_id)
-        or (person.title is not None and title != person.title)
-    )
+    changed = not is_new and replaces_role(person.organization_id, person.title, org_id, title)
     person.organization_id, person.title = org_id, title
     if current is not None and not changed:
         current.organization_id, current.title = org_id, title
@@ -294,15 +306,70 @@ def _apply_role(ctx: Ctx, person: Person, changes: Mapping[str, Any], *, is_new:
     )
 
 
-def _set_emails(ctx: Ctx, person: Person, addresses: Iterable[str]) -> None:
+def replaces_role(
+    old_org_id: int | None, old_title: str | None, org_id: int | None, title: str | None
+) -> bool:
+    """Whether a new organization or title is a change of role: only when something
+    known is replaced. Filling in a missing title or organization completes the
+    current role instead of starting a new one."""
+    return (old_org_id is not None and org_id != old_org_id) or (
+        old_title is not None and title != old_title
+    )
+
+
+def clean_emails(addresses: Iterable[str]) -> dict[str, str]:
+    """Address per key (`email_key`), in order, the first spelling of each kept;
+    Invalid for one that is not an address. The first is the primary one."""
     seen: dict[str, str] = {}
     for raw in addresses:
-        address = _clean(raw, "email")
+        address = clean_field(raw, "email")
         if not address:
             continue
         if not looks_like_email(address):
             raise Invalid("email", f"{address!r} is not an email address")
         seen.setdefault(email_key(address), address)
+    return seen
+
+
+def clean_phones(numbers: Iterable[str], region: str | None) -> dict[str, str]:
+    """Number per key (`phone_key`), in order, the first spelling of each kept."""
+    seen: dict[str, str] = {}
+    for raw in numbers:
+        number = clean_field(raw, "phone")
+        if number:
+            seen.setdefault(phone_key(number, region), number)
+    return seen
+
+
+def clean_urls(urls: Iterable[str]) -> list[tuple[str, str]]:
+    """(web address, kind) for each distinct address as given, in order; one without
+    a scheme gets https://, kind is 'linkedin' or 'website'. Invalid for text that is
+    not a web address."""
+    found = []
+    cleaned = (clean_field(u, "url") for u in urls)
+    for raw in dict.fromkeys(u for u in cleaned if u):
+        if " " in raw or "." not in raw:
+            raise Invalid("url", f"{raw!r} is not a web address")
+        url = raw if "://" in raw else "https://" + raw
+        found.append((url, "linkedin" if "linkedin.com" in url.lower() else "website"))
+    return found
+
+
+def clean_types(types: Iterable[str]) -> list[str]:
+    """The relationship types named, sorted, each once; Invalid for an unknown one."""
+    return sorted({parse_choice(RelationshipType, t, "type").value for t in types if t.strip()})
+
+
+def tag_name(name: str) -> str:
+    """A tag's name as stored: stripped, without a leading '#'; Invalid when empty."""
+    clean = (clean_field(name, "tag") or "").lstrip("#")
+    if not clean:
+        raise Invalid("tag", "a tag cannot be empty")
+    return clean
+
+
+def _set_emails(ctx: Ctx, person: Person, addresses: Iterable[str]) -> None:
+    seen = clean_emails(addresses)
     ctx.session.execute(delete(PersonEmail).where(PersonEmail.person_id == person.id))
     for position, (key, address) in enumerate(seen.items()):
         ctx.session.add(
@@ -317,12 +384,7 @@ def _set_emails(ctx: Ctx, person: Person, addresses: Iterable[str]) -> None:
 
 
 def _set_phones(ctx: Ctx, person: Person, numbers: Iterable[str]) -> None:
-    region = ctx.settings.get("phone_region")
-    seen: dict[str, str] = {}
-    for raw in numbers:
-        number = _clean(raw, "phone")
-        if number:
-            seen.setdefault(phone_key(number, region), number)
+    seen = clean_phones(numbers, ctx.settings.get("phone_region"))
     ctx.session.execute(delete(PersonPhone).where(PersonPhone.person_id == person.id))
     for key, number in seen.items():
         ctx.session.add(
@@ -334,28 +396,21 @@ def _set_phones(ctx: Ctx, person: Person, numbers: Iterable[str]) -> None:
 
 def _set_urls(ctx: Ctx, person: Person, urls: Iterable[str]) -> None:
     ctx.session.execute(delete(PersonUrl).where(PersonUrl.person_id == person.id))
-    cleaned = (_clean(u, "url") for u in urls)
-    for raw in dict.fromkeys(u for u in cleaned if u):
-        if " " in raw or "." not in raw:
-            raise Invalid("url", f"{raw!r} is not a web address")
-        url = raw if "://" in raw else "https://" + raw
-        kind = "linkedin" if "linkedin.com" in url.lower() else "website"
+    for url, kind in clean_urls(urls):
         ctx.session.add(
             PersonUrl(workspace_id=ctx.workspace_id, person_id=person.id, url=url, kind=kind)
         )
 
 
 def set_types(ctx: Ctx, person_id: int, types: Iterable[str]) -> None:
-    wanted = {parse_choice(RelationshipType, t, "type").value for t in types if t.strip()}
+    wanted = clean_types(types)
     ctx.session.execute(delete(PersonType).where(PersonType.person_id == person_id))
-    for value in sorted(wanted):
+    for value in wanted:
         ctx.session.add(PersonType(workspace_id=ctx.workspace_id, person_id=person_id, type=value))
 
 
 def tag_id(ctx: Ctx, name: str) -> int:
-    clean = (_clean(name, "tag") or "").lstrip("#")
-    if not clean:
-        raise Invalid("tag", "a tag cannot be empty")
+    clean = tag_name(name)
     key = fold(clean)
     found = ctx.session.scalar(
         select(Tag.id).where(Tag.workspace_id == ctx.workspace_id, Tag.name_key == key)
