@@ -11,9 +11,10 @@ _SPACE = re.compile(r"\s+")
 def fold(text: str) -> str:
     """Lower-case, accent-free, single-spaced form of `text` for matching:
     'José  Ñúñez' and 'jose nunez' fold alike."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _SPACE.sub(" ", stripped.casefold()).strip()
+    if not text.isascii():  # ASCII is its own decomposition, with nothing to strip
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _SPACE.sub(" ", text.casefold()).strip()
 
 
 def split_name(full_name: str) -> tuple[str, str]:

@@ -1,0 +1,27 @@
+"""Name folding: the ASCII shortcut must fold exactly as the full decomposition."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from rapport.domain.names import fold
+
+
+def _decomposed(text: str) -> str:
+    """The definition: NFKD, combining marks dropped, case-folded, spaces squeezed."""
+    bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return " ".join(bare.casefold().split())
+
+
+def test_examples() -> None:
+    assert fold("José  Ñúñez") == fold("jose nunez") == "jose nunez"
+    assert fold("  ÉABHA\tKarlsson ") == "eabha karlsson"
+    assert fold("Straße") == "strasse"
+
+
+@given(st.text() | st.text(st.characters(max_codepoint=127)))
+def test_fold_is_the_decomposition(text: str) -> None:
+    assert fold(text) == _decomposed(text)
