@@ -34,3 +34,18 @@ def test_upgrading_twice_changes_nothing(database_url: str) -> None:
         assert not migrate.needs_upgrade(engine)
     finally:
         engine.dispose()
+
+
+def test_head_is_the_newest_script() -> None:
+    """Opening a database compares with migrate.HEAD, not the scripts: it must be
+    the newest script's revision (update HEAD with each new migration)."""
+    assert migrate.HEAD == migrate.head_revision()
+
+
+def test_a_database_never_migrated_has_no_revision(tmp_path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'new.db'}")
+    try:
+        assert migrate.current_revision(engine) is None
+        assert migrate.needs_upgrade(engine)
+    finally:
+        engine.dispose()
