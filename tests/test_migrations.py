@@ -39,7 +39,7 @@ def test_upgrading_twice_changes_nothing(database_url: str) -> None:
 def test_head_is_the_newest_script() -> None:
     """Opening a database compares with migrate.HEAD, not the scripts: it must be
     the newest script's revision (update HEAD with each new migration)."""
-    assert migrate.HEAD == migrate.head_revision()
+    assert migrate.head_revision() == migrate.HEAD
 
 
 def test_a_database_never_migrated_has_no_revision(tmp_path) -> None:
