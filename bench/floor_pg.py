@@ -337,13 +337,10 @@ def person_page(conn: psycopg.Connection[Any], person_id: int) -> dict[str, Any]
     return page
 
 
-SEARCH_SQL = (
-    "SELECT d.kind, d.ref_id, "
-    "ts_rank(to_tsvector('simple', d.title || ' ' || d.body), to_tsquery('simple', %(q)s)) "
-    "+ CASE WHEN to_tsvector('simple', d.title) @@ to_tsquery('simple', %(q)s) THEN 1 ELSE 0 END "
-    "AS rank FROM search_doc d "
-    "WHERE to_tsvector('simple', d.title || ' ' || d.body) @@ to_tsquery('simple', %(q)s) "
-    "AND d.workspace_id = %(ws)s ORDER BY rank DESC, d.id LIMIT %(limit)s"
+SEARCH_SQL = (  # the stored, weighted tsvector of migration 0003
+    "SELECT d.kind, d.ref_id, ts_rank(d.tsv, q) AS rank "
+    "FROM search_doc d, to_tsquery('simple', %(q)s) AS q "
+    "WHERE d.tsv @@ q AND d.workspace_id = %(ws)s ORDER BY rank DESC, d.id LIMIT %(limit)s"
 )
 
 

@@ -66,7 +66,7 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
 
 
 # Objects made by hand in migrations (full-text indexes) that the models don't describe.
-HAND_MADE = {"search_fts", "ix_search_doc_tsv"}
+HAND_MADE = {"search_fts", "ix_search_doc_tsv", "tsv"}
 
 
 def include_object(
@@ -495,7 +495,8 @@ class AgendaMark(Base):
 
 class SearchDoc(Base):
     """The text of one searchable thing. The full-text index over it is made by the
-    migrations: FTS5 (SQLite) or a GIN expression index (PostgreSQL)."""
+    migrations: FTS5 (SQLite), or a generated tsvector column `tsv` with a GIN index
+    (PostgreSQL)."""
 
     __tablename__ = "search_doc"
     __table_args__ = (UniqueConstraint("kind", "ref_id"),)

@@ -1,4 +1,5 @@
-"""Full-text search behind one interface: FTS5 on SQLite, tsvector on PostgreSQL.
+"""Full-text search behind one interface: FTS5 on SQLite, a stored tsvector on
+PostgreSQL.
 
 Documents are stored pre-folded by `index_text` (lower-case, accent-free, words
 separated by single spaces), so both backends split and match words the same way.
@@ -142,13 +143,12 @@ def find(
             rows = session.execute(text(sql), params).all()
         return [Hit(kind, ref_id, -float(rank)) for kind, ref_id, rank in rows]
     params["q"] = " & ".join(f"{t}:*" for t in terms)
+    # the stored tsvector (migration 0003): titles weighted A, bodies B
     sql = (
-        "SELECT d.kind, d.ref_id, "
-        "ts_rank(to_tsvector('simple', d.title || ' ' || d.body), to_tsquery('simple', :q)) "
-        "+ CASE WHEN to_tsvector('simple', d.title) @@ to_tsquery('simple', :q) THEN 1 ELSE 0 END "
-        "AS rank FROM search_doc d "
-        "WHERE to_tsvector('simple', d.title || ' ' || d.body) @@ to_tsquery('simple', :q) "
-        f"AND d.workspace_id = :ws{kind_filter} ORDER BY rank DESC, d.id LIMIT :limit"
+        "SELECT d.kind, d.ref_id, ts_rank(d.tsv, q) AS rank "
+        "FROM search_doc d, to_tsquery('simple', :q) AS q "
+        f"WHERE d.tsv @@ q AND d.workspace_id = :ws{kind_filter} "
+        "ORDER BY rank DESC, d.id LIMIT :limit"
     )
     rows = session.execute(text(sql), params).all()
     return [Hit(kind, ref_id, float(rank)) for kind, ref_id, rank in rows]
