@@ -25,7 +25,7 @@ WEIGHTS = {
 NO_RHYTHM_DAYS = 90  # the yardstick for people without a rhythm of their own
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class HealthFacts:
     person_id: int
     name: str

@@ -26,6 +26,7 @@ from rapport.storage.schema import (
 )
 
 DRIFT_DAYS = 90
+NO_ACTIVITY = (None, None, 0, 0, 0, 0, 0)  # a person without conversations in the year
 
 
 def _utc(day: dt.date, ctx: Ctx) -> dt.datetime:
@@ -61,7 +62,7 @@ def _facts(
         people_query = people_query.where(Person.archived_at.is_(None))
     if person_ids is not None:
         people_query = people_query.where(Person.id.in_(person_ids))
-    people = ctx.session.execute(people_query).all()
+    people = ctx.session.connection().execute(people_query).all()  # Core rows: no ORM step
     if not people:
         return []
     p = InteractionParticipant
@@ -82,7 +83,7 @@ def _facts(
     month = case(*[(when < hi, k) for k, (_, hi) in enumerate(months)])
     activity: dict[int, Any] = {
         row[0]: row
-        for row in ctx.session.execute(
+        for row in ctx.session.connection().execute(
             select(
                 person_key,
                 local_date(func.max(when), ctx.tz),
@@ -154,28 +155,29 @@ def _facts(
             if row is None:
                 continue  # not yet known on that day
             known = as_of  # added later, with earlier conversations imported or backdated
-        last_contact = last if current else (row[1] if row else None)
+        _, year_last, me, them, warm, tense, in_touch = row or NO_ACTIVITY
+        last_contact = last if current else year_last
         given, received = favours.get(pid, (0, 0))
         kept, broken, overdue = promises.get(pid, (0, 0, 0))
         facts.append(
-            HealthFacts(
-                person_id=pid,
-                name=name,
-                types=tuple(types[pid]),
-                cadence_days=cadence,
-                last_contact_on=last_contact,
-                known_since=known if current or last_contact else min(known, year_ago),
-                months_in_touch=int(row[6] or 0) if row else 0,
-                initiated_by_me=int(row[2] or 0) if row else 0,
-                initiated_by_them=int(row[3] or 0) if row else 0,
-                given=given,
-                received=received,
-                kept=kept,
-                broken=broken,
-                overdue=overdue,
-                warm=int(row[4] or 0) if row else 0,
-                tense=int(row[5] or 0) if row else 0,
-                strained=bool(strained),
+            HealthFacts(  # positional, in the field order: 50,000 of them
+                pid,
+                name,
+                tuple(types[pid]),
+                cadence,
+                last_contact,
+                known if current or last_contact else min(known, year_ago),
+                in_touch or 0,
+                me or 0,
+                them or 0,
+                given,
+                received,
+                kept,
+                broken,
+                overdue,
+                warm or 0,
+                tense or 0,
+                bool(strained),
             )
         )
     return facts
