@@ -61,7 +61,7 @@ def _follow_ups(ctx: Ctx, today: dt.date) -> list[rules.FollowUpFacts]:
     yesterday = today - dt.timedelta(days=1)
     found = [
         rules.FollowUpFacts(pid, starts, eid, name, note)
-        for pid, eid, name, starts, note in ctx.session.execute(
+        for pid, eid, name, starts, note in ctx.rows(
             select(
                 EventAttendee.person_id, Event.id, Event.name, Event.starts_on, EventAttendee.note
             )
@@ -75,7 +75,7 @@ def _follow_ups(ctx: Ctx, today: dt.date) -> list[rules.FollowUpFacts]:
     ]
     # people met outside an event (the user gave the day), no contact after that day;
     # people merely added or imported are not "met", or every import would flood this
-    for pid, met_on, last in ctx.session.execute(
+    for pid, met_on, last in ctx.rows(
         select(Person.id, Person.met_on, Person.last_contact_at).where(
             Person.workspace_id == ctx.workspace_id,
             Person.met_event_id.is_(None),
@@ -91,7 +91,7 @@ def _follow_ups(ctx: Ctx, today: dt.date) -> list[rules.FollowUpFacts]:
 
 def _promises(ctx: Ctx, today: dt.date) -> list[rules.PromiseFacts]:
     soon = today + dt.timedelta(days=rules.PROMISE_LOOKAHEAD_DAYS)
-    rows = ctx.session.execute(
+    rows = ctx.rows(
         select(
             Commitment.id,
             Commitment.person_id,
@@ -116,7 +116,7 @@ def _promises(ctx: Ctx, today: dt.date) -> list[rules.PromiseFacts]:
 
 
 def _thanks(ctx: Ctx, today: dt.date) -> list[rules.ThanksFacts]:
-    rows = ctx.session.execute(
+    rows = ctx.rows(
         select(
             Exchange.id, Exchange.person_id, Exchange.kind, Exchange.note, Exchange.occurred_on
         ).where(
@@ -143,7 +143,7 @@ def _milestones(ctx: Ctx, today: dt.date) -> list[rules.MilestoneFacts]:
         rules.MilestoneFacts(
             f"milestone:{mid}", mid, pid, kind, label, month, day, year, rec == "once", lead, tz
         )
-        for mid, pid, kind, label, month, day, year, rec, lead, tz in ctx.session.execute(
+        for mid, pid, kind, label, month, day, year, rec, lead, tz in ctx.rows(
             select(
                 Milestone.id,
                 Milestone.person_id,
@@ -165,7 +165,7 @@ def _milestones(ctx: Ctx, today: dt.date) -> list[rules.MilestoneFacts]:
     ]
     # work anniversaries from the role history: the current role's start date
     recorded = {(f.person_id) for f in found if f.kind == "work-anniversary"}
-    for rid, pid, started, org, tz in ctx.session.execute(
+    for rid, pid, started, org, tz in ctx.rows(
         select(Role.id, Role.person_id, Role.started_on, Organization.name, Person.timezone)
         .join(Person, Person.id == Role.person_id)
         .outerjoin(Organization, Organization.id == Role.organization_id)
@@ -197,7 +197,7 @@ def _milestones(ctx: Ctx, today: dt.date) -> list[rules.MilestoneFacts]:
 
 
 def _role_changes(ctx: Ctx, today: dt.date) -> list[rules.RoleChangeFacts]:
-    rows = ctx.session.execute(
+    rows = ctx.rows(
         select(Role.id, Role.person_id, Role.title, Organization.name, Role.detected_on)
         .outerjoin(Organization, Organization.id == Role.organization_id)
         .where(
@@ -215,7 +215,7 @@ def _role_changes(ctx: Ctx, today: dt.date) -> list[rules.RoleChangeFacts]:
 
 
 def _strained(ctx: Ctx) -> list[rules.StrainedFacts]:
-    rows = ctx.session.execute(
+    rows = ctx.rows(
         select(
             Person.id, Person.strained_since, Person.strained_context, Person.last_contact_at
         ).where(Person.workspace_id == ctx.workspace_id, Person.strained.is_(True))
@@ -229,7 +229,7 @@ def _strained(ctx: Ctx) -> list[rules.StrainedFacts]:
 
 
 def _mentoring(ctx: Ctx) -> list[rules.MentoringFacts]:
-    rows = ctx.session.execute(
+    rows = ctx.rows(
         select(
             Mentorship.id,
             Mentorship.person_id,
@@ -260,7 +260,7 @@ def _people(
     found = {pid: known[pid] for pid in ids if pid in known}
     missing = [pid for pid in ids if pid not in known]
     for chunk in _chunks(missing):
-        for pid, name, org, last, not_before, max_days, channel in ctx.session.execute(
+        for pid, name, org, last, not_before, max_days, channel in ctx.rows(
             select(
                 Person.id,
                 Person.full_name,
@@ -293,7 +293,7 @@ def _marks(ctx: Ctx, keys: Sequence[str]) -> dict[str, rules.Mark]:
     mine = AgendaMark.workspace_id == ctx.workspace_id
     if (ctx.session.scalar(select(func.count()).where(mine)) or 0) < len(keys):
         wanted = set(keys)
-        for key, action, until in ctx.session.execute(
+        for key, action, until in ctx.rows(
             select(AgendaMark.item_key, AgendaMark.action, AgendaMark.until)
             .where(mine)
             .order_by(AgendaMark.id)
@@ -302,7 +302,7 @@ def _marks(ctx: Ctx, keys: Sequence[str]) -> dict[str, rules.Mark]:
                 marks[key] = rules.Mark(action, until)  # the latest mark wins
         return marks
     for chunk in _chunks(keys):
-        for key, action, until in ctx.session.execute(
+        for key, action, until in ctx.rows(
             select(AgendaMark.item_key, AgendaMark.action, AgendaMark.until)
             .where(AgendaMark.workspace_id == ctx.workspace_id, AgendaMark.item_key.in_(chunk))
             .order_by(AgendaMark.id)

@@ -8,10 +8,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVarTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Engine, select
+from sqlalchemy import CursorResult, Engine, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -22,6 +22,10 @@ from rapport.storage.engine import make_engine
 from rapport.storage.schema import Workspace
 from rapport.storage.uow import unit_of_work
 
+if TYPE_CHECKING:
+    from sqlalchemy.sql.selectable import TypedReturnsRows
+
+_Ts = TypeVarTuple("_Ts")
 TODAY_ENV = "RAPPORT_TODAY"  # pins "today" for demos and tests
 
 
@@ -37,6 +41,13 @@ class Ctx:
 
     def now(self) -> dt.datetime:
         return dt.datetime.now(dt.UTC)
+
+    def rows(self, statement: TypedReturnsRows[*_Ts]) -> CursorResult[*_Ts]:
+        """Rows of a Core select, without the ORM's result step (which costs more
+        than the query on tens of thousands of rows). Pending changes are flushed
+        first, as `Session.execute` would."""
+        self.session.flush()
+        return self.session.connection().execute(statement)
 
 
 def zone(name: str, field: str = "timezone") -> ZoneInfo:

@@ -62,7 +62,7 @@ def _facts(
         people_query = people_query.where(Person.archived_at.is_(None))
     if person_ids is not None:
         people_query = people_query.where(Person.id.in_(person_ids))
-    people = ctx.session.connection().execute(people_query).all()  # Core rows: no ORM step
+    people = ctx.rows(people_query).all()
     if not people:
         return []
     p = InteractionParticipant
@@ -83,7 +83,7 @@ def _facts(
     month = case(*[(when < hi, k) for k, (_, hi) in enumerate(months)])
     activity: dict[int, Any] = {
         row[0]: row
-        for row in ctx.session.connection().execute(
+        for row in ctx.rows(
             select(
                 person_key,
                 local_date(func.max(when), ctx.tz),

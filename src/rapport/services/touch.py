@@ -62,7 +62,7 @@ def ranked(ctx: Ctx, today: dt.date, *, limit: int | None = None) -> list[Due]:
     )
     if limit is not None:
         ordered = ordered.limit(limit)
-    rows = ctx.session.connection().execute(ordered)  # Core rows: no ORM loading step
+    rows = ctx.rows(ordered)
     # the last contact's day is `days` before today whenever there was one (it is
     # the anchor then): one subtraction here instead of a date column to parse
     return [
