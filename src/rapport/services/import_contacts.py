@@ -99,16 +99,16 @@ class Index:
     kept current as contacts are added during the import."""
 
     def __init__(self, ctx: Ctx) -> None:
-        ws, s = ctx.workspace_id, ctx.session
+        ws, s = ctx.workspace_id, ctx
         self.email: dict[str, int | Contact] = dict(
-            s.execute(
+            s.rows(
                 select(PersonEmail.address_key, PersonEmail.person_id).where(
                     PersonEmail.workspace_id == ws
                 )
             ).all()
         )
         self.phone: dict[str, int | Contact] = dict(
-            s.execute(
+            s.rows(
                 select(PersonPhone.number_key, PersonPhone.person_id).where(
                     PersonPhone.workspace_id == ws
                 )
@@ -116,13 +116,13 @@ class Index:
         )
         self.url: dict[str, int | Contact] = {}
         self.urls_of: dict[int, set[str]] = defaultdict(set)
-        for pid, url in s.execute(
+        for pid, url in s.rows(
             select(PersonUrl.person_id, PersonUrl.url).where(PersonUrl.workspace_id == ws)
         ):
             self.url.setdefault(url_key(url), pid)
             self.urls_of[pid].add(url_key(url))
         self.names: dict[str, list[int]] = defaultdict(list)
-        for pid, key in s.execute(
+        for pid, key in s.rows(
             select(Person.id, Person.name_key).where(Person.workspace_id == ws).order_by(Person.id)
         ):
             self.names[key].append(pid)

@@ -51,22 +51,26 @@ def person_documents(session: Session, ids: Sequence[int]) -> list[tuple[int, st
     """(person id, title, body) of the search document of each of `ids`."""
     if not ids:
         return []
+    # Core rows (the ORM's result step costs more than these queries); what is still
+    # pending in the session is flushed first, as Session.execute would
+    session.flush()
+    rows_of = session.connection().execute
     extra: dict[int, list[str]] = defaultdict(list)
-    for pid, address in session.execute(
+    for pid, address in rows_of(
         select(PersonEmail.person_id, PersonEmail.address).where(PersonEmail.person_id.in_(ids))
     ):
         extra[pid].append(address)
-    for pid, name in session.execute(
+    for pid, name in rows_of(
         select(PersonTag.person_id, Tag.name)
         .join(Tag, Tag.id == PersonTag.tag_id)
         .where(PersonTag.person_id.in_(ids))
     ):
         extra[pid].append(name)
-    for pid, type_ in session.execute(
+    for pid, type_ in rows_of(
         select(PersonType.person_id, PersonType.type).where(PersonType.person_id.in_(ids))
     ):
         extra[pid].append(type_)
-    rows = session.execute(
+    rows = rows_of(
         select(
             Person.id,
             Person.full_name,
