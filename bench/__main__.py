@@ -21,7 +21,7 @@ from typing import Any
 from bench import ops
 from bench.files import write_all
 from bench.generate import SMALL, Spec, generate, scaled
-from bench.measure import BUDGET_S, Result
+from bench.measure import BUDGET_S, Result, calibration, calibration_text
 from bench.report import Row, print_table, results_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -212,6 +212,8 @@ def main(argv: list[str] | None = None) -> None:
     spec = base if args.small else scaled(base, args.people, args.interactions)
     args.out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
+    speed_before = calibration()
+    print(f"machine speed (fixed work, lower is faster): {calibration_text(speed_before)}")
     spec_path = args.out / "spec.json"
     spec_path.write_text(json.dumps(dataclasses.asdict(spec), default=str, indent=2))
     print(f"writing the import files into {args.out / 'files'}…", flush=True)
@@ -226,7 +228,12 @@ def main(argv: list[str] | None = None) -> None:
         sections.append(("PostgreSQL", rows))
         print_table("PostgreSQL", rows)
     total = time.perf_counter() - started
+    speed_after = calibration()
+    print(f"machine speed at the end: {calibration_text(speed_after)}")
     notes = [
+        "machine speed (fixed work, lower is faster; `bench.measure.calibration`): "
+        f"{calibration_text(speed_before)} at the start, {calibration_text(speed_after)} "
+        "at the end",
         f"network: {spec.people:,} people, {spec.interactions:,} interactions, seed {spec.seed}, "
         f"today {spec.today}",
         f"medians of up to {args.runs} runs after one warm-up; an operation stops repeating "

@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import resource
+import sqlite3
 import statistics
 import threading
 import time
@@ -121,3 +122,40 @@ def time_runs(
     result.peak_rss_mb = round(memory.peak, 1)
     result.answer = digest(answer)
     return result
+
+
+def calibration() -> dict[str, float]:
+    """The machine's speed right now, as the milliseconds of two fixed pieces of work
+    (the best of three): pure Python (sums, sorting, dictionaries) and SQLite in memory
+    (insert, index, group). Printed at the start and the end of a run, they show whether
+    the host was slower for this run or drifted during it: figures from runs with
+    different calibrations compare through their ratios to the floor only."""
+
+    def python_work() -> None:
+        rows = [(i * 7919 % 10007, str(i)) for i in range(100_000)]
+        rows.sort()
+        counts: dict[int, int] = {}
+        for key, _ in rows:
+            counts[key % 1000] = counts.get(key % 1000, 0) + 1
+
+    def sqlite_work() -> None:
+        conn = sqlite3.connect(":memory:")
+        conn.execute("CREATE TABLE t (a INTEGER, b TEXT)")
+        conn.executemany("INSERT INTO t VALUES (?, ?)", ((i % 997, str(i)) for i in range(100_000)))
+        conn.execute("CREATE INDEX t_a ON t (a)")
+        conn.execute("SELECT a, count(*), max(b) FROM t GROUP BY a").fetchall()
+        conn.close()
+
+    found = {}
+    for name, work in (("python", python_work), ("sqlite", sqlite_work)):
+        best = float("inf")
+        for _ in range(3):
+            started = time.perf_counter()
+            work()
+            best = min(best, time.perf_counter() - started)
+        found[name] = round(best * 1000, 1)
+    return found
+
+
+def calibration_text(found: dict[str, float]) -> str:
+    return f"Python {found['python']:.0f} ms, SQLite {found['sqlite']:.0f} ms"

@@ -201,3 +201,12 @@ def test_the_person_page_floor_reads_the_same_interactions(
         assert theirs["interaction_count"] == page.interaction_count
         assert len(theirs["commitments"]) == len(page.commitments)
         assert len(theirs["milestones"]) == len(page.milestones)
+
+
+def test_the_calibration_does_fixed_work_and_names_it() -> None:
+    from bench.measure import calibration, calibration_text
+
+    found = calibration()
+    assert set(found) == {"python", "sqlite"} and all(v > 0 for v in found.values())
+    text = calibration_text(found)
+    assert text.startswith("Python ") and " ms, SQLite " in text
