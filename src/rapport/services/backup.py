@@ -45,12 +45,6 @@ def _kind(column: Column[Any]) -> type | None:
     return python_type if python_type in (dt.datetime, dt.date) else None
 
 
-def _to_json(value: Any) -> Any:
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    return value
-
-
 def _from_json(value: Any, kind: type | None, where: str) -> Any:
     if value is None or kind is None:
         return value
@@ -71,9 +65,16 @@ def _rows(ctx: Ctx, table: Table) -> Iterator[list[Any]]:
         else table.c.workspace_id == ctx.workspace_id
     )
     key = list(table.primary_key.columns) or list(table.c)
-    query = select(table).where(scope).order_by(*key)
-    for row in ctx.session.execute(query, execution_options={"yield_per": 5000}):
-        yield [_to_json(v) for v in row]
+    query = select(table).where(scope).order_by(*key).execution_options(yield_per=5000)
+    # Core rows, and only the date columns converted: per value and through the ORM's
+    # result step, a row cost three times what it does here (millions of rows)
+    dated = [i for i, column in enumerate(table.c) if _kind(column) is not None]
+    for row in ctx.rows(query):
+        values = list(row)
+        for i in dated:
+            if values[i] is not None:
+                values[i] = values[i].isoformat()
+        yield values
 
 
 def meta(ctx: Ctx) -> dict[str, Any]:
