@@ -41,9 +41,9 @@ def ranked(ctx: Ctx, today: dt.date, *, limit: int | None = None) -> list[Due]:
     # domain.agenda.touch_priority, in integers
     least = _least(u.c.days, _const(11) * u.c.cadence)
     priority = (_const(2000) * u.c.weight * least + u.c.cadence) // (_const(2) * u.c.cadence)
-    name: Any = u.c.full_name
+    by_name: Any = u.c.full_name
     if ctx.session.get_bind().dialect.name == "postgresql":
-        name = name.collate("C")  # code point order, as Python sorts
+        by_name = by_name.collate("C")  # code point order, as Python sorts
     ordered = (
         select(
             u.c.id,
@@ -58,7 +58,7 @@ def ranked(ctx: Ctx, today: dt.date, *, limit: int | None = None) -> list[Due]:
             priority,
         )
         .where(u.c.days > u.c.cadence)
-        .order_by(priority.desc(), u.c.days.desc(), name, u.c.id)
+        .order_by(priority.desc(), u.c.days.desc(), by_name, u.c.id)
     )
     if limit is not None:
         ordered = ordered.limit(limit)
