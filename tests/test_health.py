@@ -98,9 +98,13 @@ def test_network_figures(ctx) -> None:
     assert net.composition_by_type == {"client": 1, "peer": 1}
     assert net.given == 1 and net.received == 0
     assert [h.person for h in net.drifting] == ["B"]
-    explained = health.everyone(ctx)
-    assert len(explained) == 2
-    assert health.scores(ctx) == {h.person_id: h.value for h in explained}
+    explained = {pid: health.person_health(ctx, pid).value for pid in (a.id, b.id)}
+    assert health.scores(ctx) == explained
+    assert health.scores(ctx, ids=[b.id]) == {b.id: explained[b.id]}
+    assert health.scores(ctx, ids=[]) == {}
+    people.archive(ctx, a.id)  # left out of everyone's scores, kept when asked for
+    assert set(health.scores(ctx)) == {b.id}
+    assert health.scores(ctx, ids=[a.id]) == {a.id: explained[a.id]}
 
 
 @given(facts_strategy, st.dates(dt.date(2020, 1, 1), dt.date(2030, 1, 1)))

@@ -192,30 +192,20 @@ def person_health(ctx: Ctx, person_id: int, day: dt.date | None = None) -> Healt
     return score(facts[0], today, defaults)
 
 
-def for_people(ctx: Ctx, ids: Sequence[int], day: dt.date | None = None) -> list[Health]:
-    """Health of the people `ids` (archived ones included), in grouped queries."""
-    if not ids:
-        return []
+def scores(
+    ctx: Ctx, day: dt.date | None = None, ids: Sequence[int] | None = None
+) -> dict[int, int]:
+    """Health scores (0-100) by person id: of every active person, or of the people
+    `ids` (archived ones included). The numbers alone, without the explanations
+    `person_health` writes: a people list filtered by health band needs 50,000
+    numbers, not 50,000 sentences."""
+    if ids is not None and not ids:
+        return {}
     today = day or ctx.today
     defaults = cadence_defaults(ctx.settings.get("cadence"))
-    return [score(f, today, defaults) for f in _facts(ctx, today, list(ids), archived=True)]
-
-
-def everyone(ctx: Ctx, day: dt.date | None = None) -> list[Health]:
-    """Health of every active person, weakest first."""
-    today = day or ctx.today
-    defaults = cadence_defaults(ctx.settings.get("cadence"))
-    scores = [score(f, today, defaults) for f in _facts(ctx, today, None)]
-    return sorted(scores, key=lambda h: (h.value, h.person, h.person_id))
-
-
-def scores(ctx: Ctx, day: dt.date | None = None) -> dict[int, int]:
-    """Every active person's health score (0-100) by id: the numbers alone, without
-    the explanations `everyone` writes (a people list filtered by health band needs
-    50,000 numbers, not 50,000 sentences)."""
-    today = day or ctx.today
-    defaults = cadence_defaults(ctx.settings.get("cadence"))
-    return {f.person_id: value(f, today, defaults) for f in _facts(ctx, today, None)}
+    chosen = list(ids) if ids is not None else None
+    facts = _facts(ctx, today, chosen, archived=chosen is not None)
+    return {f.person_id: value(f, today, defaults) for f in facts}
 
 
 def network(ctx: Ctx, day: dt.date | None = None, *, drifting: int = 10) -> NetworkHealth:

@@ -137,7 +137,7 @@ def people_page(ctx: Ctx, filters: PeopleFilters) -> PeopleView:
             limit=f.limit,
             offset=offset,
         )
-        scores = scores_for(ctx, [p.id for p in summaries])
+        scores = health.scores(ctx, ids=[p.id for p in summaries])
     return PeopleView(
         rows=[PersonRow(p, scores.get(p.id)) for p in summaries],
         total=total,
@@ -147,13 +147,6 @@ def people_page(ctx: Ctx, filters: PeopleFilters) -> PeopleView:
         pages=max(1, math.ceil(total / f.limit)),
         filters=f,
     )
-
-
-def scores_for(ctx: Ctx, ids: list[int]) -> dict[int, int]:
-    """Health values of `ids` (archived people included), in grouped queries."""
-    if not ids:
-        return {}
-    return {h.person_id: h.value for h in health.for_people(ctx, ids)}
 
 
 @dataclass(frozen=True)
