@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from rapport.domain.records import InteractionOut, PersonOut
+from rapport.domain.agenda import ContactFacts, overdue
+from rapport.domain.cadence import cadence_defaults
+from rapport.domain.records import InteractionOut, OverdueItem, PersonOut
 from rapport.services import interactions, people
 from rapport.services.context import Ctx
 
@@ -35,3 +37,26 @@ def make_interaction(
             **fields,
         ),
     )
+
+
+def overdue_by_the_rule(ctx: Ctx, today: dt.date) -> list[OverdueItem]:
+    """Keep-in-touch as the domain's rule (`domain.agenda.overdue`) lists it when given
+    every person of the workspace, with no help from the database: the reference
+    `services.touch` is held to."""
+    everyone = [people.show(ctx, s.id) for s in people.listing(ctx, limit=10_000)[0]]
+    facts = [
+        ContactFacts(
+            person_id=p.id,
+            name=p.name,
+            organization=p.organization,
+            types=tuple(p.types),
+            cadence_days=p.cadence_days,
+            last_contact_on=p.last_contact_at.astimezone(ctx.tz).date()
+            if p.last_contact_at
+            else None,
+            known_since=p.met_on or p.created_at.astimezone(ctx.tz).date(),
+            not_before=p.not_before,
+        )
+        for p in everyone
+    ]
+    return overdue(facts, today, cadence_defaults(ctx.settings.get("cadence")))

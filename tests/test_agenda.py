@@ -10,7 +10,7 @@ from rapport.domain.agenda import ContactFacts, overdue
 from rapport.domain.cadence import DEFAULT_CADENCE_DAYS, cadence_defaults
 from rapport.services import agenda, people, workspace
 from tests.conftest import TODAY
-from tests.factories import make_interaction, make_person
+from tests.factories import make_interaction, make_person, overdue_by_the_rule
 
 
 def test_overdue_people_most_overdue_first_with_reasons(ctx) -> None:
@@ -187,22 +187,7 @@ def test_the_database_prunes_nobody_the_rule_would_list(open_ctx, zone: str) -> 
             make_interaction(ctx, [own.id], on=TODAY - dt.timedelta(days=days))
         make_person(ctx, "Met", types=["report"], met_on=TODAY - dt.timedelta(days=15))
     with open_ctx(write=False) as ctx:
-        everyone = [
-            ContactFacts(
-                person_id=p.id,
-                name=p.name,
-                organization=p.organization,
-                types=tuple(p.types),
-                cadence_days=p.cadence_days,
-                last_contact_on=p.last_contact_at.astimezone(ctx.tz).date()
-                if p.last_contact_at
-                else None,
-                known_since=p.met_on or p.created_at.astimezone(ctx.tz).date(),
-                not_before=p.not_before,
-            )
-            for p in (people.show(ctx, s.id) for s in people.listing(ctx, limit=1000)[0])
-        ]
-        expected = overdue(everyone, TODAY, cadence_defaults(None))
+        expected = overdue_by_the_rule(ctx, TODAY)
         assert agenda.keep_in_touch(ctx) == expected
         assert {i.person for i in expected} >= {"C31-0", "C31-23", "Own29", "Met"}
         assert not {i.person for i in expected} & {"C30-0", "C30-23", "C29-0"}

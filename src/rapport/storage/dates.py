@@ -9,7 +9,6 @@ time zone exactly, daylight saving included, from the zone's own offset changes
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import functools
 from typing import Any
@@ -191,12 +190,3 @@ def _changes_of(zone: dt.tzinfo) -> tuple[tuple[dt.datetime, int], ...]:
             current = offset
         at = probe
     return tuple(changes)
-
-
-def local_date_of(moment: dt.datetime, zone: dt.tzinfo) -> dt.date:
-    """What `local_date` computes, in Python (for tests): the day from the offset
-    changes, not from `astimezone`."""
-    changes = offset_changes(zone)
-    naive = moment.astimezone(dt.UTC).replace(tzinfo=None)
-    index = bisect.bisect_right([start for start, _ in changes], naive) - 1
-    return (naive + dt.timedelta(seconds=changes[max(index, 0)][1])).date()
