@@ -158,12 +158,10 @@ class Current:
 
 def read_current(ctx: Ctx, ids: Sequence[int]) -> dict[int, Current]:
     """The stored state of the people `ids` (seven queries whatever their number)."""
-    ctx.session.flush()
-    # Core and fetchall: the ORM's result machinery and row-by-row fetching took most
+    # Core rows and fetchall: the ORM's result step and row-by-row fetching took most
     # of the time
-    s = ctx.session.connection()
     found: dict[int, Current] = {}
-    for row in s.execute(
+    for row in ctx.rows(
         select(
             Person.id, Person.full_name, Person.given_name, Person.family_name, Person.name_key,
             Person.nickname, Person.organization_id, Organization.name, Person.title,
@@ -175,7 +173,7 @@ def read_current(ctx: Ctx, ids: Sequence[int]) -> dict[int, Current]:
     ).all():  # fmt: skip
         pid, *columns = row
         found[pid] = Current(*columns)
-    for pid, key, address, primary in s.execute(
+    for pid, key, address, primary in ctx.rows(
         select(
             PersonEmail.person_id, PersonEmail.address_key, PersonEmail.address,
             PersonEmail.is_primary,
@@ -185,30 +183,30 @@ def read_current(ctx: Ctx, ids: Sequence[int]) -> dict[int, Current]:
     ).all():  # fmt: skip
         found[pid].emails.append((key, address))
         found[pid].primaries += bool(primary)
-    for pid, key, number in s.execute(
+    for pid, key, number in ctx.rows(
         select(PersonPhone.person_id, PersonPhone.number_key, PersonPhone.number)
         .where(PersonPhone.person_id.in_(ids))
         .order_by(PersonPhone.id)
     ).all():
         found[pid].phones.append((key, number))
-    for pid, url in s.execute(
+    for pid, url in ctx.rows(
         select(PersonUrl.person_id, PersonUrl.url)
         .where(PersonUrl.person_id.in_(ids))
         .order_by(PersonUrl.id)
     ).all():
         found[pid].urls.append(url)
-    for pid, tid, name in s.execute(
+    for pid, tid, name in ctx.rows(
         select(PersonTag.person_id, Tag.id, Tag.name)
         .join(Tag, Tag.id == PersonTag.tag_id)
         .where(PersonTag.person_id.in_(ids))
     ).all():
         found[pid].tags.append(name)
         found[pid].tag_ids.add(tid)
-    for pid, type_ in s.execute(
+    for pid, type_ in ctx.rows(
         select(PersonType.person_id, PersonType.type).where(PersonType.person_id.in_(ids))
     ).all():
         found[pid].types.append(type_)
-    for pid, kind, month, day in s.execute(
+    for pid, kind, month, day in ctx.rows(
         select(Milestone.person_id, Milestone.kind, Milestone.month, Milestone.day).where(
             Milestone.person_id.in_(ids)
         )
