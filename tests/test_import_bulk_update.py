@@ -20,13 +20,14 @@ from rapport.errors import Invalid
 from rapport.services import bulk_update, import_contacts, imports, milestones, people, search
 from rapport.services.context import Ctx, Rapport
 from rapport.services.imports import ImportSummary
-from rapport.services.index import replace_people
+from rapport.services.index import reindex_people
 from rapport.storage.schema import (
     Milestone,
     Organization,
     Person,
     PersonEmail,
     Role,
+    SearchDoc,
     Tag,
     Workspace,
 )
@@ -135,7 +136,8 @@ def _update_one_by_one(
             )
             if cur.organization or cur.title:
                 result.role_changes += 1
-    replace_people(ctx.session, ctx.workspace_id, touched)
+    # document by document (`search.put`), not the bulk `replace_people` under test
+    reindex_people(ctx.session, ctx.workspace_id, touched)
 
 
 @dataclasses.dataclass
@@ -150,6 +152,7 @@ class Network:
     dates: dict[str, list[tuple[Any, ...]]]
     organizations: list[str]
     tags: list[str]
+    documents: dict[str, tuple[str, list[str]]]  # search: title, the body's words
 
 
 def _new_workspace(app: Rapport) -> int:
@@ -203,6 +206,14 @@ def _read(ctx: Ctx, summary: ImportSummary) -> Network:
     tags = ctx.session.scalars(
         select(Tag.name).where(Tag.workspace_id == ctx.workspace_id).order_by(Tag.name_key)
     )
+    documents = {
+        names[ref_id]: (title, sorted(body.split()))
+        for ref_id, title, body in ctx.session.execute(
+            select(SearchDoc.ref_id, SearchDoc.title, SearchDoc.body).where(
+                SearchDoc.workspace_id == ctx.workspace_id, SearchDoc.kind == "person"
+            )
+        )
+    }
     return Network(
         workspace_id=ctx.workspace_id,
         summary=dataclasses.replace(summary, source=""),
@@ -212,6 +223,7 @@ def _read(ctx: Ctx, summary: ImportSummary) -> Network:
         dates=dates,
         organizations=list(orgs),
         tags=list(tags),
+        documents=documents,
     )
 
 
@@ -253,6 +265,8 @@ def test_bulk_update_equals_people_change_one_by_one(networks: tuple[Network, Ne
     assert bulk.dates == reference.dates
     assert bulk.organizations == reference.organizations
     assert bulk.tags == reference.tags
+    assert bulk.documents == reference.documents
+    assert len(bulk.documents) == len(bulk.people)
 
 
 def test_the_import_counts_and_refuses_what_people_change_refuses(

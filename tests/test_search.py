@@ -2,7 +2,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import select
+
 from rapport.services import people, search
+from rapport.storage import search as storage
+from rapport.storage.schema import SearchDoc
 from tests.conftest import TODAY
 from tests.factories import make_interaction, make_person
 
@@ -70,3 +74,44 @@ def test_punctuation_and_operators_in_queries_are_harmless(ctx) -> None:
     ]:
         search.find(ctx, query)  # never raises
     assert ("person", "Ana Lima") in _found(ctx, "ana@acme.com")
+
+
+def _stored(ctx) -> dict[int, tuple[int, str, str]]:
+    rows = ctx.session.execute(
+        select(SearchDoc.ref_id, SearchDoc.id, SearchDoc.title, SearchDoc.body).where(
+            SearchDoc.kind == "person"
+        )
+    )
+    return {ref_id: (doc_id, title, body) for ref_id, doc_id, title, body in rows}
+
+
+def test_replace_many_rewrites_changed_documents_and_adds_missing_ones(ctx) -> None:
+    ana = make_person(ctx, "Ana Lima", organization="Acme").id
+    bruno = make_person(ctx, "Bruno Souza", organization="Initech").id
+    carla = make_person(ctx, "Carla Dias").id
+    storage.remove(ctx.session, "person", [carla])
+    before = _stored(ctx)
+    storage.replace_many(
+        ctx.session,
+        ctx.workspace_id,
+        "person",
+        [
+            (ana, "ana lima", "globex cto"),
+            (bruno, before[bruno][1], before[bruno][2]),  # as stored
+            (carla, "carla dias", "designer"),
+        ],
+    )
+    after = _stored(ctx)
+    assert after[ana][1:] == ("ana lima", "globex cto")
+    assert after[ana][0] == before[ana][0]  # updated in place
+    assert after[bruno] == before[bruno]
+    assert after[carla][1:] == ("carla dias", "designer")
+    # the full-text index follows: the new words are found, the old ones are gone
+    assert _found(ctx, "globex") == [("person", "Ana Lima")]
+    assert ("person", "Ana Lima") not in _found(ctx, "acme")
+    assert _found(ctx, "designer") == [("person", "Carla Dias")]
+    assert ("person", "Bruno Souza") in _found(ctx, "initech")
+    if ctx.session.get_bind().dialect.name == "sqlite":  # FTS5 agrees with its content
+        ctx.session.connection().exec_driver_sql(
+            "INSERT INTO search_fts(search_fts, rank) VALUES ('integrity-check', 1)"
+        )

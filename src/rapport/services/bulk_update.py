@@ -39,7 +39,7 @@ from rapport.storage.schema import (
     Tag,
 )
 
-CHUNK = 1000
+CHUNK = 4000
 T = TypeVar("T")
 Dates = list[tuple[str, PartialDate, str | None]]  # (kind, date, label)
 # the `people.change` keys written here; importers send no others

@@ -27,17 +27,14 @@ def reindex_people(session: Session, workspace_id: int, ids: Sequence[int]) -> N
 
 
 def replace_people(session: Session, workspace_id: int, ids: Sequence[int]) -> None:
-    """Rebuild many people's search documents at once: one delete and one multi-row
-    insert per thousand people. (One statement per person costs ~25 ms each on a
-    large SQLite full-text index, which flushes at every statement.)"""
+    """Rebuild many people's search documents at once (importers): a few statements
+    per thousand people, and only the documents whose text changed are rewritten.
+    (One statement per person costs ~25 ms each on a large SQLite full-text index,
+    which flushes at every statement.)"""
     unique = sorted(set(ids))
     for start in range(0, len(unique), 1000):
-        chunk = unique[start : start + 1000]
-        search.remove(session, "person", chunk)
-        docs = (
-            ("person", pid, title, body) for pid, title, body in person_documents(session, chunk)
-        )
-        search.put_many(session, workspace_id, docs)
+        docs = person_documents(session, unique[start : start + 1000])
+        search.replace_many(session, workspace_id, "person", docs)
 
 
 def index_new_people(session: Session, workspace_id: int, ids: Sequence[int]) -> None:
@@ -45,6 +42,15 @@ def index_new_people(session: Session, workspace_id: int, ids: Sequence[int]) ->
     executemany instead of a look-up per person (importers)."""
     docs = (("person", pid, title, body) for pid, title, body in person_documents(session, ids))
     search.put_many(session, workspace_id, docs)
+
+
+# the `people.change` keys whose values are part of a person's search document
+# (`person_documents`): a change to others (links, dates, rhythm) leaves it as it is
+DOCUMENT_FIELDS = frozenset(
+    {"full_name", "given_name", "family_name", "nickname", "organization", "title",
+     "location", "how_met", "interests", "remember", "notes", "strained_context",
+     "emails", "tags", "types"}
+)  # fmt: skip
 
 
 def person_documents(session: Session, ids: Sequence[int]) -> list[tuple[int, str, str]]:
