@@ -44,6 +44,7 @@ from rapport.domain.vocabulary import (
 )
 from rapport.errors import Invalid
 from rapport.services.context import Ctx
+from rapport.services.garbage import fewer_collections
 from rapport.services.interactions import DEFAULT_CHANNEL
 from rapport.storage import search
 from rapport.storage.bulk import Writer, large_cache, search_index_deferred, table
@@ -462,7 +463,7 @@ def load(ctx: Ctx, network: Network) -> LoadReport:
     context with `write=True`; nothing is saved if any record is invalid)."""
     loader = _Loader(ctx)
     ctx.session.flush()
-    with large_cache(loader.conn), search_index_deferred(loader.conn):
+    with large_cache(loader.conn), search_index_deferred(loader.conn), fewer_collections():
         return _load(loader, network)
 
 

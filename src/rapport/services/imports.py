@@ -21,6 +21,7 @@ from rapport.adapters.text import Source, source_name
 from rapport.errors import ImportFailed
 from rapport.services import import_activity, import_contacts
 from rapport.services.context import Ctx
+from rapport.services.garbage import fewer_collections
 
 # (phase, done, total): phases are "reading" (total None) and "importing"
 Progress = Callable[[str, int, int | None], None]
@@ -83,6 +84,13 @@ def run(
     ctx: Ctx, source: Source, options: ImportOptions | None = None, progress: Progress | None = None
 ) -> ImportSummary:
     """Import `source` (a path, bytes or binary stream) into the workspace."""
+    with fewer_collections():
+        return _run(ctx, source, options, progress)
+
+
+def _run(
+    ctx: Ctx, source: Source, options: ImportOptions | None, progress: Progress | None
+) -> ImportSummary:
     opts = options or ImportOptions()
     name = source_name(source)
     fmt = detect.canonical(opts.format) if opts.format else detect.detect(source)
