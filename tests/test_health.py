@@ -112,3 +112,12 @@ def test_the_fast_value_equals_the_explained_score(facts: HealthFacts, today: dt
     from rapport.domain.health import value
 
     assert value(facts, today, DEFAULTS) == score(facts, today, DEFAULTS).value
+
+
+def test_a_person_added_after_the_day_asked_still_gets_a_health(ctx) -> None:
+    pid = make_person(ctx, "New Contact").id
+    earlier = TODAY - D(days=400)
+    h = health.person_health(ctx, pid, earlier)
+    assert 0 <= h.value <= 100
+    assert health.scores(ctx, earlier, ids=[pid]).keys() == {pid}
+    assert pid not in health.scores(ctx, earlier)  # everyone: not yet known then

@@ -14,7 +14,7 @@ from sqlalchemy import literal, select
 from rapport.domain.cadence import DEFAULT_CADENCE_DAYS
 from rapport.services import interactions, people, touch, workspace
 from rapport.services.context import Rapport
-from rapport.storage.dates import local_date, offset_changes
+from rapport.storage.dates import AHEAD, local_date, offset_changes
 from rapport.storage.schema import UTCDateTime, Workspace
 from rapport.storage.uow import unit_of_work
 from tests.conftest import TODAY
@@ -24,9 +24,10 @@ ZONES = ["UTC", "Europe/Lisbon", "America/Sao_Paulo", "Pacific/Kiritimati", "Pac
 TYPES = sorted(str(t) for t in DEFAULT_CADENCE_DAYS)
 SLOW = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 
-moments = st.datetimes(dt.datetime(1970, 1, 2), dt.datetime(2035, 12, 30)).map(
-    lambda m: m.replace(microsecond=0, tzinfo=dt.UTC)
-)
+# from 1970 to as far ahead as the zones' offset changes are known (`dates.AHEAD`)
+moments = st.datetimes(
+    dt.datetime(1970, 1, 2), dt.datetime.now() + AHEAD - dt.timedelta(days=2)
+).map(lambda m: m.replace(microsecond=0, tzinfo=dt.UTC))
 
 
 def _from_the_offset_changes(moment: dt.datetime, zone: dt.tzinfo) -> dt.date:

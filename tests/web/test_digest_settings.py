@@ -43,7 +43,9 @@ def test_a_new_user_sets_smtp_in_the_web_app_and_gets_the_digest(web: Web, ana: 
         # the next morning, the scheduler inside `rapport serve` sends it by itself
         with web.open(ana, write=False) as ctx:
             zone = ctx.tz
-        morning = dt.datetime.combine(dt.date(2026, 11, 24), dt.time(7, 31), zone)
+        # (the test send above went out at the real time, so "next" is the real next)
+        tomorrow = dt.datetime.now(zone).date() + dt.timedelta(days=1)
+        morning = dt.datetime.combine(tomorrow, dt.time(7, 31), zone)
         outcomes = [d.outcome for d in digest.tick(web.rapport, morning)]
         assert outcomes == ["sent"]
         assert [d.outcome for d in digest.tick(web.rapport, morning)] == ["already-sent"]

@@ -262,7 +262,9 @@ def _location(card: _Card) -> str | None:
     adr = card.first("ADR")
     if adr is not None:
         # RFC 6350 6.3.1: box; extended; street; locality; region; code; country
-        parts = [p.replace("\n", ", ").strip(" ,") for p in _components(adr)]
+        # a component's lines become ", "-separated; its own text is kept as written
+        lines = (p.splitlines() for p in _components(adr))
+        parts = [", ".join(x.strip() for x in part if x.strip()) for part in lines]
         joined = ", ".join(p for p in parts if p)
         if joined:
             return joined

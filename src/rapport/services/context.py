@@ -40,7 +40,15 @@ class Ctx:
     settings: dict[str, Any]
 
     def now(self) -> dt.datetime:
-        return dt.datetime.now(dt.UTC)
+        """The current moment (UTC). A context opened on another day than the real
+        one (`RAPPORT_TODAY`, demos, tests, the benchmark) keeps the time of day but
+        moves it onto its `today`, so that what it records "now" (a promise kept, a
+        row created) happens on the day everything else is computed for."""
+        real = dt.datetime.now(self.tz)
+        if real.date() == self.today:
+            return real.astimezone(dt.UTC)
+        moved = dt.datetime.combine(self.today, real.time(), tzinfo=self.tz)
+        return moved.astimezone(dt.UTC)
 
     def rows(self, statement: TypedReturnsRows[*_Ts]) -> CursorResult[*_Ts]:
         """Rows of a Core select, without the ORM's result step (which costs more

@@ -13,6 +13,7 @@ from rapport.domain.cadence import cadence_defaults
 from rapport.domain.health import HealthFacts, distribution, score, value
 from rapport.domain.records import Health, NetworkHealth
 from rapport.services.context import Ctx
+from rapport.services.garbage import fewer_collections
 from rapport.services.people import get as get_person
 from rapport.storage.dates import local_date
 from rapport.storage.schema import (
@@ -38,6 +39,14 @@ def _facts(
 ) -> list[HealthFacts]:
     """Health facts of active people (or `person_ids`) as they stood at the end of
     `as_of`, from a handful of grouped queries (never one per person)."""
+    # 50,000 rows and facts alive at once: cycle collections found nothing (-15%)
+    with fewer_collections():
+        return _gather(ctx, as_of, person_ids, archived=archived)
+
+
+def _gather(
+    ctx: Ctx, as_of: dt.date, person_ids: Sequence[int] | None, *, archived: bool
+) -> list[HealthFacts]:
     end = _utc(as_of + dt.timedelta(days=1), ctx)
     year_ago = as_of - dt.timedelta(days=365)
     months = [
@@ -152,8 +161,8 @@ def _facts(
         known = met_on or created
         row = activity.get(pid)
         if known > as_of:
-            if row is None:
-                continue  # not yet known on that day
+            if row is None and person_ids is None:
+                continue  # not yet known on that day (people asked for by id are scored)
             known = as_of  # added later, with earlier conversations imported or backdated
         _, year_last, me, them, warm, tense, in_touch = row or NO_ACTIVITY
         last_contact = last if current else year_last

@@ -1,0 +1,39 @@
+"""A context's clock: "now" falls on the context's today, pinned or real."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rapport.services import health, promises
+from rapport.services.context import Rapport
+from tests.conftest import TODAY
+from tests.factories import make_person
+
+
+def test_a_context_pinned_to_another_day_records_moments_on_that_day(app: Rapport) -> None:
+    day = dt.date(2020, 2, 29)
+    with app.open(write=True, today=day) as ctx:
+        moment = ctx.now()
+        real = dt.datetime.now(ctx.tz)
+    assert moment.tzinfo is not None
+    local = moment.astimezone(ctx.tz)
+    assert local.date() == day
+    # the time of day is the real one (to the minute, whatever the zone)
+    assert abs(local.hour * 60 + local.minute - (real.hour * 60 + real.minute)) <= 1
+
+
+def test_a_context_on_the_real_day_uses_the_real_clock(app: Rapport) -> None:
+    with app.open() as ctx:
+        before = dt.datetime.now(dt.UTC)
+        moment = ctx.now()
+        after = dt.datetime.now(dt.UTC)
+    assert before <= moment <= after
+
+
+def test_a_promise_broken_on_a_pinned_day_counts_in_that_days_health(app: Rapport) -> None:
+    with app.open(write=True, today=TODAY) as ctx:
+        pid = make_person(ctx, "Lost Client", types=["client"]).id
+        broken = promises.promise(ctx, pid, "call back", due_on=TODAY - dt.timedelta(days=3))
+        promises.resolve(ctx, broken.id, "broken")
+        reliability = {c.name: c for c in health.person_health(ctx, pid).components}
+    assert reliability["reliability"].explanation == "kept 0 of 1 promise"
