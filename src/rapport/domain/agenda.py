@@ -13,6 +13,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from rapport.domain.cadence import effective_cadence, importance_tenths
 from rapport.domain.milestones import next_occurrence
@@ -141,6 +142,36 @@ class MentoringFacts:
     goals: str | None
 
 
+class TouchDue(NamedTuple):
+    """A person past their rhythm, as numbers (`services.touch` reads them ranked):
+    what the agenda ranks on before it writes anything out, since thousands can be
+    due on a large network and a handful are shown."""
+
+    person_id: int
+    name: str
+    organization: str | None
+    cadence_days: int
+    days_since: int
+    last_contact_on: dt.date | None  # None: never contacted (days since they met)
+    priority: float  # touch_priority
+    not_before: dt.date | None
+    max_contact_days: int | None
+    preferred_channel: str | None
+
+    def item(self) -> OverdueItem:
+        contacted = self.last_contact_on is not None
+        return OverdueItem(
+            self.person_id,
+            self.name,
+            self.organization,
+            self.cadence_days,
+            self.days_since,
+            self.last_contact_on,
+            overdue_reason(self.days_since, self.cadence_days, contacted),
+            self.priority,
+        )
+
+
 @dataclass(frozen=True)
 class Mark:
     action: str  # done, dismissed, snoozed
@@ -201,25 +232,46 @@ def overdue(
 def keep_in_touch_reasons(
     items: Iterable[OverdueItem], today: dt.date
 ) -> list[tuple[int, AgendaReason]]:
-    found = []
-    for item in items:
-        due_on = today - dt.timedelta(days=item.days_since - item.cadence_days)
-        # 0.3 when just due, up to 0.78 far overdue (weighted by importance): below a
-        # specific promise, thanks or milestone, which name a concrete thing to do
-        priority = round(min(0.3 + item.priority / 12, 0.78), 4)
-        found.append(
-            (
-                item.person_id,
-                AgendaReason(
-                    kind="keep-in-touch",
-                    key=f"touch:{item.person_id}:{due_on.isoformat()}",
-                    text=item.reason,
-                    action="Send a short check-in: no ask, just interest in how they are",
-                    priority=priority,
-                ),
-            )
+    return [
+        (
+            item.person_id,
+            _touch_reason(
+                item.person_id, item.days_since, item.cadence_days, item.reason, item.priority,
+                today,
+            ),
         )
-    return found
+        for item in items
+    ]  # fmt: skip
+
+
+def touch_key(person_id: int, days_since: int, cadence_days: int, today: dt.date) -> str:
+    """The check-in's key: the person and the day it fell due (a new cycle, a new key)."""
+    due_on = today - dt.timedelta(days=days_since - cadence_days)
+    return f"touch:{person_id}:{due_on.isoformat()}"
+
+
+def touch_reason_priority(priority: float) -> float:
+    """0.3 when just due, up to 0.78 far overdue (weighted by importance): below a
+    specific promise, thanks or milestone, which name a concrete thing to do."""
+    return round(min(0.3 + priority / 12, 0.78), 4)
+
+
+def _touch_reason(
+    person_id: int, days_since: int, cadence: int, text: str, priority: float, today: dt.date
+) -> AgendaReason:
+    return AgendaReason(
+        kind="keep-in-touch",
+        key=touch_key(person_id, days_since, cadence, today),
+        text=text,
+        action="Send a short check-in: no ask, just interest in how they are",
+        priority=touch_reason_priority(priority),
+    )
+
+
+def touch_due_reason(due: TouchDue, today: dt.date) -> AgendaReason:
+    """The keep-in-touch reason of `due`, as `keep_in_touch_reasons` writes it."""
+    text = overdue_reason(due.days_since, due.cadence_days, due.last_contact_on is not None)
+    return _touch_reason(due.person_id, due.days_since, due.cadence_days, text, due.priority, today)
 
 
 def follow_up_reasons(
@@ -500,55 +552,95 @@ def _combined_action(reasons: list[AgendaReason]) -> str:
     return first + "; also: " + "; ".join(r.text for r in extra[:2])
 
 
+def _held(mark: Mark | None, today: dt.date) -> bool:
+    return mark is not None and (
+        mark.action in ("done", "dismissed") or (mark.until is not None and mark.until > today)
+    )
+
+
+def _bounded(
+    not_before: dt.date | None,
+    max_contact_days: int | None,
+    last_contact_on: dt.date | None,
+    today: dt.date,
+) -> bool:
+    """Whether a person's boundaries hold back contact today."""
+    if not_before and not_before > today:
+        return True
+    return bool(
+        max_contact_days and last_contact_on and (today - last_contact_on).days < max_contact_days
+    )
+
+
 def assemble(
     reasons: Iterable[tuple[int, AgendaReason]],
     people: Mapping[int, PersonFacts],
     marks: Mapping[str, Mark],
     today: dt.date,
     limit: int | None = None,
+    touch: Iterable[TouchDue] = (),
 ) -> tuple[list[AgendaEntry], int]:
     """One entry per person, reasons best first, entries ranked by their best reason
     (more reasons add a little); the first `limit` entries (all without one) and how
     many there are in all. Marked reasons (done, dismissed, snoozed until a later
     day) are left out; a person's boundaries (not before, at most one contact every N
     days) hold back every reason that needs contact; archived people never appear
-    (they are not in `people`)."""
+    (they are not in `people`, nor in `touch`).
+
+    `touch` are the people due a check-in, as numbers: they are ranked on those, and
+    their reason (`keep_in_touch_reasons`' own) is written out only for the entries
+    returned. `people` need not hold them unless they have other reasons."""
     by_person: dict[int, dict[str, AgendaReason]] = defaultdict(dict)
     for person_id, reason in reasons:
         person = people.get(person_id)
-        if person is None:
+        if person is None or _held(marks.get(reason.key), today):
             continue
-        mark = marks.get(reason.key)
-        if mark is not None and (
-            mark.action in ("done", "dismissed") or (mark.until is not None and mark.until > today)
+        if reason.kind not in NO_CONTACT_KINDS and _bounded(
+            person.not_before, person.max_contact_days, person.last_contact_on, today
         ):
             continue
-        if reason.kind not in NO_CONTACT_KINDS:
-            if person.not_before and person.not_before > today:
-                continue
-            if (
-                person.max_contact_days
-                and person.last_contact_on
-                and (today - person.last_contact_on).days < person.max_contact_days
-            ):
-                continue
         by_person[person_id].setdefault(reason.key, reason)
+    # check-ins: a key is worked out only for people with a check-in mark
+    marked = {int(k.split(":")[1]) for k in marks if k.startswith("touch:")}
+    due: dict[int, TouchDue] = {}
+    for t in touch:
+        if t.person_id in marked and _held(
+            marks.get(touch_key(t.person_id, t.days_since, t.cadence_days, today)), today
+        ):
+            continue
+        if _bounded(t.not_before, t.max_contact_days, t.last_contact_on, today):
+            continue
+        due[t.person_id] = t
     # rank everyone on numbers alone; write out entries only for those shown
     ranking = []
     for person_id, keyed in by_person.items():
         best = max(r.priority for r in keyed.values())
-        priority = round(min(best + 0.03 * (len(keyed) - 1), 1.0), 4)
+        count = len(keyed)
+        checkin = due.get(person_id)
+        if checkin is not None:
+            best = max(best, touch_reason_priority(checkin.priority))
+            count += 1
+        priority = round(min(best + 0.03 * (count - 1), 1.0), 4)
         ranking.append((-priority, people[person_id].name, person_id))
+    for person_id, checkin in due.items():
+        if person_id not in by_person:
+            ranking.append((-touch_reason_priority(checkin.priority), checkin.name, person_id))
     ranking.sort()
     entries = []
     for n, (negative, name, person_id) in enumerate(ranking[:limit], start=1):
-        ordered = sorted(by_person[person_id].values(), key=lambda r: (-r.priority, r.kind, r.key))
+        found = list(by_person.get(person_id, {}).values())
+        checkin = due.get(person_id)
+        if checkin is not None:
+            found.append(touch_due_reason(checkin, today))
+        ordered = sorted(found, key=lambda r: (-r.priority, r.kind, r.key))
+        facts = people.get(person_id)
+        organization = facts.organization if facts is not None else due[person_id].organization
         entries.append(
             AgendaEntry(
                 position=n,
                 person_id=person_id,
                 person=name,
-                organization=people[person_id].organization,
+                organization=organization,
                 kind=ordered[0].kind,
                 reasons=ordered,
                 action=_combined_action(ordered),

@@ -285,29 +285,35 @@ def _people(
     return found
 
 
-def _marks(ctx: Ctx, keys: Sequence[str]) -> dict[str, rules.Mark]:
-    """The latest mark on each of `keys`: read by key, or, when the workspace has
-    fewer marks than there are keys (a day with thousands of check-ins due), all
-    of them in one pass instead of thousands of parameters."""
+def _marks(ctx: Ctx, keys: Sequence[str], *, checkins: bool = False) -> dict[str, rules.Mark]:
+    """The latest mark on each of `keys`, and with `checkins` the latest on every
+    check-in key (those name the day each check-in fell due, which the agenda works
+    out only for the people it shows). Keys are read by key, or, when the workspace
+    has fewer marks than there are keys, all of them in one pass instead of
+    thousands of parameters."""
     marks: dict[str, rules.Mark] = {}
     mine = AgendaMark.workspace_id == ctx.workspace_id
-    if (ctx.session.scalar(select(func.count()).where(mine)) or 0) < len(keys):
-        wanted = set(keys)
+    columns = (AgendaMark.item_key, AgendaMark.action, AgendaMark.until)
+    if checkins:
         for key, action, until in ctx.rows(
-            select(AgendaMark.item_key, AgendaMark.action, AgendaMark.until)
-            .where(mine)
-            .order_by(AgendaMark.id)
-        ):
-            if key in wanted:
-                marks[key] = rules.Mark(action, until)  # the latest mark wins
-        return marks
-    for chunk in _chunks(keys):
-        for key, action, until in ctx.rows(
-            select(AgendaMark.item_key, AgendaMark.action, AgendaMark.until)
-            .where(AgendaMark.workspace_id == ctx.workspace_id, AgendaMark.item_key.in_(chunk))
+            select(*columns)
+            .where(mine, AgendaMark.item_key.startswith("touch:", autoescape=True))
             .order_by(AgendaMark.id)
         ):
             marks[key] = rules.Mark(action, until)  # the latest mark wins
+    if not keys:
+        return marks
+    if (ctx.session.scalar(select(func.count()).where(mine)) or 0) < len(keys):
+        wanted = set(keys)
+        for key, action, until in ctx.rows(select(*columns).where(mine).order_by(AgendaMark.id)):
+            if key in wanted:
+                marks[key] = rules.Mark(action, until)
+        return marks
+    for chunk in _chunks(keys):
+        for key, action, until in ctx.rows(
+            select(*columns).where(mine, AgendaMark.item_key.in_(chunk)).order_by(AgendaMark.id)
+        ):
+            marks[key] = rules.Mark(action, until)
     return marks
 
 
@@ -327,22 +333,10 @@ def build(ctx: Ctx, day: dt.date | None = None, limit: int | None = None) -> Age
     reason to reach out, the suggested action and a priority."""
     today = day or ctx.today
     milestone_facts = _milestones(ctx, today)
-    due = touch.ranked(ctx, today)
-    # the people the check-in query already read need no second look-up
-    known = {
-        d.item.person_id: rules.PersonFacts(
-            d.item.person_id,
-            d.item.person,
-            d.item.organization,
-            d.item.last_contact_on,
-            d.not_before,
-            d.max_contact_days,
-            d.preferred_channel,
-        )
-        for d in due
-    }
+    # thousands of people can be due a check-in: ranked as numbers, and only the
+    # entries shown get their sentences (`rules.assemble`)
+    due = touch.due(ctx, today)
     reasons: list[tuple[int, AgendaReason]] = [
-        *rules.keep_in_touch_reasons([d.item for d in due], today),
         *rules.follow_up_reasons(_follow_ups(ctx, today), today),
         *rules.promise_reasons(_promises(ctx, today), today),
         *rules.thanks_reasons(_thanks(ctx, today), today),
@@ -353,9 +347,25 @@ def build(ctx: Ctx, day: dt.date | None = None, limit: int | None = None) -> Age
         *rules.strained_reasons(_strained(ctx), today),
         *rules.mentoring_reasons(_mentoring(ctx), today),
     ]
-    people = _people(ctx, sorted({pid for pid, _ in reasons}), known)
-    marks = _marks(ctx, sorted({r.key for _, r in reasons}))
-    entries, total = rules.assemble(reasons, people, marks, today, limit or None)
+    wanted = {pid for pid, _ in reasons}
+    # the people the check-in query already read need no second look-up
+    known = {
+        t.person_id: rules.PersonFacts(
+            t.person_id,
+            t.name,
+            t.organization,
+            t.last_contact_on,
+            t.not_before,
+            t.max_contact_days,
+            t.preferred_channel,
+        )
+        for t in due
+        if t.person_id in wanted
+    }
+    people = _people(ctx, sorted(wanted), known)
+    keys = sorted({r.key for _, r in reasons})
+    marks = _marks(ctx, keys, checkins=bool(due))
+    entries, total = rules.assemble(reasons, people, marks, today, limit or None, touch=due)
     return Agenda(day=today, entries=entries, total=total)
 
 

@@ -36,6 +36,15 @@ class Due(NamedTuple):
 def ranked(ctx: Ctx, today: dt.date, *, limit: int | None = None) -> list[Due]:
     """Everyone past their rhythm on `today` (or the first `limit`), most overdue
     first, as `domain.agenda.overdue` orders them."""
+    return [
+        Due(t.item(), t.not_before, t.max_contact_days, t.preferred_channel)
+        for t in due(ctx, today, limit=limit)
+    ]
+
+
+def due(ctx: Ctx, today: dt.date, *, limit: int | None = None) -> list[rules.TouchDue]:
+    """`ranked` as numbers, without the items' sentences (the agenda writes those
+    only for the people it shows)."""
     query = _query(ctx, today)
     u = query.subquery()
     # domain.agenda.touch_priority, in integers
@@ -66,17 +75,14 @@ def ranked(ctx: Ctx, today: dt.date, *, limit: int | None = None) -> list[Due]:
     # the last contact's day is `days` before today whenever there was one (it is
     # the anchor then): one subtraction here instead of a date column to parse
     return [
-        Due(
-            OverdueItem(
-                pid,
-                name,
-                org,
-                cadence,
-                days,
-                today - dt.timedelta(days=days) if contacted else None,
-                rules.overdue_reason(days, cadence, bool(contacted)),
-                priority / 10000,
-            ),
+        rules.TouchDue(
+            pid,
+            name,
+            org,
+            cadence,
+            days,
+            today - dt.timedelta(days=days) if contacted else None,
+            priority / 10000,
             not_before,
             max_days,
             channel,
