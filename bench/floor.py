@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from bench.floor_sql import agenda_sql
+from bench.floor_sql import agenda_sql, health_params, health_queries
 from rapport.domain.names import email_key, fold
 from rapport.domain.network import InteractionRecord, Network
 from rapport.storage.search import index_text, query_terms
@@ -314,7 +314,8 @@ def _load_interactions(
                 )
             )
             participants += [
-                (iid, pid, ws, at) for pid in dict.fromkeys(person_ids[p] for p in r.participants)
+                (iid, pid, ws, at, r.direction, r.tone)
+                for pid in dict.fromkeys(person_ids[p] for p in r.participants)
             ]
             docs.append((ws, "interaction", iid, indexed(summary), indexed(notes, project)))
         insert(
@@ -325,7 +326,7 @@ def _load_interactions(
         )
         insert(
             "interaction_participant",
-            "interaction_id, person_id, workspace_id, occurred_at",
+            "interaction_id, person_id, workspace_id, occurred_at, direction, tone",
             participants,
         )
         insert("search_doc", "workspace_id, kind, ref_id, title, body", docs)
@@ -351,9 +352,10 @@ def agenda(conn: sqlite3.Connection, workspace_id: int, today: dt.date) -> list[
     return [r[0] for r in rows]
 
 
-def person_page(conn: sqlite3.Connection, person_id: int) -> dict[str, Any]:
+def person_page(conn: sqlite3.Connection, person_id: int, day: dt.date) -> dict[str, Any]:
     """What a person's page shows: the profile, the last 50 interactions with their
-    participants, promises, favours with the balance, milestones, events."""
+    participants, promises, favours with the balance, milestones, events, and the
+    facts of their health on `day`."""
     one = (person_id,)
     page: dict[str, Any] = {
         "person": conn.execute(
@@ -420,6 +422,14 @@ def person_page(conn: sqlite3.Connection, person_id: int) -> dict[str, Any]:
     page["interaction_count"] = conn.execute(
         "SELECT COUNT(*) FROM interaction_participant WHERE person_id = ?", one
     ).fetchone()[0]
+    params = {
+        k: v.isoformat(" ") if isinstance(v, dt.datetime) else v.isoformat()
+        if isinstance(v, dt.date) else v
+        for k, v in health_params(person_id, day).items()
+    }  # fmt: skip
+    page["health"] = {
+        key: conn.execute(sql, params).fetchall() for key, sql in health_queries("sqlite").items()
+    }
     return page
 
 

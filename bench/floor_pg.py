@@ -9,7 +9,7 @@ from typing import Any
 
 import psycopg
 
-from bench.floor_sql import agenda_sql
+from bench.floor_sql import agenda_sql, health_params, health_queries
 from rapport.domain.names import email_key, fold
 from rapport.domain.network import InteractionRecord, Network
 from rapport.storage.bulk import ANALYZED
@@ -254,7 +254,8 @@ def _interactions(
                  summary, notes, r.tone, project, event, "bulk", now)
             )  # fmt: skip
             participants += [
-                (iid, pid, ws, at) for pid in dict.fromkeys(person_ids[p] for p in r.participants)
+                (iid, pid, ws, at, r.direction, r.tone)
+                for pid in dict.fromkeys(person_ids[p] for p in r.participants)
             ]
             docs.append((ws, "interaction", iid, indexed(summary), indexed(notes, project)))
         copy(
@@ -265,7 +266,7 @@ def _interactions(
         )
         copy(
             "interaction_participant",
-            "interaction_id, person_id, workspace_id, occurred_at",
+            "interaction_id, person_id, workspace_id, occurred_at, direction, tone",
             participants,
         )
         copy("search_doc", "workspace_id, kind, ref_id, title, body", docs)
@@ -319,7 +320,7 @@ PAGE_QUERIES = {
 }
 
 
-def person_page(conn: psycopg.Connection[Any], person_id: int) -> dict[str, Any]:
+def person_page(conn: psycopg.Connection[Any], person_id: int, day: dt.date) -> dict[str, Any]:
     params = {"p": person_id}
     page: dict[str, Any] = {
         key: conn.execute(sql, params).fetchall() for key, sql in PAGE_QUERIES.items()
@@ -334,6 +335,11 @@ def person_page(conn: psycopg.Connection[Any], person_id: int) -> dict[str, Any]
         "SELECT COUNT(*) FROM interaction_participant WHERE person_id = %(p)s", params
     ).fetchone()
     page["interaction_count"] = count[0] if count else 0
+    facts = health_params(person_id, day)
+    page["health"] = {
+        key: conn.execute(sql, facts).fetchall()
+        for key, sql in health_queries("postgresql").items()
+    }
     return page
 
 

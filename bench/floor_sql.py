@@ -5,6 +5,8 @@ lateness against it, weighted by importance in tenths, in the integer arithmetic
 
 from __future__ import annotations
 
+import datetime as dt
+
 from rapport.domain.cadence import DEFAULT_CADENCE_DAYS, DEFAULT_IMPORTANCE, IMPORTANCE
 
 
@@ -78,3 +80,59 @@ SELECT id, days_since,
 FROM due WHERE days_since > cadence
 ORDER BY priority DESC, days_since DESC, full_name COLLATE "C", id
 """
+
+
+def health_queries(backend: str) -> dict[str, str]:
+    """The facts of one person's health, for parameters `p` (person id), `since` and
+    `until` (the year, UTC), `m1`…`m11` (the ends of its first eleven twelfths),
+    `day` (the day scored): the year's conversations by who started them and their
+    tone, in how many twelfths there was one, favours both ways, my promises kept,
+    broken and overdue, and the relationship types."""
+    if backend == "postgresql":
+
+        def name(n: str) -> str:
+            return f"%({n})s"
+    else:
+
+        def name(n: str) -> str:
+            return f":{n}"
+
+    months = " ".join(f"WHEN occurred_at < {name(f'm{k}')} THEN {k}" for k in range(1, 12))
+    return {
+        "activity": (
+            "SELECT max(occurred_at), count(*) FILTER (WHERE direction = 'me'), "
+            "count(*) FILTER (WHERE direction = 'them'), count(*) FILTER (WHERE tone = 'warm'), "
+            "count(*) FILTER (WHERE tone = 'tense'), "
+            f"count(DISTINCT CASE {months} ELSE 12 END) FROM interaction_participant "
+            f"WHERE person_id = {name('p')} AND occurred_at >= {name('since')} "
+            f"AND occurred_at < {name('until')}"
+        ),
+        "favours": (
+            "SELECT sum(CASE WHEN direction = 'given' THEN 1 ELSE 0 END), "
+            "sum(CASE WHEN direction = 'received' THEN 1 ELSE 0 END) FROM exchange "
+            f"WHERE person_id = {name('p')} AND occurred_on <= {name('day')}"
+        ),
+        "promises": (
+            f"SELECT sum(CASE WHEN status = 'kept' AND resolved_at < {name('until')} "
+            f"THEN 1 ELSE 0 END), sum(CASE WHEN status = 'broken' AND resolved_at < "
+            f"{name('until')} THEN 1 ELSE 0 END), sum(CASE WHEN status = 'open' AND due_on < "
+            f"{name('day')} THEN 1 ELSE 0 END) FROM commitment "
+            f"WHERE person_id = {name('p')} AND owner = 'me'"
+        ),
+        "types": f"SELECT type FROM person_type WHERE person_id = {name('p')}",
+    }
+
+
+def health_params(person_id: int, day: dt.date) -> dict[str, object]:
+    """The parameters of `health_queries` for a UTC workspace (moments as naive UTC
+    datetimes: the SQLite floor turns them into its stored text)."""
+    start = dt.datetime.combine(day - dt.timedelta(days=365), dt.time(0))
+    params: dict[str, object] = {
+        "p": person_id,
+        "since": start,
+        "until": dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0)),
+        "day": day,
+    }
+    for k in range(1, 12):
+        params[f"m{k}"] = start + dt.timedelta(days=round(k * 365 / 12))
+    return params

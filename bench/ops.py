@@ -137,11 +137,16 @@ def ours_agenda(env: Env) -> Run:
 
 
 def ours_person(env: Env) -> Run:
-    from rapport.services import profile
+    """What the person page reads: the profile (with the last 50 interactions) and
+    the health of the tie, explained."""
+    from rapport.services import health, profile
 
-    return reading(
-        env, lambda ctx: [i.id for i in profile.profile(ctx, env.person_id).interactions]
-    )
+    def work(ctx: Any) -> list[int]:
+        page = profile.profile(ctx, env.person_id)
+        health.person_health(ctx, env.person_id)
+        return [i.id for i in page.interactions]
+
+    return reading(env, work)
 
 
 def ours_search(words: Callable[[Env], str]) -> Callable[[Env], Run]:
@@ -232,9 +237,11 @@ def floor_person(env: Env) -> Run:
         from bench import floor_pg
 
         pg = floor_pg.connect(env.url)
-        return lambda: [r[0] for r in floor_pg.person_page(pg, env.person_id)["interactions"]]
+        return lambda: [
+            r[0] for r in floor_pg.person_page(pg, env.person_id, env.day)["interactions"]
+        ]
     conn = _sqlite(env)
-    return lambda: [r[0] for r in floor.person_page(conn, env.person_id)["interactions"]]
+    return lambda: [r[0] for r in floor.person_page(conn, env.person_id, env.day)["interactions"]]
 
 
 def floor_search(words: Callable[[Env], str]) -> Callable[[Env], Run]:
@@ -326,7 +333,13 @@ OPERATIONS = [
         compare=False,
     ),
     Operation("agenda", "today's agenda", ours_agenda, floor_agenda, Target(ms=100, ratio=3)),
-    Operation("person", "person page data (closest tie)", ours_person, floor_person, Target(ms=30)),
+    Operation(
+        "person",
+        "person page data with health (closest tie)",
+        ours_person,
+        floor_person,
+        Target(ms=30),
+    ),
     Operation(
         "search1",
         "search, one word",

@@ -17,7 +17,7 @@ from bench.generate import SMALL, Generated, generate
 
 from rapport.domain.network import InteractionRecord
 from rapport.services import agenda as agenda_service
-from rapport.services import profile, search
+from rapport.services import health, profile, search
 from rapport.services.context import Rapport
 
 # --- the generator ---------------------------------------------------------------------
@@ -189,14 +189,28 @@ def test_the_search_floor_finds_a_person_by_full_name(small: Generated, loaded: 
     assert ours == theirs
 
 
-def test_the_person_page_floor_reads_the_same_interactions(
+def test_the_person_page_floor_reads_the_same_interactions_and_health(
     small: Generated, loaded: Loaded
 ) -> None:
     for rank in (0, 10, SMALL.people // 2):
         pid = loaded.person_ids[small.by_rank[rank]]
         with loaded.app.open(today=SMALL.today) as ctx:
             page = profile.profile(ctx, pid)
-        theirs = floor.person_page(loaded.conn, pid)
+            (facts,) = health._facts(ctx, SMALL.today, [pid], archived=True)
+        theirs = floor.person_page(loaded.conn, pid, SMALL.today)
+        h = theirs["health"]
+        ((_last, me, them, warm, tense, months),) = h["activity"]
+        ((given, received),) = h["favours"]
+        ((kept, broken, overdue),) = h["promises"]
+        assert (me, them, warm, tense, months) == (
+            facts.initiated_by_me, facts.initiated_by_them, facts.warm, facts.tense,
+            facts.months_in_touch,
+        )  # fmt: skip
+        assert (given or 0, received or 0) == (facts.given, facts.received)
+        assert (kept or 0, broken or 0, overdue or 0) == (facts.kept, facts.broken, facts.overdue)
+        assert sorted(t for (t,) in h["types"]) == sorted(facts.types)
+        if rank == 0:
+            assert me + them > 10 and months > 6  # the closest tie: a busy year
         assert [r[0] for r in theirs["interactions"]] == [i.id for i in page.interactions]
         assert theirs["interaction_count"] == page.interaction_count
         assert len(theirs["commitments"]) == len(page.commitments)

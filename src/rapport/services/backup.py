@@ -17,7 +17,7 @@ from sqlalchemy import Column, Table, TypeDecorator, func, select, text, update
 from rapport.adapters import backup as backup_file
 from rapport.errors import Conflict, ImportFailed
 from rapport.services.context import Ctx
-from rapport.storage.schema import Base, Workspace
+from rapport.storage.schema import Base, Interaction, InteractionParticipant, Workspace
 
 CHUNK = 1000
 # rows that belong to the account rather than the network: a restore replaces them
@@ -153,11 +153,27 @@ def restore(ctx: Ctx, backup: backup_file.Backup) -> dict[str, int]:
         if table.name in ACCOUNT_TABLES:
             ctx.session.execute(table.delete().where(table.c.workspace_id == ctx.workspace_id))
         counts[table.name] = _insert(ctx, table, data)
+    participants = backup.tables.get(InteractionParticipant.__tablename__)
+    if participants is not None and not {"direction", "tone"} <= set(participants.columns):
+        _copy_interaction_columns(ctx)  # a backup from before they were copied
     ctx.session.flush()
     if ctx.session.get_bind().dialect.name == "postgresql":
         _advance_sequences(ctx, [known[n] for n in counts if "id" in known[n].c])
     ctx.session.expire_all()
     return counts
+
+
+def _copy_interaction_columns(ctx: Ctx) -> None:
+    """Participant rows get their interaction's direction and tone."""
+    p, i = InteractionParticipant, Interaction
+    ctx.session.execute(
+        update(p)
+        .where(p.workspace_id == ctx.workspace_id)
+        .values(
+            direction=select(i.direction).where(i.id == p.interaction_id).scalar_subquery(),
+            tone=select(i.tone).where(i.id == p.interaction_id).scalar_subquery(),
+        )
+    )
 
 
 def _restore_workspace(ctx: Ctx, table: Table, data: backup_file.Table) -> None:

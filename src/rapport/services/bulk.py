@@ -106,7 +106,7 @@ INTERACTION_COLUMNS = (
     "id, workspace_id, kind, occurred_at, direction, channel, summary, notes, tone, project, "
     "event_id, source, created_at"
 )
-PARTICIPANT_COLUMNS = "interaction_id, person_id, workspace_id, occurred_at"
+PARTICIPANT_COLUMNS = "interaction_id, person_id, workspace_id, occurred_at, direction, tone"
 
 
 class _Loader:
@@ -439,10 +439,12 @@ class _Loader:
                     )
                 )
                 if len(r.participants) == 1:
-                    participants.append((iid, person_ids[r.participants[0]], ws, at))
+                    participants.append(
+                        (iid, person_ids[r.participants[0]], ws, at, r.direction, r.tone)
+                    )
                 else:
                     for pid in dict.fromkeys(person_ids[p] for p in r.participants):
-                        participants.append((iid, pid, ws, at))
+                        participants.append((iid, pid, ws, at, r.direction, r.tone))
                 docs.append(
                     ("interaction", iid, self.index_text(summary), self.index_text(notes, project))
                 )

@@ -19,7 +19,6 @@ from rapport.storage.dates import local_date
 from rapport.storage.schema import (
     Commitment,
     Exchange,
-    Interaction,
     InteractionParticipant,
     Organization,
     Person,
@@ -75,39 +74,31 @@ def _gather(
     if not people:
         return []
     p = InteractionParticipant
-    # one person: their participant rows by (person, time); everyone: the workspace's
-    # interactions by (workspace, time), each joined to its participants by key
-    when: Any = p.occurred_at if person_ids is not None else Interaction.occurred_at
-    scope: Any = (
+    # the participant rows alone, person by person through the (person, time) index,
+    # which covers them: they carry their interaction's direction and tone (one
+    # person's year 25 → 2 ms for a close tie; everyone's 0.6 → 0.3 s at 2M)
+    who: Any = (
         p.person_id.in_(person_ids)
         if person_ids is not None
-        else Interaction.workspace_id == ctx.workspace_id
+        else p.person_id.in_(people_query.with_only_columns(Person.id))
     )
-    # for everyone, group by an expression: grouping on the bare column lets SQLite's
-    # planner walk the (person, time) index over every participant ever (6 s at 2M)
-    # instead of the last year's interactions (0.8 s)
-    person_key: Any = p.person_id if person_ids is not None else p.person_id + 0
     # the month of the year each conversation falls in (None for the last day), so
     # that months in touch is one count of distinct values, not twelve aggregates
-    month = case(*[(when < hi, k) for k, (_, hi) in enumerate(months)])
-    activity: dict[int, Any] = {
-        row[0]: row
-        for row in ctx.rows(
-            select(
-                person_key,
-                local_date(func.max(when), ctx.tz),
-                func.count().filter(Interaction.direction == "me"),
-                func.count().filter(Interaction.direction == "them"),
-                func.count().filter(Interaction.tone == "warm"),
-                func.count().filter(Interaction.tone == "tense"),
-                func.count(month.distinct()),
-            )
-            .select_from(Interaction)
-            .join(p, Interaction.id == p.interaction_id)
-            .where(scope, when >= _utc(year_ago, ctx), when < end)
-            .group_by(person_key)
+    month = case(*[(p.occurred_at < hi, k) for k, (_, hi) in enumerate(months)])
+    activity_query = (
+        select(
+            p.person_id,
+            local_date(func.max(p.occurred_at), ctx.tz),
+            func.count().filter(p.direction == "me"),
+            func.count().filter(p.direction == "them"),
+            func.count().filter(p.tone == "warm"),
+            func.count().filter(p.tone == "tense"),
+            func.count(month.distinct()),
         )
-    }
+        .where(who, p.occurred_at >= _utc(year_ago, ctx), p.occurred_at < end)
+        .group_by(p.person_id)
+    )
+    activity: dict[int, Any] = {row[0]: row for row in ctx.rows(activity_query)}
     favours: dict[int, tuple[int, int]] = {}
     fav_query = (
         select(
@@ -118,7 +109,9 @@ def _gather(
         .where(Exchange.workspace_id == ctx.workspace_id, Exchange.occurred_on <= as_of)
         .group_by(Exchange.person_id)
     )
-    for pid, given, received in ctx.session.execute(fav_query):
+    if person_ids is not None:  # one person's page: not the whole workspace's ledger
+        fav_query = fav_query.where(Exchange.person_id.in_(person_ids))
+    for pid, given, received in ctx.rows(fav_query):
         favours[pid] = (int(given or 0), int(received or 0))
     promises: dict[int, tuple[int, int, int]] = {}
     as_of_end = end
@@ -144,7 +137,9 @@ def _gather(
         .where(Commitment.workspace_id == ctx.workspace_id, Commitment.owner == "me")
         .group_by(Commitment.person_id)
     )
-    for pid, kept, broken, overdue in ctx.session.execute(prom_query):
+    if person_ids is not None:
+        prom_query = prom_query.where(Commitment.person_id.in_(person_ids))
+    for pid, kept, broken, overdue in ctx.rows(prom_query):
         promises[pid] = (int(kept or 0), int(broken or 0), int(overdue or 0))
     types: dict[int, list[str]] = defaultdict(list)
     type_query = select(PersonType.person_id, PersonType.type).where(
@@ -152,7 +147,7 @@ def _gather(
     )
     if person_ids is not None:
         type_query = type_query.where(PersonType.person_id.in_(person_ids))
-    for pid, type_ in ctx.session.execute(type_query):
+    for pid, type_ in ctx.rows(type_query):
         types[pid].append(type_)
 
     facts = []

@@ -196,11 +196,15 @@ def _stored(ctx: Ctx, source: str, external_ids: Sequence[str]) -> dict[str, tup
 def _add_participants(
     ctx: Ctx, interaction_id: int, occurred_at: dt.datetime, person_ids: Sequence[int]
 ) -> None:
+    direction, tone = ctx.session.execute(
+        select(Interaction.direction, Interaction.tone).where(Interaction.id == interaction_id)
+    ).one()
     ctx.session.execute(
         insert(InteractionParticipant),
         [
             {"interaction_id": interaction_id, "person_id": pid,
-             "workspace_id": ctx.workspace_id, "occurred_at": occurred_at}
+             "workspace_id": ctx.workspace_id, "occurred_at": occurred_at,
+             "direction": direction, "tone": tone}
             for pid in person_ids
         ],
     )  # fmt: skip

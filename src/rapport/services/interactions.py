@@ -108,6 +108,8 @@ def log(ctx: Ctx, data: InteractionIn) -> InteractionOut:
                 person_id=person.id,
                 workspace_id=ctx.workspace_id,
                 occurred_at=data.occurred_at,
+                direction=interaction.direction,
+                tone=interaction.tone,
             )
         )
         if person.last_contact_at is None or person.last_contact_at < data.occurred_at:
@@ -154,7 +156,7 @@ def log_many(ctx: Ctx, items: Sequence[InteractionIn]) -> None:
         for pid in pids:
             participants.append(
                 {"interaction_id": iid, "person_id": pid, "workspace_id": ws,
-                 "occurred_at": item.occurred_at}
+                 "occurred_at": item.occurred_at, "direction": row["direction"], "tone": None}
             )  # fmt: skip
             moments[pid].append(item.occurred_at)
     for start in range(0, len(participants), 1000):
