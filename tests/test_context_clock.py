@@ -37,3 +37,14 @@ def test_a_promise_broken_on_a_pinned_day_counts_in_that_days_health(app: Rappor
         promises.resolve(ctx, broken.id, "broken")
         reliability = {c.name: c for c in health.person_health(ctx, pid).components}
     assert reliability["reliability"].explanation == "kept 0 of 1 promise"
+
+
+def test_a_context_of_the_real_day_keeps_the_real_clock_past_midnight(app: Rapport) -> None:
+    """A request that began just before midnight: its `today` is the day before, but
+    what it records happens now, not 24 hours earlier."""
+    with app.open() as ctx:
+        assert not ctx.pinned
+        ctx.today -= dt.timedelta(days=1)  # as if midnight passed during the request
+        before = dt.datetime.now(dt.UTC)
+        moment = ctx.now()
+    assert before <= moment <= dt.datetime.now(dt.UTC)

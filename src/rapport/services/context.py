@@ -38,6 +38,7 @@ class Ctx:
     tz: ZoneInfo
     today: dt.date
     settings: dict[str, Any]
+    pinned: bool = False  # `today` was given (RAPPORT_TODAY, demos, tests), not the clock's
 
     def now(self) -> dt.datetime:
         """The current moment (UTC). A context opened on another day than the real
@@ -45,7 +46,8 @@ class Ctx:
         moves it onto its `today`, so that what it records "now" (a promise kept, a
         row created) happens on the day everything else is computed for."""
         real = dt.datetime.now(self.tz)
-        if real.date() == self.today:
+        if not self.pinned or real.date() == self.today:
+            # (a request that began before midnight keeps the real clock)
             return real.astimezone(dt.UTC)
         moved = dt.datetime.combine(self.today, real.time(), tzinfo=self.tz)
         return moved.astimezone(dt.UTC)
@@ -100,12 +102,14 @@ class Rapport:
             if ws is None:
                 raise NotFound(f"no workspace with id {workspace_id}")
             tz = zone(ws.timezone)
+            given = today or pinned_today()
             yield Ctx(
                 session=session,
                 workspace_id=ws.id,
                 tz=tz,
-                today=today or pinned_today() or dt.datetime.now(tz).date(),
+                today=given or dt.datetime.now(tz).date(),
                 settings=dict(ws.settings or {}),
+                pinned=given is not None,
             )
 
     def _workspace_id(self) -> int:
