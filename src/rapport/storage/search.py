@@ -93,46 +93,26 @@ def _insert_docs(rows: int, mark: str) -> str:
 def replace_many(
     session: Session, workspace_id: int, kind: str, docs: Sequence[tuple[int, str, str]]
 ) -> None:
-    """Bring the documents (ref_id, title, body) of `kind` up to date in a few
-    statements: one UPDATE … FROM (VALUES …) per thousand documents rewrites only
-    those whose text differs (a document unchanged costs no full-text work), and the
-    ones missing are inserted. Half the cost of deleting and inserting them all."""
-    if not docs:
-        return
+    """Bring the documents (ref_id, title, body) of `kind` up to date: one upsert per
+    thousand documents, which inserts the missing ones and rewrites only those whose
+    text differs (an unchanged document costs no full-text work). Half the cost of
+    deleting and inserting them all."""
     connection = session.connection()
-    postgres = connection.dialect.name == "postgresql"
     mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     for start in range(0, len(docs), PUT_MANY_ROWS):
         chunk = docs[start : start + PUT_MANY_ROWS]
-        params = (*(value for doc in chunk for value in doc), kind)
-        connection.exec_driver_sql(_update_docs(len(chunk), mark, postgres), params)
-    ids = [ref_id for ref_id, _, _ in docs]
-    stored: set[int] = set()
-    for start in range(0, len(ids), PUT_MANY_ROWS):
-        stored.update(
-            session.scalars(
-                select(SearchDoc.ref_id).where(
-                    SearchDoc.kind == kind, SearchDoc.ref_id.in_(ids[start : start + PUT_MANY_ROWS])
-                )
-            )
+        params = tuple(
+            v for ref_id, title, body in chunk for v in (workspace_id, kind, ref_id, title, body)
         )
-    missing = [(kind, ref_id, title, body) for ref_id, title, body in docs if ref_id not in stored]
-    put_many(session, workspace_id, missing)
+        connection.exec_driver_sql(_upsert_docs(len(chunk), mark), params)
 
 
 @functools.lru_cache(maxsize=8)
-def _update_docs(rows: int, mark: str, postgres: bool) -> str:
-    if postgres:  # typed, and the columns named
-        row = f"({mark}::integer, {mark}::text, {mark}::text)"
-        source, ref_id, title, body = "AS v (ref_id, title, body)", "v.ref_id", "v.title", "v.body"
-    else:  # SQLite names a VALUES table's columns column1, column2, …
-        row = f"({mark}, {mark}, {mark})"
-        source, ref_id, title, body = "AS v", "v.column1", "v.column2", "v.column3"
-    values = ", ".join([row] * rows)
+def _upsert_docs(rows: int, mark: str) -> str:
     return (
-        f"UPDATE search_doc SET title = {title}, body = {body} FROM (VALUES {values}) {source} "
-        f"WHERE search_doc.kind = {mark} AND search_doc.ref_id = {ref_id} "
-        f"AND (search_doc.title <> {title} OR search_doc.body <> {body})"
+        _insert_docs(rows, mark) + " ON CONFLICT (kind, ref_id) DO UPDATE SET "
+        "title = excluded.title, body = excluded.body "
+        "WHERE search_doc.title <> excluded.title OR search_doc.body <> excluded.body"
     )
 
 
