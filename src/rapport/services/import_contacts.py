@@ -36,7 +36,7 @@ from rapport.services.bulk_update import (
     tag_ids,
 )
 from rapport.services.context import Ctx
-from rapport.services.index import DOCUMENT_FIELDS, index_new_people, replace_people
+from rapport.services.index import index_new_people, replace_people
 from rapport.storage.bulk import large_cache
 from rapport.storage.schema import (
     Milestone,
@@ -493,5 +493,5 @@ def _update(ctx: Ctx, batch: Sequence[Contact], source: str, result: ContactResu
             cur.organization or cur.title
         ):
             result.role_changes += 1
-    touched = [c.person_id for c in outcome.applied if not DOCUMENT_FIELDS.isdisjoint(c.changes)]
+    touched = [change.person_id for change in outcome.applied if change.changes]
     replace_people(ctx.session, ctx.workspace_id, touched)

@@ -44,15 +44,6 @@ def index_new_people(session: Session, workspace_id: int, ids: Sequence[int]) ->
     search.put_many(session, workspace_id, docs)
 
 
-# the `people.change` keys whose values are part of a person's search document
-# (`person_documents`): a change to others (links, dates, rhythm) leaves it as it is
-DOCUMENT_FIELDS = frozenset(
-    {"full_name", "given_name", "family_name", "nickname", "organization", "title",
-     "location", "how_met", "interests", "remember", "notes", "strained_context",
-     "emails", "tags", "types"}
-)  # fmt: skip
-
-
 def person_documents(session: Session, ids: Sequence[int]) -> list[tuple[int, str, str]]:
     """(person id, title, body) of the search document of each of `ids`."""
     if not ids:
