@@ -14,14 +14,15 @@ from alembic import command
 from sqlalchemy import select, text
 
 from rapport.adapters import backup as backup_file
-from rapport.services import backup, bulk, import_activity, interactions
+from rapport.services import backup, bulk, imports, interactions, workspace
 from rapport.services.context import Ctx, Rapport
+from rapport.services.imports import ImportOptions
 from rapport.services.interactions import InteractionIn
 from rapport.settings import Settings
 from rapport.storage import migrate
 from rapport.storage.engine import make_engine
 from rapport.storage.schema import Interaction, InteractionParticipant
-from tests.conftest import TODAY
+from tests.conftest import TODAY, OpenCtx
 from tests.factories import make_interaction, make_person
 
 NOON = dt.datetime.combine(TODAY, dt.time(12), dt.UTC)
@@ -59,12 +60,24 @@ def test_logged_and_bulk_logged_interactions_copy_direction_and_tone(ctx: Ctx) -
     assert _all_equal(ctx)
 
 
-def test_a_person_added_to_a_known_meeting_gets_its_direction_and_tone(ctx: Ctx) -> None:
-    ana, bruno = make_person(ctx, "Ana").id, make_person(ctx, "Bruno").id
-    meeting = make_interaction(ctx, [ana], direction="them", tone="warm")
-    import_activity._add_participants(ctx, meeting.id, meeting.occurred_at, [bruno])
-    assert len(_copies(ctx)) == 2
-    assert _all_equal(ctx)
+def test_people_added_to_known_meetings_get_their_moment_direction_and_tone(
+    open_ctx: OpenCtx,
+) -> None:
+    """A calendar imported again with its unknown attendees accepted: they join the
+    meetings stored the first time."""
+    calendar = Path(__file__).parent / "samples" / "google-calendar.ics"
+    with open_ctx() as ctx:
+        workspace.configure(ctx, owner_email="sam@example.com", timezone="Europe/Lisbon")
+        make_person(ctx, "Ana Lima", emails=["ana@acme.com"])
+        make_person(ctx, "Bruno Souza", emails=["bruno@globex.io"])
+        imports.run(ctx, calendar)
+    with open_ctx() as ctx:
+        before = len(_copies(ctx))
+        added = imports.run(ctx, calendar, ImportOptions(add_people=True))
+    assert added.updated == 2
+    with open_ctx(write=False) as ctx:
+        assert len(_copies(ctx)) > before
+        assert _all_equal(ctx)
 
 
 def test_a_bulk_load_copies_them(ctx: Ctx) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -129,10 +128,10 @@ def load(
         elif item.external_id in pending:
             result.ignored.append(Skipped(item.line, "repeated in the file", invalid=False))
         elif item.external_id in stored:
-            interaction_id, participants = stored[item.external_id]
-            missing = [p for p in pids if p not in participants]
+            known_meeting = stored[item.external_id]
+            missing = [p for p in pids if p not in known_meeting.people]
             if missing:
-                _add_participants(ctx, interaction_id, item.occurred_at, missing)
+                _add_participants(ctx, known_meeting, missing)
                 result.updated += 1
             else:
                 result.unchanged += 1
@@ -165,46 +164,57 @@ def load(
     return result
 
 
-def _stored(ctx: Ctx, source: str, external_ids: Sequence[str]) -> dict[str, tuple[int, set[int]]]:
+@dataclass
+class _Stored:
+    """An interaction imported before, as its new participants copy it."""
+
+    id: int
+    occurred_at: dt.datetime
+    direction: str
+    tone: str | None
+    people: set[int] = field(default_factory=set)
+
+
+def _stored(ctx: Ctx, source: str, external_ids: Sequence[str]) -> dict[str, _Stored]:
     """The interactions already imported from `source` among `external_ids`, with
     their participants."""
-    found: dict[str, tuple[int, set[int]]] = {}
+    found: dict[str, _Stored] = {}
     wanted = list(dict.fromkeys(external_ids))
     for start in range(0, len(wanted), 1000):
         chunk = wanted[start : start + 1000]
-        rows = ctx.session.execute(
-            select(Interaction.external_id, Interaction.id).where(
+        by_id: dict[int, _Stored] = {}
+        for ext, iid, at, direction, tone in ctx.session.execute(
+            select(
+                Interaction.external_id, Interaction.id, Interaction.occurred_at,
+                Interaction.direction, Interaction.tone,
+            ).where(
                 Interaction.workspace_id == ctx.workspace_id,
                 Interaction.source == source,
                 Interaction.external_id.in_(chunk),
             )
-        ).all()
-        by_id: dict[int, str] = {iid: ext for ext, iid in rows if ext}
-        people: dict[int, set[int]] = defaultdict(set)
+        ):  # fmt: skip
+            if ext:
+                by_id[iid] = found[ext] = _Stored(iid, at, direction, tone)
         if by_id:
             for iid, pid in ctx.session.execute(
                 select(
                     InteractionParticipant.interaction_id, InteractionParticipant.person_id
                 ).where(InteractionParticipant.interaction_id.in_(list(by_id)))
             ):
-                people[iid].add(pid)
-        for iid, ext in by_id.items():
-            found[ext] = (iid, people[iid])
+                by_id[iid].people.add(pid)
     return found
 
 
-def _add_participants(
-    ctx: Ctx, interaction_id: int, occurred_at: dt.datetime, person_ids: Sequence[int]
-) -> None:
-    direction, tone = ctx.session.execute(
-        select(Interaction.direction, Interaction.tone).where(Interaction.id == interaction_id)
-    ).one()
+def _add_participants(ctx: Ctx, stored: _Stored, person_ids: Sequence[int]) -> None:
+    """`person_ids` join `stored`, with its moment, direction and tone (the file's
+    copy of a meeting may have moved; the interaction kept is the one stored)."""
+    occurred_at = stored.occurred_at
     ctx.session.execute(
         insert(InteractionParticipant),
         [
-            {"interaction_id": interaction_id, "person_id": pid,
+            {"interaction_id": stored.id, "person_id": pid,
              "workspace_id": ctx.workspace_id, "occurred_at": occurred_at,
-             "direction": direction, "tone": tone}
+             "direction": stored.direction, "tone": stored.tone}
             for pid in person_ids
         ],
     )  # fmt: skip
