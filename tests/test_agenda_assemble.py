@@ -112,3 +112,16 @@ def test_a_touch_due_item_is_the_overdue_item_the_rule_writes() -> None:
     ((_, reason),) = rules.keep_in_touch_reasons([item], TODAY)
     assert reason == rules.touch_due_reason(t, TODAY)
     assert reason.key == f"touch:7:{(TODAY - D(days=45)).isoformat()}"
+
+
+def test_marks_with_keys_of_no_check_in_hold_no_one_and_break_nothing() -> None:
+    """Marks come from the database (a restored backup may hold anything)."""
+    t = rules.TouchDue(7, "Ana", None, 30, 75, TODAY - D(days=75), 1.5, None, None, None)
+    marks = {
+        key: rules.Mark("dismissed", None)
+        for key in ("touch:", "touch:ana", "touch:7", "touch:7:someday", "touch")
+    }
+    entries, total = rules.assemble([], {}, marks, TODAY, touch=[t])
+    assert total == 1 and entries[0].reasons == [rules.touch_due_reason(t, TODAY)]
+    held = {rules.touch_key(7, 75, 30, TODAY): rules.Mark("dismissed", None)}
+    assert rules.assemble([], {}, {**marks, **held}, TODAY, touch=[t]) == ([], 0)

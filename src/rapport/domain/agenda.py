@@ -600,11 +600,12 @@ def assemble(
         ):
             continue
         by_person[person_id].setdefault(reason.key, reason)
-    # check-ins: a key is worked out only for people with a check-in mark
-    marked = {int(k.split(":")[1]) for k in marks if k.startswith("touch:")}
+    # check-ins: a key is worked out only for people with a check-in mark (compared
+    # as text: a stored key is never parsed, whatever a restored backup holds)
+    marked = {k.split(":", 2)[1] for k in marks if k.startswith("touch:")}
     due: dict[int, TouchDue] = {}
     for t in touch:
-        if t.person_id in marked and _held(
+        if str(t.person_id) in marked and _held(
             marks.get(touch_key(t.person_id, t.days_since, t.cadence_days, today)), today
         ):
             continue
