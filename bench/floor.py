@@ -422,15 +422,20 @@ def person_page(conn: sqlite3.Connection, person_id: int, day: dt.date) -> dict[
     page["interaction_count"] = conn.execute(
         "SELECT COUNT(*) FROM interaction_participant WHERE person_id = ?", one
     ).fetchone()[0]
-    params = {
-        k: v.isoformat(" ") if isinstance(v, dt.datetime) else v.isoformat()
-        if isinstance(v, dt.date) else v
-        for k, v in health_params(person_id, day).items()
-    }  # fmt: skip
+    params = {k: _stored_text(v) for k, v in health_params(person_id, day).items()}
     page["health"] = {
         key: conn.execute(sql, params).fetchall() for key, sql in health_queries("sqlite").items()
     }
     return page
+
+
+def _stored_text(value: object) -> object:
+    """A moment or a day as the product stores it in SQLite; other values as they are."""
+    if isinstance(value, dt.datetime):
+        return value.isoformat(" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
 
 
 def search(
