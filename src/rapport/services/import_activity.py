@@ -182,26 +182,34 @@ def _stored(ctx: Ctx, source: str, external_ids: Sequence[str]) -> dict[str, _St
     wanted = list(dict.fromkeys(external_ids))
     for start in range(0, len(wanted), 1000):
         chunk = wanted[start : start + 1000]
+        # the ids alone first: with more columns, SQLite's planner scanned all
+        # 2,000,000 interactions instead of the (workspace, source, external id) index
+        ids = dict(
+            ctx.session.execute(
+                select(Interaction.id, Interaction.external_id).where(
+                    Interaction.workspace_id == ctx.workspace_id,
+                    Interaction.source == source,
+                    Interaction.external_id.in_(chunk),
+                )
+            ).all()
+        )
+        if not ids:
+            continue
         by_id: dict[int, _Stored] = {}
-        for ext, iid, at, direction, tone in ctx.session.execute(
+        for iid, at, direction, tone in ctx.session.execute(
             select(
-                Interaction.external_id, Interaction.id, Interaction.occurred_at,
-                Interaction.direction, Interaction.tone,
-            ).where(
-                Interaction.workspace_id == ctx.workspace_id,
-                Interaction.source == source,
-                Interaction.external_id.in_(chunk),
+                Interaction.id, Interaction.occurred_at, Interaction.direction, Interaction.tone
+            ).where(Interaction.id.in_(list(ids)))
+        ):
+            external = ids[iid]
+            if external:
+                by_id[iid] = found[external] = _Stored(iid, at, direction, tone)
+        for iid, pid in ctx.session.execute(
+            select(InteractionParticipant.interaction_id, InteractionParticipant.person_id).where(
+                InteractionParticipant.interaction_id.in_(list(by_id))
             )
-        ):  # fmt: skip
-            if ext:
-                by_id[iid] = found[ext] = _Stored(iid, at, direction, tone)
-        if by_id:
-            for iid, pid in ctx.session.execute(
-                select(
-                    InteractionParticipant.interaction_id, InteractionParticipant.person_id
-                ).where(InteractionParticipant.interaction_id.in_(list(by_id)))
-            ):
-                by_id[iid].people.add(pid)
+        ):
+            by_id[iid].people.add(pid)
     return found
 
 
