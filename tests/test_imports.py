@@ -298,7 +298,7 @@ def test_a_linkedin_row_joins_the_person_already_known_by_name(open_ctx: OpenCtx
     with open_ctx() as ctx:
         known = make_person(ctx, "Ana Lima", emails=["ana.lima@gmail.com"])
     csv = (
-        b"Notes:\n\"When exporting your connection data...\"\n\n"
+        b'Notes:\n"When exporting your connection data..."\n\n'
         b"First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
         b"Ana,Lima,https://www.linkedin.com/in/ana-lima,,Acme Corp,CTO,12 Mar 2021\n"
         b"Bruno,Souza,https://www.linkedin.com/in/bruno-souza,,Globex,CEO,01 Feb 2020\n"

@@ -351,9 +351,7 @@ class InteractionParticipant(Base):
 
     __tablename__ = "interaction_participant"
     __table_args__ = (
-        Index(
-            "ix_participant_person_occurred", "person_id", "occurred_at", "direction", "tone"
-        ),
+        Index("ix_participant_person_occurred", "person_id", "occurred_at", "direction", "tone"),
     )
     interaction_id: Mapped[int] = mapped_column(
         ForeignKey("interaction.id", ondelete="CASCADE"), primary_key=True

@@ -30,8 +30,10 @@ def upgrade() -> None:
         sa.Column("last_error", sa.Text(), nullable=True),
         sa.Column("last_error_at", rapport.storage.schema.UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(
-            ["workspace_id"], ["workspace.id"],
-            name=op.f("fk_digest_state_workspace_id_workspace"), ondelete="CASCADE",
+            ["workspace_id"],
+            ["workspace.id"],
+            name=op.f("fk_digest_state_workspace_id_workspace"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("workspace_id", name=op.f("pk_digest_state")),
     )
