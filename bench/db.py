@@ -10,9 +10,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from bench import load
 from bench.generate import OWNER_EMAIL, OWNER_NAME, Generated
-from rapport.domain.network import Network
-from rapport.services import bulk, workspace
+from bench.network import Network
+from rapport.services import workspace
 from rapport.services.context import Rapport
 from rapport.settings import Settings, normalise_url
 
@@ -55,7 +56,7 @@ def load_product(url: str, data_dir: Path, network: Network, today: dt.date) -> 
     app = open_app(url, data_dir)
     try:
         with app.open(write=True, today=today) as ctx:
-            return bulk.load(ctx, network).counts
+            return load.load(ctx, network).counts
     finally:
         app.dispose()
 

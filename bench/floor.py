@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.floor_sql import agenda_sql, health_params, health_queries
+from bench.network import InteractionRecord, Network
 from rapport.domain.names import email_key, fold
-from rapport.domain.network import InteractionRecord, Network
 from rapport.storage.search import index_text, query_terms
 
 CHUNK = 20_000
@@ -55,7 +55,7 @@ def _next_id(conn: sqlite3.Connection, table: str) -> int:
 
 
 def load(conn: sqlite3.Connection, network: Network, workspace_id: int) -> dict[str, int]:
-    """`services.bulk.load` by hand: the same rows, in one transaction."""
+    """`bench.load.load` by hand: the same rows, in one transaction."""
     ws = workspace_id
     now = stamp(dt.datetime.now(dt.UTC))
     counts: dict[str, int] = {}
@@ -72,7 +72,7 @@ def load(conn: sqlite3.Connection, network: Network, workspace_id: int) -> dict[
         conn.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
         counts[table] = counts.get(table, 0) + len(rows)
 
-    conn.execute("PRAGMA cache_size = -262144")  # as services.bulk does for a load
+    conn.execute("PRAGMA cache_size = -262144")  # as bench.load does for a load
     conn.execute("BEGIN IMMEDIATE")
     # index the new search documents in one statement at the end, not row by row
     trigger = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'search_fts_ai'").fetchone()[

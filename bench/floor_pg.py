@@ -10,8 +10,8 @@ from typing import Any
 import psycopg
 
 from bench.floor_sql import agenda_sql, health_params, health_queries
+from bench.network import InteractionRecord, Network
 from rapport.domain.names import email_key, fold
-from rapport.domain.network import InteractionRecord, Network
 from rapport.storage.bulk import ANALYZED
 from rapport.storage.search import index_text, query_terms
 
@@ -49,7 +49,7 @@ def _utc(moment: dt.datetime) -> dt.datetime:
 
 
 def load(url: str, network: Network, workspace_id: int) -> dict[str, int]:
-    """`services.bulk.load` by hand with COPY, in one transaction."""
+    """`bench.load.load` by hand with COPY, in one transaction."""
     ws = workspace_id
     now = _utc(dt.datetime.now(dt.UTC))
     counts: dict[str, int] = {}

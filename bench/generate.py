@@ -19,8 +19,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from bench import words
-from rapport.domain.names import fold
-from rapport.domain.network import (
+from bench.network import (
     EventRecord,
     FavourRecord,
     InteractionRecord,
@@ -30,6 +29,7 @@ from rapport.domain.network import (
     PersonRecord,
     PromiseRecord,
 )
+from rapport.domain.names import fold
 
 UTC = dt.UTC
 OWNER_NAME = "Sam Rivers"

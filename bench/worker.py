@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import db, ops
+from bench import load as network_load
 from bench.generate import Spec, generate
 from bench.measure import PeakMemory, Result, digest, time_runs
 
@@ -59,10 +60,9 @@ def load(spec: Spec, out: Path, postgres: tuple[str, str] | None) -> tuple[list[
         workspace_id = ctx.workspace_id
 
     def product() -> Any:
-        from rapport.services import bulk
 
         with app.open(write=True, today=spec.today) as ctx:
-            return bulk.load(ctx, network)
+            return network_load.load(ctx, network)
 
     ours, report = _timed("load", "ours", product)
     app.dispose()
@@ -115,10 +115,9 @@ def _load_postgres(
     app = db.open_app(url, data_dir)
 
     def product() -> Any:
-        from rapport.services import bulk
 
         with app.open(write=True, today=spec.today) as ctx:
-            return bulk.load(ctx, gen.network)
+            return network_load.load(ctx, gen.network)
 
     ours, report = _timed("load", "ours", product)
     app.dispose()

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from rapport.errors import Invalid, NotFound
-from rapport.services import agenda, events, favours, growth, milestones, people, promises
+from rapport.services import agenda, events, favours, mentoring, milestones, people, promises
 from tests.conftest import TODAY
 from tests.factories import make_interaction, make_person
 
@@ -112,14 +112,14 @@ def test_strained_until_a_repair_step(ctx) -> None:
 
 def test_mentoring_sessions_by_their_rhythm(ctx) -> None:
     mona = make_person(ctx, "Mona")
-    growth.start_mentorship(ctx, mona.id, "mentor", session_cadence_days=30, started_on=TODAY)
+    mentoring.start_mentorship(ctx, mona.id, "mentor", session_cadence_days=30, started_on=TODAY)
     assert _kinds(ctx, TODAY + D(days=29)) == {}
     assert _kinds(ctx, TODAY + D(days=30)) == {"Mona": ["mentoring"]}
 
 
 def test_feedback_action_items(ctx) -> None:
     boss = make_person(ctx, "Maria")
-    growth.record_feedback(
+    mentoring.record_feedback(
         ctx, boss.id, "Speak up in meetings", actions=["prepare one point per meeting"]
     )
     assert _kinds(ctx) == {"Maria": ["feedback"]}

@@ -24,8 +24,8 @@ from rapport.services import (
     backup,
     events,
     favours,
-    growth,
     interactions,
+    mentoring,
     milestones,
     people,
     promises,
@@ -201,15 +201,15 @@ def build(ctx: Ctx, plan: Plan) -> None:
         for i in who:
             events.met(ctx, event.id, ids[i], note=name)
     for who, to, by in plan.intros:
-        growth.introduce(
+        mentoring.introduce(
             ctx, ids[who], to_person_id=None if to is None else ids[to],
             introducer_id=None if by is None else ids[by], note="intro",
         )  # fmt: skip
     for who, role, goals in plan.mentorships:
-        growth.start_mentorship(ctx, ids[who], role, goals=goals, session_cadence_days=14)
+        mentoring.start_mentorship(ctx, ids[who], role, goals=goals, session_cadence_days=14)
     for who, content, actions in plan.feedback:
         person = None if who is None else ids[who]
-        growth.record_feedback(ctx, person, content, actions=actions if person else ())
+        mentoring.record_feedback(ctx, person, content, actions=actions if person else ())
     for who, title in plan.promotions:
         people.edit(ctx, ids[who], {"title": title + " (new)"})
     for who in plan.archived:

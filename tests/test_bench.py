@@ -12,10 +12,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from bench import db, files, floor
+from bench import db, files, floor, load
 from bench.generate import SMALL, Generated, generate
+from bench.network import InteractionRecord
 
-from rapport.domain.network import InteractionRecord
 from rapport.services import agenda as agenda_service
 from rapport.services import health, profile, search
 from rapport.services.context import Rapport
@@ -106,10 +106,9 @@ def loaded(small: Generated, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     folder = tmp_path_factory.mktemp("bench")
     url = db.empty_sqlite(folder / "rapport.db")
     app = db.open_app(url, folder)
-    from rapport.services import bulk
 
     with app.open(write=True, today=SMALL.today) as ctx:
-        report = bulk.load(ctx, small.network)
+        report = load.load(ctx, small.network)
         workspace_id = ctx.workspace_id
     conn = floor.connect(str(folder / "rapport.db"))
     yield Loaded(app, folder / "rapport.db", conn, workspace_id, report.person_ids)

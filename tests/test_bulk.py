@@ -1,4 +1,4 @@
-"""Loading a whole network at once (`services.bulk`), on SQLite and PostgreSQL: the
+"""Loading a whole network at once (`bench.load`), on SQLite and PostgreSQL: the
 rows, and every value the services keep derived from them."""
 
 from __future__ import annotations
@@ -7,18 +7,19 @@ import dataclasses
 import datetime as dt
 
 import pytest
+from bench import load
 from bench.generate import SMALL, generate
-from sqlalchemy import func, select, text
-
-from rapport.domain.network import (
+from bench.network import (
     EventRecord,
     InteractionRecord,
     Network,
     OrganizationRecord,
     PersonRecord,
 )
+from sqlalchemy import func, select, text
+
 from rapport.errors import Invalid
-from rapport.services import agenda, bulk, index, people, profile, search
+from rapport.services import agenda, people, profile, search, search_documents
 from rapport.services.context import Ctx
 from rapport.storage.schema import (
     EventAttendee,
@@ -40,7 +41,7 @@ def at(day: int, hour: int = 12) -> dt.datetime:
 def test_a_generated_network_loads_with_its_derived_values(open_ctx: OpenCtx) -> None:
     gen = generate(TINY)
     with open_ctx() as ctx:
-        report = bulk.load(ctx, gen.network)
+        report = load.load(ctx, gen.network)
     assert report.counts["person"] == TINY.people
     assert report.counts["interaction"] == TINY.interactions
     with open_ctx(write=False) as ctx:
@@ -71,7 +72,7 @@ def test_a_generated_network_loads_with_its_derived_values(open_ctx: OpenCtx) ->
 def test_the_search_documents_are_the_ones_the_services_write(open_ctx: OpenCtx) -> None:
     gen = generate(TINY)
     with open_ctx() as ctx:
-        report = bulk.load(ctx, gen.network)
+        report = load.load(ctx, gen.network)
 
     def docs(ctx: Ctx) -> list[tuple[str, int, str, list[str]]]:
         rows = ctx.session.execute(
@@ -82,9 +83,9 @@ def test_the_search_documents_are_the_ones_the_services_write(open_ctx: OpenCtx)
     with open_ctx(write=False) as ctx:
         loaded = docs(ctx)
     with open_ctx() as ctx:
-        index.reindex_people(ctx.session, ctx.workspace_id, report.person_ids)
+        search_documents.reindex_people(ctx.session, ctx.workspace_id, report.person_ids)
         for interaction in ctx.session.scalars(select(Interaction)):
-            index.reindex_interaction(ctx.session, interaction)
+            search_documents.reindex_interaction(ctx.session, interaction)
         ctx.session.flush()
         assert docs(ctx) == loaded
 
@@ -100,7 +101,7 @@ def test_contact_after_an_event_follows_up_the_people_met_there(open_ctx: OpenCt
         ],
     )
     with open_ctx() as ctx:
-        ids = bulk.load(ctx, network).person_ids
+        ids = load.load(ctx, network).person_ids
     with open_ctx(write=False) as ctx:
         followed = dict(
             ctx.session.execute(select(EventAttendee.person_id, EventAttendee.followed_up_at)).all()
@@ -117,7 +118,7 @@ def test_an_organization_already_stored_is_reused(open_ctx: OpenCtx) -> None:
         people=[PersonRecord("Bruno Costa", organization=0), PersonRecord("Carla", organization=1)],
     )
     with open_ctx() as ctx:
-        ids = bulk.load(ctx, network).person_ids
+        ids = load.load(ctx, network).person_ids
         bruno = people.show(ctx, ids[0])
         assert bruno.organization == "Acme"
         assert people.show(ctx, ana.id).organization == "Acme"
@@ -133,7 +134,7 @@ def test_an_invalid_record_saves_nothing(open_ctx: OpenCtx) -> None:
         ],
     )
     with pytest.raises(Invalid), open_ctx() as ctx:
-        bulk.load(ctx, network)
+        load.load(ctx, network)
     with open_ctx() as ctx:
         assert people.count(ctx) == 0
         # the search index still follows every new document
@@ -147,8 +148,8 @@ def test_loading_twice_adds_a_second_copy_with_fresh_ids(open_ctx: OpenCtx) -> N
         interactions=[InteractionRecord("call", at(1), (0,), summary="Pilot")],
     )
     with open_ctx() as ctx:
-        first = bulk.load(ctx, network).person_ids
-        second = bulk.load(ctx, network).person_ids
+        first = load.load(ctx, network).person_ids
+        second = load.load(ctx, network).person_ids
         assert first != second
         assert people.count(ctx) == 2
         if ctx.session.get_bind().dialect.name == "sqlite":

@@ -209,12 +209,12 @@ def test_the_digest_lists_the_same_agenda_as_the_app(ctx) -> None:
 def test_the_ics_feed_and_the_digest_agree_on_the_day(ctx) -> None:
     import io
 
-    from rapport.services import exports, growth
+    from rapport.services import exports, mentoring
 
     a = make_person(ctx, "Ana", types=["client"], met_on=ctx.today - D(days=90))
     b = make_person(ctx, "Bruno")
     favours.record(ctx, b.id, "received", "advice", occurred_on=ctx.today - D(days=4))
-    growth.start_mentorship(
+    mentoring.start_mentorship(
         ctx, a.id, "mentee", session_cadence_days=14, started_on=ctx.today - D(days=20)
     )
     promises.promise(ctx, b.id, "send notes", due_on=ctx.today + D(days=3))

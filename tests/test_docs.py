@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from rapport.cli.reference import render
+from rapport.cli.cli_docs import render
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_cli_reference_is_current() -> None:
     current = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
     assert current == render() + "\n", (
-        "docs/cli.md is out of date: run `python -m rapport.cli.reference > docs/cli.md`"
+        "docs/cli.md is out of date: run `python -m rapport.cli.cli_docs > docs/cli.md`"
     )
 
 

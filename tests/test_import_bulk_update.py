@@ -17,10 +17,11 @@ from sqlalchemy import select, update
 from rapport.adapters.records import Skipped
 from rapport.domain.records import PersonOut
 from rapport.errors import Invalid
-from rapport.services import bulk_update, import_contacts, imports, milestones, people, search
+from rapport.services import bulk_update, imports, milestones, people, search
 from rapport.services.context import Ctx, Rapport
 from rapport.services.imports import ImportSummary
-from rapport.services.index import reindex_people
+from rapport.services.imports import contacts as import_contacts
+from rapport.services.search_documents import reindex_people
 from rapport.storage.schema import (
     Milestone,
     Organization,

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from rapport.domain.milestones import next_occurrence, occurrence, parse_month_day
 from rapport.errors import Invalid, NotFound
-from rapport.services import events, favours, growth, milestones, promises
+from rapport.services import events, favours, mentoring, milestones, promises
 from tests.conftest import TODAY
 from tests.factories import make_interaction, make_person
 
@@ -142,7 +142,7 @@ def test_events_quick_capture_and_follow_up_counts(ctx) -> None:
 
 def test_feedback_action_items_become_my_promises(ctx) -> None:
     boss = make_person(ctx, "Maria Boss", types=["manager"])
-    fb = growth.record_feedback(
+    fb = mentoring.record_feedback(
         ctx,
         boss.id,
         "Share progress earlier",
@@ -152,7 +152,7 @@ def test_feedback_action_items_become_my_promises(ctx) -> None:
     assert [a.description for a in fb.actions] == ["weekly update email", "demo on Friday"]
     mine = promises.listing(ctx, owner="me")
     assert {p.description for p in mine} == {"weekly update email", "demo on Friday"}
-    assert growth.feedback(ctx, person_id=boss.id)[0].content == "Share progress earlier"
+    assert mentoring.feedback(ctx, person_id=boss.id)[0].content == "Share progress earlier"
 
 
 def test_mentorship_and_introductions(ctx) -> None:
@@ -161,16 +161,16 @@ def test_mentorship_and_introductions(ctx) -> None:
         make_person(ctx),
         make_person(ctx, "Bruno"),
     )
-    m = growth.start_mentorship(
+    m = mentoring.start_mentorship(
         ctx, mentor.id, "mentor", goals="become a CTO", session_cadence_days=30
     )
     assert (m.their_role, m.started_on) == ("mentor", TODAY)
-    made = growth.introduce(ctx, ana.id, to_person_id=bruno.id)
+    made = mentoring.introduce(ctx, ana.id, to_person_id=bruno.id)
     assert (made.introducer, made.person, made.to_person) == ("me", "Ana Lima", "Bruno")
-    received = growth.introduce(ctx, bruno.id, introducer_id=mentor.id)
+    received = mentoring.introduce(ctx, bruno.id, introducer_id=mentor.id)
     assert (received.introducer, received.to_person) == ("Mona Mentor", "me")
-    assert len(growth.introductions(ctx, person_id=bruno.id)) == 2
+    assert len(mentoring.introductions(ctx, person_id=bruno.id)) == 2
     with pytest.raises(Invalid):
-        growth.introduce(ctx, ana.id, to_person_id=ana.id)
+        mentoring.introduce(ctx, ana.id, to_person_id=ana.id)
     with pytest.raises(Invalid):
-        growth.start_mentorship(ctx, ana.id, "guru")
+        mentoring.start_mentorship(ctx, ana.id, "guru")

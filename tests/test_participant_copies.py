@@ -11,10 +11,11 @@ import shutil
 from pathlib import Path
 
 from alembic import command
+from bench import load
 from sqlalchemy import select, text
 
 from rapport.adapters import backup as backup_file
-from rapport.services import backup, bulk, imports, interactions, workspace
+from rapport.services import backup, imports, interactions, workspace
 from rapport.services.context import Ctx, Rapport
 from rapport.services.imports import ImportOptions
 from rapport.services.interactions import InteractionIn
@@ -83,7 +84,7 @@ def test_people_added_to_known_meetings_get_their_moment_direction_and_tone(
 def test_a_bulk_load_copies_them(ctx: Ctx) -> None:
     from bench.generate import SMALL, generate
 
-    bulk.load(ctx, generate(SMALL).network)
+    load.load(ctx, generate(SMALL).network)
     assert len(_copies(ctx)) > 5000
     assert _all_equal(ctx)
 

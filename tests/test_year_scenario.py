@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from rapport.services import agenda, events, favours, growth, milestones, people, promises
+from rapport.services import agenda, events, favours, mentoring, milestones, people, promises
 from tests.conftest import OpenCtx
 from tests.factories import make_interaction, make_person
 
@@ -31,7 +31,7 @@ def test_a_year_in_the_life_of_a_networker(open_ctx: OpenCtx) -> None:
         make_interaction(ctx, [ids["carla"]], on=dt.date(2026, 1, 2), summary="Kick-off")
         ids["mona"] = make_person(ctx, "Mona Mentor", types=["mentor"]).id
         make_interaction(ctx, [ids["mona"]], on=dt.date(2026, 1, 5), summary="First session")
-        growth.start_mentorship(
+        mentoring.start_mentorship(
             ctx,
             ids["mona"],
             "mentor",

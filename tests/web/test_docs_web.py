@@ -7,7 +7,7 @@ import hashlib
 import re
 from pathlib import Path
 
-from rapport.web import pages, reference
+from rapport.web import api_docs, pages
 from rapport.web.templating import HERE, HTMX
 from tests.web.conftest import all_routes
 
@@ -16,8 +16,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_api_reference_is_current() -> None:
     current = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
-    assert current == reference.render(), (
-        "docs/api.md is out of date: run `python -m rapport.web.reference > docs/api.md`"
+    assert current == api_docs.render(), (
+        "docs/api.md is out of date: run `python -m rapport.web.api_docs > docs/api.md`"
     )
 
 

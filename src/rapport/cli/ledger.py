@@ -372,10 +372,10 @@ def feedback(
     """Record feedback you received, with action items."""
     from rapport.cli.runtime import session
     from rapport.domain.dates import parse_day
-    from rapport.services import growth, resolve
+    from rapport.services import mentoring, resolve
 
     with session(write=True) as ctx:
-        row = growth.record_feedback(
+        row = mentoring.record_feedback(
             ctx,
             resolve.person_id(ctx, person),
             content,
@@ -405,10 +405,10 @@ def mentor(
 ) -> None:
     """Start a mentoring relationship."""
     from rapport.cli.runtime import session
-    from rapport.services import growth, resolve
+    from rapport.services import mentoring, resolve
 
     with session(write=True) as ctx:
-        row = growth.start_mentorship(
+        row = mentoring.start_mentorship(
             ctx, resolve.person_id(ctx, person), role, goals=goals, session_cadence_days=every
         )
     text = f"{row.person} mentors you" if row.their_role == "mentor" else f"you mentor {row.person}"
@@ -437,10 +437,10 @@ def intro(
     """Record an introduction: who introduced whom to whom."""
     from rapport.cli.runtime import session
     from rapport.domain.dates import parse_day
-    from rapport.services import growth, resolve
+    from rapport.services import mentoring, resolve
 
     with session(write=True) as ctx:
-        row = growth.introduce(
+        row = mentoring.introduce(
             ctx,
             resolve.person_id(ctx, person),
             to_person_id=resolve.person_id(ctx, to) if to else None,

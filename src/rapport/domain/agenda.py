@@ -185,7 +185,7 @@ def touch_priority(days_since: int, cadence: int, weight_tenths: int) -> float:
     """How overdue a check-in is: min(lateness, 10) × importance + importance, where
     lateness is (days since − rhythm) / rhythm, to four decimals. Computed in integers
     (rounding half up) so that the database, which ranks the whole network with the
-    same formula (services/touch.py), agrees to the last digit."""
+    same formula (services/keep_in_touch.py), agrees to the last digit."""
     scaled = 2000 * weight_tenths * min(days_since, 11 * cadence)
     return ((scaled + cadence) // (2 * cadence)) / 10000
 

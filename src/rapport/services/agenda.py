@@ -13,7 +13,8 @@ from sqlalchemy import and_, func, or_, select, tuple_
 from rapport.domain import agenda as rules
 from rapport.domain.records import Agenda, AgendaEntry, AgendaReason, OverdueItem
 from rapport.errors import Invalid, NotFound
-from rapport.services import resolve, touch
+from rapport.services import keep_in_touch as touch_ranking
+from rapport.services import resolve
 from rapport.services.context import Ctx
 from rapport.services.interactions import InteractionIn, log
 from rapport.storage.schema import (
@@ -50,7 +51,7 @@ def _local_day(ctx: Ctx, moment: dt.datetime | None) -> dt.date | None:
 
 def keep_in_touch(ctx: Ctx, day: dt.date | None = None) -> list[OverdueItem]:
     """People past their cadence on `day` (default today), most overdue first."""
-    return [d.item for d in touch.ranked(ctx, day or ctx.today)]
+    return [d.item for d in touch_ranking.ranked(ctx, day or ctx.today)]
 
 
 # --- the other sources ----------------------------------------------------------------
@@ -335,7 +336,7 @@ def build(ctx: Ctx, day: dt.date | None = None, limit: int | None = None) -> Age
     milestone_facts = _milestones(ctx, today)
     # thousands of people can be due a check-in: ranked as numbers, and only the
     # entries shown get their sentences (`rules.assemble`)
-    due = touch.due(ctx, today)
+    due = touch_ranking.due(ctx, today)
     reasons: list[tuple[int, AgendaReason]] = [
         *rules.follow_up_reasons(_follow_ups(ctx, today), today),
         *rules.promise_reasons(_promises(ctx, today), today),

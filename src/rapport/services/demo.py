@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from rapport.services import events, favours, growth, interactions, milestones, people, promises
+from rapport.services import events, favours, interactions, mentoring, milestones, people, promises
 from rapport.services.context import Ctx
 from rapport.storage.schema import Organization
 
@@ -216,7 +216,7 @@ def build(ctx: Ctx, *, seed: int = 7) -> DemoSummary:
         select(Organization).where(Organization.workspace_id == ctx.workspace_id)
     ):
         company.industry = _INDUSTRIES.get(company.name)
-    growth.start_mentorship(
+    mentoring.start_mentorship(
         ctx,
         ids[9],
         "mentee",
@@ -224,7 +224,7 @@ def build(ctx: Ctx, *, seed: int = 7) -> DemoSummary:
         session_cadence_days=21,
         started_on=today - dt.timedelta(days=200),
     )
-    growth.record_feedback(
+    mentoring.record_feedback(
         ctx,
         ids[5],
         "Your pitch is strong; the pricing slide confuses people.",

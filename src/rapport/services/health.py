@@ -13,7 +13,7 @@ from rapport.domain.cadence import cadence_defaults
 from rapport.domain.health import HealthFacts, distribution, score, value
 from rapport.domain.records import Health, NetworkHealth
 from rapport.services.context import Ctx
-from rapport.services.garbage import fewer_collections
+from rapport.services.cycle_collection import fewer_collections
 from rapport.services.people import get as get_person
 from rapport.storage.dates import local_date
 from rapport.storage.schema import (

@@ -15,8 +15,8 @@ from rapport.domain.text import clean_text
 from rapport.domain.vocabulary import Channel, Direction, InteractionKind, Tone, parse_choice
 from rapport.errors import Invalid, NotFound
 from rapport.services.context import Ctx
-from rapport.services.index import interaction_doc, reindex_interaction
 from rapport.services.people import get as get_person
+from rapport.services.search_documents import interaction_doc, reindex_interaction
 from rapport.storage import search
 from rapport.storage.schema import (
     Event,

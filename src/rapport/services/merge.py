@@ -8,7 +8,7 @@ from rapport.domain.records import PersonOut
 from rapport.errors import Invalid
 from rapport.services import people
 from rapport.services.context import Ctx
-from rapport.services.index import reindex_people
+from rapport.services.search_documents import reindex_people
 from rapport.storage import search
 from rapport.storage.schema import (
     AgendaMark,

@@ -16,7 +16,7 @@ from rapport.domain.text import MAX_TEXT, clean_text
 from rapport.domain.vocabulary import Channel, RelationshipType, parse_choice
 from rapport.errors import Invalid, NotFound
 from rapport.services.context import Ctx, zone
-from rapport.services.index import reindex_organization, reindex_people
+from rapport.services.search_documents import reindex_organization, reindex_people
 from rapport.storage.schema import (
     Event,
     Organization,
@@ -94,7 +94,7 @@ def edit(ctx: Ctx, person_id: int, changes: Mapping[str, Any]) -> PersonOut:
 
 def change(ctx: Ctx, person_id: int, changes: Mapping[str, Any]) -> None:
     """`edit` for batches: the same rules, but the caller refreshes the search index
-    afterwards for all the people it changed (services.index.replace_people)."""
+    afterwards for all the people it changed (services.search_documents.replace_people)."""
     person = get(ctx, person_id)
     _apply(ctx, person, changes, is_new=False)
     ctx.session.flush()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rapport.domain.records import Profile
-from rapport.services import events, favours, growth, interactions, milestones, people, promises
+from rapport.services import events, favours, interactions, mentoring, milestones, people, promises
 from rapport.services.context import Ctx
 
 
@@ -17,8 +17,8 @@ def profile(ctx: Ctx, person_id: int, *, interactions_limit: int = 50) -> Profil
         balance=favours.balance(ctx, person_id),
         milestones=milestones.for_person(ctx, person_id),
         events=events.for_person(ctx, person_id),
-        mentorships=growth.mentorships(ctx, person_id=person_id),
-        introductions=growth.introductions(ctx, person_id=person_id),
-        feedback=growth.feedback(ctx, person_id=person_id),
+        mentorships=mentoring.mentorships(ctx, person_id=person_id),
+        introductions=mentoring.introductions(ctx, person_id=person_id),
+        feedback=mentoring.feedback(ctx, person_id=person_id),
         interaction_count=interactions.count_for(ctx, person_id),
     )

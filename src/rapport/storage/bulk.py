@@ -1,6 +1,6 @@
 """Writing millions of rows in one transaction, on SQLite and PostgreSQL: ids given
 out before the insert, driver-level executemany (COPY on PostgreSQL), timestamps
-converted once, and what SQLite needs for a load of that size. `services.bulk` is
+converted once, and what SQLite needs for a load of that size. `bench.load` is
 the only user: it decides what to write, this module how."""
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends
 
-from rapport.web.api import agenda, digest, growth, io, misc, people, records
+from rapport.web.api import agenda, digest, io, mentoring, misc, people, records
 from rapport.web.api.schemas import ErrorEnvelope
 from rapport.web.deps import current_user
 
@@ -19,5 +19,5 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 router = APIRouter(prefix="/api/v1", dependencies=[Depends(current_user)], responses=ERRORS)
-for module in (people, records, agenda, growth, misc, io, digest):
+for module in (people, records, agenda, mentoring, misc, io, digest):
     router.include_router(module.router)

@@ -8,8 +8,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from rapport.domain.records import Brief, Health, InteractionOut, PersonOut, Profile
-from rapport.services import batch, brief, health, listings, people, profile
-from rapport.services.batch import BatchResult
+from rapport.services import brief, bulk_edit, health, listings, people, profile
+from rapport.services.bulk_edit import BatchResult
 from rapport.web import views
 from rapport.web.api.schemas import (
     BulkIn,
@@ -95,7 +95,7 @@ def bulk(ws: WorkspaceDep, body: BulkIn) -> Any:
     """Tag/untag, type/untype, set the rhythm (cadence) of, archive or unarchive many
     people at once. The answer's `undo` is a body for this same endpoint."""
     with ws.write() as ctx:
-        return batch.apply(ctx, body.ids, body.action, body.value, body.values)
+        return bulk_edit.apply(ctx, body.ids, body.action, body.value, body.values)
 
 
 @router.get("/people/{person_id}/profile", response_model=Profile)

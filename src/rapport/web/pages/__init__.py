@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends
 
 from rapport.web.deps import current_user
 from rapport.web.pages import (
+    api_reference,
     auth,
     command,
     events,
@@ -14,7 +15,6 @@ from rapport.web.pages import (
     io,
     people,
     person,
-    reference,
     settings,
     today,
 )
@@ -23,5 +23,5 @@ public = APIRouter(include_in_schema=False)
 public.include_router(auth.router)
 
 private = APIRouter(dependencies=[Depends(current_user)], include_in_schema=False)
-for module in (today, people, person, events, insights, io, settings, command, reference):
+for module in (today, people, person, events, insights, io, settings, command, api_reference):
     private.include_router(module.router)

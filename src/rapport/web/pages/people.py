@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from rapport.errors import Invalid, RapportError
-from rapport.services import batch, people
+from rapport.services import bulk_edit, people
 from rapport.services.context import Ctx
 from rapport.web import views
 from rapport.web.deps import WorkspaceDep
@@ -187,7 +187,9 @@ def archive_person(
     with ws.write() as ctx:
         person = people.archive(ctx, person_id, archived=not restore)
         token = (
-            None if restore else batch.remember(ctx, {"action": "unarchive", "ids": [person.id]})
+            None
+            if restore
+            else bulk_edit.remember(ctx, {"action": "unarchive", "ids": [person.id]})
         )
     if restore:
         flash(request, f"{person.name} is back in your network.")
@@ -212,8 +214,8 @@ def bulk(
     except ValueError:
         raise Invalid("ids", "people are chosen by their number") from None
     with ws.write() as ctx:
-        result = batch.apply(ctx, person_ids, action, value or None)
-        token = batch.remember(ctx, result.undo) if result.undo else None
+        result = bulk_edit.apply(ctx, person_ids, action, value or None)
+        token = bulk_edit.remember(ctx, result.undo) if result.undo else None
     flash(request, result.message[:1].upper() + result.message[1:] + ".", undo=token)
     return RedirectResponse(target, status_code=303)
 
@@ -221,6 +223,6 @@ def bulk(
 @router.post("/people/bulk/undo")
 def undo(request: Request, ws: WorkspaceDep, token: Text = "") -> Response:
     with ws.write() as ctx:
-        result = batch.undo(ctx, token)
+        result = bulk_edit.undo(ctx, token)
     flash(request, "Undone: " + result.message + ".")
     return RedirectResponse(back_to(request, "/people"), status_code=303)

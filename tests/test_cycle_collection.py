@@ -7,15 +7,15 @@ import threading
 
 import pytest
 
-from rapport.services import garbage
-from rapport.services.garbage import fewer_collections
+from rapport.services import cycle_collection
+from rapport.services.cycle_collection import fewer_collections
 
 
 def test_collections_are_rarer_inside_and_as_before_after() -> None:
     before = gc.get_threshold()
     with fewer_collections():
         inside = gc.get_threshold()
-        assert inside[0] == max(garbage.YOUNG, before[0])
+        assert inside[0] == max(cycle_collection.YOUNG, before[0])
         assert inside[1:] == before[1:]
         assert gc.isenabled()  # rarer, never off
     assert gc.get_threshold() == before
@@ -52,5 +52,5 @@ def test_overlapping_users_restore_the_original_thresholds() -> None:
         t.start()
     for t in threads:
         t.join(10)
-    assert seen == [(max(garbage.YOUNG, before[0]), *before[1:])]
+    assert seen == [(max(cycle_collection.YOUNG, before[0]), *before[1:])]
     assert gc.get_threshold() == before

@@ -1,4 +1,4 @@
-"""The database's keep-in-touch ranking (services/touch.py) against the domain's rule
+"""The database's keep-in-touch ranking (services/keep_in_touch.py) against the domain's rule
 (domain.agenda.overdue), and the SQL local day against Python's time zones."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from sqlalchemy import literal, select
 
 from rapport.domain.cadence import DEFAULT_CADENCE_DAYS
-from rapport.services import interactions, people, touch, workspace
+from rapport.services import interactions, keep_in_touch, people, workspace
 from rapport.services.context import Rapport
 from rapport.storage.dates import AHEAD, local_date, offset_changes
 from rapport.storage.schema import UTCDateTime, Workspace
@@ -121,5 +121,5 @@ def test_the_database_ranks_as_the_domain_rule(
     with app.open(workspace_id=wid, today=TODAY) as ctx:
         expected = overdue_by_the_rule(ctx, TODAY)
     with app.open(workspace_id=wid, today=TODAY) as ctx:
-        found = [d.item for d in touch.ranked(ctx, TODAY, limit=limit)]
+        found = [d.item for d in keep_in_touch.ranked(ctx, TODAY, limit=limit)]
     assert found == expected[:limit] if limit else found == expected

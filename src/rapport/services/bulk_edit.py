@@ -14,8 +14,8 @@ from rapport.domain.names import fold
 from rapport.domain.vocabulary import RelationshipType, parse_choice
 from rapport.errors import Invalid, NotFound
 from rapport.services.context import Ctx
-from rapport.services.index import reindex_people
 from rapport.services.people import tag_id
+from rapport.services.search_documents import reindex_people
 from rapport.storage.schema import Person, PersonTag, PersonType, Tag, Workspace
 
 UNDO_KEY = "last_bulk_undo"  # the workspace keeps the last undoable change, not the cookie

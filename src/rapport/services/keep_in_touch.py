@@ -5,7 +5,7 @@ since their last contact (in the workspace's time zone), or since they became kn
 exceed their rhythm (their own, else the tightest default of their types); lateness
 weighted by the relationship's importance ranks them. Here the same rule runs as one
 query, so the database ranks the whole network and Python reads only the rows it
-shows (`limit`). tests/test_touch.py holds the two to the same answer on random
+shows (`limit`). tests/test_keep_in_touch.py holds the two to the same answer on random
 networks in several zones.
 """
 

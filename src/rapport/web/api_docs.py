@@ -1,5 +1,5 @@
 """docs/api.md, generated from the OpenAPI document so it cannot drift:
-`python -m rapport.web.reference > docs/api.md` (a test fails when it is stale)."""
+`python -m rapport.web.api_docs > docs/api.md` (a test fails when it is stale)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 INTRO = """\
 # The JSON API
 
-Generated from the OpenAPI document by `python -m rapport.web.reference > docs/api.md`;
+Generated from the OpenAPI document by `python -m rapport.web.api_docs > docs/api.md`;
 a test fails when this file is out of date. The running app serves the same document at
 `/api/v1/openapi.json` and as a page at `/docs/api`.
 
@@ -76,7 +76,7 @@ curl -H "$AUTH" -o backup.json "$API/exports/backup"
 
 
 def render(spec: dict[str, Any] | None = None) -> str:
-    from rapport.web.pages.reference import operations
+    from rapport.web.pages.api_reference import operations
 
     if spec is None:
         spec = _spec()

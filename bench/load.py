@@ -1,4 +1,4 @@
-"""Loading a whole network at once (`domain.network.Network`): organizations, people,
+"""Loading a whole network at once (`bench.network.Network`): organizations, people,
 events, interactions, milestones, promises and favours, in the caller's transaction,
 with executemany (COPY on PostgreSQL) instead of one ORM object per row; how the rows
 are written fast is `storage.bulk`.
@@ -18,8 +18,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Table, select
 
-from rapport.domain.names import email_key, fold, looks_like_email
-from rapport.domain.network import (
+from bench.network import (
     EventRecord,
     FavourRecord,
     InteractionRecord,
@@ -29,6 +28,7 @@ from rapport.domain.network import (
     PersonRecord,
     PromiseRecord,
 )
+from rapport.domain.names import email_key, fold, looks_like_email
 from rapport.domain.vocabulary import (
     Channel,
     CommitmentStatus,
@@ -44,7 +44,7 @@ from rapport.domain.vocabulary import (
 )
 from rapport.errors import Invalid
 from rapport.services.context import Ctx
-from rapport.services.garbage import fewer_collections
+from rapport.services.cycle_collection import fewer_collections
 from rapport.services.interactions import DEFAULT_CHANNEL
 from rapport.storage import search
 from rapport.storage.bulk import Writer, large_cache, search_index_deferred, table
@@ -344,7 +344,7 @@ class _Loader:
             for tag in dict.fromkeys(fold(t.strip().lstrip("#")) for t in r.tags):
                 tags.append({"person_id": pid, "tag_id": tag_ids[tag], "workspace_id": self.ws})
                 tag_names.append(tag)
-            # the same words, in the same order, as services.index.reindex_people
+            # the same words, in the same order, as services.search_documents.reindex_people
             org = org_names[r.organization] if r.organization is not None else None
             docs.append(
                 (

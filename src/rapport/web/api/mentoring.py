@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from rapport.domain.records import FeedbackOut, IntroductionOut, MentorshipOut
-from rapport.services import growth, people
+from rapport.services import mentoring, people
 from rapport.web.api.records import page
 from rapport.web.api.schemas import (
     MAX_ID,
@@ -32,14 +32,14 @@ def list_mentorships(
     with ws.read() as ctx:
         if person_id is not None:
             people.get(ctx, person_id)
-        return page(growth.mentorships(ctx, person_id=person_id), limit, offset)
+        return page(mentoring.mentorships(ctx, person_id=person_id), limit, offset)
 
 
 @router.post("/mentorships", response_model=MentorshipOut, status_code=201, tags=["mentoring"])
 def start_mentorship(ws: WorkspaceDep, body: MentorshipIn) -> Any:
     """Start a mentorship, with goals and a session rhythm."""
     with ws.write() as ctx:
-        return growth.start_mentorship(
+        return mentoring.start_mentorship(
             ctx,
             body.person_id,
             body.their_role,
@@ -57,14 +57,14 @@ def list_feedback(
     with ws.read() as ctx:
         if person_id is not None:
             people.get(ctx, person_id)
-        return page(growth.feedback(ctx, person_id=person_id), limit, offset)
+        return page(mentoring.feedback(ctx, person_id=person_id), limit, offset)
 
 
 @router.post("/feedback", response_model=FeedbackOut, status_code=201, tags=["feedback"])
 def record_feedback(ws: WorkspaceDep, body: FeedbackIn) -> Any:
     """Record feedback; each action item becomes a promise of yours."""
     with ws.write() as ctx:
-        return growth.record_feedback(
+        return mentoring.record_feedback(
             ctx,
             body.person_id,
             body.content,
@@ -82,7 +82,7 @@ def list_introductions(
     with ws.read() as ctx:
         if person_id is not None:
             people.get(ctx, person_id)
-        return page(growth.introductions(ctx, person_id=person_id), limit, offset)
+        return page(mentoring.introductions(ctx, person_id=person_id), limit, offset)
 
 
 @router.post(
@@ -91,7 +91,7 @@ def list_introductions(
 def introduce(ws: WorkspaceDep, body: IntroductionIn) -> Any:
     """Record an introduction (made by you, or to you)."""
     with ws.write() as ctx:
-        return growth.introduce(
+        return mentoring.introduce(
             ctx,
             body.person_id,
             to_person_id=body.to_person_id,

@@ -18,8 +18,9 @@ from sqlalchemy import insert, select
 from rapport.adapters.records import Address, ContactRecord, Skipped
 from rapport.domain.names import email_key
 from rapport.errors import ImportFailed, Invalid
-from rapport.services import import_contacts, interactions
+from rapport.services import interactions
 from rapport.services.context import Ctx
+from rapport.services.imports import contacts as import_contacts
 from rapport.storage.schema import (
     Interaction,
     InteractionParticipant,

@@ -2,7 +2,7 @@
 one transaction, and say what happened.
 
 The format is told from the content (`adapters.detect`) unless given. Contacts go
-through `import_contacts`, meetings and emails through `import_activity`, a JSON
+through `imports.contacts`, meetings and emails through `imports.activity`, a JSON
 backup through `backup.restore`. A file the adapter cannot read raises
 ImportFailed and, the transaction being the caller's, leaves the database as it
 was; a bad row is reported with its line and the rest imported, unless `strict`.
@@ -19,9 +19,10 @@ from rapport.adapters import detect
 from rapport.adapters.records import ContactRecord, MeetingRecord, Skipped
 from rapport.adapters.text import Source, source_name
 from rapport.errors import ImportFailed
-from rapport.services import import_activity, import_contacts
 from rapport.services.context import Ctx
-from rapport.services.garbage import fewer_collections
+from rapport.services.cycle_collection import fewer_collections
+from rapport.services.imports import activity as import_activity
+from rapport.services.imports import contacts as import_contacts
 
 # (phase, done, total): phases are "reading" (total None) and "importing"
 Progress = Callable[[str, int, int | None], None]

@@ -36,7 +36,7 @@ from rapport.services.bulk_update import (
     tag_ids,
 )
 from rapport.services.context import Ctx
-from rapport.services.index import index_new_people, replace_people
+from rapport.services.search_documents import index_new_people, replace_people
 from rapport.storage.bulk import large_cache
 from rapport.storage.schema import (
     Milestone,

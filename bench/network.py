@@ -1,4 +1,4 @@
-"""A whole network as plain records, for loading in bulk (`services.bulk.load`).
+"""A whole network as plain records, for loading in bulk (`bench.load.load`).
 
 Records refer to each other by position: `PersonRecord.organization` is an index
 into `Network.organizations`, `InteractionRecord.participants` are indexes into

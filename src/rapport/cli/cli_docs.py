@@ -1,5 +1,5 @@
 """The CLI reference (docs/cli.md), generated from the commands' own help so it
-cannot drift: `python -m rapport.cli.reference > docs/cli.md`."""
+cannot drift: `python -m rapport.cli.cli_docs > docs/cli.md`."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def render() -> str:
     lines = [
         "# CLI reference",
         "",
-        "Generated from `rapport --help` by `python -m rapport.cli.reference > docs/cli.md`;",
+        "Generated from `rapport --help` by `python -m rapport.cli.cli_docs > docs/cli.md`;",
         "a test fails when this file is out of date.",
         "",
     ]
