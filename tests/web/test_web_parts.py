@@ -4,25 +4,27 @@ local addresses, safe redirects, validation messages."""
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from rapport.web import charts
 from rapport.web.errors import describe_validation
 from rapport.web.pages.auth import safe_next
 from rapport.web.security import RateLimiter, is_local
-from rapport.web.templating import _ago, _initials
+from rapport.web.templating import _initials, env
 
 TODAY = dt.date(2026, 11, 23)
 
 
 def test_ago_in_words() -> None:
-    assert _ago(None, TODAY) == "never"
-    assert _ago(TODAY, TODAY) == "today"
-    assert _ago(dt.date(2026, 11, 22), TODAY) == "yesterday"
-    assert _ago(dt.date(2026, 11, 24), TODAY) == "tomorrow"
-    assert _ago(dt.date(2026, 11, 26), TODAY) == "in 3 days"
-    assert _ago(dt.date(2026, 10, 1), TODAY) == "7 weeks ago"
-    assert _ago(dt.datetime(2025, 11, 1, tzinfo=dt.UTC), TODAY) == "12 months ago"
-    assert _ago(dt.date(2020, 1, 1), TODAY) == "6 years ago"
+    """The pages' `ago` filter: the domain's words, from the page's today and zone."""
+    ago = env.from_string("{{ when | ago }}")
+    london, tokyo = ZoneInfo("Europe/London"), ZoneInfo("Asia/Tokyo")
+    assert ago.render(when=None, today=TODAY, tz=london) == "never"
+    assert ago.render(when=dt.date(2026, 11, 24), today=TODAY, tz=london) == "tomorrow"
+    assert ago.render(when=dt.date(2026, 10, 1), today=TODAY, tz=london) == "7 weeks ago"
+    late = dt.datetime(2026, 11, 22, 23, 30, tzinfo=dt.UTC)
+    assert ago.render(when=late, today=TODAY, tz=london) == "yesterday"
+    assert ago.render(when=late, today=TODAY, tz=tokyo) == "today"
 
 
 def test_initials() -> None:

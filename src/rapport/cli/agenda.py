@@ -9,6 +9,8 @@ import typer
 from rapport.cli.output import JsonOption, emit, say, table
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from rapport.domain.records import Agenda, Brief, Health, NetworkHealth
 
 ITEM_HELP = "The item: its number in today's agenda, a person's name, or a reason key."
@@ -178,13 +180,15 @@ def brief(
 
     with session() as ctx:
         result = make_brief(ctx, resolve.person_id(ctx, person))
-    emit(result, as_json, lambda: _render_brief(result))
+        tz = ctx.tz
+    emit(result, as_json, lambda: _render_brief(result, tz))
 
 
-def _render_brief(b: Brief) -> None:
+def _render_brief(b: Brief, tz: dt.tzinfo) -> None:
     from rich.markup import escape
 
     from rapport.cli.output import console
+    from rapport.domain.relative_time import day_of
 
     out = console()
     p = b.person
@@ -203,9 +207,8 @@ def _render_brief(b: Brief) -> None:
     if b.recent:
         out.print("[bold]Last conversations[/bold]")
         for i in b.recent:
-            when = i.occurred_at.astimezone().strftime("%Y-%m-%d")
             out.print(
-                f"  {when} {i.kind}: {escape(i.summary)}"
+                f"  {day_of(i.occurred_at, tz)} {i.kind}: {escape(i.summary)}"
                 + (f" — {escape(i.notes)}" if i.notes else "")
             )
     if b.talking_points:

@@ -59,15 +59,3 @@ def emit(data: Any, as_json: bool, render: Callable[[], None]) -> None:
         emit_json(data)
     else:
         render()
-
-
-def ago(moment: dt.datetime | None, today: dt.date) -> str:
-    """'today', 'yesterday', '12 days ago', or 'never'."""
-    if moment is None:
-        return "never"
-    days = (today - moment.astimezone().date()).days
-    if days <= 0:
-        return "today"
-    if days == 1:
-        return "yesterday"
-    return f"{days} days ago"

@@ -8,9 +8,12 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from starlette.requests import Request
 from starlette.responses import Response
 
+from rapport.domain.relative_time import relative
 from rapport.web import charts
 from rapport.web.sessions import session_of
 
@@ -31,30 +34,11 @@ def _day(value: dt.date | dt.datetime | None, fmt: str = "%-d %b %Y") -> str:
     return value.strftime(fmt)
 
 
-def _ago(value: dt.datetime | dt.date | None, today: dt.date | None = None) -> str:
-    if value is None:
-        return "never"
-    day = value.date() if isinstance(value, dt.datetime) else value
-    days = ((today or dt.date.today()) - day).days
-    if days == -1:
-        return "tomorrow"
-    if days < 0:
-        return "in " + _span(-days)
-    if days == 0:
-        return "today"
-    if days == 1:
-        return "yesterday"
-    return _span(days) + " ago"
-
-
-def _span(days: int) -> str:
-    if days < 14:
-        return f"{days} days"
-    if days < 60:
-        return f"{days // 7} weeks"
-    if days < 730:
-        return f"{days // 30} months"
-    return f"{days // 365} years"
+@pass_context
+def _ago(context: Context, value: dt.datetime | dt.date | None) -> str:
+    """`value` told from the page's `today` in the workspace's zone `tz` (both put
+    in every page's context that shows a date): 'yesterday', 'in 3 days'."""
+    return relative(value, context["today"], context["tz"])
 
 
 def _query(request: Request, **changes: Any) -> str:

@@ -46,8 +46,8 @@ def add_event(
 def event_page(request: Request, ws: WorkspaceDep, event_id: int) -> Response:
     with ws.read() as ctx:
         row = events.show(ctx, event_id)
-        today = ctx.today
-    return render(request, "event.html", {"event": row, "today": today})
+        today, tz = ctx.today, ctx.tz
+    return render(request, "event.html", {"event": row, "today": today, "tz": tz})
 
 
 @router.post("/events/{event_id}/met")

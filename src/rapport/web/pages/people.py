@@ -45,7 +45,7 @@ def people_page(request: Request, ws: WorkspaceDep) -> Response:
     with ws.read() as ctx:
         view = views.people_page(ctx, filters)
         everyone = people.count(ctx)
-        today = ctx.today
+        today, tz = ctx.today, ctx.tz
     template = (
         "partials/people_list.html"
         if request.headers.get("hx-request") == "true"
@@ -55,7 +55,7 @@ def people_page(request: Request, ws: WorkspaceDep) -> Response:
     return render(
         request,
         template,
-        {"view": view, "everyone": everyone, "today": today},
+        {"view": view, "everyone": everyone, "today": today, "tz": tz},
     )
 
 

@@ -20,7 +20,7 @@ router = APIRouter()
 def person_page(request: Request, ws: WorkspaceDep, person_id: int) -> Response:
     with ws.read() as ctx:
         view = views.person_page(ctx, person_id)
-        today = ctx.today
+        today, tz = ctx.today, ctx.tz
     return render(
         request,
         "person.html",
@@ -28,6 +28,7 @@ def person_page(request: Request, ws: WorkspaceDep, person_id: int) -> Response:
             "view": view,
             "p": view.profile.person,
             "today": today,
+            "tz": tz,
             "log_form": {},
             "default_who": f"#{person_id}",
         },

@@ -32,8 +32,9 @@ def _today(request: Request, ws: WorkspaceDep, **extra: object) -> Response:
     ).endswith("?all=1")
     with ws.read() as ctx:
         view = views.today(ctx, limit=None if show_all else TODAY_LIMIT)
+        tz = ctx.tz
     template = "partials/agenda.html" if _is_htmx(request) else "today.html"
-    return render(request, template, {"view": view, "today": view.agenda.day, **extra})
+    return render(request, template, {"view": view, "today": view.agenda.day, "tz": tz, **extra})
 
 
 @router.get("/")
