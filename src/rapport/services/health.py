@@ -12,9 +12,9 @@ from sqlalchemy import case, func, select
 from rapport.domain.cadence import cadence_defaults
 from rapport.domain.health import HealthFacts, distribution, score, value
 from rapport.domain.records import Health, NetworkHealth
+from rapport.errors import NotFound
 from rapport.services.context import Ctx
 from rapport.services.cycle_collection import fewer_collections
-from rapport.services.people import get as get_person
 from rapport.storage.dates import local_date
 from rapport.storage.schema import (
     Commitment,
@@ -189,9 +189,10 @@ def _gather(
 
 def person_health(ctx: Ctx, person_id: int, day: dt.date | None = None) -> Health:
     """One person's health with its components and explanation."""
-    person = get_person(ctx, person_id)
     today = day or ctx.today
-    facts = _facts(ctx, today, [person.id], archived=True)
+    facts = _facts(ctx, today, [person_id], archived=True)
+    if not facts:  # no such person in this workspace
+        raise NotFound(f"no person with id {person_id}")
     defaults = cadence_defaults(ctx.settings.get("cadence"))
     return score(facts[0], today, defaults)
 

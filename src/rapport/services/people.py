@@ -6,7 +6,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, inspect, select
+from sqlalchemy.orm.util import identity_key
 
 from rapport.domain.cadence import cadence_defaults, effective_cadence
 from rapport.domain.names import email_key, fold, join_name, looks_like_email, split_name
@@ -621,12 +622,19 @@ def listing(
 
 
 def names_of(ctx: Ctx, ids: Iterable[int]) -> dict[int, str]:
-    """Full names of the people `ids` (one query)."""
-    wanted = set(ids)
-    if not wanted:
-        return {}
-    rows = ctx.session.execute(select(Person.id, Person.full_name).where(Person.id.in_(wanted)))
-    return {int(pid): str(name) for pid, name in rows}
+    """Full names of the people `ids`: those this session already holds without a
+    query (a person's page names them on every promise, favour and date), the
+    rest in one."""
+    names: dict[int, str] = {}
+    for pid in set(ids):
+        held = ctx.session.identity_map.get(identity_key(Person, pid))
+        if isinstance(held, Person) and "full_name" not in inspect(held).unloaded:
+            names[pid] = held.full_name
+    wanted = set(ids) - set(names)
+    if wanted:
+        rows = ctx.session.execute(select(Person.id, Person.full_name).where(Person.id.in_(wanted)))
+        names.update({int(pid): str(name) for pid, name in rows})
+    return names
 
 
 def count(ctx: Ctx) -> int:

@@ -8,9 +8,13 @@ from rapport.services.context import Ctx
 
 
 def profile(ctx: Ctx, person_id: int, *, interactions_limit: int = 50) -> Profile:
-    person = people.show(ctx, person_id)
+    """Their details, latest conversations, promises, favours, dates, events and
+    mentoring: each read once."""
+    # held for the whole read: the session keeps rows weakly, and the services
+    # below look the person up (to check, to name) through it without a query
+    row = people.get(ctx, person_id)
     return Profile(
-        person=person,
+        person=people.out(ctx, row),
         interactions=interactions.timeline(ctx, person_id, limit=interactions_limit),
         commitments=promises.listing(ctx, person_id=person_id, status=None),
         exchanges=favours.listing(ctx, person_id=person_id),

@@ -157,8 +157,9 @@ class PersonView:
 
 
 def person_page(ctx: Ctx, person_id: int) -> PersonView:
+    """The profile, read once; the brief derived from it (its health read alone)."""
     found = profile.profile(ctx, person_id)
-    the_brief = brief.brief(ctx, person_id)
+    the_brief = brief.of_profile(ctx, found)
     return PersonView(profile=found, health=the_brief.health, brief=the_brief)
 
 
