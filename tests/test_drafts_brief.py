@@ -107,3 +107,33 @@ def test_brief_gathers_what_to_know(me) -> None:
     assert b.talking_points[0] == "Pick up from last time: Budget approved in Q1"
     assert "Ask about sailing" in b.talking_points and "Remember: two kids" in b.talking_points
     assert 0 <= b.health.value <= 100
+
+
+def test_role_anniversary_and_mentoring_drafts(me) -> None:
+    from rapport.services import mentoring, people
+    from rapport.storage.schema import Role
+
+    ana = make_person(me, "Ana Lima", organization="Acme", title="Engineer")
+    people.edit(me, ana.id, {"title": "VP Engineering", "organization": "Globex"})
+    d = drafts.draft(me, "ana")
+    assert d.subject == "Congratulations on the new role"
+    assert "I just saw the news: VP Engineering at Globex." in d.body
+    bruno = make_person(me, "Bruno Souza", organization="Initech", title="CTO")
+    role = me.session.query(Role).filter_by(person_id=bruno.id).one()
+    role.started_on = dt.date(2023, TODAY.month, TODAY.day) + D(days=2)
+    me.session.flush()
+    d = drafts.draft(me, "bruno")
+    assert d.subject == "Congratulations!"
+    assert "Congratulations on your 3 years at Initech in 2 days!" in d.body
+    carla = make_person(me, "Carla Dias")
+    mentoring.start_mentorship(
+        me,
+        carla.id,
+        "mentee",
+        goals="public speaking",
+        session_cadence_days=14,
+        started_on=TODAY - D(days=40),
+    )
+    d = drafts.draft(me, "carla")
+    assert d.subject == "Our next session"
+    assert "I'd like to pick up on public speaking." in d.body

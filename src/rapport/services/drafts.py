@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
 from rapport.domain import drafts
-from rapport.domain.records import AgendaEntry, AgendaReason, Draft
+from rapport.domain.records import AgendaReason, Draft
 from rapport.services import agenda, interactions
 from rapport.services.context import Ctx
 from rapport.services.people import get as get_person
 from rapport.storage.schema import (
     Commitment,
+    Event,
     EventAttendee,
     Exchange,
     Mentorship,
     Milestone,
     Organization,
+    Person,
     Role,
     User,
 )
@@ -37,15 +40,24 @@ def template(ctx: Ctx, kind: str, templates_dir: Path | None = None) -> str:
     return drafts.DEFAULT_TEMPLATES.get(kind, drafts.DEFAULT_TEMPLATES["keep-in-touch"])
 
 
-def _values(ctx: Ctx, entry: AgendaEntry, reason: AgendaReason) -> dict[str, Any]:
-    person = get_person(ctx, entry.person_id)
+def _values(ctx: Ctx, person: Person, reason: AgendaReason) -> dict[str, Any]:
+    """What a template is filled with: the person and the reason, then what the
+    reason's kind adds (the promise, the favour, the event…)."""
+    values = _about(ctx, person, reason)
+    add = _BY_KIND.get(reason.kind)
+    if add is not None:
+        values.update(add(ctx, person, reason))
+    return values
+
+
+def _about(ctx: Ctx, person: Person, reason: AgendaReason) -> dict[str, Any]:
     me = ctx.session.scalar(
         select(User.display_name).where(
             User.workspace_id == ctx.workspace_id, User.is_owner.is_(True)
         )
     )
     recent = interactions.timeline(ctx, person.id, limit=1)
-    values: dict[str, Any] = {
+    return {
         "first": person.nickname or person.given_name or person.full_name,
         "name": person.full_name,
         "me": me or "",
@@ -56,45 +68,72 @@ def _values(ctx: Ctx, entry: AgendaEntry, reason: AgendaReason) -> dict[str, Any
         "context": person.strained_context or "",
         "kind": "",
     }
-    s = ctx.session
-    if reason.kind in ("promise", "nudge", "feedback") and reason.ref_id:
-        row = s.get(Commitment, reason.ref_id)
-        if row is not None:
-            values["promise"] = row.description
-            values["overdue"] = bool(row.due_on and row.due_on < ctx.today)
-    elif reason.kind == "thanks" and reason.ref_id:
-        favour = s.get(Exchange, reason.ref_id)
-        if favour is not None:
-            values["favour"] = favour.note or f"the {favour.kind}"
-    elif reason.kind == "follow-up":
-        values["event"] = (
-            reason.text.split(" at ", 1)[1].split(" ", 1)[0] if " at " in reason.text else ""
-        )
-        if reason.ref_id:
-            from rapport.storage.schema import Event
 
-            event = s.get(Event, reason.ref_id)
-            values["event"] = event.name if event else ""
-            attendee = s.get(EventAttendee, (reason.ref_id, person.id))
-            values["note"] = attendee.note if attendee and attendee.note else ""
-    elif reason.kind == "milestone" and reason.ref_id:
-        if reason.key.startswith("milestone:"):
-            milestone = s.get(Milestone, reason.ref_id)
-            if milestone is not None:
-                values["kind"] = milestone.kind
-                values["milestone"] = milestone.label or milestone.kind.replace("-", " ")
-        else:
-            values["kind"] = "work-anniversary"
-            values["milestone"] = reason.text
-    elif reason.kind == "role-change" and reason.ref_id:
-        role = s.get(Role, reason.ref_id)
-        if role is not None:
-            org = s.get(Organization, role.organization_id) if role.organization_id else None
-            values["role"] = " at ".join(x for x in (role.title, org.name if org else None) if x)
-    elif reason.kind == "mentoring" and reason.ref_id:
-        mentorship = s.get(Mentorship, reason.ref_id)
-        values["goals"] = mentorship.goals if mentorship and mentorship.goals else ""
-    return values
+
+def _promise(ctx: Ctx, person: Person, reason: AgendaReason) -> dict[str, Any]:
+    row = ctx.session.get(Commitment, reason.ref_id) if reason.ref_id else None
+    if row is None:
+        return {}
+    return {"promise": row.description, "overdue": bool(row.due_on and row.due_on < ctx.today)}
+
+
+def _favour(ctx: Ctx, person: Person, reason: AgendaReason) -> dict[str, Any]:
+    favour = ctx.session.get(Exchange, reason.ref_id) if reason.ref_id else None
+    return {"favour": favour.note or f"the {favour.kind}"} if favour is not None else {}
+
+
+def _event(ctx: Ctx, person: Person, reason: AgendaReason) -> dict[str, Any]:
+    if not reason.ref_id:  # the event's first word, from the reason's "met at …"
+        text = reason.text
+        return {"event": text.split(" at ", 1)[1].split(" ", 1)[0] if " at " in text else ""}
+    event = ctx.session.get(Event, reason.ref_id)
+    attendee = ctx.session.get(EventAttendee, (reason.ref_id, person.id))
+    return {
+        "event": event.name if event else "",
+        "note": attendee.note if attendee and attendee.note else "",
+    }
+
+
+def _milestone(ctx: Ctx, person: Person, reason: AgendaReason) -> dict[str, Any]:
+    if not reason.ref_id:
+        return {}
+    if not reason.key.startswith("milestone:"):
+        return {"kind": "work-anniversary", "milestone": reason.text}
+    milestone = ctx.session.get(Milestone, reason.ref_id)
+    if milestone is None:
+        return {}
+    return {
+        "kind": milestone.kind,
+        "milestone": milestone.label or milestone.kind.replace("-", " "),
+    }
+
+
+def _role(ctx: Ctx, person: Person, reason: AgendaReason) -> dict[str, Any]:
+    role = ctx.session.get(Role, reason.ref_id) if reason.ref_id else None
+    if role is None:
+        return {}
+    org = ctx.session.get(Organization, role.organization_id) if role.organization_id else None
+    return {"role": " at ".join(x for x in (role.title, org.name if org else None) if x)}
+
+
+def _goals(ctx: Ctx, person: Person, reason: AgendaReason) -> dict[str, Any]:
+    if not reason.ref_id:
+        return {}
+    mentorship = ctx.session.get(Mentorship, reason.ref_id)
+    return {"goals": mentorship.goals if mentorship and mentorship.goals else ""}
+
+
+# what each kind of reason adds to a template's values
+_BY_KIND: dict[str, Callable[[Ctx, Person, AgendaReason], dict[str, Any]]] = {
+    "promise": _promise,
+    "nudge": _promise,
+    "feedback": _promise,
+    "thanks": _favour,
+    "follow-up": _event,
+    "milestone": _milestone,
+    "role-change": _role,
+    "mentoring": _goals,
+}
 
 
 def draft(ctx: Ctx, ref: str, templates_dir: Path | None = None) -> Draft:
@@ -102,10 +141,10 @@ def draft(ctx: Ctx, ref: str, templates_dir: Path | None = None) -> Draft:
     written for its most important reason."""
     entry, reasons = agenda.find(ctx, ref)
     reason = reasons[0]
-    subject, body = drafts.render(
-        template(ctx, reason.kind, templates_dir), _values(ctx, entry, reason)
-    )
     person = get_person(ctx, entry.person_id)
+    subject, body = drafts.render(
+        template(ctx, reason.kind, templates_dir), _values(ctx, person, reason)
+    )
     return Draft(
         entry.person_id, entry.person, reason.kind, person.preferred_channel, subject, body
     )
