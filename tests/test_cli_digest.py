@@ -22,7 +22,7 @@ def test_digest_prints_today_and_doctor_reports(cli: Cli) -> None:
     out = cli("digest").stdout
     assert out.startswith("Subject: Rapport for Monday 23 November: 1 person to reach out to")
     assert "1. Ana Lima" in out
-    assert "<html>" in cli("digest", "--html").stdout
+    assert cli("digest", "--html").stdout.startswith("<!DOCTYPE html>\n<html")
     report = cli("doctor", "--json").json()["report"]
     assert report["mail server"].startswith("not set")
     assert report["daily digest"].startswith("off")

@@ -35,6 +35,15 @@ def _person_url(c: DigestContent, person_id: int) -> str:
     return f"{c.base_url.rstrip('/')}/people/{person_id}"
 
 
+def _head(subject: str) -> str:
+    # the doctype keeps mail clients out of quirks mode; the charset, out of guessing
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(subject)}</title></head>"
+    )
+
+
 def compose(c: DigestContent) -> Digest:
     """Subject, text and HTML of the digest: the day's agenda with reasons and links,
     the week's dates and promises, and a short pulse of the network."""
@@ -46,7 +55,8 @@ def compose(c: DigestContent) -> Digest:
     today_url = f"{c.base_url.rstrip('/')}/"
     lines = [f"Good morning{', ' + c.name if c.name else ''}.", ""]
     html = [
-        '<html><body style="font-family: sans-serif; max-width: 640px">',
+        _head(subject),
+        '<body style="font-family: sans-serif; max-width: 640px">',
         f"<p>Good morning{', ' + escape(c.name) if c.name else ''}.</p>",
     ]
     if c.entries:
