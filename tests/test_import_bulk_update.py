@@ -16,9 +16,9 @@ import pytest
 from sqlalchemy import select, update
 
 from rapport.adapters.records import Skipped
+from rapport.domain.person_patch import plan
 from rapport.domain.records import PersonOut
 from rapport.errors import Invalid
-from rapport.domain.person_patch import plan
 from rapport.services import bulk_update, imports, people, search
 from rapport.services.context import Ctx, Rapport
 from rapport.services.imports import ImportSummary
