@@ -3,6 +3,7 @@ database: what it writes, what it leaves alone, and what it refuses."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from typing import Any
 
@@ -160,10 +161,8 @@ ANYTHING = st.recursive(
 @settings(max_examples=200, deadline=None, derandomize=True)
 @given(field=st.sampled_from(sorted(FIELDS - {"birthday", "anniversary"})), value=ANYTHING)
 def test_any_value_for_any_field_is_planned_or_invalid(field: str, value: Any) -> None:
-    try:
+    with contextlib.suppress(Invalid):  # any other exception fails the test
         plan(_ana(), PersonPatch.of({field: value}), today=TODAY, phone_region=None)
-    except Invalid:
-        pass
 
 
 def test_given_lists_only_what_was_set() -> None:
