@@ -1,6 +1,7 @@
 """Updating people already known from a contacts file writes in bulk
 (`services.bulk_update`) and leaves them exactly as `people.change`, person by
-person, would: same values, role history, counts and refused rows."""
+person, would: same values, role history, counts and refused rows. Both paths plan
+by the one rule (`domain.person_patch.plan`)."""
 
 from __future__ import annotations
 
@@ -15,12 +16,14 @@ import pytest
 from sqlalchemy import select, update
 
 from rapport.adapters.records import Skipped
+from rapport.domain.person_patch import plan
 from rapport.domain.records import PersonOut
 from rapport.errors import Invalid
-from rapport.services import bulk_update, imports, milestones, people, search
+from rapport.services import bulk_update, imports, people, search
 from rapport.services.context import Ctx, Rapport
 from rapport.services.imports import ImportSummary
 from rapport.services.imports import contacts as import_contacts
+from rapport.services.person_state import read_states
 from rapport.services.search_documents import reindex_people
 from rapport.storage.schema import (
     Milestone,
@@ -103,39 +106,40 @@ def _update_one_by_one(
     source: str,
     result: import_contacts.ContactResult,
 ) -> None:
-    """The import's update as it was before the bulk path: `people.change` and
-    `milestones.add` per person, each in a savepoint. The reference to compare with."""
-    current = bulk_update.read_current(ctx, [c.person_id for c in batch if c.person_id])
+    """The import's update person by person: the same patch, through `people.change`
+    in a savepoint each. The reference to compare with."""
+    states = read_states(ctx, [c.person_id for c in batch if c.person_id])
     touched: list[int] = []
     for contact in batch:
         pid = contact.person_id
         assert pid is not None
-        cur = current[pid]
-        changes = import_contacts.changes_for(contact, cur)
-        dates = import_contacts._missing_dates(contact.record, cur)
-        if not changes and not dates:
+        state = states[pid]
+        patch = import_contacts.changes_for(contact, state)
+        planned = None
+        if patch is not None:
+            try:
+                planned = plan(
+                    state, patch, today=ctx.today, phone_region=ctx.settings.get("phone_region")
+                )
+            except Invalid as exc:
+                result.skipped.append(Skipped(contact.record.line, exc.reason))
+                continue
+        if patch is None or planned is None or planned.empty:
             result.unchanged += 1
             continue
-        try:
-            with ctx.session.begin_nested():
-                if changes:
-                    people.change(ctx, pid, changes)
-                    touched.append(pid)
-                for kind, date, label in dates:
-                    milestones.add(
-                        ctx, pid, kind, date.month, date.day, year=date.year, label=label
-                    )
-        except Invalid as exc:
-            result.skipped.append(Skipped(contact.record.line, exc.reason))
-            continue
+        with ctx.session.begin_nested():
+            people.change(ctx, pid, patch)
+        given = patch.given()
+        if set(given) - {"birthday", "anniversary"}:
+            touched.append(pid)
         result.updated += 1
-        if "organization" in changes or "title" in changes:
+        if "organization" in given or "title" in given:
             ctx.session.execute(
                 update(Role)
                 .where(Role.person_id == pid, Role.ended_on.is_(None))
                 .values(source=source)
             )
-            if cur.organization or cur.title:
+            if state.organization or state.title:
                 result.role_changes += 1
     # document by document (`search.put`), not the bulk `replace_people` under test
     reindex_people(ctx.session, ctx.workspace_id, touched)
@@ -351,7 +355,7 @@ def test_a_person_row_changes_updated_at_only_when_its_columns_change(ctx: Ctx) 
         bulk_update.Change(renamed.id, 2, {"full_name": "Ana Maria Lima"}),
         bulk_update.Change(added_to.id, 3, {"emails": ["bruno@globex.io", "b@souza.me"]}),
     ]
-    current = bulk_update.read_current(ctx, [renamed.id, added_to.id])
+    current = read_states(ctx, [renamed.id, added_to.id])
     outcome = bulk_update.apply(ctx, pending, current, "test")
     assert (outcome.applied, outcome.skipped) == (pending, [])
     stamps = dict(ctx.session.execute(select(Person.full_name, Person.updated_at)).all())
@@ -392,7 +396,7 @@ def test_a_refused_change_is_refused_for_the_same_reason_and_writes_nothing(
         bulk_update.Change(ana.id, 7, changes),
         bulk_update.Change(other.id, 8, {"title": "CEO"}),
     ]
-    current = bulk_update.read_current(ctx, [ana.id, other.id])
+    current = read_states(ctx, [ana.id, other.id])
     outcome = bulk_update.apply(ctx, pending, current, "test")
     assert outcome.skipped == [Skipped(7, refused.value.reason)]
     assert outcome.applied == pending[1:]

@@ -11,6 +11,7 @@ from rapport.cli.output import JsonOption, emit, say, table
 if TYPE_CHECKING:
     import datetime as dt
 
+    from rapport.domain.person_patch import PersonPatch
     from rapport.domain.records import Profile
     from rapport.services.context import Ctx
 
@@ -19,55 +20,59 @@ person_app = typer.Typer(help="Add, change, look at and list people.", no_args_i
 Many = list[str] | None
 
 
-def _changes(ctx: Ctx, options: dict[str, Any]) -> dict[str, Any]:
-    """Service field changes from a command's options (its `locals()`): only the
-    options that were given count."""
+def _patch(ctx: Ctx, options: dict[str, Any], *, editing: bool) -> PersonPatch:
+    """The patch a command's options (its `locals()`) say: only the options given
+    count. Lists given to `add` are the person's; to `edit`, they are added to the
+    person's, after the `--remove-…` ones are taken out."""
     from rapport.domain.dates import parse_day
+    from rapport.domain.person_patch import Items, PersonPatch
     from rapport.services import resolve
 
-    changes: dict[str, Any] = {}
-    simple = {
-        "org": "organization",
-        "title": "title",
-        "location": "location",
-        "timezone": "timezone",
-        "how_met": "how_met",
-        "interests": "interests",
-        "remember": "remember",
-        "notes": "notes",
-        "channel": "preferred_channel",
-        "cadence": "cadence_days",
-        "max_contact_days": "max_contact_days",
-        "nickname": "nickname",
-        "strained_context": "strained_context",
+    fields: dict[str, Any] = {
+        field: options[option]
+        for option, field in _SIMPLE.items()
+        if options.get(option) is not None
     }
-    for option, field in simple.items():
-        if options.get(option) is not None:
-            changes[field] = options[option]
     if options.get("met_on"):
-        changes["met_on"] = parse_day(options["met_on"], ctx.today, field="met-on")
-    if options.get("not_before"):
-        value = options["not_before"]
-        changes["not_before"] = (
+        fields["met_on"] = parse_day(options["met_on"], ctx.today, field="met-on")
+    if value := options.get("not_before"):
+        fields["not_before"] = (
             None
             if value == "none"
             else parse_day(value, ctx.today, prefer="future", field="not-before")
         )
     if options.get("met_at"):
-        changes["met_event_id"] = resolve.event_id(ctx, options["met_at"])
+        fields["met_event_id"] = resolve.event_id(ctx, options["met_at"])
     if options.get("introduced_by"):
-        changes["introduced_by_id"] = resolve.person_id(ctx, options["introduced_by"])
-    if options.get("strained") is not None:
-        changes["strained"] = options["strained"]
-    return changes
+        fields["introduced_by_id"] = resolve.person_id(ctx, options["introduced_by"])
+    for field, option in _LISTS.items():
+        added = options.get(option) or []
+        removed = options.get("remove_" + option.rstrip("_")) or []
+        if added or removed:
+            fields[field] = Items.add(added, remove=removed) if editing else Items(added)
+    return PersonPatch(**fields)
 
 
-def _merge_list(current: list[str], added: Many, removed: Many) -> list[str] | None:
-    if not added and not removed:
-        return None
-    drop = {r.strip().casefold().lstrip("#") for r in removed or []}
-    kept = [c for c in current if c.casefold() not in drop]
-    return kept + [a for a in added or [] if a.casefold() not in {k.casefold() for k in kept}]
+# option -> PersonPatch field, for the options that are the value as typed
+_SIMPLE = {
+    "name": "full_name",
+    "org": "organization",
+    "title": "title",
+    "location": "location",
+    "timezone": "timezone",
+    "how_met": "how_met",
+    "interests": "interests",
+    "remember": "remember",
+    "notes": "notes",
+    "channel": "preferred_channel",
+    "cadence": "cadence_days",
+    "max_contact_days": "max_contact_days",
+    "nickname": "nickname",
+    "strained": "strained",
+    "strained_context": "strained_context",
+}
+# PersonPatch list field -> the repeatable option that adds to it (`remove_…` removes)
+_LISTS = {"emails": "email", "phones": "phone", "urls": "url", "types": "type_", "tags": "tag"}
 
 
 @person_app.command("add")
@@ -115,22 +120,12 @@ def add(
     from rapport.services import people
 
     with session(write=True) as ctx:
-        changes = _changes(ctx, options)
-        changes["full_name"] = name
-        for field, values in (
-            ("emails", email),
-            ("phones", phone),
-            ("urls", url),
-            ("types", type_),
-            ("tags", tag),
-        ):
-            if values:
-                changes[field] = values
-        person = people.add(ctx, changes)
-        if met_at and changes.get("met_event_id"):
+        patch = _patch(ctx, options, editing=False)
+        person = people.add(ctx, patch)
+        if met_at and isinstance(patch.met_event_id, int):
             from rapport.services import events
 
-            events.met(ctx, changes["met_event_id"], person.id)
+            events.met(ctx, patch.met_event_id, person.id)
     emit(person, as_json, lambda: say(f"added {person.name} (#{person.id})"))
 
 
@@ -184,21 +179,7 @@ def edit(
 
     with session(write=True) as ctx:
         pid = resolve.person_id(ctx, ref)
-        current = people.show(ctx, pid)
-        changes = _changes(ctx, options)
-        if name:
-            changes["full_name"] = name
-        for field, now, added, removed in (
-            ("emails", current.emails, email, remove_email),
-            ("phones", current.phones, phone, remove_phone),
-            ("urls", current.urls, url, None),
-            ("types", current.types, type_, remove_type),
-            ("tags", current.tags, tag, remove_tag),
-        ):
-            merged = _merge_list(now, added, removed)
-            if merged is not None:
-                changes[field] = merged
-        person = people.edit(ctx, pid, changes)
+        person = people.edit(ctx, pid, _patch(ctx, options, editing=True))
     emit(person, as_json, lambda: say(f"updated {person.name} (#{person.id})"))
 
 

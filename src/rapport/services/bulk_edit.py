@@ -1,22 +1,25 @@
 """Bulk changes to many people at once (the People page's bulk bar and the API),
-each returning how to undo it."""
+each returning how to undo it. Tags, types and rhythms change by the rule that
+changes one person (`domain.person_patch`)."""
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 
-from rapport.domain.names import fold
+from rapport.domain.person_patch import Items, PersonPatch, PersonPlan, PersonState, plan
 from rapport.domain.vocabulary import RelationshipType, parse_choice
 from rapport.errors import Invalid, NotFound
+from rapport.services import person_writer
 from rapport.services.context import Ctx
-from rapport.services.people import tag_id
+from rapport.services.person_state import read_states
+from rapport.services.person_writer import Planned
 from rapport.services.search_documents import reindex_people
-from rapport.storage.schema import Person, PersonTag, PersonType, Tag, Workspace
+from rapport.storage.schema import Person, Workspace
 
 UNDO_KEY = "last_bulk_undo"  # the workspace keeps the last undoable change, not the cookie
 ACTIONS = ("tag", "untag", "type", "untype", "cadence", "archive", "unarchive", "cadence-each")
@@ -50,48 +53,18 @@ def apply(
         raise Invalid("ids", "select at least one person")
     if len(wanted) > MAX_PEOPLE:
         raise Invalid("ids", f"at most {MAX_PEOPLE} people at once")
-    rows = {
-        p.id: p
-        for p in ctx.session.scalars(
-            select(Person).where(Person.workspace_id == ctx.workspace_id, Person.id.in_(wanted))
-        )
-    }
-    missing = [i for i in wanted if i not in rows]
-    if missing:
-        raise NotFound(f"no person with id {missing[0]}")
-    people = [rows[i] for i in wanted]
     if action in ("archive", "unarchive"):
-        archive = action == "archive"
-        changed = [p for p in people if (p.archived_at is None) == archive]
-        for p in changed:
-            p.archived_at = ctx.now() if archive else None
-        back: dict[str, Any] = {
-            "action": "unarchive" if archive else "archive",
-            "ids": [p.id for p in changed],
-        }
-        verb = "archived" if archive else "restored"
-        return _result(ctx, action, len(changed), f"{verb} {_people(len(changed))}", back)
-    if action in ("tag", "untag", "type", "untype"):
-        changer = _tags if action in ("tag", "untag") else _types
-        result = changer(ctx, people, action, str(value or ""))
-        reindex_people(ctx.session, ctx.workspace_id, wanted)  # tags and types are searchable
-        return result
-    if action == "cadence":
-        days = _days(value)
-        before = {str(p.id): p.cadence_days for p in people}
-        changed = [p for p in people if p.cadence_days != days]
-        for p in changed:
-            p.cadence_days = days
-        rhythm = f"every {days} days" if days else "their type's default rhythm"
-        undo = {
-            "action": "cadence-each",
-            "values": {k: before[k] for k in map(str, (p.id for p in changed))},
-        }
-        return _result(ctx, action, len(changed), f"set {_people(len(changed))} to {rhythm}", undo)
-    # cadence-each
-    for p in people:
-        p.cadence_days = _days((values or {}).get(str(p.id)))
-    return _result(ctx, action, len(people), f"restored the rhythm of {_people(len(people))}", None)
+        return _archive(ctx, wanted, action == "archive")
+    if action in ("tag", "untag"):
+        result = _tags(ctx, wanted, action, str(value or ""))
+    elif action in ("type", "untype"):
+        result = _types(ctx, wanted, action, str(value or ""))
+    elif action == "cadence":
+        return _cadence(ctx, wanted, _days(value))
+    else:
+        return _cadence_each(ctx, wanted, values or {})
+    reindex_people(ctx.session, ctx.workspace_id, wanted)  # tags and types are searchable
+    return result
 
 
 def _result(
@@ -118,62 +91,88 @@ def _days(value: Any) -> int | None:
     return days
 
 
-def _tags(ctx: Ctx, people: list[Person], action: str, name: str) -> BatchResult:
+def _change(
+    ctx: Ctx, ids: list[int], patch_of: Callable[[int], PersonPatch]
+) -> dict[int, tuple[PersonState, PersonPlan]]:
+    """Each person's state and the plan of their patch, the plans written: the
+    same rule as editing one person (NotFound for someone not in the workspace)."""
+    states = read_states(ctx, ids)
+    missing = [i for i in ids if i not in states]
+    if missing:
+        raise NotFound(f"no person with id {missing[0]}")
+    region = ctx.settings.get("phone_region")
+    plans = {
+        pid: (state, plan(state, patch_of(pid), today=ctx.today, phone_region=region))
+        for pid, state in states.items()
+    }
+    changed = [Planned(pid, s, p) for pid, (s, p) in plans.items() if not p.empty]
+    person_writer.write(ctx, changed, "manual")
+    return plans
+
+
+def _archive(ctx: Ctx, ids: list[int], archive: bool) -> BatchResult:
+    rows = {
+        p.id: p
+        for p in ctx.session.scalars(
+            select(Person).where(Person.workspace_id == ctx.workspace_id, Person.id.in_(ids))
+        )
+    }
+    missing = [i for i in ids if i not in rows]
+    if missing:
+        raise NotFound(f"no person with id {missing[0]}")
+    changed = [rows[i] for i in ids if (rows[i].archived_at is None) == archive]
+    for p in changed:
+        p.archived_at = ctx.now() if archive else None
+    back = {"action": "unarchive" if archive else "archive", "ids": [p.id for p in changed]}
+    action, verb = ("archive", "archived") if archive else ("unarchive", "restored")
+    return _result(ctx, action, len(changed), f"{verb} {_people(len(changed))}", back)
+
+
+def _cadence(ctx: Ctx, ids: list[int], days: int | None) -> BatchResult:
+    plans = _change(ctx, ids, lambda _: PersonPatch(cadence_days=days))
+    changed = [str(pid) for pid in ids if "cadence_days" in plans[pid][1].values]
+    rhythm = f"every {days} days" if days else "their type's default rhythm"
+    undo = {
+        "action": "cadence-each",
+        "values": {pid: plans[int(pid)][0].cadence_days for pid in changed},
+    }
+    return _result(ctx, "cadence", len(changed), f"set {_people(len(changed))} to {rhythm}", undo)
+
+
+def _cadence_each(ctx: Ctx, ids: list[int], values: Mapping[str, int | None]) -> BatchResult:
+    days = {pid: _days(values.get(str(pid))) for pid in ids}
+    _change(ctx, ids, lambda pid: PersonPatch(cadence_days=days[pid]))
+    message = f"restored the rhythm of {_people(len(ids))}"
+    return _result(ctx, "cadence-each", len(ids), message, None)
+
+
+def _tags(ctx: Ctx, ids: list[int], action: str, name: str) -> BatchResult:
     clean = name.strip().lstrip("#")
     if not clean:
         raise Invalid("value", "name the tag")
-    ids = [p.id for p in people]
     if action == "tag":
-        tid = tag_id(ctx, clean)
-        have = set(
-            ctx.session.scalars(
-                select(PersonTag.person_id).where(
-                    PersonTag.tag_id == tid, PersonTag.person_id.in_(ids)
-                )
-            )
-        )
-        added = [i for i in ids if i not in have]
-        for pid in added:
-            ctx.session.add(PersonTag(workspace_id=ctx.workspace_id, person_id=pid, tag_id=tid))
+        plans = _change(ctx, ids, lambda _: PersonPatch(tags=Items.add([clean])))
+        added = [pid for pid in ids if plans[pid][1].lists.tags.add]
         undo = {"action": "untag", "ids": added, "value": clean}
         return _result(ctx, action, len(added), f"tagged {_people(len(added))} #{clean}", undo)
-    tid_found = ctx.session.scalar(
-        select(Tag.id).where(Tag.workspace_id == ctx.workspace_id, Tag.name_key == fold(clean))
-    )
-    rows = (
-        list(
-            ctx.session.scalars(
-                select(PersonTag).where(PersonTag.tag_id == tid_found, PersonTag.person_id.in_(ids))
-            )
-        )
-        if tid_found is not None
-        else []
-    )
-    for row in rows:
-        ctx.session.delete(row)
-    undo = {"action": "tag", "ids": [r.person_id for r in rows], "value": clean}
-    return _result(ctx, action, len(rows), f"removed #{clean} from {_people(len(rows))}", undo)
+    plans = _change(ctx, ids, lambda _: PersonPatch(tags=Items.add([], remove=[clean])))
+    removed = [pid for pid in ids if plans[pid][1].lists.tags.remove]
+    undo = {"action": "tag", "ids": removed, "value": clean}
+    message = f"removed #{clean} from {_people(len(removed))}"
+    return _result(ctx, action, len(removed), message, undo)
 
 
-def _types(ctx: Ctx, people: list[Person], action: str, name: str) -> BatchResult:
+def _types(ctx: Ctx, ids: list[int], action: str, name: str) -> BatchResult:
     value = parse_choice(RelationshipType, name, "value").value
-    ids = [p.id for p in people]
-    rows = list(
-        ctx.session.scalars(
-            select(PersonType).where(PersonType.type == value, PersonType.person_id.in_(ids))
-        )
-    )
-    have = {r.person_id for r in rows}
     if action == "type":
-        added = [i for i in ids if i not in have]
-        for pid in added:
-            ctx.session.add(PersonType(workspace_id=ctx.workspace_id, person_id=pid, type=value))
+        plans = _change(ctx, ids, lambda _: PersonPatch(types=Items.add([value])))
+        added = [pid for pid in ids if plans[pid][1].lists.types.add]
         undo = {"action": "untype", "ids": added, "value": value}
         return _result(ctx, action, len(added), f"made {_people(len(added))} {value}", undo)
-    for row in rows:
-        ctx.session.delete(row)
-    undo = {"action": "type", "ids": sorted(have), "value": value}
-    return _result(ctx, action, len(rows), f"{_people(len(rows))} no longer {value}", undo)
+    plans = _change(ctx, ids, lambda _: PersonPatch(types=Items.add([], remove=[value])))
+    removed = sorted(pid for pid in ids if plans[pid][1].lists.types.remove)
+    undo = {"action": "type", "ids": removed, "value": value}
+    return _result(ctx, action, len(removed), f"{_people(len(removed))} no longer {value}", undo)
 
 
 def remember(ctx: Ctx, undo: dict[str, Any]) -> str:

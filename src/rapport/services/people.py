@@ -1,23 +1,25 @@
-"""People: add, edit, archive, list, and the data behind a person's page."""
+"""People: add, edit (as `domain.person_patch` plans it), archive, list, and the
+data behind a person's page."""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, inspect, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.orm.util import identity_key
 
 from rapport.domain.cadence import cadence_defaults, effective_cadence
-from rapport.domain.names import email_key, fold, join_name, looks_like_email, split_name
-from rapport.domain.phones import phone_key
+from rapport.domain.names import fold
+from rapport.domain.person_patch import Changes, PersonPatch, PersonState, as_patch, plan
 from rapport.domain.records import PersonOut, PersonSummary, RoleOut
-from rapport.domain.text import MAX_TEXT, clean_text
-from rapport.domain.vocabulary import Channel, RelationshipType, parse_choice
+from rapport.domain.vocabulary import RelationshipType, parse_choice
 from rapport.errors import Invalid, NotFound
-from rapport.services.context import Ctx, zone
-from rapport.services.search_documents import reindex_organization, reindex_people
+from rapport.services import person_writer
+from rapport.services.context import Ctx
+from rapport.services.person_state import read_states
+from rapport.services.person_writer import Planned
+from rapport.services.search_documents import reindex_people
 from rapport.storage.schema import (
     Event,
     Organization,
@@ -31,33 +33,7 @@ from rapport.storage.schema import (
     Tag,
 )
 
-TEXT_FIELDS = ("nickname", "location", "how_met", "interests", "remember", "notes")
-# every key `add` and `edit` accept
-FIELDS = frozenset(
-    {
-        "full_name",
-        "given_name",
-        "family_name",
-        "organization",
-        "title",
-        "timezone",
-        "met_on",
-        "met_event_id",
-        "introduced_by_id",
-        "preferred_channel",
-        "not_before",
-        "max_contact_days",
-        "cadence_days",
-        "strained",
-        "strained_context",
-        "emails",
-        "phones",
-        "urls",
-        "types",
-        "tags",
-        *TEXT_FIELDS,
-    }
-)
+MANUAL = "manual"  # the source of roles a user's edit starts or completes
 
 
 def get(ctx: Ctx, person_id: int) -> Person:
@@ -68,24 +44,22 @@ def get(ctx: Ctx, person_id: int) -> Person:
     return person
 
 
-def add(ctx: Ctx, changes: Mapping[str, Any]) -> PersonOut:
-    """Create a person from `changes` (keys from FIELDS; full_name or given/family
-    name required)."""
-    name = clean_field(changes.get("full_name"), "full_name") or join_name(
-        changes.get("given_name"), changes.get("family_name")
-    )
-    if not name:
-        raise Invalid("name", "a person needs a name")
+def add(ctx: Ctx, changes: Changes) -> PersonOut:
+    """Create a person from `changes` (full_name or given/family name required)."""
+    patch = as_patch(changes)
+    state = PersonState()
+    planned = plan(state, patch, today=ctx.today, phone_region=ctx.settings.get("phone_region"))
+    _check_references(ctx, patch)
+    name = planned.values["full_name"]
     person = Person(workspace_id=ctx.workspace_id, full_name=name, name_key=fold(name))
     ctx.session.add(person)
     ctx.session.flush()
-    _apply(ctx, person, {**changes, "full_name": name}, is_new=True)
-    ctx.session.flush()
+    person_writer.write(ctx, [Planned(person.id, state, planned)], MANUAL)
     reindex_people(ctx.session, ctx.workspace_id, [person.id])
-    return out(ctx, person)
+    return out(ctx, get(ctx, person.id))
 
 
-def edit(ctx: Ctx, person_id: int, changes: Mapping[str, Any]) -> PersonOut:
+def edit(ctx: Ctx, person_id: int, changes: Changes) -> PersonOut:
     """Change the given fields; a new organization or title closes the current role
     and opens a new one in the role history."""
     change(ctx, person_id, changes)
@@ -93,12 +67,26 @@ def edit(ctx: Ctx, person_id: int, changes: Mapping[str, Any]) -> PersonOut:
     return out(ctx, get(ctx, person_id))
 
 
-def change(ctx: Ctx, person_id: int, changes: Mapping[str, Any]) -> None:
+def change(ctx: Ctx, person_id: int, changes: Changes) -> None:
     """`edit` for batches: the same rules, but the caller refreshes the search index
     afterwards for all the people it changed (services.search_documents.replace_people)."""
-    person = get(ctx, person_id)
-    _apply(ctx, person, changes, is_new=False)
-    ctx.session.flush()
+    patch = as_patch(changes)
+    get(ctx, person_id)
+    state = read_states(ctx, [person_id])[person_id]
+    planned = plan(state, patch, today=ctx.today, phone_region=ctx.settings.get("phone_region"))
+    _check_references(ctx, patch)
+    person_writer.write(ctx, [Planned(person_id, state, planned)], MANUAL)
+
+
+def _check_references(ctx: Ctx, patch: PersonPatch) -> None:
+    """NotFound for an event or an introducer not in this workspace."""
+    event_id = patch.met_event_id
+    if isinstance(event_id, int):
+        event = ctx.session.get(Event, event_id)
+        if event is None or event.workspace_id != ctx.workspace_id:
+            raise NotFound(f"no event with id {event_id}")
+    if isinstance(patch.introduced_by_id, int):
+        get(ctx, patch.introduced_by_id)
 
 
 def archive(ctx: Ctx, person_id: int, archived: bool = True) -> PersonOut:
@@ -106,329 +94,6 @@ def archive(ctx: Ctx, person_id: int, archived: bool = True) -> PersonOut:
     person.archived_at = ctx.now() if archived else None
     ctx.session.flush()
     return out(ctx, person)
-
-
-# the longest value each short text column takes (longer text is refused, not cut)
-MAX_LENGTH = {
-    "full_name": 300,
-    "given_name": 200,
-    "family_name": 200,
-    "nickname": 200,
-    "organization": 300,
-    "title": 300,
-    "location": 300,
-    "timezone": 64,
-    "preferred_channel": 32,
-    "tag": 100,
-    "email": 320,
-    "phone": 64,
-    "url": 1000,
-}
-
-
-def clean_field(value: Any, field: str = "value") -> str | None:
-    """`value` stripped (None when empty); Invalid past the field's maximum length."""
-    return clean_text(value, field, MAX_LENGTH.get(field, MAX_TEXT))
-
-
-def clean_timezone(value: Any) -> str | None:
-    """A known IANA time zone name, or None; Invalid for an unknown one."""
-    tz = clean_field(value, "timezone")
-    if tz:
-        zone(tz)
-    return tz
-
-
-def check_date(value: Any, field: str) -> dt.date | None:
-    if value is not None and not isinstance(value, dt.date):
-        raise Invalid(field, f"{value!r} is not a date")
-    return value
-
-
-def _positive_days(value: Any, field: str) -> int | None:
-    if value is None or value == "":
-        return None
-    try:
-        days = int(value)
-    except (TypeError, ValueError) as exc:
-        raise Invalid(field, f"{value!r} is not a number of days") from exc
-    if days <= 0 or days > 3650:
-        raise Invalid(field, "must be between 1 and 3650 days")
-    return days
-
-
-def _apply(ctx: Ctx, person: Person, changes: Mapping[str, Any], *, is_new: bool) -> None:
-    unknown = set(changes) - FIELDS
-    if unknown:
-        raise Invalid(sorted(unknown)[0], "is not a field of a person")
-    session = ctx.session
-    if "full_name" in changes or "given_name" in changes or "family_name" in changes:
-        _apply_name(person, changes)
-    for key in TEXT_FIELDS:
-        if key in changes:
-            setattr(person, key, clean_field(changes[key], key))
-    if "timezone" in changes:
-        person.timezone = clean_timezone(changes["timezone"])
-    if "preferred_channel" in changes:
-        channel = clean_field(changes["preferred_channel"], "preferred_channel")
-        person.preferred_channel = (
-            parse_choice(Channel, channel, "preferred_channel").value if channel else None
-        )
-    for key in ("met_on", "not_before"):
-        if key in changes:
-            setattr(person, key, check_date(changes[key], key))
-    if "cadence_days" in changes:
-        person.cadence_days = _positive_days(changes["cadence_days"], "cadence_days")
-    if "max_contact_days" in changes:
-        person.max_contact_days = _positive_days(changes["max_contact_days"], "max_contact_days")
-    if "strained" in changes:
-        strained = bool(changes["strained"])
-        if strained and not person.strained:
-            person.strained_since = ctx.today
-        if not strained:
-            person.strained_since = None
-        person.strained = strained
-    if "strained_context" in changes:
-        person.strained_context = clean_field(changes["strained_context"], "strained_context")
-    if "met_event_id" in changes:
-        event_id = changes["met_event_id"]
-        if event_id is not None:
-            event = session.get(Event, event_id)
-            if event is None or event.workspace_id != ctx.workspace_id:
-                raise NotFound(f"no event with id {event_id}")
-        person.met_event_id = event_id
-    if "introduced_by_id" in changes:
-        by = changes["introduced_by_id"]
-        if by is not None:
-            if by == person.id:
-                raise Invalid("introduced_by", "a person cannot introduce themselves")
-            get(ctx, by)
-        person.introduced_by_id = by
-    if "organization" in changes or "title" in changes:
-        _apply_role(ctx, person, changes, is_new=is_new)
-    if "emails" in changes:
-        _set_emails(ctx, person, changes["emails"])
-    if "phones" in changes:
-        _set_phones(ctx, person, changes["phones"])
-    if "urls" in changes:
-        _set_urls(ctx, person, changes["urls"])
-    if "types" in changes:
-        set_types(ctx, person.id, changes["types"])
-    if "tags" in changes:
-        set_tags(ctx, person.id, changes["tags"])
-
-
-def _apply_name(person: Person, changes: Mapping[str, Any]) -> None:
-    person.full_name, person.given_name, person.family_name = names_after(
-        changes, person.full_name, person.given_name, person.family_name
-    )
-    person.name_key = fold(person.full_name)
-
-
-def names_after(
-    changes: Mapping[str, Any], full_name: str, given_name: str | None, family_name: str | None
-) -> tuple[str, str | None, str | None]:
-    """(full, given, family name) of a person called `full_name` after `changes`: a
-    new full name is split into given and family names unless they are given too."""
-    given = clean_field(changes.get("given_name"), "given_name")
-    family = clean_field(changes.get("family_name"), "family_name")
-    full = clean_field(changes.get("full_name"), "full_name")
-    if full is None:
-        full = join_name(
-            given if "given_name" in changes else given_name,
-            family if "family_name" in changes else family_name,
-        )
-    if not full:
-        raise Invalid("name", "a person needs a name")
-    if full != full_name or given_name is None:
-        auto_given, auto_family = split_name(full)
-        return full, given or auto_given or None, family or auto_family or None
-    return (
-        full,
-        given if "given_name" in changes else given_name,
-        family if "family_name" in changes else family_name,
-    )
-
-
-def organization_id(ctx: Ctx, name: str | None) -> int | None:
-    """The id of the organization called `name` (matched case- and accent-blind),
-    created if new; None for an empty name."""
-    clean = clean_field(name, "organization")
-    if not clean:
-        return None
-    key = fold(clean)
-    found = ctx.session.scalar(
-        select(Organization.id).where(
-            Organization.workspace_id == ctx.workspace_id, Organization.name_key == key
-        )
-    )
-    if found is not None:
-        return found
-    org = Organization(workspace_id=ctx.workspace_id, name=clean, name_key=key)
-    ctx.session.add(org)
-    ctx.session.flush()
-    reindex_organization(ctx.session, org)
-    return org.id
-
-
-def _apply_role(ctx: Ctx, person: Person, changes: Mapping[str, Any], *, is_new: bool) -> None:
-    org_id = (
-        organization_id(ctx, changes["organization"])
-        if "organization" in changes
-        else person.organization_id
-    )
-    title = clean_field(changes["title"], "title") if "title" in changes else person.title
-    if not is_new and org_id == person.organization_id and title == person.title:
-        return
-    current = ctx.session.scalar(
-        select(Role).where(Role.person_id == person.id, Role.ended_on.is_(None)).limit(1)
-    )
-    changed = not is_new and replaces_role(person.organization_id, person.title, org_id, title)
-    person.organization_id, person.title = org_id, title
-    if current is not None and not changed:
-        current.organization_id, current.title = org_id, title
-        if org_id is None and title is None:
-            ctx.session.delete(current)
-        return
-    if current is not None:
-        current.ended_on = ctx.today
-    if org_id is None and title is None:
-        return
-    ctx.session.add(
-        Role(
-            workspace_id=ctx.workspace_id,
-            person_id=person.id,
-            organization_id=org_id,
-            title=title,
-            started_on=ctx.today if changed else None,
-            detected_on=ctx.today if changed else None,
-            source="manual",
-        )
-    )
-
-
-def replaces_role(
-    old_org_id: int | None, old_title: str | None, org_id: int | None, title: str | None
-) -> bool:
-    """Whether a new organization or title is a change of role: only when something
-    known is replaced. Filling in a missing title or organization completes the
-    current role instead of starting a new one."""
-    return (old_org_id is not None and org_id != old_org_id) or (
-        old_title is not None and title != old_title
-    )
-
-
-def clean_emails(addresses: Iterable[str]) -> dict[str, str]:
-    """Address per key (`email_key`), in order, the first spelling of each kept;
-    Invalid for one that is not an address. The first is the primary one."""
-    seen: dict[str, str] = {}
-    for raw in addresses:
-        address = clean_field(raw, "email")
-        if not address:
-            continue
-        if not looks_like_email(address):
-            raise Invalid("email", f"{address!r} is not an email address")
-        seen.setdefault(email_key(address), address)
-    return seen
-
-
-def clean_phones(numbers: Iterable[str], region: str | None) -> dict[str, str]:
-    """Number per key (`phone_key`), in order, the first spelling of each kept."""
-    seen: dict[str, str] = {}
-    for raw in numbers:
-        number = clean_field(raw, "phone")
-        if number:
-            seen.setdefault(phone_key(number, region), number)
-    return seen
-
-
-def clean_urls(urls: Iterable[str]) -> list[tuple[str, str]]:
-    """(web address, kind) for each distinct address as given, in order; one without
-    a scheme gets https://, kind is 'linkedin' or 'website'. Invalid for text that is
-    not a web address."""
-    found = []
-    cleaned = (clean_field(u, "url") for u in urls)
-    for raw in dict.fromkeys(u for u in cleaned if u):
-        if " " in raw or "." not in raw:
-            raise Invalid("url", f"{raw!r} is not a web address")
-        url = raw if "://" in raw else "https://" + raw
-        found.append((url, "linkedin" if "linkedin.com" in url.lower() else "website"))
-    return found
-
-
-def clean_types(types: Iterable[str]) -> list[str]:
-    """The relationship types named, sorted, each once; Invalid for an unknown one."""
-    return sorted({parse_choice(RelationshipType, t, "type").value for t in types if t.strip()})
-
-
-def tag_name(name: str) -> str:
-    """A tag's name as stored: stripped, without a leading '#'; Invalid when empty."""
-    clean = (clean_field(name, "tag") or "").lstrip("#")
-    if not clean:
-        raise Invalid("tag", "a tag cannot be empty")
-    return clean
-
-
-def _set_emails(ctx: Ctx, person: Person, addresses: Iterable[str]) -> None:
-    seen = clean_emails(addresses)
-    ctx.session.execute(delete(PersonEmail).where(PersonEmail.person_id == person.id))
-    for position, (key, address) in enumerate(seen.items()):
-        ctx.session.add(
-            PersonEmail(
-                workspace_id=ctx.workspace_id,
-                person_id=person.id,
-                address=address,
-                address_key=key,
-                is_primary=position == 0,
-            )
-        )
-
-
-def _set_phones(ctx: Ctx, person: Person, numbers: Iterable[str]) -> None:
-    seen = clean_phones(numbers, ctx.settings.get("phone_region"))
-    ctx.session.execute(delete(PersonPhone).where(PersonPhone.person_id == person.id))
-    for key, number in seen.items():
-        ctx.session.add(
-            PersonPhone(
-                workspace_id=ctx.workspace_id, person_id=person.id, number=number, number_key=key
-            )
-        )
-
-
-def _set_urls(ctx: Ctx, person: Person, urls: Iterable[str]) -> None:
-    ctx.session.execute(delete(PersonUrl).where(PersonUrl.person_id == person.id))
-    for url, kind in clean_urls(urls):
-        ctx.session.add(
-            PersonUrl(workspace_id=ctx.workspace_id, person_id=person.id, url=url, kind=kind)
-        )
-
-
-def set_types(ctx: Ctx, person_id: int, types: Iterable[str]) -> None:
-    wanted = clean_types(types)
-    ctx.session.execute(delete(PersonType).where(PersonType.person_id == person_id))
-    for value in wanted:
-        ctx.session.add(PersonType(workspace_id=ctx.workspace_id, person_id=person_id, type=value))
-
-
-def tag_id(ctx: Ctx, name: str) -> int:
-    clean = tag_name(name)
-    key = fold(clean)
-    found = ctx.session.scalar(
-        select(Tag.id).where(Tag.workspace_id == ctx.workspace_id, Tag.name_key == key)
-    )
-    if found is not None:
-        return found
-    tag = Tag(workspace_id=ctx.workspace_id, name=clean, name_key=key)
-    ctx.session.add(tag)
-    ctx.session.flush()
-    return tag.id
-
-
-def set_tags(ctx: Ctx, person_id: int, tags: Iterable[str]) -> None:
-    ids = dict.fromkeys(tag_id(ctx, t) for t in tags if t.strip())
-    ctx.session.execute(delete(PersonTag).where(PersonTag.person_id == person_id))
-    for tid in ids:
-        ctx.session.add(PersonTag(workspace_id=ctx.workspace_id, person_id=person_id, tag_id=tid))
 
 
 # --- reading -----------------------------------------------------------------

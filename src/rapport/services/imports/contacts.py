@@ -6,7 +6,7 @@ Speed matters (a 30,000-row LinkedIn export should take seconds): who exists is
 read in a few queries up front, new people are inserted with executemany in chunks,
 and search documents are built for many people at once. Updates follow the rules of
 `people.change` (a new organization or title becomes role history) but are written
-in bulk by `bulk_update`.
+in bulk by `bulk_update`, planned by the one rule (`domain.person_patch.plan`).
 """
 
 from __future__ import annotations
@@ -21,21 +21,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, insert, select
 
-from rapport.adapters.records import ContactRecord, Skipped
+from rapport.adapters.records import ContactRecord, PartialDate, Skipped
 from rapport.domain.names import email_key, fold, looks_like_email, split_name
+from rapport.domain.person_patch import YEARLY, Items, PersonPatch, PersonState, as_patch
 from rapport.domain.phones import phone_key
 from rapport.domain.vocabulary import RelationshipType
 from rapport.errors import Invalid
 from rapport.services import bulk_update
-from rapport.services.bulk_update import (
-    Current,
-    chunks,
-    milestone_rows,
-    organization_ids,
-    read_current,
-    tag_ids,
-)
 from rapport.services.context import Ctx
+from rapport.services.person_state import read_states
+from rapport.services.person_writer import chunks, milestone_row, organization_ids, tag_ids
 from rapport.services.search_documents import index_new_people, replace_people
 from rapport.storage.bulk import large_cache
 from rapport.storage.schema import (
@@ -332,15 +327,13 @@ def _person_row(ctx: Ctx, c: Contact, org_id: int | None, now: dt.datetime) -> d
     }
 
 
-def _dates(rec: ContactRecord) -> bulk_update.Dates:
-    """The milestones a record gives: (kind, date, label)."""
-    found: bulk_update.Dates = []
-    for date, kind, label in (
-        (rec.birthday, "birthday", None),
-        (rec.anniversary, "custom", "Anniversary"),
-    ):
+def _dates(rec: ContactRecord) -> list[tuple[str, PartialDate, str, str | None]]:
+    """The yearly dates a record gives: (patch field, date, milestone kind, label)."""
+    found = []
+    for name, kind, label in YEARLY:
+        date = getattr(rec, name)
         if date is not None:
-            found.append((kind, date, label))
+            found.append((name, date, kind, label))
     return found
 
 
@@ -400,7 +393,10 @@ def _create(ctx: Ctx, batch: Sequence[Contact], source: str) -> list[int]:
         person_tags.extend(
             {"workspace_id": ws, "person_id": pid, "tag_id": tags[fold(t)]} for t in c.record.tags
         )
-        dates.extend(milestone_rows(ws, pid, _dates(c.record)))
+        dates.extend(
+            milestone_row(ws, pid, kind, d.month, d.day, d.year, label)
+            for _, d, kind, label in _dates(c.record)
+        )
     for model, values in (
         (PersonEmail, emails), (PersonPhone, phones), (PersonUrl, urls), (Role, roles),
         (PersonType, types), (PersonTag, person_tags), (Milestone, dates),
@@ -414,84 +410,96 @@ def _create(ctx: Ctx, batch: Sequence[Contact], source: str) -> list[int]:
 # --- updating -------------------------------------------------------------------------
 
 
-def changes_for(contact: Contact, cur: Current) -> dict[str, Any]:
-    """The `people.edit` changes that bring a person up to date with a newer record:
-    the source's contact data wins (name, organization, title, location, zone);
-    addresses, numbers, links, tags and types are added, never removed; the user's
-    own notes and how-we-met are only filled in when empty."""
+def changes_for(contact: Contact, state: PersonState) -> PersonPatch | None:
+    """The patch that brings a person up to date with a newer record, or None when
+    the record holds nothing new: the source's contact data wins (name,
+    organization, title, location, zone); addresses, numbers, links, tags and types
+    are added, never removed; the user's own notes and how-we-met are only filled
+    in when empty; a birthday given is the person's one birthday."""
     rec = contact.record
-    changes: dict[str, Any] = {}
+    found = {
+        **_new_name(rec, state),
+        **_new_role(rec, state),
+        **_new_details(rec, state),
+        **_new_list_items(contact, state),
+        **{name: date for name, date, _, _ in _dates(rec)},
+    }
+    return PersonPatch(**found) if found else None
+
+
+def _new_name(rec: ContactRecord, state: PersonState) -> dict[str, Any]:
     name = _clip(rec.name, 300)
-    if name and name != cur.full_name:
-        changes["full_name"] = name
-        if rec.given_name or rec.family_name:
-            changes["given_name"] = _clip(rec.given_name, 200)
-            changes["family_name"] = _clip(rec.family_name, 200)
+    if not name or name == state.full_name:
+        return {}
+    if rec.given_name or rec.family_name:
+        given, family = _clip(rec.given_name, 200), _clip(rec.family_name, 200)
+        return {"full_name": name, "given_name": given, "family_name": family}
+    return {"full_name": name}
+
+
+def _new_role(rec: ContactRecord, state: PersonState) -> dict[str, Any]:
+    """A new organization comes with the record's title (none: no title); else a
+    new title alone."""
     org, title = _clip(rec.organization, 300), _clip(rec.title, 300)
-    if org and fold(org) != fold(cur.organization or ""):
-        changes["organization"], changes["title"] = org, title
-    elif title and title != cur.title:
-        changes["title"] = title
+    if org and fold(org) != fold(state.organization or ""):
+        return {"organization": org, "title": title}
+    if title and title != state.title:
+        return {"title": title}
+    return {}
+
+
+def _new_details(rec: ContactRecord, state: PersonState) -> dict[str, Any]:
+    found: dict[str, Any] = {}
     for key, size in (("nickname", 200), ("location", 300), ("timezone", 64)):
         value = _clip(getattr(rec, key), size)
-        if value and value != getattr(cur, key):
-            changes[key] = value
+        if value and value != getattr(state, key):
+            found[key] = value
     for key in ("notes", "how_met", "met_on"):
         value = getattr(rec, key)
-        if value not in (None, "") and getattr(cur, key) in (None, ""):
-            changes[key] = value
-    have = {k for k, _ in cur.emails}
-    added = [a for k, a in contact.emails.items() if k not in have]
-    if added:
-        changes["emails"] = [a for _, a in cur.emails] + added
-    have = {k for k, _ in cur.phones}
-    extra = [n for k, n in contact.phones.items() if k not in have]
-    if extra:
-        changes["phones"] = [n for _, n in cur.phones] + extra
-    have = {url_key(u) for u in cur.urls}
-    links = [u for k, u in contact.urls.items() if k not in have]
-    if links:
-        changes["urls"] = cur.urls + links
-    have = {fold(t) for t in cur.tags}
-    tags = [t for t in rec.tags if fold(t) not in have]
-    if tags:
-        changes["tags"] = cur.tags + tags
-    types = [t for t in rec.types if t not in cur.types]
-    if types:
-        changes["types"] = cur.types + types
-    return changes
+        if value not in (None, "") and getattr(state, key) in (None, ""):
+            found[key] = value
+    return found
 
 
-def _missing_dates(rec: ContactRecord, cur: Current) -> bulk_update.Dates:
-    return [
-        (kind, date, label)
-        for kind, date, label in _dates(rec)
-        if (kind, date.month, date.day) not in cur.dates
-    ]
+def _new_list_items(contact: Contact, state: PersonState) -> dict[str, Items]:
+    """What the record adds to the person's lists, matched as the import matches."""
+    rec = contact.record
+    emails = {k for k, _ in state.emails}
+    phones = {k for k, _ in state.phones}
+    urls = {url_key(u) for u in state.urls}
+    tags = {fold(name) for _, name in state.tags}
+    new = {
+        "emails": [a for k, a in contact.emails.items() if k not in emails],
+        "phones": [n for k, n in contact.phones.items() if k not in phones],
+        "urls": [u for k, u in contact.urls.items() if k not in urls],
+        "tags": [t for t in rec.tags if fold(t) not in tags],
+        "types": [t for t in rec.types if t not in state.types],
+    }
+    return {name: Items.add(values) for name, values in new.items() if values}
 
 
 def _update(ctx: Ctx, batch: Sequence[Contact], source: str, result: ContactResult) -> None:
     ids = [c.person_id for c in batch if c.person_id is not None]
-    current = read_current(ctx, ids)
+    states = read_states(ctx, ids)
     pending: list[bulk_update.Change] = []
     for contact in batch:
         pid = contact.person_id
         assert pid is not None
-        cur = current[pid]
-        changes = changes_for(contact, cur)
-        dates = _missing_dates(contact.record, cur)
-        if not changes and not dates:
+        patch = changes_for(contact, states[pid])
+        if patch is None:
             result.unchanged += 1
-            continue
-        pending.append(bulk_update.Change(pid, contact.record.line, changes, dates))
-    outcome = bulk_update.apply(ctx, pending, current, source)
+        else:
+            pending.append(bulk_update.Change(pid, contact.record.line, patch))
+    outcome = bulk_update.apply(ctx, pending, states, source)
     result.skipped.extend(outcome.skipped)
+    result.unchanged += len(outcome.unchanged)
     result.updated += len(outcome.applied)
+    touched = []
     for change in outcome.applied:
-        cur = current[change.person_id]
-        if ("organization" in change.changes or "title" in change.changes) and (
-            cur.organization or cur.title
-        ):
+        given = as_patch(change.patch).given()
+        state = states[change.person_id]
+        if ("organization" in given or "title" in given) and (state.organization or state.title):
             result.role_changes += 1
-    touched = [change.person_id for change in outcome.applied if change.changes]
+        if set(given) - {"birthday", "anniversary"}:
+            touched.append(change.person_id)
     replace_people(ctx.session, ctx.workspace_id, touched)

@@ -18,7 +18,7 @@ from rapport.web.api.schemas import (
     Page,
     PathId,
     PersonIn,
-    PersonPatch,
+    PersonPatchIn,
     Text,
 )
 from rapport.web.deps import WorkspaceDep
@@ -59,7 +59,7 @@ def list_people(
 def add_person(ws: WorkspaceDep, body: PersonIn) -> Any:
     """Add a person; a relationship type gives them a keep-in-touch rhythm."""
     with ws.write() as ctx:
-        return people.add(ctx, body.changes())
+        return people.add(ctx, body.patch())
 
 
 @router.get("/people/{person_id}", response_model=PersonOut)
@@ -70,10 +70,10 @@ def get_person(ws: WorkspaceDep, person_id: PathId) -> Any:
 
 
 @router.patch("/people/{person_id}", response_model=PersonOut)
-def edit_person(ws: WorkspaceDep, person_id: PathId, body: PersonPatch) -> Any:
+def edit_person(ws: WorkspaceDep, person_id: PathId, body: PersonPatchIn) -> Any:
     """Change the fields given; lists (emails, tags…) are replaced whole."""
     with ws.write() as ctx:
-        return people.edit(ctx, person_id, body.changes())
+        return people.edit(ctx, person_id, body.patch())
 
 
 @router.post("/people/{person_id}/archive", response_model=PersonOut)

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Generic, TypeVar
 from fastapi import Path, Query
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from rapport.domain import person_patch
 from rapport.domain.names import fold
 
 MAX_ID = 2_147_483_647
@@ -99,25 +100,23 @@ class PersonFields(In):
     strained: bool | None = None
     strained_context: Long | None = None
 
-    def changes(self) -> dict[str, Any]:
-        return self.model_dump(exclude_unset=True)
+    def patch(self) -> person_patch.PersonPatch:
+        """The fields the body sets (lists replace the person's; null clears one)."""
+        values = self.model_dump(exclude_unset=True)
+        for key in person_patch.LIST_FIELDS:
+            if key in values and values[key] is None:
+                values[key] = []
+        if values.get("full_name", "") is None:
+            del values["full_name"]  # PATCH: a null name leaves the name alone
+        return person_patch.PersonPatch.of(values)
 
 
 class PersonIn(PersonFields):
     full_name: Name
 
 
-class PersonPatch(PersonFields):
+class PersonPatchIn(PersonFields):
     full_name: Name | None = None
-
-    def changes(self) -> dict[str, Any]:
-        values = self.model_dump(exclude_unset=True)
-        for key in ("emails", "phones", "urls", "types", "tags"):
-            if key in values and values[key] is None:
-                values[key] = []
-        if values.get("full_name", "") is None:
-            del values["full_name"]
-        return values
 
 
 class InteractionIn(In):

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from rapport.domain.person_patch import PersonPatch
 from rapport.errors import Invalid, RapportError
 from rapport.services import bulk_edit, people
 from rapport.services.context import Ctx
@@ -59,9 +60,10 @@ def people_page(request: Request, ws: WorkspaceDep) -> Response:
     )
 
 
-def person_changes(ctx: Ctx, form: dict[str, Any]) -> dict[str, Any]:
-    """Service changes from the person form (every field of the form is sent)."""
-    changes: dict[str, Any] = {
+def person_patch(ctx: Ctx, form: dict[str, Any]) -> PersonPatch:
+    """The patch the person form says: every field of the form is sent, so every
+    field is set and each list replaced."""
+    return PersonPatch.of({
         "full_name": form.get("full_name", ""),
         "organization": form.get("organization") or None,
         "title": form.get("title") or None,
@@ -83,8 +85,7 @@ def person_changes(ctx: Ctx, form: dict[str, Any]) -> dict[str, Any]:
         "not_before": day(ctx, form.get("not_before"), field="not_before", future=True),
         "strained": form.get("strained") in ("on", "1", "true"),
         "strained_context": form.get("strained_context") or None,
-    }
-    return changes
+    })  # fmt: skip
 
 
 async def _form(request: Request) -> dict[str, Any]:
@@ -105,7 +106,7 @@ async def add_person(request: Request, ws: WorkspaceDep) -> Response:
     form = await _form(request)
     try:
         with ws.write() as ctx:
-            added = people.add(ctx, person_changes(ctx, form))
+            added = people.add(ctx, person_patch(ctx, form))
     except RapportError as exc:
         return _form_error(request, form, None, exc)
     flash(request, f"Added {added.name}. Log your first conversation below.")
@@ -171,7 +172,7 @@ async def edit_person(request: Request, ws: WorkspaceDep, person_id: int) -> Res
     form = await _form(request)
     try:
         with ws.write() as ctx:
-            changed = people.edit(ctx, person_id, person_changes(ctx, form))
+            changed = people.edit(ctx, person_id, person_patch(ctx, form))
     except RapportError as exc:
         if exc.http_status == 404:
             raise
