@@ -185,7 +185,8 @@ def guess_own(meetings: Iterable[MeetingRecord]) -> str | None:
 
 @dataclass(frozen=True)
 class FeedItem:
-    """One all-day entry of the agenda feed."""
+    """One all-day entry of the agenda feed. A yearly one repeats from `day`; given
+    Feb 29 (a leap year's), it repeats on the last day of February."""
 
     uid: str
     day: dt.date
@@ -216,7 +217,9 @@ def write_feed(items: Iterable[FeedItem], stream: TextIO, *, name: str, stamp: d
         if item.description:
             event.add("description", item.description)
         if item.yearly and (item.day.month, item.day.day) == (2, 29):
-            # a leap-day date falls on the last day of February in common years
+            # A plain FREQ=YEARLY from a 29 February shows it once in four years: RFC 5545
+            # §3.3.10 drops the invalid dates. The last day of February is the 29th in leap
+            # years and the 28th, the day the agenda keeps it, in common years.
             event.add("rrule", {"freq": "yearly", "bymonth": 2, "bymonthday": -1})
         elif item.yearly:
             event.add("rrule", {"freq": "yearly"})

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from rapport.adapters.ical import FeedItem
 from rapport.adapters.records import ContactRecord, PartialDate
-from rapport.domain.milestones import occurrence
+from rapport.domain.milestones import occurrence, series_start
 from rapport.services import agenda
 from rapport.services.context import Ctx
 from rapport.storage.schema import (
@@ -164,7 +164,9 @@ def feed_items(ctx: Ctx) -> list[FeedItem]:
         items.append(
             FeedItem(
                 uid=f"milestone-{m.id}@rapport",
-                day=occurrence(m.month, m.day, m.year or ctx.today.year),
+                day=occurrence(m.month, m.day, m.year)
+                if m.year is not None
+                else series_start(m.month, m.day, ctx.today.year),
                 summary=title.format(name=name, label=m.label or m.kind),
                 yearly=yearly,
             )
