@@ -129,11 +129,13 @@ def vcard_file(ctx: Ctx, stream: TextIO) -> int:
     return vcard.write(((rec, f"urn:rapport:person:{pid}") for rec, pid in contacts(ctx)), stream)
 
 
-def csv_file(ctx: Ctx, stream: TextIO) -> int:
-    """Every person as one CSV row (Rapport's columns); returns the number of rows."""
+def csv_file(ctx: Ctx, stream: TextIO, *, excel: bool = False) -> int:
+    """Every person as one CSV row (Rapport's columns); returns the number of rows.
+    `excel`: for Excel, which needs a byte-order mark to read UTF-8 (the stream must
+    be UTF-8, as every export is)."""
     from rapport.adapters import csv_contacts
 
-    return csv_contacts.write(((rec, pid) for rec, pid in contacts(ctx)), stream)
+    return csv_contacts.write(((rec, pid) for rec, pid in contacts(ctx)), stream, bom=excel)
 
 
 # --- the agenda feed --------------------------------------------------------------------
