@@ -81,6 +81,98 @@ def test_real_icalendar_test_calendars() -> None:
         _parse("real/icalendar-big_bad_calendar.ics")
 
 
+def test_an_event_with_two_starts_imports_with_the_first() -> None:
+    # icalendar's own test calendar: a custom VTIMEZONE with several RDATE lines and an
+    # event with two DTSTART lines (RFC 5545 allows one), which made the expansion fail
+    # with "'list' object has no attribute 'dt'"
+    (fiji,) = _parse("real/icalendar-pacific_fiji.ics")
+    assert isinstance(fiji, MeetingRecord)
+    assert fiji.line == 46 and fiji.summary == "an event with a custom tz name"
+    assert fiji.starts_at.replace(tzinfo=None) == dt.datetime(2014, 8, 29, 8, 0)
+    assert fiji.starts_at.utcoffset() == dt.timedelta(hours=12)  # Fiji, no summer time then
+
+
+SEVERAL_EXDATE_RDATE = b"""BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//Rapport tests//EN
+BEGIN:VEVENT
+UID:standup@example.com
+SUMMARY:Stand-up with Ana
+DTSTART;TZID=Europe/Lisbon:20261102T093000
+RRULE:FREQ=DAILY;COUNT=7
+EXDATE;TZID=Europe/Lisbon:20261103T093000
+EXDATE;TZID=Europe/Lisbon:20261105T093000,20261106T093000
+RDATE;TZID=Europe/Lisbon:20261114T110000
+RDATE;TZID=Europe/Lisbon:20261115T110000,20261116T110000
+ATTENDEE:mailto:ana@acme.com
+END:VEVENT
+END:VCALENDAR
+"""
+
+
+def test_several_exdate_and_rdate_lines_all_count() -> None:
+    meetings = _meetings(list(ical.parse(SEVERAL_EXDATE_RDATE, until=UNTIL, tz=LISBON)))
+    assert sorted(m.starts_at.strftime("%m-%d %H:%M") for m in meetings) == [
+        "11-02 09:30", "11-04 09:30", "11-07 09:30", "11-08 09:30",
+        "11-14 11:00", "11-15 11:00", "11-16 11:00",
+    ]  # fmt: skip
+    assert len({m.external_id for m in meetings}) == 7
+
+
+def test_a_library_failure_in_the_expansion_names_the_event(monkeypatch) -> None:
+    import recurring_ical_events
+
+    real_of = recurring_ical_events.of
+
+    class Failing:
+        def __init__(self, calendar, **options) -> None:
+            self.calendar, self.options = calendar, options
+
+        def between(self, start, stop):
+            if any(
+                str(e.get("UID")) == "standup@example.com" for e in self.calendar.walk("VEVENT")
+            ):
+                raise AttributeError("'list' object has no attribute 'dt'")  # as the library did
+            return real_of(self.calendar, **self.options).between(start, stop)
+
+    monkeypatch.setattr(recurring_ical_events, "of", Failing)
+    data = SEVERAL_EXDATE_RDATE.replace(
+        b"END:VCALENDAR",
+        b"BEGIN:VEVENT\nUID:other\nDTSTART:20261101T100000Z\nEND:VEVENT\nEND:VCALENDAR",
+    )
+    with pytest.raises(ImportFailed) as caught:
+        list(ical.parse(data, until=UNTIL, tz=LISBON))
+    assert str(caught.value) == (
+        '<data>:4: cannot expand the event "Stand-up with Ana" (UID standup@example.com): '
+        "its dates or repeat rule cannot be read"
+    )
+    assert caught.value.line == 4 and "\n" not in str(caught.value)
+
+
+def test_a_library_failure_reading_an_occurrence_names_the_event(monkeypatch) -> None:
+    def broken(prop):
+        raise TypeError("'vCalAddress' object is not subscriptable")  # a library surprise
+
+    monkeypatch.setattr(ical, "_address", broken)
+    data = (SAMPLES / "google-calendar.ics").read_bytes()
+    with pytest.raises(
+        ImportFailed, match=r"^<data>:\d+: cannot read the event .*(UID .*): one of"
+    ):
+        list(ical.parse(data, until=UNTIL, tz=LISBON))
+
+
+def test_a_calendar_the_parser_rejects_names_the_line() -> None:
+    with pytest.raises(ImportFailed) as caught:
+        list(
+            ical.parse(
+                b"BEGIN:VCALENDAR\nUID:x\nEND:VEVENT\nEND:VCALENDAR\n", until=UNTIL, tz=LISBON
+            )
+        )
+    assert str(caught.value) == (
+        "<data>:3: unreadable iCalendar data: END:VEVENT has no matching BEGIN:VEVENT"
+    )
+
+
 @pytest.mark.parametrize(
     ("data", "reason"),
     [

@@ -113,6 +113,16 @@ def test_every_listing_speaks_json(cli: Cli) -> None:
     assert listing["total"] == 1 and listing["people"][0]["tags"] == ["vip"]
 
 
+def test_db_status_and_upgrade_name_the_schema_revision(cli: Cli) -> None:
+    from rapport.storage import migrate
+
+    status = cli("db", "status", "--json").json()
+    assert status["revision"] == status["latest"] == migrate.HEAD
+    assert status["backend"] in ("sqlite", "postgresql") and status["people"] == 0
+    upgraded = cli("db", "upgrade").stdout.strip()
+    assert upgraded == f"schema at {migrate.HEAD} (latest {migrate.HEAD})"
+
+
 def test_ambiguous_names_give_one_clear_line(cli: Cli) -> None:
     cli("person", "add", "Ana Lima")
     cli("person", "add", "Ana Souza")

@@ -56,6 +56,32 @@ def test_import_twice_then_export_and_restore_elsewhere(
     assert other("search", "Acme", "--json").json()  # the index came along
 
 
+def test_a_csv_for_excel_starts_with_the_bom_and_reads_back(
+    cli: Cli, tmp_path: Path, sqlite_template: Path
+) -> None:
+    import shutil
+
+    cli("person", "add", "Zoë Ångström", "--org", "Café Société")
+    cli("person", "add", "李雷")
+    target = tmp_path / "people.csv"
+    cli("export", "--csv", "--excel", "-o", str(target))
+    data = target.read_bytes()
+    assert data.startswith(codecs.BOM_UTF8) and not data[3:].startswith(codecs.BOM_UTF8)
+    assert "Zoë Ångström,".encode() in data and "李雷".encode() in data
+    assert cli("export", "--excel", "-o", str(tmp_path / "x.csv")).exit_code == 0  # by the name
+    assert cli("export", "--csv", "--excel").stdout.startswith("\ufeff")
+    assert not cli("export", "--csv").stdout.startswith("\ufeff")  # the plain CSV has none
+    shutil.copy(sqlite_template, tmp_path / "other.db")
+    other = Cli(f"sqlite:///{tmp_path / 'other.db'}", TODAY.isoformat(), str(tmp_path))
+    summary = other("import", str(target), "--json").json()
+    assert (summary["format"], summary["created"]) == ("rapport-csv", 2)
+    assert sorted(_people(other)) == sorted(_people(cli)) == ["Zoë Ångström", "李雷"]
+    shown = other("person", "show", "zoë", "--json").json()["person"]
+    assert shown["organization"] == "Café Société"
+    wrong = cli("export", "--vcard", "--excel", ok=False)
+    assert wrong.stderr == "error: excel: --excel goes with --csv (Excel's encoding of the CSV)\n"
+
+
 def test_exports_read_back(cli: Cli, tmp_path: Path) -> None:
     cli("import", str(SAMPLES / "contacts-3.0-apple.vcf"))
     cli("milestone", "Bruno", "birthday", "1990-02-28")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from rapport.services import imports
 from tests.factories import make_interaction, make_person
 from tests.web.conftest import User, Web
 
@@ -147,6 +148,13 @@ def test_import_a_vcard_and_export_everything(web: Web, ana: User) -> None:
     assert vcards.count("BEGIN:VCARD") == 2
     assert "王芳" in vcards
     assert ana.client.get("/api/v1/exports/csv").status_code == 200
+    assert not ana.client.get("/api/v1/exports/csv").content.startswith(b"\xef\xbb\xbf")
+    excel = ana.client.get("/api/v1/exports/csv", params={"excel": "true"})
+    assert excel.content.startswith(b"\xef\xbb\xbf") and "王芳".encode() in excel.content
+    with web.open(ana) as ctx:  # Excel's CSV reads back: the same two people, unchanged
+        assert imports.run(ctx, excel.content).unchanged == 2
+    wrong = ana.client.get("/api/v1/exports/vcard", params={"excel": "true"})
+    assert wrong.status_code == 422 and wrong.json()["error"]["field"] == "excel"
     assert "BEGIN:VCALENDAR" in ana.client.get("/api/v1/exports/ics").text
     assert ana.client.get("/api/v1/exports/pdf").status_code == 404
     garbage = ana.client.post("/api/v1/imports", files={"file": ("x.bin", b"\x00\x01\x02" * 100)})

@@ -267,6 +267,9 @@ def test_import_and_export_pages(web: Web, ana: User) -> None:
     backup = browser.get("/io/export/backup")
     assert backup.headers["content-disposition"] == 'attachment; filename="rapport-backup.json"'
     assert "Olivia Brown" in backup.text
+    assert 'href="/io/export/csv?excel=1"' in browser.get("/io").text
+    excel = browser.get("/io/export/csv?excel=1")
+    assert excel.content.startswith(b"\xef\xbb\xbf") and "王芳".encode() in excel.content
 
 
 def test_command_bar(web: Web, ana: User) -> None:

@@ -472,8 +472,15 @@ def _date_text(date: PartialDate | None) -> str:
     return f"{date.year:04d}-{date.month:02d}-{date.day:02d}"
 
 
-def write(records: Iterable[tuple[ContactRecord, int | None]], stream: TextIO) -> int:
-    """Rapport's CSV (one row per person, lists joined with '; '); returns the count."""
+def write(
+    records: Iterable[tuple[ContactRecord, int | None]], stream: TextIO, *, bom: bool = False
+) -> int:
+    """Rapport's CSV (one row per person, lists joined with '; '); returns the count.
+    With `bom`, a byte-order mark comes first: Excel reads a CSV as UTF-8 only when it
+    starts with one (else as the Windows code page, and non-ASCII names come out
+    garbled). Our own importer reads it either way."""
+    if bom:
+        stream.write("\ufeff")
     writer = csv.writer(stream, lineterminator="\r\n")
     writer.writerow(RAPPORT_COLUMNS)
     count = 0

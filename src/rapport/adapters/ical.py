@@ -31,9 +31,9 @@ MAX_NOTES = 4000
 def parse(source: Source, *, until: dt.datetime, tz: ZoneInfo) -> Iterator[MeetingRecord | Skipped]:
     """Every occurrence of every event that started before `until` (aware), recurring
     series expanded; floating times are read in `tz`. Cancelled occurrences are
-    Skipped (ignored); an event without a start is Skipped as invalid."""
+    Skipped (ignored); an event without a start is Skipped as invalid. Whatever the
+    parsing libraries raise on a file becomes ImportFailed naming the event and line."""
     import icalendar
-    import recurring_ical_events
 
     name = source_name(source)
     text = decode(read_bytes(source), name)
@@ -45,18 +45,18 @@ def parse(source: Source, *, until: dt.datetime, tz: ZoneInfo) -> Iterator[Meeti
     try:
         calendars = icalendar.Calendar.from_ical(text, multiple=True)
     except Exception as exc:  # icalendar raises ValueError, KeyError, IndexError…
-        raise ImportFailed(f"unreadable iCalendar data: {exc}", source=name) from exc
+        line, reason = _unreadable(text)
+        raise ImportFailed(f"unreadable iCalendar data: {reason}", line=line, source=name) from exc
     if not calendars:
         raise ImportFailed("no calendar in the file", source=name)
     lines = _uid_lines(text)
     local_until = until.astimezone(tz).replace(tzinfo=None)
     for calendar in calendars:
-        recurring = {
-            str(e.get("UID", ""))
-            for e in calendar.walk("VEVENT")
-            if any(k in e for k in ("RRULE", "RDATE", "RECURRENCE-ID"))
-        }
+        recurring: set[str] = set()
         for event in calendar.walk("VEVENT"):
+            _keep_first(event)
+            if any(k in event for k in ("RRULE", "RDATE", "RECURRENCE-ID")):
+                recurring.add(str(event.get("UID", "")))
             if "DTSTART" not in event:
                 uid = str(event.get("UID", ""))
                 yield Skipped(lines.get(uid), f"event {uid or '(no UID)'} has no readable start")
@@ -65,15 +65,110 @@ def parse(source: Source, *, until: dt.datetime, tz: ZoneInfo) -> Iterator[Meeti
             c for c in calendar.subcomponents if c.name != "VEVENT" or "DTSTART" in c
         ]
         try:
-            occurrences = recurring_ical_events.of(calendar, skip_bad_series=True).between(
-                _EARLIEST, local_until
-            )
+            occurrences = _expand(calendar, local_until)
         except Exception as exc:  # a broken series the library could not skip
-            raise ImportFailed(f"cannot expand the events: {exc}", source=name) from exc
+            raise _unexpandable(calendar, local_until, lines, name) from exc
         for event in occurrences:
-            record = _meeting(event, tz, recurring, lines)
+            try:
+                record = _meeting(event, tz, recurring, lines)
+            except Exception as exc:  # a value of a kind the libraries did not expect
+                uid = str(event.get("UID", "")).strip()
+                raise ImportFailed(
+                    f"cannot read the {_describe(event)}: one of its values is malformed",
+                    line=lines.get(uid),
+                    source=name,
+                ) from exc
             if isinstance(record, Skipped) or record.starts_at < until:
                 yield record
+
+
+# RFC 5545 §3.6.1: in a VEVENT these "MUST NOT occur more than once". Real files repeat
+# them anyway (icalendar's own pacific_fiji.ics has two DTSTART lines); the parser then
+# gives a list where one value is expected, so the first one stands, as clients read it.
+_ONCE = (
+    "UID", "DTSTAMP", "DTSTART", "DTEND", "DURATION", "RECURRENCE-ID", "SEQUENCE", "STATUS",
+    "SUMMARY", "DESCRIPTION", "LOCATION", "ORGANIZER", "URL", "X-GOOGLE-CONFERENCE",
+)  # fmt: skip
+
+
+def _keep_first(event: Any) -> None:
+    for key in _ONCE:
+        value = event.get(key)
+        if isinstance(value, list) and value:
+            event[key] = value[0]
+
+
+def _expand(calendar: Any, local_until: dt.datetime) -> list[Any]:
+    import recurring_ical_events
+
+    found: list[Any] = recurring_ical_events.of(calendar, skip_bad_series=True).between(
+        _EARLIEST, local_until
+    )
+    return found
+
+
+def _unexpandable(
+    calendar: Any, local_until: dt.datetime, lines: dict[str, int], name: str
+) -> ImportFailed:
+    """The calendar could not be expanded: expand its series one by one to name the
+    one that fails (only on this error path, so a good file is expanded once)."""
+    import icalendar
+
+    timezones = [c for c in calendar.subcomponents if c.name == "VTIMEZONE"]
+    series: dict[str, list[Any]] = {}
+    for event in calendar.walk("VEVENT"):
+        series.setdefault(str(event.get("UID", "")).strip(), []).append(event)
+    for uid, events in series.items():
+        alone = icalendar.Calendar()
+        alone.subcomponents = [*timezones, *events]
+        try:
+            _expand(alone, local_until)
+        except Exception:  # this is the series the whole calendar fails on
+            return ImportFailed(
+                f"cannot expand the {_describe(events[0])}: "
+                "its dates or repeat rule cannot be read",
+                line=lines.get(uid),
+                source=name,
+            )
+    return ImportFailed(
+        "cannot expand the events: a date or repeat rule cannot be read", source=name
+    )
+
+
+def _describe(event: Any) -> str:
+    """'event "Weekly sync" (UID abc)', for a message."""
+    summary = str(event.get("SUMMARY", "")).strip()
+    uid = str(event.get("UID", "")).strip()
+    return (
+        "event" + (f' "{summary[:60]}"' if summary else "") + (f" (UID {uid[:80]})" if uid else "")
+    )
+
+
+def _unreadable(text: str) -> tuple[int | None, str]:
+    """Where icalendar's parser stopped and why, in words: the first content line it
+    cannot split into name, parameters and value (folded lines unfolded), or the first
+    END without its BEGIN."""
+    import icalendar
+
+    logical: list[tuple[int, str]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line[:1] in (" ", "\t") and logical:
+            logical[-1] = (logical[-1][0], logical[-1][1] + line[1:])
+        elif line.strip():
+            logical.append((number, line))
+    open_blocks: list[str] = []
+    for number, line in logical:
+        try:
+            # icalendar leaves Contentline.__new__ without annotations
+            content = icalendar.parser.Contentline(line)  # type: ignore[no-untyped-call]
+            name, _params, value = content.parts()
+        except Exception:  # the parser's way of saying: not a content line
+            return number, "this line is not NAME:VALUE"
+        if name.upper() == "BEGIN":
+            open_blocks.append(value.upper())
+        elif name.upper() == "END" and (not open_blocks or open_blocks.pop() != value.upper()):
+            return number, f"END:{value} has no matching BEGIN:{value}"
+    return None, "the calendar's structure cannot be read"
 
 
 def _uid_lines(text: str) -> dict[str, int]:
@@ -185,7 +280,8 @@ def guess_own(meetings: Iterable[MeetingRecord]) -> str | None:
 
 @dataclass(frozen=True)
 class FeedItem:
-    """One all-day entry of the agenda feed."""
+    """One all-day entry of the agenda feed. A yearly one repeats from `day`; given
+    Feb 29 (a leap year's), it repeats on the last day of February."""
 
     uid: str
     day: dt.date
@@ -216,7 +312,9 @@ def write_feed(items: Iterable[FeedItem], stream: TextIO, *, name: str, stamp: d
         if item.description:
             event.add("description", item.description)
         if item.yearly and (item.day.month, item.day.day) == (2, 29):
-            # a leap-day date falls on the last day of February in common years
+            # A plain FREQ=YEARLY from a 29 February shows it once in four years: RFC 5545
+            # §3.3.10 drops the invalid dates. The last day of February is the 29th in leap
+            # years and the 28th, the day the agenda keeps it, in common years.
             event.add("rrule", {"freq": "yearly", "bymonth": 2, "bymonthday": -1})
         elif item.yearly:
             event.add("rrule", {"freq": "yearly"})

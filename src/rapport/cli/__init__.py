@@ -59,10 +59,28 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from rapport.cli import admin, agenda, digest, events, io, ledger, people, web
+    from rapport.cli import (
+        admin,
+        agenda,
+        digest,
+        events,
+        favours,
+        io,
+        log,
+        mentoring,
+        milestones,
+        people,
+        promises,
+        web,
+    )
 
+    # the order `rapport --help` lists them in
     people.register(app)
-    ledger.register(app)
+    log.register(app)
+    promises.register(app)
+    favours.register(app)
+    milestones.register(app)
+    mentoring.register(app)
     events.register(app)
     agenda.register(app)
     admin.register(app)

@@ -20,13 +20,14 @@ def init(
     as_json: bool = JsonOption,
 ) -> None:
     """Create (or update) your Rapport database and say where it lives."""
+    from rapport.services import database
     from rapport.services import workspace as ws
 
     with session(write=True) as ctx:
         info = ws.configure(
             ctx, name=workspace, timezone=timezone, owner_email=email, owner_name=name
         )
-    info["database"] = rapport().engine.url.render_as_string(hide_password=True)
+    info["database"] = database.location(rapport())
 
     def render() -> None:
         say(f"Rapport is ready: {info['database']}")
@@ -42,27 +43,26 @@ def init(
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Bring the database schema up to date (also done automatically on start)."""
-    from rapport.storage import migrate
+    from rapport.services import database
 
-    engine = rapport().engine  # opening upgrades
-    migrate.upgrade(engine)
-    say(f"schema at {migrate.current_revision(engine)} (latest {migrate.head_revision()})")
+    state = database.upgrade(rapport())
+    say(f"schema at {state.revision} (latest {state.latest})")
 
 
 @db_app.command("status")
 def db_status(as_json: bool = JsonOption) -> None:
     """Where the database is and which schema version it has."""
+    from rapport.services import database
     from rapport.services import people as people_service
-    from rapport.storage import migrate
 
-    engine = rapport().engine
+    state = database.status(rapport())
     with session() as ctx:
         count = people_service.count(ctx)
     info = {
-        "database": engine.url.render_as_string(hide_password=True),
-        "backend": engine.dialect.name,
-        "revision": migrate.current_revision(engine),
-        "latest": migrate.head_revision(),
+        "database": state.database,
+        "backend": state.backend,
+        "revision": state.revision,
+        "latest": state.latest,
         "people": count,
     }
     emit(info, as_json, lambda: table(None, ["setting", "value"], list(info.items())))

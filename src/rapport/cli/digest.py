@@ -77,16 +77,15 @@ def _deliver_once(workspace_id: int) -> Delivery:
 def doctor(as_json: bool = JsonOption) -> None:
     """Check Rapport's health: database, schema, mail server, the digest's last and next send."""
     from rapport.cli.runtime import rapport, session
+    from rapport.services import database
     from rapport.services import digest as digest_service
-    from rapport.storage import migrate
 
-    app = rapport()
-    engine = app.engine
+    db = database.status(rapport())
     with session() as ctx:
         st = digest_service.status(ctx)
     report = {
-        "database": engine.url.render_as_string(hide_password=True),
-        "schema": f"{migrate.current_revision(engine)} (latest {migrate.head_revision()})",
+        "database": db.database,
+        "schema": f"{db.revision} (latest {db.latest})",
         "mail server": st.smtp or "not set (rapport settings smtp --host …)",
         "daily digest": (
             f"on, {st.time} {st.timezone}, to {st.to}"

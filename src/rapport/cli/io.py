@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -149,9 +151,21 @@ def _render_summary(s: ImportSummary) -> None:
 
 @contextmanager
 def _output(path: Path | None) -> Iterator[TextIO]:
-    """stdout, or a file replaced atomically once everything is written."""
+    """stdout, or a file replaced atomically once everything is written; UTF-8 either
+    way (redirected stdout would otherwise take the locale's encoding, which is the ANSI
+    code page on Windows)."""
     if path is None:
-        yield sys.stdout
+        binary = getattr(sys.stdout, "buffer", None)
+        if binary is None:  # a stream of text only (some embedding): its encoding it is
+            yield sys.stdout
+            return
+        sys.stdout.flush()
+        stream = io.TextIOWrapper(binary, encoding="utf-8", newline="")
+        try:
+            yield stream
+        finally:
+            stream.flush()
+            stream.detach()  # sys.stdout keeps the underlying buffer open
         return
     target = path.expanduser()
     handle, temporary = tempfile.mkstemp(dir=target.parent or Path("."), prefix=".rapport-")
@@ -171,6 +185,12 @@ def export(
     backup: bool = typer.Option(False, "--json", help="The full backup: every table, loss-free."),
     vcard: bool = typer.Option(False, "--vcard", help="People as vCard 4.0."),
     csv_: bool = typer.Option(False, "--csv", help="People as CSV (one row each)."),
+    excel: bool = typer.Option(
+        False,
+        "--excel",
+        help="With --csv: UTF-8 with a byte-order mark, so Excel (on Windows too) shows "
+        "accented and non-Latin names right.",
+    ),
     ics: bool = typer.Option(
         False, "--ics", help="The agenda as an iCalendar feed: milestones, promises, check-ins."
     ),
@@ -189,10 +209,12 @@ def export(
         chosen = [_EXPORTS[output.suffix.lower()]]
     if len(chosen) != 1:
         raise Invalid("format", "choose one of --json, --vcard, --csv, --ics")
+    if excel and chosen != ["csv"]:
+        raise Invalid("excel", "--excel goes with --csv (Excel's encoding of the CSV)")
     writers: dict[str, tuple[Callable[[Any, TextIO], int], str]] = {
         "json": (backups.export, "rows"),
         "vcard": (exports.vcard_file, "people"),
-        "csv": (exports.csv_file, "people"),
+        "csv": (partial(exports.csv_file, excel=excel), "people"),
         "ics": (exports.ics_feed, "events"),
     }
     write, unit = writers[chosen[0]]

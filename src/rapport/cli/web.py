@@ -30,7 +30,7 @@ def serve(
     """Open the web app (Today, People, Insights…) and the JSON API on this machine."""
     import uvicorn
 
-    from rapport.services import accounts
+    from rapport.services import accounts, database
     from rapport.services.context import Rapport
     from rapport.settings import Settings
     from rapport.web.app import create_app
@@ -44,7 +44,7 @@ def serve(
     else:
         app_handle = Rapport(settings)
     url = f"http://{'localhost' if host in ('127.0.0.1', '::1') else host}:{port}"
-    say(f"Rapport on {url}  (database: {app_handle.engine.url.render_as_string(True)})")
+    say(f"Rapport on {url}  (database: {database.location(app_handle)})")
     if demo:
         from rapport.services.demo import DEMO_EMAIL, DEMO_PASSWORD
 

@@ -19,6 +19,16 @@ def occurrence(month: int, day: int, year: int) -> dt.date:
     return dt.date(year, month, day)
 
 
+def series_start(month: int, day: int, year: int) -> dt.date:
+    """The date a yearly series of (month, day) starts from, in `year`, or for Feb 29
+    in the latest leap year up to `year`: a calendar repeating it must be given the
+    29th itself, which a common year does not have."""
+    if (month, day) == (2, 29):
+        while not calendar.isleap(year):
+            year -= 1
+    return dt.date(year, month, day)
+
+
 def next_occurrence(
     month: int, day: int, today: dt.date, *, once_year: int | None = None
 ) -> dt.date | None:

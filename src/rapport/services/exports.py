@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from rapport.adapters.ical import FeedItem
 from rapport.adapters.records import ContactRecord, PartialDate
-from rapport.domain.milestones import occurrence
+from rapport.domain.milestones import occurrence, series_start
 from rapport.services import agenda
 from rapport.services.context import Ctx
 from rapport.storage.schema import (
@@ -129,11 +129,13 @@ def vcard_file(ctx: Ctx, stream: TextIO) -> int:
     return vcard.write(((rec, f"urn:rapport:person:{pid}") for rec, pid in contacts(ctx)), stream)
 
 
-def csv_file(ctx: Ctx, stream: TextIO) -> int:
-    """Every person as one CSV row (Rapport's columns); returns the number of rows."""
+def csv_file(ctx: Ctx, stream: TextIO, *, excel: bool = False) -> int:
+    """Every person as one CSV row (Rapport's columns); returns the number of rows.
+    `excel`: for Excel, which needs a byte-order mark to read UTF-8 (the stream must
+    be UTF-8, as every export is)."""
     from rapport.adapters import csv_contacts
 
-    return csv_contacts.write(((rec, pid) for rec, pid in contacts(ctx)), stream)
+    return csv_contacts.write(((rec, pid) for rec, pid in contacts(ctx)), stream, bom=excel)
 
 
 # --- the agenda feed --------------------------------------------------------------------
@@ -164,7 +166,9 @@ def feed_items(ctx: Ctx) -> list[FeedItem]:
         items.append(
             FeedItem(
                 uid=f"milestone-{m.id}@rapport",
-                day=occurrence(m.month, m.day, m.year or ctx.today.year),
+                day=occurrence(m.month, m.day, m.year)
+                if m.year is not None
+                else series_start(m.month, m.day, ctx.today.year),
                 summary=title.format(name=name, label=m.label or m.kind),
                 yearly=yearly,
             )

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import io
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, UploadFile
+from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.responses import Response
 
 from rapport.services.imports import ImportSummary
 from rapport.web.deps import WorkspaceDep
 from rapport.web.forms import import_file, upload_bytes
-from rapport.web.pages.io import EXPORTS
+from rapport.web.pages.io import EXPORTS, export_download
 
 router = APIRouter(tags=["import and export"])
 
@@ -38,18 +37,18 @@ async def import_upload(
     response_class=Response,
     responses={200: {"description": "backup (JSON), vcard, csv or ics"}},
 )
-def export(ws: WorkspaceDep, kind: str) -> Response:
-    """The whole network as a JSON backup, vCards, CSV, or the agenda as .ics."""
+def export(
+    ws: WorkspaceDep,
+    kind: str,
+    excel: Annotated[
+        bool,
+        Query(description="csv only: UTF-8 with a byte-order mark, as Excel needs to read it"),
+    ] = False,
+) -> Response:
+    """The whole network as a JSON backup, vCards, CSV (`?excel=true`: for Excel), or
+    the agenda as .ics."""
     if kind not in EXPORTS:
         from rapport.errors import NotFound
 
         raise NotFound(f"no export {kind!r}: use one of {', '.join(EXPORTS)}")
-    write, filename, media = EXPORTS[kind]
-    buffer = io.StringIO()
-    with ws.read() as ctx:
-        write(ctx, buffer)
-    return Response(
-        buffer.getvalue().encode("utf-8"),
-        media_type=f"{media}; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return export_download(ws, kind, excel=excel)

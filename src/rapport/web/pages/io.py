@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from functools import partial
 from typing import Annotated, Any, TextIO
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
-from rapport.errors import RapportError
+from rapport.errors import Invalid, RapportError
 from rapport.services import backup, exports, feed
 from rapport.services.context import Ctx
-from rapport.web.deps import WorkspaceDep
+from rapport.web.deps import Workspace, WorkspaceDep
 from rapport.web.forms import import_file, upload_bytes
 from rapport.web.templating import flash, render
 
@@ -76,11 +77,15 @@ async def upload(
     return _page(request, ws, summary=summary)
 
 
-@router.get("/io/export/{kind}")
-def download(ws: WorkspaceDep, kind: str) -> Response:
-    if kind not in EXPORTS:
-        return Response("no such export", status_code=404)
+def export_download(ws: Workspace, kind: str, *, excel: bool = False) -> Response:
+    """Export `kind` (a key of EXPORTS) as a UTF-8 download; `excel`: the CSV with the
+    byte-order mark Excel needs to read UTF-8 (the CSV only). The page and the API
+    both answer with this."""
     write, filename, media = EXPORTS[kind]
+    if excel:
+        if kind != "csv":
+            raise Invalid("excel", "only the CSV export has an Excel form")
+        write = partial(exports.csv_file, excel=True)
     buffer = io.StringIO()
     with ws.read() as ctx:
         write(ctx, buffer)
@@ -89,6 +94,13 @@ def download(ws: WorkspaceDep, kind: str) -> Response:
         media_type=f"{media}; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+@router.get("/io/export/{kind}")
+def download(ws: WorkspaceDep, kind: str, excel: bool = False) -> Response:
+    if kind not in EXPORTS:
+        return Response("no such export", status_code=404)
+    return export_download(ws, kind, excel=excel)
 
 
 @router.post("/io/feed")

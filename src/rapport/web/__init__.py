@@ -1,0 +1,1 @@
+"""The web interface: FastAPI pages and JSON API over the services (see app.create_app)."""
