@@ -122,7 +122,7 @@ def list_promises(
     """Promises both ways, soonest due first."""
     with ws.read() as ctx:
         if person_id is not None:
-            people.get(ctx, person_id)
+            people.require(ctx, person_id)
         rows = promises.listing(
             ctx, person_id=person_id, status=None if status == "all" else status, owner=owner
         )
@@ -155,7 +155,7 @@ def list_favours(
     """The reciprocity ledger, newest first."""
     with ws.read() as ctx:
         if person_id is not None:
-            people.get(ctx, person_id)
+            people.require(ctx, person_id)
         rows = favours.listing(ctx, person_id=person_id)
     return page(rows, limit, offset)
 
@@ -165,7 +165,7 @@ def favours_balance(ws: WorkspaceDep, person_id: PersonFilter = None) -> Any:
     """Help given and received, and how much is not yet thanked."""
     with ws.read() as ctx:
         if person_id is not None:
-            people.get(ctx, person_id)
+            people.require(ctx, person_id)
         return favours.balance(ctx, person_id)
 
 
@@ -205,7 +205,7 @@ def list_milestones(
     """One person's dates, or everyone's coming up within `within_days`."""
     with ws.read() as ctx:
         if person_id is not None:
-            people.get(ctx, person_id)
+            people.require(ctx, person_id)
             rows = milestones.for_person(ctx, person_id)
         else:
             rows = milestones.upcoming(ctx, within_days=within_days)
@@ -268,7 +268,7 @@ def get_event(ws: WorkspaceDep, event_id: PathId) -> Any:
 def add_attendee(ws: WorkspaceDep, event_id: PathId, body: AttendeeIn) -> Any:
     """Someone met at the event: an existing person by id, or a new one by name."""
     with ws.write() as ctx:
-        events.get(ctx, event_id)
+        events.show(ctx, event_id)  # 404 before anyone is added
         pid = body.person_id
         if pid is None:
             fields: dict[str, Any] = {"full_name": body.name}

@@ -1,0 +1,1 @@
+"""The web interface: pages for the browser and the JSON API, over the services."""
