@@ -9,6 +9,7 @@ from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.responses import Response
 
 from rapport.services.imports import ImportSummary
+from rapport.web.api import wire
 from rapport.web.deps import WorkspaceDep
 from rapport.web.forms import import_file, upload_bytes
 from rapport.web.pages.io import EXPORTS
@@ -38,12 +39,8 @@ async def import_upload(
     response_class=Response,
     responses={200: {"description": "backup (JSON), vcard, csv or ics"}},
 )
-def export(ws: WorkspaceDep, kind: str) -> Response:
+def export(ws: WorkspaceDep, kind: Annotated[str, wire.one_of(EXPORTS)]) -> Response:
     """The whole network as a JSON backup, vCards, CSV, or the agenda as .ics."""
-    if kind not in EXPORTS:
-        from rapport.errors import NotFound
-
-        raise NotFound(f"no export {kind!r}: use one of {', '.join(EXPORTS)}")
     write, filename, media = EXPORTS[kind]
     buffer = io.StringIO()
     with ws.read() as ctx:
