@@ -20,9 +20,7 @@ router = APIRouter(tags=["import and export"])
 @router.post("/imports", response_model=ImportSummary)
 async def import_upload(
     ws: WorkspaceDep,
-    file: Annotated[
-        UploadFile | None, File(description="vCard, CSV, .ics, mbox/.eml, backup")
-    ] = None,
+    file: Annotated[UploadFile, File(description="vCard, CSV, .ics, mbox/.eml, backup")],
     format: Annotated[
         str, Form(max_length=32, description="Told from the content when empty")
     ] = "",

@@ -14,7 +14,7 @@ import zoneinfo
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Path, Query
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, model_validator
 from pydantic.config import JsonDict
 
 from rapport.domain import drafts
@@ -66,11 +66,13 @@ Email = Annotated[str, wire.email, Str(320, 3)]
 Url = Annotated[str, wire.url, Str(1000, 1)]
 TagName = Annotated[str, wire.tag, Str(100, 1), _foldable(100)]
 TimeZone = Annotated[str, wire.one_of(sorted(zoneinfo.available_timezones()))]
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+# JSON's true/false and whole numbers only: not "yes" or "5", which the schema refuses
+StrictBool = Annotated[bool, Strict()]
+Id = Annotated[int, Strict(), Field(ge=1, le=MAX_ID)]
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
 Limit = Annotated[int, Query(ge=1, le=500)]
 Offset = Annotated[int, Query(ge=0, le=10_000_000)]
-Days = Annotated[int, Field(ge=1, le=3650)]
+Days = Annotated[int, Strict(), Field(ge=1, le=3650)]
 
 
 class In(BaseModel):
@@ -111,7 +113,7 @@ class PersonFields(In):
     not_before: Day | None = None
     max_contact_days: Days | None = None
     cadence_days: Days | None = None
-    strained: bool | None = None
+    strained: StrictBool | None = None
     strained_context: Long | None = None
 
     def changes(self) -> dict[str, Any]:
@@ -123,7 +125,11 @@ class PersonIn(PersonFields):
 
 
 class PersonPatch(PersonFields):
-    full_name: Name | None = None
+    # A name part given alone renames the person from the parts, so none may be empty:
+    # a change can never leave a person without a name, whatever is stored.
+    full_name: Name = Field(default=None)  # type: ignore[assignment]
+    given_name: Annotated[Filled, Str(200, 1), _foldable(200)] = Field(default=None)  # type: ignore[assignment]
+    family_name: Annotated[Filled, Str(200, 1), _foldable(200)] = Field(default=None)  # type: ignore[assignment]
 
     def changes(self) -> dict[str, Any]:
         values = self.model_dump(exclude_unset=True)
@@ -185,11 +191,13 @@ class MilestoneIn(In):
 
     person_id: Id
     kind: MilestoneKind
-    month: int = Field(ge=1, le=12)
-    day: int = Field(ge=1, le=31)
-    year: int | None = Field(default=None, ge=wire.FIRST_YEAR, le=wire.LAST_YEAR)
+    month: Annotated[int, Strict()] = Field(ge=1, le=12)
+    day: Annotated[int, Strict()] = Field(ge=1, le=31)
+    year: Annotated[int, Strict()] | None = Field(
+        default=None, ge=wire.FIRST_YEAR, le=wire.LAST_YEAR
+    )
     recurrence: Recurrence | None = None
-    lead_days: int | None = Field(default=None, ge=0, le=60)
+    lead_days: Annotated[int, Strict()] | None = Field(default=None, ge=0, le=60)
     label: Annotated[Text, Str(300)] | None = None
 
     @model_validator(mode="after")
@@ -276,7 +284,7 @@ class MentorshipIn(In):
     person_id: Id
     their_role: MentorRole = Field(description="mentor (they mentor you) or mentee")
     goals: Long | None = None
-    session_cadence_days: int | None = Field(default=None, ge=1, le=365)
+    session_cadence_days: Annotated[int, Strict()] | None = Field(default=None, ge=1, le=365)
     started_on: Day | None = None
 
 

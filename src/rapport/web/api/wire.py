@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BeforeValidator, GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic import BeforeValidator, GetCoreSchemaHandler, GetJsonSchemaHandler, WithJsonSchema
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, core_schema
 
@@ -41,6 +41,10 @@ NO_NUL = r"^[^\x00]*$"
 _SPACE = "".join(sorted(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()))
 _SPACE_CLASS = "".join(f"\\u{ord(c):04x}" for c in _SPACE)
 SOMETHING = rf"^[^\x00]*[^\x00{_SPACE_CLASS}][^\x00]*$"
+# services.digest: a time of day like 07:30
+CLOCK = r"^(?:[01]?[0-9]|2[0-3]):[0-5][0-9]$"
+# services.digest: a web address the digest's links start with
+WEB = rf"^https?://[^/\x00{_SPACE_CLASS}]+[^\x00{_SPACE_CLASS}]*$"
 # domain.names.looks_like_email, with no white space around it
 _NOT_IN_EMAIL = rf"[^@<>(),;:\"\x00{_SPACE_CLASS}]"
 EMAIL = rf"^{_NOT_IN_EMAIL}+@{_NOT_IN_EMAIL}+\.{_NOT_IN_EMAIL}+$"
@@ -147,14 +151,14 @@ _MOMENT_WORDS = (
 )
 day_only = _iso_only(DAY, _DAY_WORDS)
 moment_only = _iso_only(MOMENT, _MOMENT_WORDS)
-day_schema = declare(type="string", format="date", pattern=DAY)
-moment_schema = declare(
-    type="string",
-    pattern=MOMENT,
-    description="ISO 8601; without an offset, in your time zone",
-)
+day_schema = WithJsonSchema({"type": "string", "format": "date", "pattern": DAY})
+# no `format: date-time`: that needs an offset, and a time without one is taken in the
+# workspace's zone
+moment_schema = WithJsonSchema({"type": "string", "pattern": MOMENT})
 no_nul = Matches(NO_NUL, "must not contain NUL characters")
 something = Matches(SOMETHING, "must not be empty or only white space")
 email = Matches(EMAIL, "is not an email address")
 url = Matches(URL, "is not a web address (it needs a dot and no spaces)")
 tag = Matches(TAG, "needs a character besides '#' and spaces")
+clock = Matches(CLOCK, "is not a time of day like 07:30")
+web = Matches(WEB, "is not a web address (http://… or https://…)")
