@@ -78,8 +78,6 @@ def test_schemathesis_finds_nothing(served: str, ana: User, tmp_path: Path) -> N
         "--max-examples",
         str(MAX_EXAMPLES),
         "--generation-deterministic",
-        "--generation-database",
-        "none",
         "--workers",
         "1",
         "--no-color",

@@ -14,7 +14,15 @@ import zoneinfo
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Path, Query
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    model_validator,
+)
 from pydantic.config import JsonDict
 
 from rapport.domain import drafts
@@ -66,13 +74,23 @@ Email = Annotated[str, wire.email, Str(320, 3)]
 Url = Annotated[str, wire.url, Str(1000, 1)]
 TagName = Annotated[str, wire.tag, Str(100, 1), _foldable(100)]
 TimeZone = Annotated[str, wire.one_of(sorted(zoneinfo.available_timezones()))]
-# JSON's true/false and whole numbers only: not "yes" or "5", which the schema refuses
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, (str, bool)):
+        raise ValueError("must be a whole number, not text or true/false")
+    return value
+
+
+# JSON's true/false and numbers only: not "yes" or "5", which the schema refuses (2.0
+# is a whole number to JSON Schema, so it is one here too)
 StrictBool = Annotated[bool, Strict()]
-Id = Annotated[int, Strict(), Field(ge=1, le=MAX_ID)]
+Whole = Annotated[int, BeforeValidator(_number)]
+Id = Annotated[Whole, Field(ge=1, le=MAX_ID)]
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
 Limit = Annotated[int, Query(ge=1, le=500)]
 Offset = Annotated[int, Query(ge=0, le=10_000_000)]
-Days = Annotated[int, Strict(), Field(ge=1, le=3650)]
+Days = Annotated[Whole, Field(ge=1, le=3650)]
 
 
 class In(BaseModel):
@@ -191,13 +209,11 @@ class MilestoneIn(In):
 
     person_id: Id
     kind: MilestoneKind
-    month: Annotated[int, Strict()] = Field(ge=1, le=12)
-    day: Annotated[int, Strict()] = Field(ge=1, le=31)
-    year: Annotated[int, Strict()] | None = Field(
-        default=None, ge=wire.FIRST_YEAR, le=wire.LAST_YEAR
-    )
+    month: Whole = Field(ge=1, le=12)
+    day: Whole = Field(ge=1, le=31)
+    year: Whole | None = Field(default=None, ge=wire.FIRST_YEAR, le=wire.LAST_YEAR)
     recurrence: Recurrence | None = None
-    lead_days: Annotated[int, Strict()] | None = Field(default=None, ge=0, le=60)
+    lead_days: Whole | None = Field(default=None, ge=0, le=60)
     label: Annotated[Text, Str(300)] | None = None
 
     @model_validator(mode="after")
@@ -284,7 +300,7 @@ class MentorshipIn(In):
     person_id: Id
     their_role: MentorRole = Field(description="mentor (they mentor you) or mentee")
     goals: Long | None = None
-    session_cadence_days: Annotated[int, Strict()] | None = Field(default=None, ge=1, le=365)
+    session_cadence_days: Whole | None = Field(default=None, ge=1, le=365)
     started_on: Day | None = None
 
 
