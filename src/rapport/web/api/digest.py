@@ -13,7 +13,7 @@ from rapport.domain.digest import Digest
 from rapport.services import digest
 from rapport.services.digest import Delivery, DigestStatus
 from rapport.web.api import wire
-from rapport.web.api.schemas import Day, Email, Filled, In, Short, StrictBool, Whole
+from rapport.web.api.schemas import WHOLE, Day, Email, Filled, In, Short, StrictBool
 from rapport.web.deps import WorkspaceDep
 
 router = APIRouter(tags=["digest"])
@@ -21,7 +21,7 @@ router = APIRouter(tags=["digest"])
 
 class SmtpIn(In):
     host: Annotated[Filled, Field(min_length=1, max_length=253)]
-    port: Whole | None = Field(default=None, ge=1, le=65535)
+    port: Annotated[int, Field(ge=1, le=65535), WHOLE] | None = None
     security: Annotated[str, wire.one_of(SECURITY)] = "starttls"
     user: Short | None = None
     password: Short | None = Field(default=None, description="kept, never shown back")

@@ -85,12 +85,12 @@ def _number(value: Any) -> Any:
 # JSON's true/false and numbers only: not "yes" or "5", which the schema refuses (2.0
 # is a whole number to JSON Schema, so it is one here too)
 StrictBool = Annotated[bool, Strict()]
-Whole = Annotated[int, BeforeValidator(_number)]
-Id = Annotated[Whole, Field(ge=1, le=MAX_ID)]
+WHOLE = BeforeValidator(_number)  # last, so the bounds stay on the integer's schema
+Id = Annotated[int, Field(ge=1, le=MAX_ID), WHOLE]
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
 Limit = Annotated[int, Query(ge=1, le=500)]
 Offset = Annotated[int, Query(ge=0, le=10_000_000)]
-Days = Annotated[Whole, Field(ge=1, le=3650)]
+Days = Annotated[int, Field(ge=1, le=3650), WHOLE]
 
 
 class In(BaseModel):
@@ -209,11 +209,11 @@ class MilestoneIn(In):
 
     person_id: Id
     kind: MilestoneKind
-    month: Whole = Field(ge=1, le=12)
-    day: Whole = Field(ge=1, le=31)
-    year: Whole | None = Field(default=None, ge=wire.FIRST_YEAR, le=wire.LAST_YEAR)
+    month: Annotated[int, Field(ge=1, le=12), WHOLE]
+    day: Annotated[int, Field(ge=1, le=31), WHOLE]
+    year: Annotated[int, Field(ge=wire.FIRST_YEAR, le=wire.LAST_YEAR), WHOLE] | None = None
     recurrence: Recurrence | None = None
-    lead_days: Whole | None = Field(default=None, ge=0, le=60)
+    lead_days: Annotated[int, Field(ge=0, le=60), WHOLE] | None = None
     label: Annotated[Text, Str(300)] | None = None
 
     @model_validator(mode="after")
@@ -300,7 +300,7 @@ class MentorshipIn(In):
     person_id: Id
     their_role: MentorRole = Field(description="mentor (they mentor you) or mentee")
     goals: Long | None = None
-    session_cadence_days: Whole | None = Field(default=None, ge=1, le=365)
+    session_cadence_days: Annotated[int, Field(ge=1, le=365), WHOLE] | None = None
     started_on: Day | None = None
 
 
