@@ -11,6 +11,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -19,6 +20,14 @@ from rapport.settings import Settings
 from rapport.storage import migrate
 from rapport.storage.engine import make_engine
 from rapport.storage.schema import Base
+
+# Deterministic by default, so no landing depends on luck: `ci` derandomizes every
+# property test (the same examples on every machine and run, no example database to
+# carry between runs). HYPOTHESIS_PROFILE=explore searches afresh each run and keeps
+# what it finds in .hypothesis/ to replay it.
+settings.register_profile("ci", derandomize=True, database=None, deadline=None, print_blob=True)
+settings.register_profile("explore", derandomize=False, deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 os.environ["TZ"] = "UTC"  # new workspaces take the machine zone: make it fixed
 TODAY = dt.date(2026, 11, 23)

@@ -110,7 +110,7 @@ def all_routes(routes: Iterable[Any], prefix: str = "") -> Iterator[tuple[str, s
             yield from all_routes(inner.routes, prefix + route.include_context.prefix)
         elif isinstance(route, APIRoute):
             for method in sorted(route.methods):
-                yield method, prefix + route.path
+                yield method, prefix + route.path_format  # {id}, not {id:int}
 
 
 @pytest.fixture

@@ -110,7 +110,6 @@ def test_no_input_yields_a_500(web: Web, ana: User) -> None:
         max_examples=250,
         deadline=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-        database=None,
     )
     @given(requests(catalogue))
     def check(request: Any) -> None:
@@ -132,7 +131,7 @@ def test_no_input_yields_a_500(web: Web, ana: User) -> None:
 
 
 def test_uploads_never_yield_a_500(ana: User) -> None:
-    @settings(max_examples=25, deadline=None, database=None)
+    @settings(max_examples=25, deadline=None)
     @given(st.binary(max_size=300), st.sampled_from(["", "vcard", "linkedin", "ics", "x"]))
     def check(data: bytes, fmt: str) -> None:
         response = ana.client.post(

@@ -19,7 +19,7 @@ def test_interactions(web: Web, ana: User) -> None:
         "/api/v1/interactions",
         json={
             "participant_ids": [pid, other],
-            "kind": "coffee",
+            "kind": "meal",
             "summary": "Pilot scope",
             "occurred_at": "2026-11-20T09:30:00",
             "direction": "me",
@@ -41,7 +41,8 @@ def test_interactions(web: Web, ana: User) -> None:
     assert ana.client.delete(f"/api/v1/interactions/{body['id']}").status_code == 204
     assert ana.client.get(f"/api/v1/interactions/{body['id']}").status_code == 404
     future = ana.client.post(
-        "/api/v1/interactions", json={"participant_ids": [pid], "occurred_at": "2027-06-01"}
+        "/api/v1/interactions",
+        json={"participant_ids": [pid], "occurred_at": "2027-06-01T10:00:00"},
     )
     assert future.status_code == 422
     assert future.json()["error"]["field"] == "when"
@@ -79,7 +80,12 @@ def test_favours(web: Web, ana: User) -> None:
     pid = _person(web, ana)
     got = ana.client.post(
         "/api/v1/favours",
-        json={"person_id": pid, "direction": "received", "kind": "intro", "note": "to a CFO"},
+        json={
+            "person_id": pid,
+            "direction": "received",
+            "kind": "introduction",
+            "note": "to a CFO",
+        },
     )
     assert got.status_code == 201, got.text
     ana.client.post(

@@ -309,3 +309,8 @@ def count(ctx: Ctx) -> int:
         )
         or 0
     )
+
+
+def require(ctx: Ctx, person_id: int) -> None:
+    """Nothing if the person is in this workspace; NotFound otherwise."""
+    get(ctx, person_id)

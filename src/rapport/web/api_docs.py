@@ -39,11 +39,13 @@ Every error has one shape, with the HTTP status of its kind:
 
 | status | type | when |
 | --- | --- | --- |
+| 400 | `bad_request` | a body that is not JSON, or not UTF-8 |
 | 401 | `not_authenticated` | no token, a wrong or a revoked one |
 | 403 | `csrf` | a cookie-authenticated write without its `X-CSRF-Token` |
 | 404 | `not_found` | not in your workspace |
 | 409 | `ambiguous` (with `candidates`), `conflict` | a name matching several people; a duplicate |
-| 422 | `invalid` (with `field`; `errors` lists every problem) | bad input, malformed JSON |
+| 422 | `invalid` (with `field`; `errors` lists every problem) | input the schema refuses |
+| 405 | `method_not_allowed` (with an `Allow` header) | a method the path does not take |
 | 422 | `import_failed` (with `line`) | a file that cannot be imported |
 | 429 | `rate_limited` | too many attempts |
 
@@ -53,9 +55,11 @@ API answer 500: a property test sends it random bodies, queries and ids on every
 ## Lists
 
 Lists take `limit` (1–500, default 50) and `offset`, and answer
-`{"items": […], "total": N, "limit": L, "offset": O}`. Dates are ISO 8601
-(`2026-11-23`); times are ISO 8601 with an offset (a time without one is taken in your
-workspace's time zone).
+`{"items": […], "total": N, "limit": L, "offset": O}`. Dates are ISO 8601 strings
+(`2026-11-23`, never a Unix time) in the years 1800–2200; times are ISO 8601
+(`2026-11-23T09:30`, an offset optional: without one, your workspace's time zone). Closed
+vocabularies (`kind`, `type`, `owner`, `status`…) take exactly the words the OpenAPI
+document lists. `OPTIONS` on any path answers 204 with its `Allow` header.
 
 ## Examples
 

@@ -15,6 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Match
 from starlette.types import Receive, Scope, Send
 
 from rapport.errors import Ambiguous, ImportFailed, Invalid, RapportError
@@ -128,6 +129,11 @@ async def validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     errors = list(exc.errors())
     message, field = describe_validation(errors)
+    if errors and errors[0].get("type") == "json_invalid":
+        # not JSON at all is a malformed request (400), not a wrong value (422)
+        if is_api(request.url.path):
+            return envelope(400, "bad_request", message, field)
+        return _page(request, 400, message)
     if is_api(request.url.path):
         details = [
             {"field": ".".join(str(p) for p in e.get("loc", ())[1:]), "message": e.get("msg")}
@@ -140,17 +146,40 @@ async def validation_error(request: Request, exc: Exception) -> Response:
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     message = str(exc.detail) if exc.detail else _status_text(exc.status_code)
+    headers = dict(exc.headers or {})
     if exc.status_code == 404:
         message = "there is nothing at this address"
+    if exc.status_code == 400 and "parsing the body" in message:
+        message = "the request body is not valid JSON in UTF-8"
     if exc.status_code == 405:
-        message = f"{request.method} is not accepted at this address"
+        allowed = allowed_methods(request)
+        headers["Allow"] = ", ".join(allowed)
+        if request.method == "OPTIONS":
+            return Response(status_code=204, headers=headers)
+        message = f"{request.method} is not accepted at this address (use {headers['Allow']})"
     if is_api(request.url.path):
         response: Response = envelope(exc.status_code, _http_type(exc.status_code), message)
     else:
         response = _page(request, exc.status_code, message)
-    if exc.headers:
-        response.headers.update(exc.headers)
+    response.headers.update(headers)
     return response
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route of the app takes at this request's path, as the router
+    itself decides (a route answers only one method; a path often has several)."""
+    routes = request.app.router.routes
+    found = [
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes
+        )
+    ]
+    return [*found, "OPTIONS"]
 
 
 def _http_type(status: int) -> str:

@@ -8,29 +8,31 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
+from rapport.adapters.mailer import SECURITY
 from rapport.domain.digest import Digest
 from rapport.services import digest
 from rapport.services.digest import Delivery, DigestStatus
-from rapport.web.api.schemas import Day, In, Short, Text, Word
+from rapport.web.api import wire
+from rapport.web.api.schemas import WHOLE, Day, Email, Filled, In, Short, StrictBool
 from rapport.web.deps import WorkspaceDep
 
 router = APIRouter(tags=["digest"])
 
 
 class SmtpIn(In):
-    host: Annotated[Text, Field(min_length=1, max_length=253)]
-    port: int | None = Field(default=None, ge=1, le=65535)
-    security: Word = "starttls"
+    host: Annotated[Filled, Field(min_length=1, max_length=253)]
+    port: Annotated[int, Field(ge=1, le=65535), WHOLE] | None = None
+    security: Annotated[str, wire.one_of(SECURITY)] = "starttls"
     user: Short | None = None
     password: Short | None = Field(default=None, description="kept, never shown back")
     sender: Short | None = None
 
 
 class DigestPatch(In):
-    enabled: bool | None = None
-    time: Annotated[Text, Field(max_length=5)] | None = Field(default=None, examples=["07:30"])
-    to: Short | None = None
-    base_url: Annotated[Text, Field(max_length=500)] | None = None
+    enabled: StrictBool | None = None
+    time: Annotated[str, wire.clock] | None = Field(default=None, examples=["07:30"])
+    to: Email | None = None
+    base_url: Annotated[str, wire.web, Field(max_length=500)] | None = None
     smtp: SmtpIn | None = None
 
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.responses import Response
 
 from rapport.services.imports import ImportSummary
+from rapport.web.api import wire
 from rapport.web.deps import WorkspaceDep
 from rapport.web.forms import import_file, upload_bytes
 from rapport.web.pages.io import EXPORTS, export_download
@@ -18,9 +19,7 @@ router = APIRouter(tags=["import and export"])
 @router.post("/imports", response_model=ImportSummary)
 async def import_upload(
     ws: WorkspaceDep,
-    file: Annotated[
-        UploadFile | None, File(description="vCard, CSV, .ics, mbox/.eml, backup")
-    ] = None,
+    file: Annotated[UploadFile, File(description="vCard, CSV, .ics, mbox/.eml, backup")],
     format: Annotated[
         str, Form(max_length=32, description="Told from the content when empty")
     ] = "",
@@ -39,7 +38,7 @@ async def import_upload(
 )
 def export(
     ws: WorkspaceDep,
-    kind: str,
+    kind: Annotated[str, wire.one_of(EXPORTS)],
     excel: Annotated[
         bool,
         Query(description="csv only: UTF-8 with a byte-order mark, as Excel needs to read it"),
@@ -47,8 +46,4 @@ def export(
 ) -> Response:
     """The whole network as a JSON backup, vCards, CSV (`?excel=true`: for Excel), or
     the agenda as .ics."""
-    if kind not in EXPORTS:
-        from rapport.errors import NotFound
-
-        raise NotFound(f"no export {kind!r}: use one of {', '.join(EXPORTS)}")
     return export_download(ws, kind, excel=excel)

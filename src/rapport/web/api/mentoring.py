@@ -31,7 +31,7 @@ def list_mentorships(
     """Mentoring relationships (you mentor them, or they mentor you)."""
     with ws.read() as ctx:
         if person_id is not None:
-            people.get(ctx, person_id)
+            people.require(ctx, person_id)
         return page(mentoring.mentorships(ctx, person_id=person_id), limit, offset)
 
 
@@ -56,7 +56,7 @@ def list_feedback(
     """Feedback received, newest first, with its action items."""
     with ws.read() as ctx:
         if person_id is not None:
-            people.get(ctx, person_id)
+            people.require(ctx, person_id)
         return page(mentoring.feedback(ctx, person_id=person_id), limit, offset)
 
 
@@ -81,7 +81,7 @@ def list_introductions(
     """Who introduced whom to whom."""
     with ws.read() as ctx:
         if person_id is not None:
-            people.get(ctx, person_id)
+            people.require(ctx, person_id)
         return page(mentoring.introductions(ctx, person_id=person_id), limit, offset)
 
 

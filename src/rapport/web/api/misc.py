@@ -77,7 +77,7 @@ def create_token(ws: WorkspaceDep, body: TokenIn) -> Any:
         return tokens.create(ctx, ws.user.id, body.name)
 
 
-@router.delete("/tokens/{token_id}", response_model=TokenOut, tags=["tokens"])
+@router.delete("/tokens/{token_id:int}", response_model=TokenOut, tags=["tokens"])
 def revoke_token(ws: WorkspaceDep, token_id: PathId) -> Any:
     """Revoke a token: it stops working at once."""
     with ws.write() as ctx:

@@ -8,9 +8,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from rapport.domain.records import Brief, Health, InteractionOut, PersonOut, Profile
+from rapport.domain.vocabulary import RelationshipType
 from rapport.services import brief, bulk_edit, health, listings, people, profile
 from rapport.services.bulk_edit import BatchResult
 from rapport.web import views
+from rapport.web.api import wire
 from rapport.web.api.schemas import (
     BulkIn,
     Limit,
@@ -30,12 +32,12 @@ Filter = Annotated[Text | None, Query(max_length=300)]
 @router.get("/people", response_model=Page[views.PersonRow])
 def list_people(
     ws: WorkspaceDep,
-    type: Filter = None,
+    type: RelationshipType | None = None,
     tag: Filter = None,
     organization: Filter = None,
-    health: Annotated[Text | None, Query(description="at-risk, fading, steady or strong")] = None,
+    health: Annotated[str, wire.one_of(views.HEALTH_BANDS)] | None = None,
     archived: bool = False,
-    sort: Annotated[Text, Query(description="name, last-contact or added")] = "name",
+    sort: Annotated[str, wire.one_of(people.SORTS)] = "name",
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Any:
@@ -62,28 +64,28 @@ def add_person(ws: WorkspaceDep, body: PersonIn) -> Any:
         return people.add(ctx, body.patch())
 
 
-@router.get("/people/{person_id}", response_model=PersonOut)
+@router.get("/people/{person_id:int}", response_model=PersonOut)
 def get_person(ws: WorkspaceDep, person_id: PathId) -> Any:
     """One person with contact details, types, tags and role history."""
     with ws.read() as ctx:
         return people.show(ctx, person_id)
 
 
-@router.patch("/people/{person_id}", response_model=PersonOut)
+@router.patch("/people/{person_id:int}", response_model=PersonOut)
 def edit_person(ws: WorkspaceDep, person_id: PathId, body: PersonPatchIn) -> Any:
     """Change the fields given; lists (emails, tags…) are replaced whole."""
     with ws.write() as ctx:
         return people.edit(ctx, person_id, body.patch())
 
 
-@router.post("/people/{person_id}/archive", response_model=PersonOut)
+@router.post("/people/{person_id:int}/archive", response_model=PersonOut)
 def archive_person(ws: WorkspaceDep, person_id: PathId) -> Any:
     """Archive a person: out of lists and the agenda, nothing deleted."""
     with ws.write() as ctx:
         return people.archive(ctx, person_id, archived=True)
 
 
-@router.post("/people/{person_id}/unarchive", response_model=PersonOut)
+@router.post("/people/{person_id:int}/unarchive", response_model=PersonOut)
 def unarchive_person(ws: WorkspaceDep, person_id: PathId) -> Any:
     """Bring an archived person back."""
     with ws.write() as ctx:
@@ -98,28 +100,28 @@ def bulk(ws: WorkspaceDep, body: BulkIn) -> Any:
         return bulk_edit.apply(ctx, body.ids, body.action, body.value, body.values)
 
 
-@router.get("/people/{person_id}/profile", response_model=Profile)
+@router.get("/people/{person_id:int}/profile", response_model=Profile)
 def person_profile(ws: WorkspaceDep, person_id: PathId) -> Any:
     """Everything the person's page shows."""
     with ws.read() as ctx:
         return profile.profile(ctx, person_id)
 
 
-@router.get("/people/{person_id}/health", response_model=Health)
+@router.get("/people/{person_id:int}/health", response_model=Health)
 def person_health(ws: WorkspaceDep, person_id: PathId) -> Any:
     """Their relationship health (0–100), its components and explanation."""
     with ws.read() as ctx:
         return health.person_health(ctx, person_id)
 
 
-@router.get("/people/{person_id}/brief", response_model=Brief)
+@router.get("/people/{person_id:int}/brief", response_model=Brief)
 def person_brief(ws: WorkspaceDep, person_id: PathId) -> Any:
     """What to know before meeting them."""
     with ws.read() as ctx:
         return brief.brief(ctx, person_id)
 
 
-@router.get("/people/{person_id}/interactions", response_model=Page[InteractionOut])
+@router.get("/people/{person_id:int}/interactions", response_model=Page[InteractionOut])
 def person_interactions(
     ws: WorkspaceDep, person_id: PathId, limit: Limit = 50, offset: Offset = 0
 ) -> Any:

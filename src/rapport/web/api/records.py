@@ -15,8 +15,10 @@ from rapport.domain.records import (
     InteractionOut,
     MilestoneOut,
 )
+from rapport.domain.vocabulary import CommitmentStatus, Owner
 from rapport.services import events, favours, interactions, listings, milestones, people, promises
 from rapport.services.context import Ctx
+from rapport.web.api import wire
 from rapport.web.api.schemas import (
     MAX_ID,
     AttendeeIn,
@@ -30,13 +32,11 @@ from rapport.web.api.schemas import (
     PathId,
     PromiseIn,
     PromiseResolve,
-    Text,
 )
 from rapport.web.deps import WorkspaceDep
 
 router = APIRouter()
 PersonFilter = Annotated[int | None, Query(ge=1, le=MAX_ID)]
-Choice = Annotated[Text | None, Query(max_length=32)]
 
 
 def page(items: list[Any], limit: int, offset: int) -> dict[str, Any]:
@@ -90,14 +90,16 @@ def log_interaction(ws: WorkspaceDep, body: InteractionIn) -> Any:
         )
 
 
-@router.get("/interactions/{interaction_id}", response_model=InteractionOut, tags=["interactions"])
+@router.get(
+    "/interactions/{interaction_id:int}", response_model=InteractionOut, tags=["interactions"]
+)
 def get_interaction(ws: WorkspaceDep, interaction_id: PathId) -> Any:
     """One conversation."""
     with ws.read() as ctx:
         return listings.interaction(ctx, interaction_id)
 
 
-@router.delete("/interactions/{interaction_id}", status_code=204, tags=["interactions"])
+@router.delete("/interactions/{interaction_id:int}", status_code=204, tags=["interactions"])
 def delete_interaction(ws: WorkspaceDep, interaction_id: PathId) -> Response:
     """Delete a conversation (last-contact dates follow)."""
     with ws.write() as ctx:
@@ -112,17 +114,15 @@ def delete_interaction(ws: WorkspaceDep, interaction_id: PathId) -> Response:
 def list_promises(
     ws: WorkspaceDep,
     person_id: PersonFilter = None,
-    status: Annotated[
-        Text, Query(max_length=32, description="open, kept, broken, released or all")
-    ] = "open",
-    owner: Choice = None,
+    status: Annotated[str, wire.one_of([*(s.value for s in CommitmentStatus), "all"])] = "open",
+    owner: Owner | None = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Any:
     """Promises both ways, soonest due first."""
     with ws.read() as ctx:
         if person_id is not None:
-            people.get(ctx, person_id)
+            people.require(ctx, person_id)
         rows = promises.listing(
             ctx, person_id=person_id, status=None if status == "all" else status, owner=owner
         )
@@ -138,7 +138,7 @@ def add_promise(ws: WorkspaceDep, body: PromiseIn) -> Any:
         )
 
 
-@router.post("/promises/{promise_id}/resolve", response_model=CommitmentOut, tags=["promises"])
+@router.post("/promises/{promise_id:int}/resolve", response_model=CommitmentOut, tags=["promises"])
 def resolve_promise(ws: WorkspaceDep, promise_id: PathId, body: PromiseResolve) -> Any:
     """Mark a promise kept, broken or released (or open again)."""
     with ws.write() as ctx:
@@ -155,7 +155,7 @@ def list_favours(
     """The reciprocity ledger, newest first."""
     with ws.read() as ctx:
         if person_id is not None:
-            people.get(ctx, person_id)
+            people.require(ctx, person_id)
         rows = favours.listing(ctx, person_id=person_id)
     return page(rows, limit, offset)
 
@@ -165,7 +165,7 @@ def favours_balance(ws: WorkspaceDep, person_id: PersonFilter = None) -> Any:
     """Help given and received, and how much is not yet thanked."""
     with ws.read() as ctx:
         if person_id is not None:
-            people.get(ctx, person_id)
+            people.require(ctx, person_id)
         return favours.balance(ctx, person_id)
 
 
@@ -184,7 +184,7 @@ def add_favour(ws: WorkspaceDep, body: FavourIn) -> Any:
         )
 
 
-@router.post("/favours/{favour_id}/thank", response_model=ExchangeOut, tags=["favours"])
+@router.post("/favours/{favour_id:int}/thank", response_model=ExchangeOut, tags=["favours"])
 def thank(ws: WorkspaceDep, favour_id: PathId) -> Any:
     """Mark help received as thanked (today)."""
     with ws.write() as ctx:
@@ -205,7 +205,7 @@ def list_milestones(
     """One person's dates, or everyone's coming up within `within_days`."""
     with ws.read() as ctx:
         if person_id is not None:
-            people.get(ctx, person_id)
+            people.require(ctx, person_id)
             rows = milestones.for_person(ctx, person_id)
         else:
             rows = milestones.upcoming(ctx, within_days=within_days)
@@ -229,7 +229,7 @@ def add_milestone(ws: WorkspaceDep, body: MilestoneIn) -> Any:
         )
 
 
-@router.delete("/milestones/{milestone_id}", status_code=204, tags=["milestones"])
+@router.delete("/milestones/{milestone_id:int}", status_code=204, tags=["milestones"])
 def delete_milestone(ws: WorkspaceDep, milestone_id: PathId) -> Response:
     """Remove a date."""
     with ws.write() as ctx:
@@ -257,18 +257,18 @@ def add_event(ws: WorkspaceDep, body: EventIn) -> Any:
         )
 
 
-@router.get("/events/{event_id}", response_model=EventOut, tags=["events"])
+@router.get("/events/{event_id:int}", response_model=EventOut, tags=["events"])
 def get_event(ws: WorkspaceDep, event_id: PathId) -> Any:
     """One event with the people met and their follow-up."""
     with ws.read() as ctx:
         return events.show(ctx, event_id)
 
 
-@router.post("/events/{event_id}/attendees", response_model=EventOut, tags=["events"])
+@router.post("/events/{event_id:int}/attendees", response_model=EventOut, tags=["events"])
 def add_attendee(ws: WorkspaceDep, event_id: PathId, body: AttendeeIn) -> Any:
     """Someone met at the event: an existing person by id, or a new one by name."""
     with ws.write() as ctx:
-        events.get(ctx, event_id)
+        events.show(ctx, event_id)  # 404 before anyone is added
         pid = body.person_id
         if pid is None:
             fields: dict[str, Any] = {"full_name": body.name}

@@ -1,29 +1,51 @@
 """What the API accepts: input models kept apart from the records it returns.
 
-Every limit here mirrors a column or a rule of the services, so a client's mistake
-is a 422 naming the field, never a database error: lengths fit the columns (their
-folded matching keys too), numbers fit 32-bit integers, dates stay in a sane
-range, and no text carries a NUL (PostgreSQL refuses it)."""
+Every limit here mirrors a column or a rule of the services, and the OpenAPI document
+declares it, so a client's mistake is a 422 naming the field, never a database error,
+and a request the schema allows is never refused for its shape: lengths fit the
+columns (their folded matching keys too), numbers fit 32-bit integers, closed
+vocabularies are enumerations of exactly the words the server takes, dates are ISO
+strings in the years the server keeps (`wire`), and no text carries a NUL."""
 
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Path, Query
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    model_validator,
+)
+from pydantic.config import JsonDict
 
-from rapport.domain import person_patch
+from rapport.domain import drafts, person_patch
 from rapport.domain.names import fold
+from rapport.domain.vocabulary import (
+    Channel,
+    CommitmentStatus,
+    Direction,
+    ExchangeDirection,
+    ExchangeKind,
+    InteractionKind,
+    MentorRole,
+    MilestoneKind,
+    Owner,
+    Recurrence,
+    RelationshipType,
+    Tone,
+)
+from rapport.services import bulk_edit
+from rapport.web.api import wire
 
 MAX_ID = 2_147_483_647
 T = TypeVar("T")
-
-
-def _no_nul(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    return value
 
 
 def _foldable(limit: int) -> Any:
@@ -35,27 +57,40 @@ def _foldable(limit: int) -> Any:
     return AfterValidator(check)
 
 
-def _sane_date(value: dt.date) -> dt.date:
-    if not 1800 <= value.year <= 2200:
-        raise ValueError("must be between the years 1800 and 2200")
-    return value
-
-
 def Str(max_length: int, min_length: int = 0) -> Any:
     return Field(max_length=max_length, min_length=min_length)
 
 
-Text = Annotated[str, AfterValidator(_no_nul)]
-Name = Annotated[Text, Str(300, 1), _foldable(300)]
+Text = Annotated[str, wire.no_nul]
+# text the server strips and refuses when nothing is left
+Filled = Annotated[str, wire.something, Field(min_length=1)]
+Name = Annotated[Filled, Str(300, 1), _foldable(300)]
 Short = Annotated[Text, Str(200)]
 Word = Annotated[Text, Str(32)]
 Long = Annotated[Text, Str(20_000)]
-Day = Annotated[dt.date, AfterValidator(_sane_date)]
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Day = Annotated[dt.date, wire.day_only, wire.day_schema]
+Moment = Annotated[dt.datetime, wire.moment_only, wire.moment_schema]
+Email = Annotated[str, wire.email, Str(320, 3)]
+Url = Annotated[str, wire.url, Str(1000, 1)]
+TagName = Annotated[str, wire.tag, Str(100, 1), _foldable(100)]
+TimeZone = Annotated[str, wire.one_of(sorted(zoneinfo.available_timezones()))]
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, (str, bool)):
+        raise ValueError("must be a whole number, not text or true/false")
+    return value
+
+
+# JSON's true/false and numbers only: not "yes" or "5", which the schema refuses (2.0
+# is a whole number to JSON Schema, so it is one here too)
+StrictBool = Annotated[bool, Strict()]
+WHOLE = BeforeValidator(_number)  # last, so the bounds stay on the integer's schema
+Id = Annotated[int, Field(ge=1, le=MAX_ID), WHOLE]
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
 Limit = Annotated[int, Query(ge=1, le=500)]
 Offset = Annotated[int, Query(ge=0, le=10_000_000)]
-Days = Annotated[int, Field(ge=1, le=3650)]
+Days = Annotated[int, Field(ge=1, le=3650), WHOLE]
 
 
 class In(BaseModel):
@@ -78,14 +113,13 @@ class PersonFields(In):
     organization: Annotated[Text, Str(300), _foldable(300)] | None = None
     title: Annotated[Text, Str(300)] | None = None
     location: Annotated[Text, Str(300)] | None = None
-    timezone: Annotated[Text, Str(64)] | None = None
-    emails: Annotated[list[Annotated[Text, Str(320)]], Field(max_length=50)] | None = None
-    phones: Annotated[list[Annotated[Text, Str(40)]], Field(max_length=50)] | None = None
-    urls: Annotated[list[Annotated[Text, Str(1000)]], Field(max_length=50)] | None = None
-    types: Annotated[list[Word], Field(max_length=20)] | None = None
-    tags: (
-        Annotated[list[Annotated[Text, Str(100), _foldable(100)]], Field(max_length=100)] | None
-    ) = None
+    timezone: TimeZone | None = None
+    # lists are replaced whole; an empty list clears them, null is not a list
+    emails: Annotated[list[Email], Field(max_length=50)] = []
+    phones: Annotated[list[Annotated[Text, Str(40)]], Field(max_length=50)] = []
+    urls: Annotated[list[Url], Field(max_length=50)] = []
+    types: Annotated[list[RelationshipType], Field(max_length=20)] = []
+    tags: Annotated[list[TagName], Field(max_length=100)] = []
     how_met: Long | None = None
     met_on: Day | None = None
     met_event_id: Id | None = None
@@ -93,11 +127,11 @@ class PersonFields(In):
     interests: Long | None = None
     remember: Long | None = None
     notes: Long | None = None
-    preferred_channel: Word | None = None
+    preferred_channel: Channel | None = None
     not_before: Day | None = None
     max_contact_days: Days | None = None
     cadence_days: Days | None = None
-    strained: bool | None = None
+    strained: StrictBool | None = None
     strained_context: Long | None = None
 
     def patch(self) -> person_patch.PersonPatch:
@@ -116,79 +150,99 @@ class PersonIn(PersonFields):
 
 
 class PersonPatchIn(PersonFields):
-    full_name: Name | None = None
+    # A name part given alone renames the person from the parts, so none may be empty:
+    # a change can never leave a person without a name, whatever is stored.
+    full_name: Name = Field(default=None)  # type: ignore[assignment]
+    given_name: Annotated[Filled, Str(200, 1), _foldable(200)] = Field(default=None)  # type: ignore[assignment]
+    family_name: Annotated[Filled, Str(200, 1), _foldable(200)] = Field(default=None)  # type: ignore[assignment]
 
 
 class InteractionIn(In):
     participant_ids: Annotated[list[Id], Field(min_length=1, max_length=100)]
-    kind: Word = "meeting"
-    occurred_at: dt.datetime | None = Field(
+    kind: InteractionKind = InteractionKind.MEETING
+    occurred_at: Moment | None = Field(
         default=None, description="When it happened; naive times are in your time zone."
     )
     summary: Annotated[Text, Str(500)] = ""
-    direction: Word = "mutual"
-    channel: Word | None = None
+    direction: Direction = Direction.MUTUAL
+    channel: Channel | None = None
     notes: Long | None = None
-    tone: Word | None = None
+    tone: Tone | None = None
     project: Short | None = None
     event_id: Id | None = None
-
-    @model_validator(mode="after")
-    def _sane_moment(self) -> InteractionIn:
-        if self.occurred_at is not None:
-            _sane_date(self.occurred_at.date())
-        return self
 
 
 class PromiseIn(In):
     person_id: Id
-    description: Annotated[Text, Str(2000, 1)]
-    owner: Word = Field(default="me", description="'me' (I promised) or 'them'")
+    description: Annotated[Filled, Str(2000, 1)]
+    owner: Owner = Field(default=Owner.ME, description="'me' (I promised) or 'them'")
     due_on: Day | None = None
 
 
 class PromiseResolve(In):
-    status: Word = Field(description="kept, broken, released, or open")
+    status: CommitmentStatus
 
 
 class FavourIn(In):
     person_id: Id
-    direction: Word = Field(description="given or received")
-    kind: Word = Field(description="introduction, referral, advice, resource, favour, endorsement")
-    occurred_on: Day | None = None
+    direction: ExchangeDirection
+    kind: ExchangeKind
+    occurred_on: Day | None = Field(default=None, description="Today or earlier")
     note: Long | None = None
     thanked_on: Day | None = None
 
 
+# a day each month has (29 February in any year: the birthday of someone born then)
+_REAL_DAYS: JsonDict = {
+    "anyOf": [
+        {"properties": {"month": {"enum": [1, 3, 5, 7, 8, 10, 12]}}},
+        {"properties": {"month": {"enum": [4, 6, 9, 11]}, "day": {"maximum": 30}}},
+        {"properties": {"month": {"const": 2}, "day": {"maximum": 29}}},
+    ]
+}
+
+
 class MilestoneIn(In):
+    model_config = ConfigDict(json_schema_extra=_REAL_DAYS)
+
     person_id: Id
-    kind: Annotated[Text, Str(24)]
-    month: int = Field(ge=1, le=12)
-    day: int = Field(ge=1, le=31)
-    year: int | None = Field(default=None, ge=1800, le=2200)
-    recurrence: Word | None = None
-    lead_days: int | None = Field(default=None, ge=0, le=60)
+    kind: MilestoneKind
+    month: Annotated[int, Field(ge=1, le=12), WHOLE]
+    day: Annotated[int, Field(ge=1, le=31), WHOLE]
+    year: Annotated[int, Field(ge=wire.FIRST_YEAR, le=wire.LAST_YEAR), WHOLE] | None = None
+    recurrence: Recurrence | None = None
+    lead_days: Annotated[int, Field(ge=0, le=60), WHOLE] | None = None
     label: Annotated[Text, Str(300)] | None = None
 
     @model_validator(mode="after")
     def _real_day(self) -> MilestoneIn:
         try:
-            dt.date(self.year or 2000, self.month, self.day)
+            dt.date(2000, self.month, self.day)  # a leap year: 29 February exists
         except ValueError:
-            if not (self.month == 2 and self.day == 29):
-                raise ValueError(f"day: {self.month}/{self.day} is not a date") from None
+            raise ValueError(f"day: {self.month}/{self.day} is not a date") from None
         return self
 
 
 class EventIn(In):
-    name: Annotated[Text, Str(300, 1)]
+    name: Annotated[Filled, Str(300, 1)]
     starts_on: Day
-    ends_on: Day | None = None
+    ends_on: Day | None = Field(default=None, description="On or after `starts_on`")
     place: Annotated[Text, Str(300)] | None = None
     notes: Long | None = None
 
 
+# `person_id`, or a `name` (then `organization` may come with it)
+_SOMEONE: JsonDict = {
+    "anyOf": [
+        {"required": ["person_id"], "properties": {"person_id": {"type": "integer"}}},
+        {"required": ["name"], "properties": {"name": {"type": "string"}}},
+    ]
+}
+
+
 class AttendeeIn(In):
+    model_config = ConfigDict(json_schema_extra=_SOMEONE)
+
     person_id: Id | None = Field(default=None, description="Someone already known…")
     name: Name | None = Field(default=None, description="…or a name: new people are added")
     organization: Annotated[Text, Str(300), _foldable(300)] | None = None
@@ -196,13 +250,13 @@ class AttendeeIn(In):
 
     @model_validator(mode="after")
     def _someone(self) -> AttendeeIn:
-        if self.person_id is None and not (self.name or "").strip():
+        if self.person_id is None and self.name is None:
             raise ValueError("person_id or name: say who you met")
         return self
 
 
 class AgendaRef(In):
-    ref: Annotated[Text, Str(300, 1)] = Field(
+    ref: Annotated[Filled, Str(300, 1)] = Field(
         description="A position in today's list ('3'), a person ('#12', a name) or a reason key"
     )
 
@@ -212,50 +266,73 @@ class AgendaDone(AgendaRef):
 
 
 class AgendaSnooze(AgendaRef):
-    until: Day
+    until: Day = Field(description="After today")
 
 
 class BulkIn(In):
     ids: Annotated[list[Id], Field(max_length=5000)] = []
-    action: Word
+    action: Annotated[str, wire.one_of(bulk_edit.ACTIONS)]
     value: Annotated[Text, Str(100)] | int | None = None
     values: dict[Annotated[Text, Str(12)], Days | None] | None = None
 
 
 class TokenIn(In):
-    name: Annotated[Text, Str(200, 1)]
+    name: Annotated[Filled, Str(200, 1)]
 
 
 class SettingsPatch(In):
-    workspace: Short | None = None
-    timezone: Annotated[Text, Str(64)] | None = None
-    own_emails: Annotated[list[Annotated[Text, Str(320)]], Field(max_length=50)] | None = None
-    cadence: dict[Word, Days | None] | None = None
-    templates: dict[Word, Annotated[Text, Str(20_000)] | None] | None = None
+    workspace: Annotated[Filled, Str(200, 1)] | None = None
+    timezone: TimeZone | None = None
+    own_emails: Annotated[list[Email], Field(max_length=50)] | None = None
+    cadence: dict[Annotated[str, wire.one_of(RelationshipType)], Days | None] | None = None
+    templates: (
+        dict[
+            Annotated[str, wire.one_of(drafts.DEFAULT_TEMPLATES)],
+            Annotated[Text, Str(20_000)] | None,
+        ]
+        | None
+    ) = None
 
 
 class MentorshipIn(In):
     person_id: Id
-    their_role: Word = Field(description="mentor (they mentor you) or mentee")
+    their_role: MentorRole = Field(description="mentor (they mentor you) or mentee")
     goals: Long | None = None
-    session_cadence_days: int | None = Field(default=None, ge=1, le=365)
+    session_cadence_days: Annotated[int, Field(ge=1, le=365), WHOLE] | None = None
     started_on: Day | None = None
 
 
 class FeedbackIn(In):
     person_id: Id | None = None
-    content: Annotated[Text, Str(20_000, 1)]
+    content: Annotated[Filled, Str(20_000, 1)]
     received_on: Day | None = None
     actions: Annotated[list[Annotated[Text, Str(2000)]], Field(max_length=20)] = []
     due_on: Day | None = None
 
 
+# made by someone (`introducer_id`), or to someone (`to_person_id`): at least one
+_INTRODUCTION: JsonDict = {
+    "anyOf": [
+        {"required": ["introducer_id"], "properties": {"introducer_id": {"type": "integer"}}},
+        {"required": ["to_person_id"], "properties": {"to_person_id": {"type": "integer"}}},
+    ]
+}
+
+
 class IntroductionIn(In):
+    model_config = ConfigDict(json_schema_extra=_INTRODUCTION)
+
     person_id: Id
     to_person_id: Id | None = Field(default=None, description="None: to you")
     introducer_id: Id | None = Field(default=None, description="None: you made it")
     occurred_on: Day | None = None
     note: Long | None = None
+
+    @model_validator(mode="after")
+    def _someone_else(self) -> IntroductionIn:
+        if self.to_person_id is None and self.introducer_id is None:
+            raise ValueError("introducer_id or to_person_id: say who made it or to whom")
+        return self
 
 
 class Message(BaseModel):

@@ -1,0 +1,107 @@
+"""Schemathesis (its command line, the current release) over /api/v1/openapi.json with a
+token: every check it has, every phase (examples, coverage, fuzzing, stateful), a
+bounded number of examples per operation, generated deterministically, so this runs
+the same on every machine and finds what the OpenAPI document promises and the server
+does not keep.
+
+Excluded operations, and only these:
+- DELETE /api/v1/tokens/{token_id}: it would revoke the run's own token, and every
+  later request would rightly answer 401;
+- POST /api/v1/digest/send: it sends mail off this machine.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from tests.factories import make_interaction, make_person
+from tests.web.conftest import User, Web
+
+EXCLUDED = {
+    "/api/v1/tokens/{token_id}": "revokes the run's own token",
+    "/api/v1/digest/send": "sends mail off this machine",
+}
+MAX_EXAMPLES = 10  # per operation and phase: the whole run takes about two minutes here
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def served(web: Web, ana: User) -> Iterator[str]:
+    """The app on a real port, its workspace seeded so ids 1 and 2 exist."""
+    with web.open(ana) as ctx:
+        pid = make_person(ctx, "Ana Lima", types=["client"]).id
+        make_person(ctx, "Bruno Souza")
+        make_interaction(ctx, [pid])
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(web.app, host="127.0.0.1", port=port, log_level="critical")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "the app did not start"
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+# Not yet zero: the rules left are ones JSON Schema cannot state (a day relative to
+# today, one field compared with another, the stored state), each still a 422 from the
+# services. strict: this fails the suite the day it passes, so the mark goes then.
+LEFT = (
+    "snooze `until` after today; favour `occurred_on` and interaction `occurred_at` not "
+    "in the future; event `ends_on` before `starts_on`; introduction of three different "
+    "people; a person introducing themselves; thanking help given (not received); a "
+    "custom milestone without a label; bulk `ids` required per action; SMTP without a "
+    "sender; an empty import file"
+)
+
+
+@pytest.mark.xfail(strict=True, reason=f"schemathesis still finds: {LEFT}")
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_schemathesis_finds_nothing(served: str, ana: User, tmp_path: Path) -> None:
+    st = Path(sys.executable).with_name("st")
+    command = [
+        str(st),
+        "run",
+        f"{served}/api/v1/openapi.json",
+        "--header",
+        f"Authorization: Bearer {ana.token}",
+        "--checks",
+        "all",
+        "--max-examples",
+        str(MAX_EXAMPLES),
+        "--generation-deterministic",
+        "--workers",
+        "1",
+        "--no-color",
+        "--report-dir",
+        str(tmp_path),
+    ]
+    for path in EXCLUDED:
+        command += ["--exclude-path", path]
+    # in a directory of its own: schemathesis keeps a cache of past failures where it
+    # runs and replays them first, which would make one run depend on the last
+    run = subprocess.run(
+        command, capture_output=True, text=True, timeout=900, check=False, cwd=tmp_path
+    )
+    assert run.returncode == 0, run.stdout[-20_000:] + run.stderr[-5_000:]
