@@ -110,6 +110,17 @@ def test_strained_until_a_repair_step(ctx) -> None:
     assert _kinds(ctx, TODAY + D(days=1)) == {}
 
 
+def test_a_repair_logged_the_day_the_tie_was_marked_strained_counts(ctx) -> None:
+    """Marked strained in the morning, the repair call logged that afternoon: the
+    tie is no longer waiting for a first repair step."""
+    ana = make_person(ctx)
+    people.edit(ctx, ana.id, {"strained": True, "strained_context": "missed the launch"})
+    assert _kinds(ctx) == {"Ana Lima": ["strained"]}
+    make_interaction(ctx, [ana.id], on=TODAY, summary="Apologised and listened")
+    assert _kinds(ctx) == {}
+    assert _kinds(ctx, TODAY + D(days=1)) == {}
+
+
 def test_mentoring_sessions_by_their_rhythm(ctx) -> None:
     mona = make_person(ctx, "Mona")
     mentoring.start_mentorship(ctx, mona.id, "mentor", session_cadence_days=30, started_on=TODAY)

@@ -224,7 +224,8 @@ def _strained(ctx: Ctx) -> list[rules.StrainedFacts]:
     found = []
     for pid, since, context, last in rows:
         last_day = _local_day(ctx, last)
-        repaired = bool(since and last_day and last_day > since)
+        # marked strained in the morning, repaired that afternoon: the day counts
+        repaired = bool(since and last_day and last_day >= since)
         found.append(rules.StrainedFacts(pid, since, context, repaired))
     return found
 
