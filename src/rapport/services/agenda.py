@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import and_, func, or_, select, tuple_
@@ -374,26 +374,48 @@ def build(ctx: Ctx, day: dt.date | None = None, limit: int | None = None) -> Age
 # --- answering the agenda -------------------------------------------------------------
 
 
+class Reference(NamedTuple):
+    """What a user typed to name an agenda item, read once: exactly one is set."""
+
+    key: str | None = None  # one reason's key ('promise:3')
+    position: int | None = None  # a place in the day's list ('3')
+    person: str | None = None  # a person: '#12', a name or a prefix of one
+
+
+def reference(text: str) -> Reference:
+    """`text` read as an agenda reference. Numbers are written with the digits 0-9:
+    `int()` reads other scripts' digits too ('٣' is 3) and refuses some `isdigit()`
+    accepts ('²'), so anything else digit-like is refused here, before either."""
+    raw = text.strip()
+    if ":" in raw:
+        return Reference(key=raw)
+    number = raw.removeprefix("#")
+    if number.isdigit():
+        if not number.isascii():
+            raise Invalid("ref", f"{text!r} is not an item number: write it with the digits 0-9")
+        return Reference(position=int(number)) if number == raw else Reference(person=raw)
+    return Reference(person=raw)
+
+
 def find(ctx: Ctx, ref: str, day: dt.date | None = None) -> tuple[AgendaEntry, list[AgendaReason]]:
     """The entry `ref` names, and which of its reasons: a position in the day's list
     ('3'), a person (name, prefix, #id: all their reasons), or one reason's key."""
+    wanted = reference(ref)
     agenda = build(ctx, day)
-    raw = ref.strip()
-    if ":" in raw:
+    if wanted.key is not None:
         for entry in agenda.entries:
             for reason in entry.reasons:
-                if reason.key == raw:
+                if reason.key == wanted.key:
                     return entry, [reason]
-        raise NotFound(f"no agenda item {raw!r} today")
-    if raw.isdigit():
-        position = int(raw)
-        if not 1 <= position <= len(agenda.entries):
+        raise NotFound(f"no agenda item {wanted.key!r} today")
+    if wanted.position is not None:
+        if not 1 <= wanted.position <= len(agenda.entries):
             raise NotFound(
-                f"today's agenda has {len(agenda.entries)} items; there is no {position}"
+                f"today's agenda has {len(agenda.entries)} items; there is no {wanted.position}"
             )
-        entry = agenda.entries[position - 1]
+        entry = agenda.entries[wanted.position - 1]
         return entry, entry.reasons
-    person_id = resolve.person_id(ctx, raw)
+    person_id = resolve.person_id(ctx, wanted.person or "")
     for entry in agenda.entries:
         if entry.person_id == person_id:
             return entry, entry.reasons
