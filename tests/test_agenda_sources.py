@@ -244,8 +244,9 @@ def test_the_milestone_query_leaves_out_no_milestone_the_rule_lists(open_ctx) ->
                 pid = make_person(ctx, f"{zone}-{lead}", timezone=zone).id
                 for n in range(-2, 7):
                     day = TODAY + D(days=n)
-                    milestones.add(ctx, pid, "custom", day.month, day.day, lead_days=lead,
-                                   label=f"day {n}")  # fmt: skip
+                    milestones.add(
+                        ctx, pid, "custom", day.month, day.day, lead_days=lead, label=f"day {n}"
+                    )
                 milestones.add(ctx, pid, "birthday", 2, 29, lead_days=lead)
     with open_ctx(write=False) as ctx:
         every = [
@@ -261,7 +262,7 @@ def test_the_milestone_query_leaves_out_no_milestone_the_rule_lists(open_ctx) ->
                 once=m.recurrence == "once",
                 lead_days=m.lead_days,
                 person_timezone=tz,
-            )  # fmt: skip
+            )
             for m, tz in ctx.session.query(Milestone, Person.timezone).join(Person)
         ]
         zones = _zones(m.person_timezone for m in every)
