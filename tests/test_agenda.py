@@ -193,22 +193,30 @@ def test_the_database_prunes_nobody_the_rule_would_list(open_ctx, zone: str) -> 
         assert not {i.person for i in expected} & {"C30-0", "C30-23", "C29-0"}
 
 
-def test_marks_are_read_by_key_or_all_at_once_with_the_same_answer(ctx) -> None:
+def test_marks_are_read_per_person_and_the_latest_wins(ctx) -> None:
     from rapport.domain.agenda import Mark
+    from rapport.services import agenda_facts
     from rapport.storage.schema import AgendaMark
 
-    pid = make_person(ctx, "Marked").id
+    pid, other = make_person(ctx, "Marked").id, make_person(ctx, "Other").id
     later = TODAY + dt.timedelta(days=3)
     for n in range(6):  # a key marked twice: the latest mark wins
         ctx.session.add(AgendaMark(workspace_id=ctx.workspace_id, item_key=f"k:{n % 4}",
                                    person_id=pid, action="dismissed" if n < 4 else "snoozed",
                                    until=None if n < 4 else later))  # fmt: skip
+    ctx.session.add(AgendaMark(workspace_id=ctx.workspace_id, item_key="touch:1:2026-01-01",
+                               person_id=other, action="done"))  # fmt: skip
     ctx.session.flush()
-    expected = {
+    mine = {
         "k:0": Mark("snoozed", later),
         "k:1": Mark("snoozed", later),
         "k:2": Mark("dismissed", None),
+        "k:3": Mark("dismissed", None),
     }
-    few = ["k:0", "k:1", "k:2", "absent"]  # fewer keys than marks: looked up by key
-    many = few + [f"other:{n}" for n in range(10)]  # more keys than marks: read them all
-    assert agenda._marks(ctx, few) == expected == agenda._marks(ctx, many)
+    assert agenda_facts.marks(ctx, [pid]) == mine
+    assert agenda_facts.marks(ctx, []) == {}
+    # every check-in mark, whoever it is on: the agenda names their keys only when shown
+    assert agenda_facts.marks(ctx, [pid], checkins=True) == {
+        **mine,
+        "touch:1:2026-01-01": Mark("done", None),
+    }

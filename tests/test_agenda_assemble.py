@@ -89,7 +89,7 @@ def test_check_ins_ranked_as_numbers_give_the_agenda_of_their_reasons(day: dict)
     plain = {pid: rules.PersonFacts(pid, NAMES[pid - 1], None, None, None, None, None)
              for pid in IDS}  # fmt: skip
     everyone = {**plain, **{t.person_id: _facts(t) for t in due}}
-    items = [t.item() for t in due]
+    items = [rules.overdue_item(t) for t in due]
     eager = rules.assemble(
         [*others, *rules.keep_in_touch_reasons(items, TODAY)],
         everyone, day["marks"], TODAY, day["limit"],
@@ -105,9 +105,9 @@ def test_check_ins_ranked_as_numbers_give_the_agenda_of_their_reasons(day: dict)
 
 def test_a_touch_due_item_is_the_overdue_item_the_rule_writes() -> None:
     t = rules.TouchDue(7, "Ana", None, 30, 75, TODAY - D(days=75), 1.5, None, None, None)
-    item = t.item()
+    item = rules.overdue_item(t)
     assert item.reason == "last contact 75 days ago, against a 30-day rhythm"
-    never = t._replace(last_contact_on=None).item()
+    never = rules.overdue_item(t._replace(last_contact_on=None))
     assert never.reason.startswith("no contact recorded in the 75 days since you met")
     ((_, reason),) = rules.keep_in_touch_reasons([item], TODAY)
     assert reason == rules.touch_due_reason(t, TODAY)

@@ -110,6 +110,17 @@ def test_strained_until_a_repair_step(ctx) -> None:
     assert _kinds(ctx, TODAY + D(days=1)) == {}
 
 
+def test_a_repair_logged_the_day_the_tie_was_marked_strained_counts(ctx) -> None:
+    """Marked strained in the morning, the repair call logged that afternoon: the
+    tie is no longer waiting for a first repair step."""
+    ana = make_person(ctx)
+    people.edit(ctx, ana.id, {"strained": True, "strained_context": "missed the launch"})
+    assert _kinds(ctx) == {"Ana Lima": ["strained"]}
+    make_interaction(ctx, [ana.id], on=TODAY, summary="Apologised and listened")
+    assert _kinds(ctx) == {}
+    assert _kinds(ctx, TODAY + D(days=1)) == {}
+
+
 def test_mentoring_sessions_by_their_rhythm(ctx) -> None:
     mona = make_person(ctx, "Mona")
     mentoring.start_mentorship(ctx, mona.id, "mentor", session_cadence_days=30, started_on=TODAY)
@@ -212,3 +223,58 @@ def test_positions_are_ranked_and_stable(ctx) -> None:
         agenda.build(ctx, limit=2).entries == first.entries[:2]
         and agenda.build(ctx, limit=2).total == 6
     )
+
+
+def test_the_milestone_query_leaves_out_no_milestone_the_rule_lists(open_ctx) -> None:
+    """The query reads milestones within a day of their lead time only (a person's
+    day is at most a day off the user's); around that edge, in zones 14 hours ahead
+    of UTC and 11 behind, and around Feb 29, the agenda lists exactly what the rule
+    lists when given every milestone."""
+    from rapport.domain.agenda import facts as f
+    from rapport.domain.agenda.sources import milestone_reasons
+    from rapport.services import workspace
+    from rapport.services.agenda_facts import _zones
+    from rapport.storage.schema import Milestone, Person
+
+    with open_ctx() as ctx:
+        workspace.configure(ctx, timezone="America/Los_Angeles")
+    with open_ctx() as ctx:
+        for zone in ("Pacific/Kiritimati", "Pacific/Pago_Pago", None):
+            for lead in (0, 1, 3):
+                pid = make_person(ctx, f"{zone}-{lead}", timezone=zone).id
+                for n in range(-2, 7):
+                    day = TODAY + D(days=n)
+                    milestones.add(
+                        ctx, pid, "custom", day.month, day.day, lead_days=lead, label=f"day {n}"
+                    )
+                milestones.add(ctx, pid, "birthday", 2, 29, lead_days=lead)
+    with open_ctx(write=False) as ctx:
+        every = [
+            f.MilestoneFacts(
+                key=f"milestone:{m.id}",
+                ref_id=m.id,
+                person_id=m.person_id,
+                kind=m.kind,
+                label=m.label,
+                month=m.month,
+                day=m.day,
+                year=m.year,
+                once=m.recurrence == "once",
+                lead_days=m.lead_days,
+                person_timezone=tz,
+            )
+            for m, tz in ctx.session.query(Milestone, Person.timezone).join(Person)
+        ]
+        zones = _zones(m.person_timezone for m in every)
+        days = [TODAY + D(days=n) for n in range(-1, 3)]
+        days += [dt.date(2027, 2, 26) + D(days=n) for n in range(4)]
+        days += [dt.date(2028, 2, 26) + D(days=n) for n in range(5)]
+        shown = 0
+        for day in days:
+            listed = {
+                (e.person_id, r.key) for e in agenda.build(ctx, day).entries for r in e.reasons
+            }
+            ruled = {(pid, r.key) for pid, r in milestone_reasons(every, day, ctx.tz, zones)}
+            assert listed == ruled, day
+            shown += len(ruled)
+        assert shown > 100  # the edges are exercised

@@ -66,3 +66,14 @@ def test_health_brief_for_a_person_and_the_network(cli: Cli) -> None:
     assert (
         "Brief: Carla Dias" in brief and "Thank them for the introduction: to a designer" in brief
     )
+
+
+@pytest.mark.parametrize("ref", ["²", "³", "٢", "１", "#²", "1²"])
+def test_a_number_in_other_digits_is_refused_not_a_crash(cli: Cli, ref: str) -> None:
+    """Item numbers are written in the digits 0-9: a superscript, Arabic-Indic or
+    full-width digit names no item (it used to reach `int()`: a crash, or an item)."""
+    for command in ("done", "draft", "snooze", "dismiss"):
+        result = cli(command, ref, ok=False)
+        assert result.exit_code == 2, (command, result.stderr)
+        assert result.stderr.startswith("error: ref: ") and "0-9" in result.stderr
+    assert cli("agenda", "--json").json()["total"] == 2  # nothing was marked

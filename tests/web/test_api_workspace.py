@@ -163,3 +163,22 @@ def test_import_a_vcard_and_export_everything(web: Web, ana: User) -> None:
     nothing = ana.client.post("/api/v1/imports", data={"format": "vcard"})
     assert nothing.status_code == 422
     assert nothing.json()["error"]["field"] == "file"  # required by the schema
+
+
+def test_agenda_refuses_numbers_in_other_digits(web: Web, ana: User) -> None:
+    with web.open(ana) as ctx:
+        old = ctx.today - dt.timedelta(days=200)
+        for name in ("Fiona Walsh", "Bruno Souza", "Carla Dias"):
+            make_person(ctx, name, types=["client"], met_on=old)
+    for ref in ("²", "³", "٣", "#²"):
+        answers = [
+            ana.client.post("/api/v1/agenda/done", json={"ref": ref}),
+            ana.client.post("/api/v1/agenda/snooze", json={"ref": ref, "until": "2026-12-01"}),
+            ana.client.post("/api/v1/agenda/dismiss", json={"ref": ref}),
+            ana.client.get("/api/v1/agenda/draft", params={"ref": ref}),
+        ]
+        for answer in answers:
+            assert answer.status_code == 422, (ref, answer.text)
+            assert answer.json()["error"]["type"] == "invalid"
+            assert answer.json()["error"]["field"] == "ref"
+    assert ana.client.get("/api/v1/agenda").json()["total"] == 3  # nothing was marked

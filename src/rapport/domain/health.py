@@ -11,9 +11,9 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from rapport.domain.agenda import plural
 from rapport.domain.cadence import effective_cadence
 from rapport.domain.records import Health, HealthComponent
+from rapport.domain.relative_time import plural
 
 WEIGHTS = {
     "recency": 0.40,

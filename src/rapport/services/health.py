@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeAlias
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, case, func, select
 
 from rapport.domain.cadence import cadence_defaults
 from rapport.domain.health import HealthFacts, distribution, score, value
@@ -27,6 +27,8 @@ from rapport.storage.schema import (
 
 DRIFT_DAYS = 90
 NO_ACTIVITY = (None, None, 0, 0, 0, 0, 0)  # a person without conversations in the year
+# id, name, own cadence, last contact's day, met on, added on, strained
+PeopleQuery: TypeAlias = Select[int, str, int | None, dt.date, dt.date | None, dt.date, bool]
 
 
 def _utc(day: dt.date, ctx: Ctx) -> dt.datetime:
@@ -46,110 +48,17 @@ def _facts(
 def _gather(
     ctx: Ctx, as_of: dt.date, person_ids: Sequence[int] | None, *, archived: bool
 ) -> list[HealthFacts]:
-    end = _utc(as_of + dt.timedelta(days=1), ctx)
-    year_ago = as_of - dt.timedelta(days=365)
-    months = [
-        (
-            _utc(year_ago + dt.timedelta(days=round(k * 365 / 12)), ctx),
-            _utc(year_ago + dt.timedelta(days=round((k + 1) * 365 / 12)), ctx),
-        )
-        for k in range(12)
-    ]
-    # days in the workspace's zone, worked out by the database: 50,000 people's
-    # moments converted in Python cost a third of a second
-    people_query = select(
-        Person.id,
-        Person.full_name,
-        Person.cadence_days,
-        local_date(Person.last_contact_at, ctx.tz),
-        Person.met_on,
-        local_date(Person.created_at, ctx.tz),
-        Person.strained,
-    ).where(Person.workspace_id == ctx.workspace_id)
-    if not archived:
-        people_query = people_query.where(Person.archived_at.is_(None))
-    if person_ids is not None:
-        people_query = people_query.where(Person.id.in_(person_ids))
+    """The people, then each aggregate of theirs (one grouped query each), joined
+    into one HealthFacts per person."""
+    people_query = _people_query(ctx, person_ids, archived=archived)
     people = ctx.rows(people_query).all()
     if not people:
         return []
-    p = InteractionParticipant
-    # the participant rows alone, person by person through the (person, time) index,
-    # which covers them: they carry their interaction's direction and tone (one
-    # person's year 25 → 2 ms for a close tie; everyone's 0.6 → 0.3 s at 2M)
-    who: Any = (
-        p.person_id.in_(person_ids)
-        if person_ids is not None
-        else p.person_id.in_(people_query.with_only_columns(Person.id))
-    )
-    # the month of the year each conversation falls in (None for the last day), so
-    # that months in touch is one count of distinct values, not twelve aggregates
-    month = case(*[(p.occurred_at < hi, k) for k, (_, hi) in enumerate(months)])
-    activity_query = (
-        select(
-            p.person_id,
-            local_date(func.max(p.occurred_at), ctx.tz),
-            func.count().filter(p.direction == "me"),
-            func.count().filter(p.direction == "them"),
-            func.count().filter(p.tone == "warm"),
-            func.count().filter(p.tone == "tense"),
-            func.count(month.distinct()),
-        )
-        .where(who, p.occurred_at >= _utc(year_ago, ctx), p.occurred_at < end)
-        .group_by(p.person_id)
-    )
-    activity: dict[int, Any] = {row[0]: row for row in ctx.rows(activity_query)}
-    favours: dict[int, tuple[int, int]] = {}
-    fav_query = (
-        select(
-            Exchange.person_id,
-            func.sum(case((Exchange.direction == "given", 1), else_=0)),
-            func.sum(case((Exchange.direction == "received", 1), else_=0)),
-        )
-        .where(Exchange.workspace_id == ctx.workspace_id, Exchange.occurred_on <= as_of)
-        .group_by(Exchange.person_id)
-    )
-    if person_ids is not None:  # one person's page: not the whole workspace's ledger
-        fav_query = fav_query.where(Exchange.person_id.in_(person_ids))
-    for pid, given, received in ctx.rows(fav_query):
-        favours[pid] = (int(given or 0), int(received or 0))
-    promises: dict[int, tuple[int, int, int]] = {}
-    as_of_end = end
-    prom_query = (
-        select(
-            Commitment.person_id,
-            func.sum(
-                case(
-                    ((Commitment.status == "kept") & (Commitment.resolved_at < as_of_end), 1),
-                    else_=0,
-                )
-            ),
-            func.sum(
-                case(
-                    ((Commitment.status == "broken") & (Commitment.resolved_at < as_of_end), 1),
-                    else_=0,
-                )
-            ),
-            func.sum(
-                case(((Commitment.status == "open") & (Commitment.due_on < as_of), 1), else_=0)
-            ),
-        )
-        .where(Commitment.workspace_id == ctx.workspace_id, Commitment.owner == "me")
-        .group_by(Commitment.person_id)
-    )
-    if person_ids is not None:
-        prom_query = prom_query.where(Commitment.person_id.in_(person_ids))
-    for pid, kept, broken, overdue in ctx.rows(prom_query):
-        promises[pid] = (int(kept or 0), int(broken or 0), int(overdue or 0))
-    types: dict[int, list[str]] = defaultdict(list)
-    type_query = select(PersonType.person_id, PersonType.type).where(
-        PersonType.workspace_id == ctx.workspace_id
-    )
-    if person_ids is not None:
-        type_query = type_query.where(PersonType.person_id.in_(person_ids))
-    for pid, type_ in ctx.rows(type_query):
-        types[pid].append(type_)
-
+    year_ago = as_of - dt.timedelta(days=365)
+    activity = _activity(ctx, as_of, person_ids, people_query)
+    favours = _favours(ctx, as_of, person_ids)
+    promises = _promises(ctx, as_of, person_ids)
+    types = _types(ctx, person_ids)
     facts = []
     current = as_of >= ctx.today
     for pid, name, cadence, last, met_on, created, strained in people:
@@ -185,6 +94,121 @@ def _gather(
             )
         )
     return facts
+
+
+def _people_query(ctx: Ctx, person_ids: Sequence[int] | None, *, archived: bool) -> PeopleQuery:
+    # days in the workspace's zone, worked out by the database: 50,000 people's
+    # moments converted in Python cost a third of a second
+    query = select(
+        Person.id,
+        Person.full_name,
+        Person.cadence_days,
+        local_date(Person.last_contact_at, ctx.tz),
+        Person.met_on,
+        local_date(Person.created_at, ctx.tz),
+        Person.strained,
+    ).where(Person.workspace_id == ctx.workspace_id)
+    if not archived:
+        query = query.where(Person.archived_at.is_(None))
+    if person_ids is not None:
+        query = query.where(Person.id.in_(person_ids))
+    return query
+
+
+def _activity(
+    ctx: Ctx,
+    as_of: dt.date,
+    person_ids: Sequence[int] | None,
+    people_query: PeopleQuery,
+) -> dict[int, Any]:
+    """Each person's conversations in the year to `as_of`: the last one's day, how many
+    were mine, theirs, warm, tense, and in how many of the twelve months."""
+    year_ago = as_of - dt.timedelta(days=365)
+    months = [_utc(year_ago + dt.timedelta(days=round((k + 1) * 365 / 12)), ctx) for k in range(12)]
+    p = InteractionParticipant
+    # the participant rows alone, person by person through the (person, time) index,
+    # which covers them: they carry their interaction's direction and tone (one
+    # person's year 25 → 2 ms for a close tie; everyone's 0.6 → 0.3 s at 2M)
+    who: Any = (
+        p.person_id.in_(person_ids)
+        if person_ids is not None
+        else p.person_id.in_(people_query.with_only_columns(Person.id))
+    )
+    # the month of the year each conversation falls in (None for the last day), so
+    # that months in touch is one count of distinct values, not twelve aggregates
+    month = case(*[(p.occurred_at < hi, k) for k, hi in enumerate(months)])
+    end = _utc(as_of + dt.timedelta(days=1), ctx)
+    query = (
+        select(
+            p.person_id,
+            local_date(func.max(p.occurred_at), ctx.tz),
+            func.count().filter(p.direction == "me"),
+            func.count().filter(p.direction == "them"),
+            func.count().filter(p.tone == "warm"),
+            func.count().filter(p.tone == "tense"),
+            func.count(month.distinct()),
+        )
+        .where(who, p.occurred_at >= _utc(year_ago, ctx), p.occurred_at < end)
+        .group_by(p.person_id)
+    )
+    return {row[0]: row for row in ctx.rows(query)}
+
+
+def _favours(
+    ctx: Ctx, as_of: dt.date, person_ids: Sequence[int] | None
+) -> dict[int, tuple[int, int]]:
+    """(given, received) favours by person, up to `as_of`."""
+    query = (
+        select(
+            Exchange.person_id,
+            func.sum(case((Exchange.direction == "given", 1), else_=0)),
+            func.sum(case((Exchange.direction == "received", 1), else_=0)),
+        )
+        .where(Exchange.workspace_id == ctx.workspace_id, Exchange.occurred_on <= as_of)
+        .group_by(Exchange.person_id)
+    )
+    if person_ids is not None:  # one person's page: not the whole workspace's ledger
+        query = query.where(Exchange.person_id.in_(person_ids))
+    return {pid: (int(given or 0), int(received or 0)) for pid, given, received in ctx.rows(query)}
+
+
+def _promises(
+    ctx: Ctx, as_of: dt.date, person_ids: Sequence[int] | None
+) -> dict[int, tuple[int, int, int]]:
+    """(kept, broken, overdue) of my promises by person, as they stood at `as_of`."""
+    end = _utc(as_of + dt.timedelta(days=1), ctx)
+
+    def resolved(status: str) -> Any:
+        return func.sum(
+            case(((Commitment.status == status) & (Commitment.resolved_at < end), 1), else_=0)
+        )
+
+    overdue = func.sum(
+        case(((Commitment.status == "open") & (Commitment.due_on < as_of), 1), else_=0)
+    )
+    query = (
+        select(Commitment.person_id, resolved("kept"), resolved("broken"), overdue)
+        .where(Commitment.workspace_id == ctx.workspace_id, Commitment.owner == "me")
+        .group_by(Commitment.person_id)
+    )
+    if person_ids is not None:
+        query = query.where(Commitment.person_id.in_(person_ids))
+    return {
+        pid: (int(kept or 0), int(broken or 0), int(late or 0))
+        for pid, kept, broken, late in ctx.rows(query)
+    }
+
+
+def _types(ctx: Ctx, person_ids: Sequence[int] | None) -> dict[int, list[str]]:
+    types: dict[int, list[str]] = defaultdict(list)
+    query = select(PersonType.person_id, PersonType.type).where(
+        PersonType.workspace_id == ctx.workspace_id
+    )
+    if person_ids is not None:
+        query = query.where(PersonType.person_id.in_(person_ids))
+    for pid, type_ in ctx.rows(query):
+        types[pid].append(type_)
+    return types
 
 
 def person_health(ctx: Ctx, person_id: int, day: dt.date | None = None) -> Health:

@@ -37,7 +37,7 @@ def ranked(ctx: Ctx, today: dt.date, *, limit: int | None = None) -> list[Due]:
     """Everyone past their rhythm on `today` (or the first `limit`), most overdue
     first, as `domain.agenda.overdue` orders them."""
     return [
-        Due(t.item(), t.not_before, t.max_contact_days, t.preferred_channel)
+        Due(rules.overdue_item(t), t.not_before, t.max_contact_days, t.preferred_channel)
         for t in due(ctx, today, limit=limit)
     ]
 
@@ -76,16 +76,16 @@ def due(ctx: Ctx, today: dt.date, *, limit: int | None = None) -> list[rules.Tou
     # the anchor then): one subtraction here instead of a date column to parse
     return [
         rules.TouchDue(
-            pid,
-            name,
-            org,
-            cadence,
-            days,
-            today - dt.timedelta(days=days) if contacted else None,
-            priority / 10000,
-            not_before,
-            max_days,
-            channel,
+            person_id=pid,
+            name=name,
+            organization=org,
+            cadence_days=cadence,
+            days_since=days,
+            last_contact_on=today - dt.timedelta(days=days) if contacted else None,
+            priority=priority / 10000,
+            not_before=not_before,
+            max_contact_days=max_days,
+            preferred_channel=channel,
         )
         for pid, name, org, cadence, days, contacted, not_before, max_days, channel, priority in (
             rows

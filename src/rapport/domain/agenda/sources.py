@@ -1,0 +1,275 @@
+"""One rule per source of the agenda besides keep in touch: follow up after meeting,
+keep promises (and nudge theirs), say thank you, celebrate milestones, acknowledge new
+roles, repair strained ties, hold mentoring sessions. Each turns its facts into
+(person id, reason) pairs; `assembly` merges them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+
+from rapport.domain.agenda.facts import (
+    FOLLOW_UP_WINDOW_DAYS,
+    PROMISE_LOOKAHEAD_DAYS,
+    ROLE_CHANGE_WINDOW_DAYS,
+    THANKS_FRESH_DAYS,
+    THANKS_GRACE_DAYS,
+    FollowUpFacts,
+    MentoringFacts,
+    MilestoneFacts,
+    PromiseFacts,
+    RoleChangeFacts,
+    StrainedFacts,
+    ThanksFacts,
+)
+from rapport.domain.agenda.priorities import PRIORITY
+from rapport.domain.milestones import next_occurrence
+from rapport.domain.records import AgendaReason
+from rapport.domain.relative_time import in_days, plural
+
+Found = list[tuple[int, AgendaReason]]
+
+
+def follow_up_reasons(facts: Iterable[FollowUpFacts], today: dt.date) -> Found:
+    found = []
+    for f in facts:
+        age = (today - f.met_on).days
+        if age < 1 or age > FOLLOW_UP_WINDOW_DAYS:
+            continue
+        where = f"at {f.event}" if f.event else "recently"
+        text = f"met {where} {plural(age, 'day')} ago and not yet followed up"
+        if f.note:
+            text += f" ({f.note})"
+        reason = AgendaReason(
+            kind="follow-up",
+            key=f"followup:{f.person_id}:{f.event_id or 'met'}",
+            text=text,
+            action="Follow up while the meeting is fresh: recall what you talked about",
+            priority=PRIORITY["follow-up"].after(age),
+            ref_id=f.event_id,
+        )
+        found.append((f.person_id, reason))
+    return found
+
+
+def promise_reasons(facts: Iterable[PromiseFacts], today: dt.date) -> Found:
+    """My promises (and feedback action items) as they come due; theirs once late."""
+    found = []
+    for f in facts:
+        reason: AgendaReason | None
+        if f.owner == "me" and f.from_feedback:
+            reason = _feedback(f, today)
+        elif f.owner == "me":
+            reason = _my_promise(f, today)
+        else:
+            reason = _their_promise(f, today)
+        if reason is not None:
+            found.append((f.person_id, reason))
+    return found
+
+
+def _feedback(f: PromiseFacts, today: dt.date) -> AgendaReason:
+    text = f"feedback action: {f.description}"
+    if f.due_on:
+        text += f" (due {in_days((f.due_on - today).days)})"
+    due = f.due_on is not None and f.due_on <= today
+    return AgendaReason(
+        kind="feedback",
+        key=f"feedback:{f.commitment_id}",
+        text=text,
+        action="Act on the feedback, then tell them what you changed",
+        priority=PRIORITY["feedback due" if due else "feedback"].start,
+        ref_id=f.commitment_id,
+    )
+
+
+def _my_promise(f: PromiseFacts, today: dt.date) -> AgendaReason | None:
+    if f.due_on is None or (f.due_on - today).days > PROMISE_LOOKAHEAD_DAYS:
+        return None
+    late = (today - f.due_on).days
+    if late > 0:
+        text = f"you promised to {f.description}: {plural(late, 'day')} overdue"
+        action = "Deliver it today, or tell them honestly when it will come"
+        priority = PRIORITY["promise late"].start
+    else:
+        text = f"you promised to {f.description}, due {in_days(-late)}"
+        action = "Keep the promise on time"
+        priority = PRIORITY["promise due today" if late == 0 else "promise due soon"].start
+    return AgendaReason(
+        kind="promise",
+        key=f"promise:{f.commitment_id}",
+        text=text,
+        action=action,
+        priority=priority,
+        ref_id=f.commitment_id,
+    )
+
+
+def _their_promise(f: PromiseFacts, today: dt.date) -> AgendaReason | None:
+    if f.due_on is None or f.due_on >= today:
+        return None
+    late = (today - f.due_on).days
+    return AgendaReason(
+        kind="nudge",
+        key=f"nudge:{f.commitment_id}",
+        text=f"they promised to {f.description}, due {plural(late, 'day')} ago",
+        action="A gentle, friendly reminder: offer help rather than press",
+        priority=PRIORITY["nudge"].start,
+        ref_id=f.commitment_id,
+    )
+
+
+def thanks_reasons(facts: Iterable[ThanksFacts], today: dt.date) -> Found:
+    found = []
+    for f in facts:
+        age = (today - f.occurred_on).days
+        if age < THANKS_GRACE_DAYS:
+            continue
+        what = f"{f.kind}" + (f" ({f.note})" if f.note else "")
+        reason = AgendaReason(
+            kind="thanks",
+            key=f"thanks:{f.exchange_id}",
+            text=f"helped you with {what} {plural(age, 'day')} ago, not yet thanked",
+            action="Say thank you, and tell them how their help made a difference",
+            priority=PRIORITY["thanks" if age <= THANKS_FRESH_DAYS else "thanks late"].start,
+            ref_id=f.exchange_id,
+        )
+        found.append((f.person_id, reason))
+    return found
+
+
+def their_today(day: dt.date, user_tz: dt.tzinfo, their_tz: dt.tzinfo | None) -> dt.date:
+    """The person's local date at noon of the user's `day` (a birthday in Tokyo
+    starts while it is still the day before in Lisbon)."""
+    if their_tz is None:
+        return day
+    return dt.datetime.combine(day, dt.time(12, 0), user_tz).astimezone(their_tz).date()
+
+
+_MILESTONE_WORDS = {
+    "birthday": ("birthday", "Wish them a happy birthday"),
+    "work-anniversary": ("work anniversary", "Congratulate them on the anniversary"),
+    "promotion": ("promotion", "Congratulate them on the promotion"),
+    "new-job": ("new job", "Congratulate them on the new job"),
+    "custom": ("", "Mark the day with a note"),
+}
+
+
+def milestone_reasons(
+    facts: Iterable[MilestoneFacts],
+    today: dt.date,
+    user_tz: dt.tzinfo,
+    zones: Mapping[str, dt.tzinfo],
+) -> Found:
+    found = []
+    for f in facts:
+        local = their_today(today, user_tz, zones.get(f.person_timezone or ""))
+        when = next_occurrence(f.month, f.day, local, once_year=f.year if f.once else None)
+        if when is None:
+            continue
+        days = (when - local).days
+        label = _milestone_label(f, when)
+        if days > f.lead_days or label is None:
+            continue
+        their_time = " (their time)" if local != today and days == 0 else ""
+        reason = AgendaReason(
+            kind="milestone",
+            key=f"{f.key}:{when.isoformat()}",
+            text=f"{label} {in_days(days)}{their_time}",
+            action=_MILESTONE_WORDS.get(f.kind, ("", "Mark the day"))[1],
+            priority=(
+                PRIORITY["milestone today"].start
+                if days == 0
+                else PRIORITY["milestone ahead"].after(days)
+            ),
+            ref_id=f.ref_id,
+        )
+        found.append((f.person_id, reason))
+    return found
+
+
+def _milestone_label(f: MilestoneFacts, when: dt.date) -> str | None:
+    """What the day is ('birthday (40)', '3 years at Acme'); None for a work
+    anniversary not yet a year old."""
+    if f.kind == "work-anniversary" and f.year:
+        years = when.year - f.year
+        if years < 1:
+            return None
+        what = f"at {f.label}" if f.label else "work anniversary"
+        return f"{plural(years, 'year')} {what}"
+    if f.kind == "birthday" and f.year:
+        return f"birthday ({when.year - f.year})"
+    return f.label or _MILESTONE_WORDS.get(f.kind, ("", ""))[0]
+
+
+def role_change_reasons(facts: Iterable[RoleChangeFacts], today: dt.date) -> Found:
+    found = []
+    for f in facts:
+        age = (today - f.detected_on).days
+        if age < 0 or age > ROLE_CHANGE_WINDOW_DAYS:
+            continue
+        role = " at ".join(x for x in (f.title, f.organization) if x) or "a new role"
+        reason = AgendaReason(
+            kind="role-change",
+            key=f"role:{f.role_id}",
+            text=f"new role: {role}",
+            action="Congratulate them on the new role and ask how it is going",
+            priority=PRIORITY["role-change"].start,
+            ref_id=f.role_id,
+        )
+        found.append((f.person_id, reason))
+    return found
+
+
+def repaired(f: StrainedFacts) -> bool:
+    """Whether a contact was logged since the tie was marked strained: on that day
+    too (marked in the morning, the repair call logged that afternoon)."""
+    return f.since is not None and f.last_contact_on is not None and f.last_contact_on >= f.since
+
+
+def strained_reasons(facts: Iterable[StrainedFacts], today: dt.date) -> Found:
+    found = []
+    for f in facts:
+        if repaired(f):
+            continue
+        since = f" since {f.since.isoformat()}" if f.since else ""
+        context = f": {f.context}" if f.context else ""
+        reason = AgendaReason(
+            kind="strained",
+            key=f"strained:{f.person_id}:{f.since.isoformat() if f.since else 'x'}",
+            text=f"relationship strained{since}{context}; no repair step yet",
+            action="Take a first repair step: acknowledge it openly and listen",
+            priority=PRIORITY["strained"].start,
+        )
+        found.append((f.person_id, reason))
+    return found
+
+
+def mentoring_reasons(facts: Iterable[MentoringFacts], today: dt.date) -> Found:
+    found = []
+    for f in facts:
+        anchor = f.last_session_on or f.started_on
+        if anchor is None:
+            continue
+        due = anchor + dt.timedelta(days=f.cadence_days)
+        if due > today:
+            continue
+        role = "your mentor" if f.their_role == "mentor" else "your mentee"
+        last = (
+            f"last session {plural((today - f.last_session_on).days, 'day')} ago"
+            if f.last_session_on
+            else "no session yet"
+        )
+        text = f"mentoring session with {role} due (every {f.cadence_days} days; {last})"
+        if f.goals:
+            text += f"; goals: {f.goals}"
+        reason = AgendaReason(
+            kind="mentoring",
+            key=f"mentoring:{f.mentorship_id}:{due.isoformat()}",
+            text=text,
+            action="Book the next session and bring one question or piece of progress",
+            priority=PRIORITY["mentoring"].start,
+            ref_id=f.mentorship_id,
+        )
+        found.append((f.person_id, reason))
+    return found
