@@ -1,106 +1,406 @@
 """Suggested messages for agenda items, rendered from editable Jinja2 templates.
 
-Each template gets: `first` (their first name), `me` (the user's name), `reason`
-(the agenda's line), `last` (the last conversation's summary), `last_notes`,
-`event`, `note` (what the user noted on meeting them: for the user, so the built-in
-templates leave it out), `favour`, `promise`, `milestone`, `role`, `interests`. The first line of
-a rendered template is the subject; the rest is the body.
+`values(situation)` is what a template gets. Safe to write into a message, each phrased
+to read in its place whatever the user typed (empty when nothing reads):
+`first` (their first name), `name`, `me` (the user's name), `event`, `role`,
+`favour` (follows "Thank you for": "the introduction to a designer you know",
+"lending me a book", "your advice on pricing strategy"), `milestone` (what the day is:
+"promotion", "3 years at Initech"), `milestone_phrase` (follows "Congratulations on":
+"your promotion to VP", "graduating from MIT"; empty when the label does not read as
+one), `promised` (follows "I promised": "to send the slides", "you the deck"),
+`promise_subject` ("The slides, as promised"), `their_promise` (follows "checking in
+on": "sending me the deck"), `topic` (follows "I enjoyed hearing about", from what the
+user noted on meeting them: "building voice agents"), `last_topic` (follows "thinking
+back to": "our mentoring session", "our conversation about the pilot in Porto"),
+`interests_phrase` ("sailing and jazz"), `goals_phrase` (follows "pick up on"),
+`kind` (the milestone's kind), `overdue`, `variant` (0–3, chosen from the person and
+the item so the same item always gives the same draft) and `signoff` ("Best,").
+
+As the user typed it, for their own templates: `reason` (the agenda's line), `last`
+(the last conversation's summary), `promise` (the promise's text), `interests`,
+`goals`, and the private ones, which the built-in templates never put in a message:
+`note` (what the user noted on meeting them), `last_notes`, `context` (why the
+relationship is strained). The first line of a rendered template is the subject (in
+sentence case); the rest is the body.
 """
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from jinja2 import TemplateSyntaxError, Undefined
 from jinja2.sandbox import SandboxedEnvironment
 
+from rapport.domain import phrasing as ph
 from rapport.errors import Invalid
+
+_THANKS_CLOSE = """{% if variant == 1 %}I really appreciate you taking the time.{% elif variant == 2 %}It meant a lot, and I won't forget it.{% else %}It made a real difference, and I'm grateful you took the time.{% endif %} If I can ever return the favour, just say the word."""
 
 DEFAULT_TEMPLATES: Mapping[str, str] = {
     "keep-in-touch": """\
-Catching up
+{% if variant == 1 %}Checking in{% elif variant == 2 %}How are things?{% else %}Catching up{% endif %}
 Hi {{ first }},
 
-{% if last %}I was thinking back to our conversation about {{ last }}{% else %}It has been a while{% endif %} and wanted to see how things are going on your side.{% if interests %} Anything new with {{ interests }}?{% endif %}
+{% if last_topic %}I was thinking back to {{ last_topic }}{% elif variant == 1 %}I realised we haven't spoken in a while{% else %}It has been a while{% endif %} and wanted to see how things are going on your side.{% if interests_phrase %} Anything new with {{ interests_phrase }}?{% endif %}
 
-No agenda — just good to stay in touch. Would you be up for a quick call or coffee in the next few weeks?
+{% if variant == 2 %}Nothing in particular on my end — would you be up for a call or a coffee in the next few weeks?{% else %}No agenda — just good to stay in touch. Would you be up for a quick call or coffee in the next few weeks?{% endif %}
 
-Best,
+{{ signoff }}
 {{ me }}""",
     "follow-up": """\
-Great to meet you{% if event %} at {{ event }}{% endif %}
+{% if event %}{% if variant == 1 %}Following up from {{ event }}{% elif variant == 2 %}Good to meet you at {{ event }}{% else %}Great to meet you at {{ event }}{% endif %}{% else %}{% if variant == 1 %}Following up{% else %}Great to meet you{% endif %}{% endif %}
 Hi {{ first }},
 
-It was great meeting you{% if event %} at {{ event }}{% endif %}, and I enjoyed our conversation. I'd love to stay in touch — let me know if there is anything I can help with.
+{% if variant == 1 %}Thanks for the conversation{% if event %} at {{ event }}{% endif %}.{% if topic %} I'd love to hear more about {{ topic }} when you have a moment.{% endif %}{% elif variant == 2 %}I'm glad we got to talk{% if event %} at {{ event }}{% endif %}.{% if topic %} What you said about {{ topic }} has stayed with me.{% endif %}{% else %}It was great meeting you{% if event %} at {{ event }}{% endif %}{% if topic %}, and I enjoyed hearing about {{ topic }}{% endif %}.{% endif %} {% if variant == 3 %}Shall we keep in touch? I'd be glad to help if anything comes up on your side.{% else %}I'd love to stay in touch — let me know if there is anything I can help with.{% endif %}
 
-Best,
+{{ signoff }}
 {{ me }}""",
     "thanks": """\
-Thank you
+{% if variant == 1 %}Thank you so much{% elif variant == 2 %}Thank you!{% else %}Thank you{% endif %}
 Hi {{ first }},
 
-Thank you for {{ favour }}. It made a real difference, and I'm grateful you took the time. If I can ever return the favour, just say the word.
+{% if variant == 2 %}I wanted to say thank you for {{ favour }}.{% else %}Thank you for {{ favour }}.{% endif %} """
+    + _THANKS_CLOSE
+    + """
 
-Warmly,
+{{ signoff }}
 {{ me }}""",
     "milestone": """\
-{% if kind == 'birthday' %}Happy birthday!{% else %}Congratulations!{% endif %}
+{% if kind == 'birthday' %}Happy birthday!{% elif milestone_phrase %}Congratulations!{% else %}Thinking of you today{% endif %}
 Hi {{ first }},
 
-{% if kind == 'birthday' %}Happy birthday! I hope the year ahead is a great one.{% else %}Congratulations on your {{ milestone }}! Well deserved.{% endif %}
+{% if kind == 'birthday' %}{% if variant == 1 %}Happy birthday! I hope you get to celebrate properly.{% elif variant == 2 %}Wishing you a very happy birthday and a great year ahead.{% else %}Happy birthday! I hope the year ahead is a great one.{% endif %}{% elif milestone_phrase %}{% if variant == 1 %}Many congratulations on {{ milestone_phrase }}. That's wonderful news.{% elif variant == 2 %}I just wanted to say congratulations on {{ milestone_phrase }}!{% else %}Congratulations on {{ milestone_phrase }}! Well deserved.{% endif %}{% else %}I saw the date come up and wanted to say I'm thinking of you.{% endif %}
 
-Best,
+{{ signoff }}
 {{ me }}""",
     "role-change": """\
-Congratulations on the new role
+{% if variant == 1 %}Congratulations!{% else %}Congratulations on the new role{% endif %}
 Hi {{ first }},
 
-I just saw the news: {{ role }}. Congratulations! How are the first weeks going? I'd love to hear about it.
+{% if role %}I just saw the news: {{ role }}. {% endif %}{% if variant == 1 %}Congratulations on the move! How are you settling in?{% elif variant == 2 %}Congratulations! What made you decide on it? I'd love to hear the story.{% else %}Congratulations! How are the first weeks going? I'd love to hear about it.{% endif %}
 
-Best,
+{{ signoff }}
 {{ me }}""",
     "promise": """\
-{{ promise | capitalize }}
+{{ promise_subject }}
 Hi {{ first }},
 
-I promised to {{ promise }}{% if overdue %}, and I'm sorry it took longer than I said{% endif %}. Here it is — let me know if anything is missing or if I can help further.
+{% if promised %}I promised {{ promised }}{% else %}Here is what I promised you{% endif %}{% if overdue %}, and I'm sorry it took longer than I said{% endif %}. {% if variant == 1 %}Tell me if this is not quite what you needed.{% else %}Let me know if anything is missing or if I can help further.{% endif %}
 
-Best,
+{{ signoff }}
 {{ me }}""",
     "nudge": """\
-Checking in
+{% if variant == 1 %}Quick check-in{% else %}Checking in{% endif %}
 Hi {{ first }},
 
-Hope all is well! Just checking in on {{ promise }} — no rush, and let me know if there is anything I can do to help.
+{% if variant == 1 %}I hope things are going well.{% else %}Hope all is well!{% endif %} Just checking in on {{ their_promise or 'what we talked about last time' }} — no rush, and let me know if there is anything I can do to help.
 
-Best,
+{{ signoff }}
 {{ me }}""",
     "strained": """\
 Could we talk?
 Hi {{ first }},
 
-I've been thinking about {% if context %}{{ context }}{% else %}how things went between us{% endif %}, and I'd value the chance to talk it through and hear your side. Would you have time for a coffee soon?
+{% if variant == 1 %}I've been thinking about where things stand between us, and I would like to put them right.{% else %}I've been thinking about how things went between us, and I'd value the chance to talk it through.{% endif %} I'd like to hear your side. Would you have time for a coffee soon?
 
-Best,
+{{ signoff }}
 {{ me }}""",
     "mentoring": """\
-Our next session
+{% if variant == 1 %}Booking our next session{% else %}Our next session{% endif %}
 Hi {{ first }},
 
-Could we book our next session? {% if goals %}I'd like to pick up on {{ goals }}.{% endif %} A few times that work for me this week or next — let me know what suits you.
+Could we book our next session?{% if goals_phrase %} I'd like to pick up on {{ goals_phrase }}.{% endif %} {% if variant == 1 %}I'm free most mornings this week and next — what suits you?{% else %}A few times work for me this week or next — let me know what suits you.{% endif %}
 
-Best,
+{{ signoff }}
 {{ me }}""",
     "feedback": """\
-Following up on your feedback
+{% if variant == 1 %}Thank you for your feedback{% else %}Following up on your feedback{% endif %}
 Hi {{ first }},
 
-Thank you again for your feedback. I've been working on it: {{ promise }}. I'd welcome your thoughts on whether it's moving in the right direction.
+Thank you again for your feedback. {% if variant == 1 %}I took it to heart and have been making changes since.{% else %}I've been working on it since we spoke.{% endif %} I'd welcome your thoughts on whether it's moving in the right direction.
 
-Best,
+{{ signoff }}
 {{ me }}""",
 }
+
+SIGNOFFS = ("Best,", "All the best,", "Best wishes,", "Warm regards,")
+VARIANTS = 4
+
+
+@dataclass(frozen=True)
+class Situation:
+    """What a draft knows: the reason's kind, the person, and the item's own facts as
+    stored (user text untouched; `values` decides what of it can be written)."""
+
+    kind: str
+    first: str
+    seed: str  # the person and the item: picks the variant
+    name: str = ""
+    me: str = ""
+    reason: str = ""
+    last: str = ""
+    last_notes: str = ""  # private
+    interests: str = ""
+    context: str = ""  # private: why the relationship is strained
+    event: str = ""
+    met_note: str = ""  # for the user; used only as a topic, when it reads as one
+    favour_kind: str = ""
+    favour_note: str = ""
+    promise: str = ""
+    overdue: bool = False
+    milestone_kind: str = ""
+    milestone: str = ""  # the label, or "3 years at Initech"
+    role: str = ""
+    goals: str = ""
+
+
+def pick(seed: str, n: int) -> int:
+    """A stable choice in range(n) for `seed` (the same on every run and machine)."""
+    return zlib.crc32(seed.encode("utf-8")) % n
+
+
+# kind: (the favour alone, its lead-in before a noun phrase, words naming the kind itself)
+_FAVOURS: Mapping[str, tuple[str, str, frozenset[str]]] = {
+    "introduction": (
+        "the introduction",
+        "the introduction to",
+        frozenset({"intro", "introduction", "introductions"}),
+    ),
+    "referral": ("the referral", "the referral to", frozenset({"referral", "referrals"})),
+    "advice": (
+        "your advice",
+        "your advice on",
+        frozenset({"advice", "tips", "guidance", "input", "thoughts", "feedback"}),
+    ),
+    "resource": (
+        "the resources you shared",
+        "sharing",
+        frozenset({"resource", "resources", "link", "links"}),
+    ),
+    "favour": ("your help", "your help with", frozenset({"help", "favour", "favor"})),
+    "endorsement": (
+        "the endorsement",
+        "your endorsement of",
+        frozenset({"endorsement", "recommendation", "reference", "shout-out"}),
+    ),
+}
+# determiners that let a noun phrase stand on its own after "Thank you for"
+_STANDALONE = frozenset({"your", "this", "that", "these", "those"})
+
+
+def favour_phrase(kind: str, note: str, names: tuple[str, ...] = ()) -> str:
+    """What follows "Thank you for": the favour's own noun, with as much of the user's
+    note as reads after it ('to a designer she knows' → 'the introduction to a designer
+    you know'; 'lent a book' → 'lending me a book')."""
+    alone, lead, own = _FAVOURS.get(kind, _FAVOURS["favour"])
+    p = ph.phrase(note, names=names)
+    if p.form == "none":
+        return alone
+    words = [w.lower() for w in p.words]
+    content = words[1:] if words[0] in ph.DETERMINERS else words
+    if p.form != "preposition" and content and content[0] in own:
+        # the note names the favour itself: "the intro to Acme's CFO", "tips on pricing"
+        return p.text if content is not words else f"{alone.split()[0]} {p.text}"
+    if p.form == "preposition":
+        return f"{alone} {p.text}"
+    if p.form in ("verb", "gerund"):
+        return ph.gerund_phrase(p)
+    if words[0] in _STANDALONE:
+        return p.text
+    return f"{lead} {p.text}"
+
+
+def milestone_phrase(kind: str, label: str, names: tuple[str, ...] = ()) -> str:
+    """What follows "Congratulations on", or '' when the day is not one to congratulate
+    in words the label allows (a birthday has its own wording)."""
+    if kind == "birthday":
+        return ""
+    if kind == "work-anniversary":
+        p = ph.phrase(label, names=names)
+        return p.text if p.form == "noun" and p.words[0][:1].isdigit() else "your work anniversary"
+    p = ph.phrase(label, names=names)
+    if kind == "promotion":
+        if p.form == "preposition":
+            return f"your promotion {p.text}"
+        if p.form == "noun" and p.text[:1].isupper() and "promot" not in p.text.lower():
+            return f"your promotion to {p.text}"
+        return "your promotion"
+    if kind == "new-job":
+        if p.form == "preposition":
+            return f"the new job {p.text}"
+        if p.form == "noun" and p.text[:1].isupper():
+            return f"your new role as {p.text}" if " at " in p.text else f"the new job at {p.text}"
+        return "the new job"
+    if p.form in ("verb", "gerund"):
+        return ph.gerund_phrase(p, add_me=False)
+    if p.form == "noun":
+        return p.text if p.head in ph.DETERMINERS else f"your {p.text}"
+    return ""
+
+
+_TOPIC_LEADS = (
+    ("working on ", "your work on "),
+    ("works on ", "your work on "),
+    ("interested in ", ""),
+    ("keen on ", ""),
+    ("passionate about ", ""),
+    ("talked about ", ""),
+    ("discussed ", ""),
+    ("chatted about ", ""),
+    ("into ", ""),
+)
+# words that make a note about the person rather than a topic to bring up with them
+_NOT_TOPICS = frozenset(
+    ph.words("""cto ceo cfo coo cmo vp founder cofounder co-founder engineer designer manager head
+    director lead recruiter investor pm student professor friend colleague sister brother wife
+    husband partner ex former intro introduced via through met from knows works worked job
+    laid layoff layoffs fired sick illness divorce pregnant pregnancy burnout health looking
+    leaving quitting struggling grieving recovering hunting interviewing me my us our i""")
+)
+
+
+def topic(note: str, names: tuple[str, ...] = ()) -> str:
+    """What follows "I enjoyed hearing about", from what the user noted on meeting
+    them ('building voice agents'), or '' when the note is about them, not a topic."""
+    text = ph.clean(note)
+    prefix = ""
+    for lead, replacement in _TOPIC_LEADS:
+        if text.lower().startswith(lead):
+            text, prefix = text[len(lead) :], replacement
+            break
+    p = ph.phrase(text, names=names)
+    if p.form not in ("noun", "gerund") or len(p.words) > 8:
+        return ""
+    if any(w.lower().strip(",'") in _NOT_TOPICS for w in p.words) or p.head == "your":
+        return ""
+    return prefix + p.text
+
+
+# what a conversation was, when a summary names the meeting rather than its subject
+_MEETINGS = frozenset(
+    ph.words("""session call coffee lunch dinner breakfast brunch meeting chat sync 1:1 1-1 drinks
+    catch-up catchup interview workshop meetup visit walk demo check-in conversation email
+    message meal""")
+)
+_MEETING_WORDS = _MEETINGS | frozenset(
+    ph.words("""quick long short first great weekly monthly quarterly mentoring intro video phone team
+    follow-up virtual good lovely nice informal zoom""")
+)
+_SUMMARY_LEADS = ("discussed ", "talked about ", "chatted about ", "went over ", "spoke about ")
+
+
+def last_topic(summary: str, names: tuple[str, ...] = ()) -> str:
+    """What follows "I was thinking back to", from the last conversation's summary:
+    'our mentoring session', 'our conversation about the pilot in Porto', or ''."""
+    text = ph.clean(summary)
+    low = text.lower()
+    if low.startswith(("caught up", "catch up", "catch-up", "catchup")):
+        return "our last catch-up"
+    for lead in _SUMMARY_LEADS:
+        if low.startswith(lead):
+            text = text[len(lead) :]
+            break
+    p = ph.phrase(text, names=names)
+    if p.form == "none" or ":" in p.text:
+        return ""
+    words = p.words
+    lead_words = [w.lower() for w in words[:3]]
+    if lead_words[0] in _MEETING_WORDS and any(w in _MEETINGS for w in lead_words):
+        shown = [w.lower() if w.lower() in _MEETING_WORDS else w for w in words[:3]] + words[3:]
+        return f"our last {shown[0]}" if len(words) == 1 else "our " + " ".join(shown)
+    if p.form in ("noun", "gerund") and p.head not in ("my", "our", "your", "note", "notes"):
+        return f"our conversation about {p.text}"
+    return ""
+
+
+def listed(text: str, names: tuple[str, ...] = (), *, verbs: bool = False) -> str:
+    """'sailing, jazz' → 'sailing and jazz'; goals as gerunds ('get promoted' →
+    'getting promoted'); items that do not read as a noun phrase are left out."""
+    found = [
+        ph.gerund_phrase(p, add_me=False) if p.form == "verb" else p.text
+        for p in ph.items(text, names=names, verbs=verbs)
+    ]
+    return ph.join(found)
+
+
+_DELIVERED = frozenset(
+    ph.words("send share forward give pass lend email find get bring prepare draft write")
+)
+
+
+def promise_parts(description: str, names: tuple[str, ...] = ()) -> tuple[str, str]:
+    """(what follows "I promised", the subject) for a promise of the user's:
+    ('to send the slides', 'The slides, as promised')."""
+    text = ph.clean(description)
+    for lead in ("to ", "i will ", "i'll ", "will "):
+        if text.lower().startswith(lead):
+            text = text[len(lead) :]
+    p = ph.phrase(text, names=names, verb_first=True)
+    if p.form == "gerund":
+        p = ph.Phrase(" ".join([ph.BASE_OF_GERUND[p.head], *p.words[1:]]), "verb")
+    if p.form == "verb":
+        base, rest = p.head, p.words[1:]
+        if rest and rest[0].lower() in ("you", "over"):
+            rest = rest[1:]
+        thing = ph.phrase(" ".join(rest), names=names)
+        if base in _DELIVERED and thing.form == "noun" and " to " not in f" {thing.text} ":
+            return f"to {p.text}", f"{ph.sentence_case(thing.text)}, as promised"
+        return f"to {p.text}", ph.sentence_case(ph.gerund_phrase(p, add_me=False))
+    if p.form == "noun":
+        return f"you {p.text}", f"{ph.sentence_case(p.text)}, as promised"
+    return "", "What I promised"
+
+
+def their_promise(description: str, names: tuple[str, ...] = ()) -> str:
+    """What follows "checking in on" for a promise they made ('sending me the deck'),
+    or '' when it does not read there."""
+    text = ph.clean(description)
+    if text.lower().startswith("to "):
+        text = text[3:]
+    p = ph.phrase(text, names=names, verb_first=True)
+    if p.form in ("verb", "gerund"):
+        return ph.gerund_phrase(p, add_me=False)
+    return p.text if p.form == "noun" else ""
+
+
+def values(s: Situation) -> dict[str, Any]:
+    """What a template is filled with (see the module's docstring)."""
+    names = tuple(n for n in {s.first, *s.name.split()} if n)
+    seed = f"{s.kind}:{s.seed}"
+    promised, promise_subject = promise_parts(s.promise, names)
+    return {
+        "first": s.first,
+        "name": s.name,
+        "me": s.me,
+        "reason": s.reason,
+        "last": s.last,
+        "last_notes": s.last_notes,
+        "interests": s.interests,
+        "context": s.context,
+        "event": ph.clean(s.event),
+        "note": s.met_note,
+        "favour": favour_phrase(s.favour_kind, s.favour_note, names),
+        "promise": s.promise,
+        "overdue": s.overdue,
+        "kind": s.milestone_kind,
+        "milestone": s.milestone or s.milestone_kind.replace("-", " "),
+        "milestone_phrase": milestone_phrase(s.milestone_kind, s.milestone, names),
+        "role": s.role,
+        "goals": s.goals,
+        "promised": promised,
+        "promise_subject": promise_subject,
+        "their_promise": their_promise(s.promise, names),
+        "topic": topic(s.met_note, names),
+        "last_topic": last_topic(s.last, names),
+        "interests_phrase": listed(s.interests, names),
+        "goals_phrase": listed(s.goals, names, verbs=True),
+        "variant": pick(seed, VARIANTS),
+        "signoff": SIGNOFFS[pick(seed + ":signoff", len(SIGNOFFS))],
+    }
+
 
 _ENV = SandboxedEnvironment(autoescape=False, undefined=Undefined, keep_trailing_newline=False)
 
@@ -114,7 +414,7 @@ def check(source: str, kind: str) -> None:
 
 
 def render(source: str, values: Mapping[str, Any]) -> tuple[str, str]:
-    """(subject, body) of a template filled with `values`."""
+    """(subject, body) of a template filled with `values`; the subject in sentence case."""
     try:
         text = _ENV.from_string(source).render(**values)
     except TemplateSyntaxError as exc:
@@ -122,4 +422,9 @@ def render(source: str, values: Mapping[str, Any]) -> tuple[str, str]:
     except Exception as exc:  # a user's template failing at render time: say so, don't crash
         raise Invalid("template", f"cannot render: {exc}") from exc
     subject, _, body = text.strip().partition("\n")
-    return subject.strip(), body.strip()
+    return ph.sentence_case(subject.strip()), body.strip()
+
+
+def compose(source: str, s: Situation) -> tuple[str, str]:
+    """(subject, body) of `source` for situation `s`."""
+    return render(source, values(s))
