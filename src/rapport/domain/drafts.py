@@ -44,7 +44,7 @@ DEFAULT_TEMPLATES: Mapping[str, str] = {
 {% if variant == 1 %}Checking in{% elif variant == 2 %}How are things?{% else %}Catching up{% endif %}
 Hi {{ first }},
 
-{% if last_topic %}I was thinking back to {{ last_topic }}{% elif variant == 1 %}I realised we haven't spoken in a while{% else %}It has been a while{% endif %} and wanted to see how things are going on your side.{% if interests_phrase %} Anything new with {{ interests_phrase }}?{% endif %}
+{% if last_topic %}I was thinking back to {{ last_topic }} and wanted to see{% elif variant == 1 %}I realised we haven't spoken in a while and wanted to see{% else %}It has been a while, and I wanted to see{% endif %} how things are going on your side.{% if interests_phrase %} Anything new with {{ interests_phrase }}?{% endif %}
 
 {% if variant == 2 %}Nothing in particular on my end — would you be up for a call or a coffee in the next few weeks?{% else %}No agenda — just good to stay in touch. Would you be up for a quick call or coffee in the next few weeks?{% endif %}
 
@@ -54,7 +54,7 @@ Hi {{ first }},
 {% if event %}{% if variant == 1 %}Following up from {{ event }}{% elif variant == 2 %}Good to meet you at {{ event }}{% else %}Great to meet you at {{ event }}{% endif %}{% else %}{% if variant == 1 %}Following up{% else %}Great to meet you{% endif %}{% endif %}
 Hi {{ first }},
 
-{% if variant == 1 %}Thanks for the conversation{% if event %} at {{ event }}{% endif %}.{% if topic %} I'd love to hear more about {{ topic }} when you have a moment.{% endif %}{% elif variant == 2 %}I'm glad we got to talk{% if event %} at {{ event }}{% endif %}.{% if topic %} What you said about {{ topic }} has stayed with me.{% endif %}{% else %}It was great meeting you{% if event %} at {{ event }}{% endif %}{% if topic %}, and I enjoyed hearing about {{ topic }}{% endif %}.{% endif %} {% if variant == 3 %}Shall we keep in touch? I'd be glad to help if anything comes up on your side.{% else %}I'd love to stay in touch — let me know if there is anything I can help with.{% endif %}
+{% if variant == 1 %}Thanks for the conversation{% if event %} at {{ event }}{% endif %}.{% if topic %} I'd love to hear more about {{ topic }} when you have a moment.{% endif %}{% elif variant == 2 %}I'm glad we got to talk{% if event %} at {{ event }}{% endif %}.{% if topic %} What you said about {{ topic }} has stayed with me.{% endif %}{% else %}It was great meeting you{% if event %} at {{ event }}{% endif %}{% if topic %}, and I enjoyed hearing about {{ topic }}{% endif %}.{% endif %} {% if variant == 3 %}Shall we keep in touch? I'd be glad to help if anything comes up on your side.{% elif variant == 1 %}Let's keep in touch — and if I can ever be useful, just ask.{% else %}I'd love to stay in touch — let me know if there is anything I can help with.{% endif %}
 
 {{ signoff }}
 {{ me }}""",
@@ -72,7 +72,7 @@ Hi {{ first }},
 {% if kind == 'birthday' %}Happy birthday!{% elif milestone_phrase %}Congratulations!{% else %}Thinking of you today{% endif %}
 Hi {{ first }},
 
-{% if kind == 'birthday' %}{% if variant == 1 %}Happy birthday! I hope you get to celebrate properly.{% elif variant == 2 %}Wishing you a very happy birthday and a great year ahead.{% else %}Happy birthday! I hope the year ahead is a great one.{% endif %}{% elif milestone_phrase %}{% if variant == 1 %}Many congratulations on {{ milestone_phrase }}. That's wonderful news.{% elif variant == 2 %}I just wanted to say congratulations on {{ milestone_phrase }}!{% else %}Congratulations on {{ milestone_phrase }}! Well deserved.{% endif %}{% else %}I saw the date come up and wanted to say I'm thinking of you.{% endif %}
+{% if kind == 'birthday' %}{% if variant == 1 %}Happy birthday! I hope you get to celebrate properly.{% elif variant == 2 %}Wishing you a very happy birthday and a great year ahead.{% else %}Happy birthday! I hope the year ahead is a great one.{% endif %}{% elif milestone_phrase %}{% if variant == 1 %}Many congratulations on {{ milestone_phrase }}. That's wonderful news.{% elif variant == 2 %}I just wanted to say congratulations on {{ milestone_phrase }}!{% else %}Congratulations on {{ milestone_phrase }}! Well deserved.{% endif %}{% else %}I wanted to drop you a line today — I hope all is well.{% endif %}
 
 {{ signoff }}
 {{ me }}""",
@@ -104,7 +104,7 @@ Hi {{ first }},
 Could we talk?
 Hi {{ first }},
 
-{% if variant == 1 %}I've been thinking about where things stand between us, and I would like to put them right.{% else %}I've been thinking about how things went between us, and I'd value the chance to talk it through.{% endif %} I'd like to hear your side. Would you have time for a coffee soon?
+{% if variant == 1 %}I've been thinking about where things stand between us, and I want to make it right.{% else %}I've been thinking about how things went between us, and I'd value the chance to talk it through.{% endif %} I'd like to hear your side. Would you have time for a coffee soon?
 
 {{ signoff }}
 {{ me }}""",
@@ -162,55 +162,123 @@ def pick(seed: str, n: int) -> int:
     return zlib.crc32(seed.encode("utf-8")) % n
 
 
-# kind: (the favour alone, its lead-in before a noun phrase, words naming the kind itself)
-_FAVOURS: Mapping[str, tuple[str, str, frozenset[str]]] = {
-    "introduction": (
+@dataclass(frozen=True)
+class _Favour:
+    alone: str  # "the introduction"
+    lead: str  # before a noun phrase: "the introduction to"
+    own: frozenset[str]  # words that name the favour itself: "intro"
+    after: frozenset[str]  # prepositions that read after `alone`: "the introduction at PyCon"
+
+
+_FAVOURS: Mapping[str, _Favour] = {
+    "introduction": _Favour(
         "the introduction",
         "the introduction to",
-        frozenset({"intro", "introduction", "introductions"}),
+        frozenset(ph.words("intro introduction introductions referral")),
+        frozenset(ph.words("to at via through on")),
     ),
-    "referral": ("the referral", "the referral to", frozenset({"referral", "referrals"})),
-    "advice": (
+    "referral": _Favour(
+        "the referral",
+        "the referral to",
+        frozenset(ph.words("referral referrals intro introduction")),
+        frozenset(ph.words("to for at")),
+    ),
+    "advice": _Favour(
         "your advice",
         "your advice on",
-        frozenset({"advice", "tips", "guidance", "input", "thoughts", "feedback"}),
+        frozenset(ph.words("advice tips guidance input thoughts feedback")),
+        frozenset(ph.words("on about over during at for after before")),
     ),
-    "resource": (
+    "resource": _Favour(
         "the resources you shared",
         "sharing",
-        frozenset({"resource", "resources", "link", "links"}),
+        frozenset(ph.words("resource resources link links")),
+        frozenset(ph.words("on about for")),
     ),
-    "favour": ("your help", "your help with", frozenset({"help", "favour", "favor"})),
-    "endorsement": (
+    "favour": _Favour(
+        "your help",
+        "your help with",
+        frozenset(ph.words("help favour favor")),
+        frozenset(ph.words("with on for during at after over")),
+    ),
+    "endorsement": _Favour(
         "the endorsement",
         "your endorsement of",
-        frozenset({"endorsement", "recommendation", "reference", "shout-out"}),
+        frozenset(ph.words("endorsement recommendation reference shout-out")),
+        frozenset(ph.words("on for at")),
     ),
 }
 # determiners that let a noun phrase stand on its own after "Thank you for"
 _STANDALONE = frozenset({"your", "this", "that", "these", "those"})
+# verbs that say what someone did for the user, so "reviewing my CV" is the favour itself
+# ("hiring data engineers" is what the advice was about)
+_FAVOUR_VERBS = frozenset(
+    ph.words("review proofread read check fix cover vouch host walk pick take look")
+)
+# who an introduction or a referral is to, when the note does not name them
+_PEOPLE = frozenset(
+    ph.words(
+        """designer engineer developer founder cofounder investor cto ceo cfo coo recruiter
+        manager friend colleague contact client partner lawyer accountant candidate person
+        people team someone director vp pm journalist editor agent mentor expert researcher
+        professor head lead"""
+    )
+)
 
 
 def favour_phrase(kind: str, note: str, names: tuple[str, ...] = ()) -> str:
     """What follows "Thank you for": the favour's own noun, with as much of the user's
     note as reads after it ('to a designer she knows' → 'the introduction to a designer
     you know'; 'lent a book' → 'lending me a book')."""
-    alone, lead, own = _FAVOURS.get(kind, _FAVOURS["favour"])
+    f = _FAVOURS.get(kind, _FAVOURS["favour"])
     p = ph.phrase(note, names=names)
     if p.form == "none":
-        return alone
-    words = [w.lower() for w in p.words]
+        return f.alone
+    words = [w.lower().strip(",'") for w in p.words]
     content = words[1:] if words[0] in ph.DETERMINERS else words
-    if p.form != "preposition" and content and content[0] in own:
+    if p.form != "preposition" and content and content[0] in f.own:
         # the note names the favour itself: "the intro to Acme's CFO", "tips on pricing"
-        return p.text if content is not words else f"{alone.split()[0]} {p.text}"
+        return p.text if content is not words else f"{f.alone.split()[0]} {p.text}"
     if p.form == "preposition":
-        return f"{alone} {p.text}"
+        return f"{f.alone} {p.text}" if p.head in f.after else f.alone
     if p.form in ("verb", "gerund"):
-        return ph.gerund_phrase(p)
+        base = ph.BASE_OF_GERUND.get(p.head, p.head)
+        doer = base in _FAVOUR_VERBS or base in ph.DATIVE or base in ph.TAKES_ME
+        if doer or {"me", "my", "us", "our"} & set(words):
+            return ph.gerund_phrase(p)
     if words[0] in _STANDALONE:
         return p.text
-    return f"{lead} {p.text}"
+    if kind in ("introduction", "referral"):
+        return f"{f.lead} {p.text}" if _someone(p) else f.alone
+    if kind == "resource" and p.head.endswith("ing"):  # "hiring data engineers"
+        return f"{f.alone} on {p.text}"
+    return f"{f.lead} {p.text}"
+
+
+def _someone(p: ph.Phrase) -> bool:
+    """The phrase names a person or an organisation: 'Carla at Globex', 'Acme's CFO',
+    'a designer you know' (not 'Python skills', 'pricing strategy')."""
+    words = p.words
+    if _PEOPLE & {w.lower().strip(",'") for w in words}:
+        return True
+    connectors = {"at", "from", "of", "in", "and", "&"}
+    return words[0][:1].isupper() and all(w[:1].isupper() or w in connectors for w in words)
+
+
+# words of a job title: "VP Engineering", "Head of Data" (not "PhD defence", "Globex")
+_TITLES = frozenset(
+    ph.words(
+        """vp head director lead manager cto ceo cfo coo cmo principal senior staff partner
+        chief president engineer architect chair professor officer editor vice associate
+        counsel fellow founder"""
+    )
+)
+
+
+def _proper(p: ph.Phrase) -> bool:
+    """Every word capitalised (or a connector): a name or a title, not a common noun."""
+    connectors = {"of", "at", "and", "&", "in", "for"}
+    return all(w[:1].isupper() or w in connectors for w in p.words)
 
 
 def milestone_phrase(kind: str, label: str, names: tuple[str, ...] = ()) -> str:
@@ -218,26 +286,27 @@ def milestone_phrase(kind: str, label: str, names: tuple[str, ...] = ()) -> str:
     in words the label allows (a birthday has its own wording)."""
     if kind == "birthday":
         return ""
-    if kind == "work-anniversary":
-        p = ph.phrase(label, names=names)
-        return p.text if p.form == "noun" and p.words[0][:1].isdigit() else "your work anniversary"
     p = ph.phrase(label, names=names)
+    titled = p.form == "noun" and bool(_TITLES & {w.lower() for w in p.words})
+    if kind == "work-anniversary":  # "3 years at Initech"
+        years = p.form == "noun" and p.words[0].isdigit() and " at " in p.text
+        return p.text if years else "your work anniversary"
     if kind == "promotion":
-        if p.form == "preposition":
+        if p.form == "preposition" and p.head in ("to", "at"):
             return f"your promotion {p.text}"
-        if p.form == "noun" and p.text[:1].isupper() and "promot" not in p.text.lower():
-            return f"your promotion to {p.text}"
-        return "your promotion"
+        return f"your promotion to {p.text}" if titled else "your promotion"
     if kind == "new-job":
-        if p.form == "preposition":
+        if p.form == "preposition" and p.head in ("at", "with"):
             return f"the new job {p.text}"
-        if p.form == "noun" and p.text[:1].isupper():
-            return f"your new role as {p.text}" if " at " in p.text else f"the new job at {p.text}"
-        return "the new job"
+        if titled:
+            return f"your new role as {p.text}"
+        return f"the new job at {p.text}" if p.form == "noun" and _proper(p) else "the new job"
     if p.form in ("verb", "gerund"):
         return ph.gerund_phrase(p, add_me=False)
-    if p.form == "noun":
-        return p.text if p.head in ph.DETERMINERS else f"your {p.text}"
+    if p.form == "noun" and p.head in ph.DETERMINERS:
+        return p.text
+    if p.form == "noun" and not _proper(p):
+        return f"your {p.text}"
     return ""
 
 
@@ -258,7 +327,8 @@ _NOT_TOPICS = frozenset(
     director lead recruiter investor pm student professor friend colleague sister brother wife
     husband partner ex former intro introduced via through met from knows works worked job
     laid layoff layoffs fired sick illness divorce pregnant pregnancy burnout health looking
-    leaving quitting struggling grieving recovering hunting interviewing me my us our i""")
+    leaving quitting struggling grieving recovering hunting interviewing me my us our i see
+    call email ask remind follow send todo check ping card linkedin""")
 )
 
 

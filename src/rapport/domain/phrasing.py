@@ -10,6 +10,7 @@ never forced into a sentence it would break.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -90,9 +91,9 @@ VERBS = frozenset(
     nominate feature mention quote cite cover fund invest hold keep save""")
 )
 # verbs whose favour reads "lending me a book": `me` before a determiner
-_DATIVE = frozenset(words("lend give send show teach buy offer pass hand forward loan tell bring"))
+DATIVE = frozenset(words("lend give send show teach buy offer pass hand forward loan tell bring"))
 # verbs whose favour reads "introducing me to…", "vouching for me": `me` after the verb
-_TAKES_ME = frozenset(
+TAKES_ME = frozenset(
     words("""introduce intro help connect refer recommend invite put cover host mentor coach support
     back endorse include walk pick vouch nominate sponsor feature mention""")
 )
@@ -131,18 +132,19 @@ def _regular_pasts() -> dict[str, str]:
 
 BASE_OF_PAST = {**_regular_pasts(), **_PAST}
 BASE_OF_GERUND = {gerund(v): v for v in VERBS}
+# a verb after someone named in the third person: the text is a sentence about them
 THIRD_PERSON = frozenset(
-    {v + ("es" if v.endswith(("s", "sh", "ch", "x", "o")) else "s") for v in VERBS}
-    | set(
-        words("""is was has does works wants likes loves runs leads knows needs seems lives owns
-        manages builds says thinks mentioned said asked moved wants plays enjoys""")
+    words(
+        """is was has does works wants likes loves runs leads knows needs seems lives owns
+        manages builds says thinks mentioned said asked moved plays enjoys helps sends shares
+        introduces offers gives lends"""
     )
 )
 THIRD_PERSON_PRONOUNS = frozenset(words("he she him her his hers himself herself"))
 PLURAL_PRONOUNS = frozenset(words("they them their theirs themselves"))
 
 _SENTENCE_BREAK = re.compile(r"[.!?;]\s|\n|[.!?;].*[.!?;]")
-_TRAILING = " \t.,;:!?-–—"
+_TRAILING = " \t.,;:!?-–—…"
 
 
 @dataclass(frozen=True)
@@ -276,6 +278,8 @@ def phrase(text: str | None, *, names: tuple[str, ...] = (), verb_first: bool = 
     lowered = {w.lower().strip(",'") for w in cleaned.split()}
     if any(n and n.lower() in lowered for n in names):
         return NONE
+    if _clause(cleaned.split()):
+        return NONE
     addressed = second_person(cleaned)
     if addressed is None:
         return NONE
@@ -304,6 +308,20 @@ def phrase(text: str | None, *, names: tuple[str, ...] = (), verb_first: bool = 
     return Phrase(text_out, "noun")
 
 
+def _clause(words: list[str]) -> bool:
+    """'Ana helped me a lot', 'Bruno runs Initech': a subject and its verb, a sentence
+    rather than a phrase ('the book you lent me' stays a phrase: its clause is 'you')."""
+    for before, word in itertools.pairwise(w.lower().strip(",") for w in words):
+        if before in ("you", "i", "we"):
+            continue
+        if word in THIRD_PERSON or (word in BASE_OF_PAST and word not in _AMBIGUOUS_PAST):
+            return True
+    return False
+
+
+_AMBIGUOUS_PAST = frozenset(words("read put set let cut"))
+
+
 def gerund_phrase(p: Phrase, *, add_me: bool = True) -> str:
     """A verb or gerund phrase as a gerund phrase: 'lend a book' → 'lending me a book'
     (with `add_me`, the reader did it for the writer)."""
@@ -312,9 +330,9 @@ def gerund_phrase(p: Phrase, *, add_me: bool = True) -> str:
     rest = words[1:]
     nxt = rest[0].lower() if rest else ""
     if add_me and nxt not in _PRONOUN_OBJECTS:
-        if base in _DATIVE and (nxt in DETERMINERS or nxt.isdigit()):
+        if base in DATIVE and (nxt in DETERMINERS or nxt.isdigit()):
             rest = ["me", *rest]
-        elif base in _TAKES_ME and (not rest or nxt in PREPOSITIONS):
+        elif base in TAKES_ME and (not rest or nxt in PREPOSITIONS):
             rest = ["me", *rest] if base not in ("vouch", "cover") or rest else ["for", "me"]
     return " ".join([gerund(base), *rest])
 
