@@ -88,7 +88,7 @@ Hi {{ first }},
 {{ promise_subject }}
 Hi {{ first }},
 
-{% if promised %}I promised {{ promised }}{% else %}Here is what I promised you{% endif %}{% if overdue %}, and I'm sorry it took longer than I said{% endif %}. {% if variant == 1 %}Tell me if this is not quite what you needed.{% else %}Let me know if anything is missing or if I can help further.{% endif %}
+{% if promised %}I promised {{ promised }}{% else %}Here is what I promised you{% endif %}{% if overdue %}, and I'm sorry it took longer than I said{% endif %}. {% if variant == 1 %}Let me know if there is anything else I can do.{% else %}Let me know if anything is missing or if I can help further.{% endif %}
 
 {{ signoff }}
 {{ me }}""",

@@ -48,6 +48,7 @@ _IRREGULAR_GERUNDS = {
     "sit": "sitting",
     "refer": "referring",
     "see": "seeing",
+    "win": "winning",
     "lie": "lying",
 }
 _PAST = {
@@ -77,6 +78,7 @@ _PAST = {
     "let": "let",
     "met": "meet",
     "thought": "think",
+    "won": "win",
 }
 VERBS = frozenset(
     words("""lend give send teach buy make take write show tell find get bring pay spend build run
@@ -88,7 +90,8 @@ VERBS = frozenset(
     compile collect gather reach catch dig speak present learn improve practise practice
     become grow delegate hire move launch lead start try write rewrite edit design test
     document buy cook open say ask visit suggest teach translate mentor drive host sponsor
-    nominate feature mention quote cite cover fund invest hold keep save""")
+    nominate feature mention quote cite cover fund invest hold keep save graduate
+    complete defend retire win""")
 )
 # verbs whose favour reads "lending me a book": `me` before a determiner
 DATIVE = frozenset(words("lend give send show teach buy offer pass hand forward loan tell bring"))
@@ -278,10 +281,8 @@ def phrase(text: str | None, *, names: tuple[str, ...] = (), verb_first: bool = 
     lowered = {w.lower().strip(",'") for w in cleaned.split()}
     if any(n and n.lower() in lowered for n in names):
         return NONE
-    if _clause(cleaned.split()):
-        return NONE
     addressed = second_person(cleaned)
-    if addressed is None:
+    if addressed is None or _clause(addressed.split()):
         return NONE
     words = _lower_known(addressed.split())
     head = words[0]
