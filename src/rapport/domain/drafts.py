@@ -16,11 +16,11 @@ back to": "our mentoring session", "our conversation about the pilot in Porto"),
 `kind` (the milestone's kind), `overdue`, `variant` (0–3, chosen from the person and
 the item so the same item always gives the same draft) and `signoff` ("Best,").
 
-As the user typed it, for their own templates: `reason` (the agenda's line), `last`
-(the last conversation's summary), `promise` (the promise's text), `interests`,
-`goals`, and the private ones, which the built-in templates never put in a message:
-`note` (what the user noted on meeting them), `last_notes`, `context` (why the
-relationship is strained). The first line of a rendered template is the subject (in
+As the user typed it, for their own templates: `last` (the last conversation's
+summary), `promise` (the promise's text), `interests`, `goals`, and the private ones,
+which the built-in templates never put in a message: `note` (what the user noted on
+meeting them), `last_notes`, `context` (why the relationship is strained) and `reason`
+(the agenda's line, which can quote the note or the strained context). The first line of a rendered template is the subject (in
 sentence case); the rest is the body.
 """
 
