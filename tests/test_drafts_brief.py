@@ -22,9 +22,14 @@ def test_check_in_draft_recalls_the_last_conversation(me) -> None:
     ana = make_person(me, "Ana Lima", types=["client"], interests="sailing")
     make_interaction(me, [ana.id], on=TODAY - D(days=45), summary="the pilot in Porto")
     d = drafts.draft(me, "ana")
-    assert d.kind == "keep-in-touch" and d.subject == "Catching up"
+    assert d.kind == "keep-in-touch" and d.subject in (
+        "Catching up",
+        "Checking in",
+        "How are things?",
+    )
     assert d.body.startswith("Hi Ana,")
-    assert "the pilot in Porto" in d.body and "sailing" in d.body and d.body.endswith("Sam")
+    assert "our conversation about the pilot in Porto" in d.body
+    assert "Anything new with sailing?" in d.body and d.body.endswith("Sam")
 
 
 def test_thank_you_names_the_favour_and_follow_up_names_the_event(me) -> None:
@@ -37,14 +42,17 @@ def test_thank_you_names_the_favour_and_follow_up_names_the_event(me) -> None:
         note="the intro to Acme's CFO",
         occurred_on=TODAY - D(days=4),
     )
-    assert "Thank you for the intro to Acme's CFO" in drafts.draft(me, "ana").body
+    assert "hank you for the intro to Acme's CFO." in drafts.draft(me, "ana").body
     conf = events.create(me, "PyCon", TODAY - D(days=2))
     bruno = make_person(me, "Bruno Souza")
     events.met(me, conf.id, bruno.id, "Rust in production")
     d = drafts.draft(me, "bruno")
-    assert d.subject == "Great to meet you at PyCon"
-    assert "It was great meeting you at PyCon" in d.body
-    assert "Rust in production" not in d.body  # the user's own note is not sent to them
+    assert "PyCon" in d.subject and " at PyCon" in d.body
+    assert "Rust in production" in d.body  # what they talked about, as the topic
+    carla = make_person(me, "Carla Dias")
+    events.met(me, conf.id, carla.id, "CTO at Initech, she is hiring")
+    d = drafts.draft(me, "carla")
+    assert " at PyCon" in d.body and "Initech" not in d.body  # a note about her: left out
 
 
 def test_birthday_and_promise_drafts(me) -> None:
@@ -54,7 +62,7 @@ def test_birthday_and_promise_drafts(me) -> None:
     bruno = make_person(me, "Bruno")
     promises.promise(me, bruno.id, "send the slides", due_on=TODAY - D(days=1))
     d = drafts.draft(me, "bruno")
-    assert d.subject == "Send the slides"
+    assert d.subject == "The slides, as promised"
     assert "I promised to send the slides, and I'm sorry it took longer" in d.body
 
 
@@ -124,7 +132,7 @@ def test_role_anniversary_and_mentoring_drafts(me) -> None:
     me.session.flush()
     d = drafts.draft(me, "bruno")
     assert d.subject == "Congratulations!"
-    assert "Congratulations on your 3 years at Initech in 2 days!" in d.body
+    assert "ongratulations on 3 years at Initech" in d.body and "in 2 days" not in d.body
     carla = make_person(me, "Carla Dias")
     mentoring.start_mentorship(
         me,
@@ -135,5 +143,5 @@ def test_role_anniversary_and_mentoring_drafts(me) -> None:
         started_on=TODAY - D(days=40),
     )
     d = drafts.draft(me, "carla")
-    assert d.subject == "Our next session"
+    assert d.subject in ("Our next session", "Booking our next session")
     assert "I'd like to pick up on public speaking." in d.body

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -40,14 +41,14 @@ def template(ctx: Ctx, kind: str, templates_dir: Path | None = None) -> str:
     return drafts.DEFAULT_TEMPLATES.get(kind, drafts.DEFAULT_TEMPLATES["keep-in-touch"])
 
 
-def _values(ctx: Ctx, person: Person, reason: AgendaReason) -> dict[str, Any]:
-    """What a template is filled with: the person and the reason, then what the
-    reason's kind adds (the promise, the favour, the event…)."""
-    values = _about(ctx, person, reason)
+def _situation(ctx: Ctx, person: Person, reason: AgendaReason) -> drafts.Situation:
+    """What the draft knows: the person and the reason, then what the reason's kind
+    adds (the promise, the favour, the event…)."""
+    about = _about(ctx, person, reason)
     add = _BY_KIND.get(reason.kind)
     if add is not None:
-        values.update(add(ctx, person, reason))
-    return values
+        about.update(add(ctx, person, reason))
+    return drafts.Situation(**about)
 
 
 def _about(ctx: Ctx, person: Person, reason: AgendaReason) -> dict[str, Any]:
@@ -58,15 +59,16 @@ def _about(ctx: Ctx, person: Person, reason: AgendaReason) -> dict[str, Any]:
     )
     recent = interactions.timeline(ctx, person.id, limit=1)
     return {
+        "kind": reason.kind,
+        "seed": f"{person.id}:{reason.key}",
         "first": person.nickname or person.given_name or person.full_name,
         "name": person.full_name,
         "me": me or "",
         "reason": reason.text,
         "last": recent[0].summary if recent and recent[0].source != "agenda" else "",
-        "last_notes": recent[0].notes if recent else "",
+        "last_notes": (recent[0].notes or "") if recent else "",
         "interests": person.interests or "",
         "context": person.strained_context or "",
-        "kind": "",
     }
 
 
@@ -79,33 +81,48 @@ def _promise(ctx: Ctx, person: Person, reason: AgendaReason) -> dict[str, Any]:
 
 def _favour(ctx: Ctx, person: Person, reason: AgendaReason) -> dict[str, Any]:
     favour = ctx.session.get(Exchange, reason.ref_id) if reason.ref_id else None
-    return {"favour": favour.note or f"the {favour.kind}"} if favour is not None else {}
+    if favour is None:
+        return {}
+    return {"favour_kind": favour.kind, "favour_note": favour.note or ""}
 
 
 def _event(ctx: Ctx, person: Person, reason: AgendaReason) -> dict[str, Any]:
-    if not reason.ref_id:  # the event's first word, from the reason's "met at …"
-        text = reason.text
-        return {"event": text.split(" at ", 1)[1].split(" ", 1)[0] if " at " in text else ""}
+    if not reason.ref_id:  # met outside an event: what they were met for, if anything
+        return {}
     event = ctx.session.get(Event, reason.ref_id)
     attendee = ctx.session.get(EventAttendee, (reason.ref_id, person.id))
     return {
         "event": event.name if event else "",
-        "note": attendee.note if attendee and attendee.note else "",
+        "met_note": attendee.note if attendee and attendee.note else "",
     }
 
 
 def _milestone(ctx: Ctx, person: Person, reason: AgendaReason) -> dict[str, Any]:
     if not reason.ref_id:
         return {}
-    if not reason.key.startswith("milestone:"):
-        return {"kind": "work-anniversary", "milestone": reason.text}
+    when = dt.date.fromisoformat(reason.key.rsplit(":", 1)[1])
+    if reason.key.startswith("anniversary:"):  # from the role history
+        role = ctx.session.get(Role, reason.ref_id)
+        if role is None or role.started_on is None:
+            return {"milestone_kind": "work-anniversary"}
+        org = ctx.session.get(Organization, role.organization_id) if role.organization_id else None
+        return {
+            "milestone_kind": "work-anniversary",
+            "milestone": _years_at(when.year - role.started_on.year, org.name if org else None),
+        }
     milestone = ctx.session.get(Milestone, reason.ref_id)
     if milestone is None:
         return {}
-    return {
-        "kind": milestone.kind,
-        "milestone": milestone.label or milestone.kind.replace("-", " "),
-    }
+    label = milestone.label or ""
+    if milestone.kind == "work-anniversary" and milestone.year:
+        label = _years_at(when.year - milestone.year, milestone.label)
+    return {"milestone_kind": milestone.kind, "milestone": label}
+
+
+def _years_at(years: int, organization: str | None) -> str:
+    """'3 years at Initech', '1 year'."""
+    span = f"{years} year{'s' if years != 1 else ''}"
+    return f"{span} at {organization}" if organization else span
 
 
 def _role(ctx: Ctx, person: Person, reason: AgendaReason) -> dict[str, Any]:
@@ -123,7 +140,7 @@ def _goals(ctx: Ctx, person: Person, reason: AgendaReason) -> dict[str, Any]:
     return {"goals": mentorship.goals if mentorship and mentorship.goals else ""}
 
 
-# what each kind of reason adds to a template's values
+# what each kind of reason adds to the situation
 _BY_KIND: dict[str, Callable[[Ctx, Person, AgendaReason], dict[str, Any]]] = {
     "promise": _promise,
     "nudge": _promise,
@@ -142,8 +159,8 @@ def draft(ctx: Ctx, ref: str, templates_dir: Path | None = None) -> Draft:
     entry, reasons = agenda.find(ctx, ref)
     reason = reasons[0]
     person = get_person(ctx, entry.person_id)
-    subject, body = drafts.render(
-        template(ctx, reason.kind, templates_dir), _values(ctx, person, reason)
+    subject, body = drafts.compose(
+        template(ctx, reason.kind, templates_dir), _situation(ctx, person, reason)
     )
     return Draft(
         entry.person_id, entry.person, reason.kind, person.preferred_channel, subject, body
