@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import func, insert, select
 
 from rapport.adapters.records import ContactRecord, PartialDate, Skipped
-from rapport.domain.names import email_key, fold, looks_like_email, split_name
+from rapport.domain.names import email_key, fold, join_name, looks_like_email, split_name
 from rapport.domain.person_patch import YEARLY, Items, PersonPatch, PersonState, as_patch
 from rapport.domain.phones import phone_key
 from rapport.domain.vocabulary import RelationshipType
@@ -412,10 +412,12 @@ def _create(ctx: Ctx, batch: Sequence[Contact], source: str) -> list[int]:
 
 def changes_for(contact: Contact, state: PersonState) -> PersonPatch | None:
     """The patch that brings a person up to date with a newer record, or None when
-    the record holds nothing new: the source's contact data wins (name,
-    organization, title, location, zone); addresses, numbers, links, tags and types
-    are added, never removed; the user's own notes and how-we-met are only filled
-    in when empty; a birthday given is the person's one birthday."""
+    the record holds nothing new. An import fills in and updates, never clears: a
+    value the record lacks (or its file could not read) keeps the stored one. The
+    source's contact data wins (name, organization, title, location, zone);
+    addresses, numbers, links, tags and types are added, never removed; the user's
+    own notes and how-we-met are only filled in when empty; a birthday given is the
+    person's one birthday."""
     rec = contact.record
     found = {
         **_new_name(rec, state),
@@ -427,25 +429,48 @@ def changes_for(contact: Contact, state: PersonState) -> PersonPatch | None:
     return PersonPatch(**found) if found else None
 
 
+def _stand_in(rec: ContactRecord) -> bool:
+    """Whether the record's name is the adapters' stand-in for a record without a
+    readable one (its organization or first email): it names a new person, it does
+    not rename a known one."""
+    return (
+        not rec.given_name
+        and not rec.family_name
+        and rec.full_name is not None
+        and rec.full_name in (rec.organization, *rec.emails)
+    )
+
+
 def _new_name(rec: ContactRecord, state: PersonState) -> dict[str, Any]:
-    name = _clip(rec.name, 300)
-    if not name or name == state.full_name:
+    """The file's full name wins, its given and family names too; a part it does not
+    give comes from its new full name, else stays as stored. Without a full name
+    (LinkedIn gives only the parts) the name is the parts, a missing one as stored."""
+    if _stand_in(rec):
         return {}
-    if rec.given_name or rec.family_name:
-        given, family = _clip(rec.given_name, 200), _clip(rec.family_name, 200)
-        return {"full_name": name, "given_name": given, "family_name": family}
-    return {"full_name": name}
+    given, family = _clip(rec.given_name, 200), _clip(rec.family_name, 200)
+    full = _clip(rec.full_name, 300)
+    if full and full != state.full_name:
+        auto_given, auto_family = split_name(full)
+        given = given or _clip(auto_given, 200)
+        family = family or _clip(auto_family, 200)
+    given, family = given or state.given_name, family or state.family_name
+    full = full or _clip(join_name(given, family), 300)
+    names = {"full_name": full, "given_name": given, "family_name": family}
+    if not full or all(names[k] == getattr(state, k) for k in names):
+        return {}
+    return names
 
 
 def _new_role(rec: ContactRecord, state: PersonState) -> dict[str, Any]:
-    """A new organization comes with the record's title (none: no title); else a
-    new title alone."""
+    """A new organization, a new title, or both; what the record lacks stays (a new
+    organization without a title keeps the title: the role moves with it)."""
     org, title = _clip(rec.organization, 300), _clip(rec.title, 300)
+    found: dict[str, Any] = {}
     if org and fold(org) != fold(state.organization or ""):
-        return {"organization": org, "title": title}
+        found["organization"] = org
     if title and title != state.title:
-        return {"title": title}
-    return {}
+        found["title"] = title
+    return found
 
 
 def _new_details(rec: ContactRecord, state: PersonState) -> dict[str, Any]:
