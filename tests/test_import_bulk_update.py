@@ -21,8 +21,8 @@ from rapport.domain.records import PersonOut
 from rapport.errors import Invalid
 from rapport.services import bulk_update, imports, people, search
 from rapport.services.context import Ctx, Rapport
-from rapport.services.imports import ImportSummary
-from rapport.services.imports import contacts as import_contacts
+from rapport.services.imports import ImportSummary, contact_updates
+from rapport.services.imports.contact_records import Contact, ContactResult
 from rapport.services.person_state import read_states
 from rapport.services.search_documents import reindex_people
 from rapport.storage.schema import (
@@ -102,9 +102,9 @@ def _csv(rows: Sequence[dict[str, str]]) -> bytes:
 
 def _update_one_by_one(
     ctx: Ctx,
-    batch: Sequence[import_contacts.Contact],
+    batch: Sequence[Contact],
     source: str,
-    result: import_contacts.ContactResult,
+    result: ContactResult,
 ) -> None:
     """The import's update person by person: the same patch, through `people.change`
     in a savepoint each. The reference to compare with."""
@@ -114,7 +114,7 @@ def _update_one_by_one(
         pid = contact.person_id
         assert pid is not None
         state = states[pid]
-        patch = import_contacts.changes_for(contact, state)
+        patch = contact_updates.changes_for(contact, state)
         planned = None
         if patch is not None:
             try:
@@ -245,7 +245,7 @@ def _scenario(app: Rapport, *, one_by_one: bool, monkeypatch: pytest.MonkeyPatch
         )
     with monkeypatch.context() as patch:
         if one_by_one:
-            patch.setattr(import_contacts, "_update", _update_one_by_one)
+            patch.setattr(contact_updates, "update", _update_one_by_one)
         with app.open(write=True, today=TODAY, workspace_id=ws) as ctx:
             summary = imports.run(ctx, _csv(ROWS))
     with app.open(today=TODAY, workspace_id=ws) as ctx:
