@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from rapport.adapters import detect
-from rapport.adapters.records import ContactRecord, MeetingRecord, Skipped
+from rapport.adapters.records import ContactRecord, MeetingRecord, R, Skipped, cleaned
 from rapport.adapters.text import Source, source_name
 from rapport.errors import ImportFailed
 from rapport.services.context import Ctx
@@ -71,6 +71,10 @@ class ImportSummary:
         return dict(counts.most_common())
 
 
+def _cleaned(item: R | Skipped) -> R | Skipped:
+    return item if isinstance(item, Skipped) else cleaned(item)
+
+
 def _problems(items: Sequence[Skipped]) -> list[Problem]:
     return [Problem(s.line, s.reason) for s in items]
 
@@ -117,16 +121,17 @@ def _contacts(
     if fmt == "vcard":
         from rapport.adapters import vcard
 
-        parsed = list(vcard.parse(source))
+        parsed = [_cleaned(r) for r in vcard.parse(source)]
     else:
         from rapport.adapters import csv_contacts
 
         flavour = "rapport" if fmt == "rapport-csv" else fmt
-        parsed = list(
-            csv_contacts.parse(
+        parsed = [
+            _cleaned(r)
+            for r in csv_contacts.parse(
                 source, flavour=None if flavour == "csv" else flavour, mapping=opts.mapping
             )
-        )
+        ]
     records = [r for r in parsed if isinstance(r, ContactRecord)]
     bad = [r for r in parsed if isinstance(r, Skipped)]
     _check_strict([b for b in bad if b.invalid], opts, name)
@@ -177,6 +182,7 @@ def _activity(
 
         meetings: list[MeetingRecord] = []
         for rec in ical.parse(source, until=_until(ctx), tz=ctx.tz):
+            rec = _cleaned(rec)
             (meetings if isinstance(rec, MeetingRecord) else bad).append(rec)  # type: ignore[arg-type]
         if not own:
             guessed = ical.guess_own(meetings)
@@ -189,6 +195,7 @@ def _activity(
 
         messages: list[MessageRecord] = []
         for message in mail.parse(source):
+            message = _cleaned(message)
             (messages if isinstance(message, MessageRecord) else bad).append(message)  # type: ignore[arg-type]
         if not own:
             guessed = mail.guess_own(messages)

@@ -3,7 +3,8 @@
 Every limit here mirrors a column or a rule of the services, so a client's mistake
 is a 422 naming the field, never a database error: lengths fit the columns (their
 folded matching keys too), numbers fit 32-bit integers, dates stay in a sane
-range, and no text carries a NUL (PostgreSQL refuses it)."""
+range, and no text carries a NUL (PostgreSQL refuses it) or a lone surrogate (no
+encoding can store it)."""
 
 from __future__ import annotations
 
@@ -15,14 +16,16 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 
 from rapport.domain import person_patch
 from rapport.domain.names import fold
+from rapport.domain.text import text_problem
 
 MAX_ID = 2_147_483_647
 T = TypeVar("T")
 
 
-def _no_nul(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
+def _storable(value: str) -> str:
+    problem = text_problem(value)
+    if problem:
+        raise ValueError(problem)
     return value
 
 
@@ -45,7 +48,7 @@ def Str(max_length: int, min_length: int = 0) -> Any:
     return Field(max_length=max_length, min_length=min_length)
 
 
-Text = Annotated[str, AfterValidator(_no_nul)]
+Text = Annotated[str, AfterValidator(_storable)]
 Name = Annotated[Text, Str(300, 1), _foldable(300)]
 Short = Annotated[Text, Str(200)]
 Word = Annotated[Text, Str(32)]
