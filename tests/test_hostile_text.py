@@ -71,9 +71,7 @@ def test_the_cli_refuses_a_lone_surrogate_argument(cli: Cli) -> None:
     assert "lone surrogate" in result.stderr
 
 
-def test_a_backup_with_a_lone_surrogate_fails_in_one_sentence(
-    cli: Cli, tmp_path: Path
-) -> None:
+def test_a_backup_with_a_lone_surrogate_fails_in_one_sentence(cli: Cli, tmp_path: Path) -> None:
     cli("person", "add", "Ana Lima")
     backup = tmp_path / "backup.json"
     cli("export", "--json", "-o", str(backup))
@@ -132,9 +130,7 @@ def _store_raw(database_url: str, name: str, notes: str) -> None:
     engine.dispose()
 
 
-def test_stored_control_characters_are_shown_not_obeyed(
-    cli: Cli, database_url: str
-) -> None:
+def test_stored_control_characters_are_shown_not_obeyed(cli: Cli, database_url: str) -> None:
     cli("person", "add", "Eve Mallory", "--email", "eve@example.com")
     _store_raw(database_url, f"Eve{TITLE}{RED}", f"note\x9b31m{RED}\x7f")
     for args in (

@@ -18,7 +18,7 @@ from rapport.adapters.limits import (
     MAX_MEETINGS,
     MAX_NESTING,
     MAX_OCCURRENCES_PER_SERIES,
-    SERIES_SECONDS,
+    MAX_SERIES_CALLS,
     WINDOW_START,
     Budget,
     TooSlow,
@@ -79,16 +79,16 @@ def parse(
         calendar.subcomponents = [
             c for c in calendar.subcomponents if c.name != "VEVENT" or "DTSTART" in c
         ]
-        for event in read.occurrences(calendar, local_until):
-            if isinstance(event, Skipped):
-                yield event
+        for found in read.occurrences(calendar, local_until):
+            if isinstance(found, Skipped):
+                yield found
                 continue
             try:
-                record = _meeting(event, tz, recurring, lines)
+                record = _meeting(found, tz, recurring, lines)
             except Exception as exc:  # a value of a kind the libraries did not expect
-                uid = str(event.get("UID", "")).strip()
+                uid = str(found.get("UID", "")).strip()
                 raise ImportFailed(
-                    f"cannot read the {_describe(event)}: one of its values is malformed",
+                    f"cannot read the {_describe(found)}: one of its values is malformed",
                     line=lines.get(uid),
                     source=name,
                 ) from exc
@@ -191,24 +191,24 @@ class _Read:
         if not rules:
             return None
         stop = convert_to_datetime(local_until, recurrence.tzinfo)
-        starts: list[Any] = []
+        starts: set[Any] = set()  # a start given by two rules (DTSTART by all) counts once
         try:
-            with self.budget.cap(SERIES_SECONDS):
+            with self.budget.cap(MAX_SERIES_CALLS):
                 for rule in rules:
                     for start in rule:
                         if start > stop:
                             break
-                        starts.append(start)
+                        starts.add(start)
                         if len(starts) > MAX_OCCURRENCES_PER_SERIES:
                             return (
                                 f"repeats more than {MAX_OCCURRENCES_PER_SERIES:,} times up to now"
                             )
         except TooSlow:
-            self.budget.check(line, self.source)  # the whole import's time is up
-            return f"has a repeat rule that takes over {SERIES_SECONDS:g} seconds to expand"
+            return "has a repeat rule too costly to expand (it may match no date at all)"
         found = rruleset()
-        found.until = None  # read by the expansion, as on its own rule sets
-        for start in starts:
+        # the expansion reads every rule's until, and sets None on its own rule sets
+        found.until = None  # type: ignore[attr-defined]
+        for start in sorted(starts):
             found.rdate(start)
         recurrence.rrules = [found]
         return None

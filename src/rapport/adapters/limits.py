@@ -33,9 +33,11 @@ MAX_MEETINGS = 200_000
 MAX_NESTING = 64
 # One CSV field (Python's csv default): longer than any note (at most 100,000).
 MAX_FIELD_CHARS = 131_072
-# Finding the starts of one recurring series: a rule that matches nothing (FREQ=
-# SECONDLY;BYMONTH=2;BYMONTHDAY=30) keeps dateutil searching to the year 9999.
-SERIES_SECONDS = 5.0
+# The work of finding the starts of one recurring series, in function calls made by
+# dateutil (counted, so the cap is the same on any machine): 10,000 starts take it
+# 200,000 to 270,000; a rule that matches nothing (FREQ=SECONDLY;BYMONTH=2;
+# BYMONTHDAY=30) would take 44 million, searching to the year 9999 (about a minute).
+MAX_SERIES_CALLS = 5_000_000
 # Reading and checking one file, whatever its kind.
 IMPORT_SECONDS = 300.0
 
@@ -61,18 +63,21 @@ class Budget:
             )
 
     @contextmanager
-    def cap(self, seconds: float) -> Iterator[None]:
-        """Within: TooSlow once `seconds` (or the import's time) have passed, even
-        inside a library's own loop that never returns to ours (a profile hook looks
-        at the clock every thousand calls, for this thread only)."""
-        stop = min(self._clock() + seconds, self._deadline)
-        calls = 0
+    def cap(self, calls: int) -> Iterator[None]:
+        """Within: TooSlow once the code run inside has made `calls` function calls,
+        ImportFailed at the import's deadline, even inside a library's own loop that
+        never returns to ours (a profile hook counts the calls of this thread)."""
+        made = 0
 
-        def hook(_frame: FrameType, _event: str, _arg: Any) -> None:
-            nonlocal calls
-            calls += 1
-            if calls % 1000 == 0 and self._clock() > stop:
+        def hook(_frame: FrameType, event: str, _arg: Any) -> None:
+            nonlocal made
+            if event != "call":
+                return
+            made += 1
+            if made > calls:
                 raise TooSlow
+            if made % 4096 == 0:
+                self.check()
 
         previous = sys.getprofile()
         sys.setprofile(hook)
@@ -83,4 +88,4 @@ class Budget:
 
 
 class TooSlow(Exception):
-    """Raised inside `Budget.cap` when its time is up."""
+    """Raised inside `Budget.cap` when its work is done."""

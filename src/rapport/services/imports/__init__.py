@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from rapport.adapters import detect
+from rapport.adapters.limits import Budget
 from rapport.adapters.records import ContactRecord, MeetingRecord, R, Skipped, cleaned
 from rapport.adapters.text import Source, source_name
 from rapport.errors import ImportFailed
@@ -101,14 +102,15 @@ def _run(
     fmt = detect.canonical(opts.format) if opts.format else detect.detect(source)
     if progress:
         progress("reading", 0, None)
+    budget = Budget()  # the time reading the file may take, whatever its kind
     if fmt in detect.CONTACT_FORMATS:
-        return _contacts(ctx, source, fmt, name, opts, progress)
+        return _contacts(ctx, source, fmt, name, opts, progress, budget)
     if fmt in ("ics", "mail"):
-        return _activity(ctx, source, fmt, name, opts, progress)
+        return _activity(ctx, source, fmt, name, opts, progress, budget)
     from rapport.adapters import backup as backup_file
     from rapport.services import backup
 
-    restored = backup.restore(ctx, backup_file.parse(source))
+    restored = backup.restore(ctx, backup_file.parse(source, budget))
     summary = ImportSummary(name, fmt, "rows", created=sum(restored.values()))
     if progress:
         progress("importing", summary.created, summary.created)
@@ -116,12 +118,18 @@ def _run(
 
 
 def _contacts(
-    ctx: Ctx, source: Source, fmt: str, name: str, opts: ImportOptions, progress: Progress | None
+    ctx: Ctx,
+    source: Source,
+    fmt: str,
+    name: str,
+    opts: ImportOptions,
+    progress: Progress | None,
+    budget: Budget,
 ) -> ImportSummary:
     if fmt == "vcard":
         from rapport.adapters import vcard
 
-        parsed = [_cleaned(r) for r in vcard.parse(source)]
+        parsed = [_cleaned(r) for r in vcard.parse(source, budget)]
     else:
         from rapport.adapters import csv_contacts
 
@@ -129,7 +137,10 @@ def _contacts(
         parsed = [
             _cleaned(r)
             for r in csv_contacts.parse(
-                source, flavour=None if flavour == "csv" else flavour, mapping=opts.mapping
+                source,
+                flavour=None if flavour == "csv" else flavour,
+                mapping=opts.mapping,
+                budget=budget,
             )
         ]
     records = [r for r in parsed if isinstance(r, ContactRecord)]
@@ -172,7 +183,13 @@ def _until(ctx: Ctx) -> dt.datetime:
 
 
 def _activity(
-    ctx: Ctx, source: Source, fmt: str, name: str, opts: ImportOptions, progress: Progress | None
+    ctx: Ctx,
+    source: Source,
+    fmt: str,
+    name: str,
+    opts: ImportOptions,
+    progress: Progress | None,
+    budget: Budget,
 ) -> ImportSummary:
     own = own_addresses(ctx, opts.me)
     bad: list[Skipped] = []
@@ -181,7 +198,7 @@ def _activity(
         from rapport.adapters import ical
 
         meetings: list[MeetingRecord] = []
-        for rec in ical.parse(source, until=_until(ctx), tz=ctx.tz):
+        for rec in ical.parse(source, until=_until(ctx), tz=ctx.tz, budget=budget):
             rec = _cleaned(rec)
             (meetings if isinstance(rec, MeetingRecord) else bad).append(rec)  # type: ignore[arg-type]
         if not own:
@@ -194,7 +211,7 @@ def _activity(
         from rapport.adapters.records import MessageRecord
 
         messages: list[MessageRecord] = []
-        for message in mail.parse(source):
+        for message in mail.parse(source, budget):
             message = _cleaned(message)
             (messages if isinstance(message, MessageRecord) else bad).append(message)  # type: ignore[arg-type]
         if not own:
