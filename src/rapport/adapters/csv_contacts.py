@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
+from rapport.adapters.limits import MAX_FIELD_CHARS, Budget
 from rapport.adapters.records import ContactRecord, PartialDate, Skipped
 from rapport.adapters.text import Source, decode, read_bytes, source_name
 from rapport.domain.milestones import parse_month_day
@@ -267,7 +268,17 @@ def _mapped_fields(
 
 
 def _split_row(line: str, delimiter: str) -> list[str]:
-    return next(csv.reader([line], delimiter=delimiter), [])
+    try:
+        return next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:  # a field over the limit, a stray quote: not a header row
+        return []
+
+
+def _unreadable(exc: csv.Error) -> str:
+    """The csv module's complaint, in a sentence."""
+    if "field larger than field limit" in str(exc):
+        return f"a field longer than {MAX_FIELD_CHARS:,} characters, more than any value holds"
+    return f"unreadable CSV: {exc}"
 
 
 def find_layout(
@@ -332,16 +343,19 @@ def parse(
     *,
     flavour: str | None = None,
     mapping: Mapping[str, str] | None = None,
+    budget: Budget | None = None,
 ) -> Iterator[ContactRecord | Skipped]:
     """One ContactRecord per data row, with its line number; Skipped for a row that
     cannot be a contact (too many fields, no name)."""
     name = source_name(source)
     text = decode(read_bytes(source), name)
     layout = find_layout(text, name, mapping, flavour)
-    yield from _rows(text, layout, name)
+    yield from _rows(text, layout, name, budget or Budget())
 
 
-def _rows(text: str, layout: Layout, source: str) -> Iterator[ContactRecord | Skipped]:
+def _rows(
+    text: str, layout: Layout, source: str, budget: Budget
+) -> Iterator[ContactRecord | Skipped]:
     stream = io.StringIO(text, newline="")
     for _ in range(layout.header_line):
         stream.readline()
@@ -350,12 +364,13 @@ def _rows(text: str, layout: Layout, source: str) -> Iterator[ContactRecord | Sk
     consumed = layout.header_line
     while True:
         start = consumed + 1
+        budget.check(start, source)
         try:
             row = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
-            raise ImportFailed(f"unreadable CSV: {exc}", line=start, source=source) from exc
+            raise ImportFailed(_unreadable(exc), line=start, source=source) from exc
         consumed = layout.header_line + reader.line_num
         if not any(cell.strip() for cell in row):
             continue

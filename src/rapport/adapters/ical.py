@@ -14,6 +14,15 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
+from rapport.adapters.limits import (
+    MAX_MEETINGS,
+    MAX_NESTING,
+    MAX_OCCURRENCES_PER_SERIES,
+    MAX_SERIES_CALLS,
+    WINDOW_START,
+    Budget,
+    TooSlow,
+)
 from rapport.adapters.records import Address, MeetingRecord, Skipped
 from rapport.adapters.text import Source, decode, read_bytes, source_name
 from rapport.domain.names import looks_like_email
@@ -24,17 +33,21 @@ _VIDEO = re.compile(
     re.IGNORECASE,
 )
 _NOT_PEOPLE = {"ROOM", "RESOURCE"}
-_EARLIEST = dt.datetime(1970, 1, 1)
 MAX_NOTES = 4000
 
 
-def parse(source: Source, *, until: dt.datetime, tz: ZoneInfo) -> Iterator[MeetingRecord | Skipped]:
-    """Every occurrence of every event that started before `until` (aware), recurring
-    series expanded; floating times are read in `tz`. Cancelled occurrences are
-    Skipped (ignored); an event without a start is Skipped as invalid. Whatever the
+def parse(
+    source: Source, *, until: dt.datetime, tz: ZoneInfo, budget: Budget | None = None
+) -> Iterator[MeetingRecord | Skipped]:
+    """Every occurrence of every event that started in the import window (from
+    `limits.WINDOW_START` to `until`, aware), recurring series expanded one by one;
+    floating times are read in `tz`. Cancelled occurrences are Skipped (ignored); an
+    event without a start, or a series repeating more than the cap up to `until`, is
+    Skipped as invalid (ImportFailed when the file holds nothing else). Whatever the
     parsing libraries raise on a file becomes ImportFailed naming the event and line."""
     import icalendar
 
+    budget = budget or Budget()
     name = source_name(source)
     text = decode(read_bytes(source), name)
     if "BEGIN:VCALENDAR" not in text.upper():
@@ -42,6 +55,7 @@ def parse(source: Source, *, until: dt.datetime, tz: ZoneInfo) -> Iterator[Meeti
     upper = text.upper()
     if upper.count("BEGIN:VCALENDAR") > upper.count("END:VCALENDAR"):
         raise ImportFailed("the file ends inside a calendar (truncated?)", source=name)
+    _check_nesting(text, name)
     try:
         calendars = icalendar.Calendar.from_ical(text, multiple=True)
     except Exception as exc:  # icalendar raises ValueError, KeyError, IndexError…
@@ -51,6 +65,7 @@ def parse(source: Source, *, until: dt.datetime, tz: ZoneInfo) -> Iterator[Meeti
         raise ImportFailed("no calendar in the file", source=name)
     lines = _uid_lines(text)
     local_until = until.astimezone(tz).replace(tzinfo=None)
+    read = _Read(budget, name, lines)
     for calendar in calendars:
         recurring: set[str] = set()
         for event in calendar.walk("VEVENT"):
@@ -64,22 +79,27 @@ def parse(source: Source, *, until: dt.datetime, tz: ZoneInfo) -> Iterator[Meeti
         calendar.subcomponents = [
             c for c in calendar.subcomponents if c.name != "VEVENT" or "DTSTART" in c
         ]
-        try:
-            occurrences = _expand(calendar, local_until)
-        except Exception as exc:  # a broken series the library could not skip
-            raise _unexpandable(calendar, local_until, lines, name) from exc
-        for event in occurrences:
+        for found in read.occurrences(calendar, local_until):
+            if isinstance(found, Skipped):
+                yield found
+                continue
             try:
-                record = _meeting(event, tz, recurring, lines)
+                record = _meeting(found, tz, recurring, lines)
             except Exception as exc:  # a value of a kind the libraries did not expect
-                uid = str(event.get("UID", "")).strip()
+                uid = str(found.get("UID", "")).strip()
                 raise ImportFailed(
-                    f"cannot read the {_describe(event)}: one of its values is malformed",
+                    f"cannot read the {_describe(found)}: one of its values is malformed",
                     line=lines.get(uid),
                     source=name,
                 ) from exc
             if isinstance(record, Skipped) or record.starts_at < until:
+                read.meetings += isinstance(record, MeetingRecord)
                 yield record
+    if read.over_cap and not read.meetings:
+        first = read.over_cap[0]
+        raise ImportFailed(
+            first.reason.replace("left out", "nothing else to import"), first.line, name
+        )
 
 
 # RFC 5545 §3.6.1: in a VEVENT these "MUST NOT occur more than once". Real files repeat
@@ -98,45 +118,122 @@ def _keep_first(event: Any) -> None:
             event[key] = value[0]
 
 
-def _expand(calendar: Any, local_until: dt.datetime) -> list[Any]:
-    import recurring_ical_events
+class _Read:
+    """The expansion of one file's series, under its caps and its time budget."""
 
-    found: list[Any] = recurring_ical_events.of(calendar, skip_bad_series=True).between(
-        _EARLIEST, local_until
-    )
-    return found
+    def __init__(self, budget: Budget, source: str, lines: dict[str, int]) -> None:
+        self.budget = budget
+        self.source = source
+        self.lines = lines
+        self.meetings = 0  # MeetingRecords yielded
+        self.expanded = 0  # occurrences expanded, for MAX_MEETINGS
+        self.over_cap: list[Skipped] = []
 
+    def occurrences(self, calendar: Any, local_until: dt.datetime) -> Iterator[Any | Skipped]:
+        """Each occurrence (a VEVENT) in the window, series by series, so that a series
+        over the cap is left out (a Skipped naming it) before it is expanded, and a
+        series the libraries cannot expand is named in the ImportFailed."""
+        import recurring_ical_events
 
-def _unexpandable(
-    calendar: Any, local_until: dt.datetime, lines: dict[str, int], name: str
-) -> ImportFailed:
-    """The calendar could not be expanded: expand its series one by one to name the
-    one that fails (only on this error path, so a good file is expanded once)."""
-    import icalendar
-
-    timezones = [c for c in calendar.subcomponents if c.name == "VTIMEZONE"]
-    series: dict[str, list[Any]] = {}
-    for event in calendar.walk("VEVENT"):
-        series.setdefault(str(event.get("UID", "")).strip(), []).append(event)
-    for uid, events in series.items():
-        alone = icalendar.Calendar()
-        alone.subcomponents = [*timezones, *events]
+        events: dict[str, Any] = {}
+        for event in calendar.walk("VEVENT"):
+            events.setdefault(str(event.get("UID", "")), event)
         try:
-            _expand(alone, local_until)
-        except Exception:  # this is the series the whole calendar fails on
-            return ImportFailed(
-                f"cannot expand the {_describe(events[0])}: "
-                "its dates or repeat rule cannot be read",
-                line=lines.get(uid),
-                source=name,
-            )
-    return ImportFailed(
-        "cannot expand the events: a date or repeat rule cannot be read", source=name
-    )
+            query = recurring_ical_events.of(calendar, skip_bad_series=True)
+        except Exception as exc:  # a series the library could not even collect
+            raise ImportFailed(
+                "cannot expand the events: a date or repeat rule cannot be read",
+                source=self.source,
+            ) from exc
+        suppressed = tuple(query.suppressed_errors)
+        for series in query.series:
+            event = events.get(str(series.uid))
+            line = self.lines.get(str(series.uid).strip())
+            try:
+                left_out = self._bound(series, local_until, line)
+                if left_out:
+                    skipped = Skipped(line, f"the {_describe(event)} {left_out}: left out")
+                    self.over_cap.append(skipped)
+                    yield skipped
+                    continue
+                found = list(series.between(WINDOW_START, local_until))
+            except suppressed:  # a broken series the library skips (skip_bad_series)
+                continue
+            except ImportFailed:
+                raise
+            except Exception as exc:  # a broken series the library could not skip
+                raise ImportFailed(
+                    f"cannot expand the {_describe(event)}: "
+                    "its dates or repeat rule cannot be read",
+                    line=line,
+                    source=self.source,
+                ) from exc
+            for occurrence in found:
+                self.budget.check(line, self.source)
+                self.expanded += 1
+                if self.expanded > MAX_MEETINGS:
+                    raise ImportFailed(
+                        f"more than {MAX_MEETINGS:,} meetings up to now in one calendar, "
+                        "the most one import takes: nothing imported",
+                        source=self.source,
+                    )
+                yield occurrence.as_component(False)
+
+    def _bound(self, series: Any, local_until: dt.datetime, line: int | None) -> str | None:
+        """Why the series is left out (more starts up to now than the cap, or a rule
+        that takes too long to give them), else None and the series' rules replaced
+        by the starts found, so the expansion never runs a rule again."""
+        from dateutil.rrule import rruleset
+        from recurring_ical_events.util import convert_to_datetime
+
+        recurrence = series.recurrence
+        rules = getattr(recurrence, "rrules", [])  # none for lone moved occurrences
+        if not rules:
+            return None
+        stop = convert_to_datetime(local_until, recurrence.tzinfo)
+        starts: set[Any] = set()  # a start given by two rules (DTSTART by all) counts once
+        try:
+            with self.budget.cap(MAX_SERIES_CALLS):
+                for rule in rules:
+                    for start in rule:
+                        if start > stop:
+                            break
+                        starts.add(start)
+                        if len(starts) > MAX_OCCURRENCES_PER_SERIES:
+                            return (
+                                f"repeats more than {MAX_OCCURRENCES_PER_SERIES:,} times up to now"
+                            )
+        except TooSlow:
+            return "has a repeat rule too costly to expand (it may match no date at all)"
+        found = rruleset()
+        # the expansion reads every rule's until, and sets None on its own rule sets
+        found.until = None  # type: ignore[attr-defined]
+        for start in sorted(starts):
+            found.rdate(start)
+        recurrence.rrules = [found]
+        return None
+
+
+def _check_nesting(text: str, source: str) -> None:
+    """ImportFailed when components nest deeper than MAX_NESTING (the parser and
+    walk() recurse once per level)."""
+    depth = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        head = line[:6].upper()
+        if head == "BEGIN:":
+            depth += 1
+            if depth > MAX_NESTING:
+                raise ImportFailed(
+                    f"components nested more than {MAX_NESTING} deep", line=number, source=source
+                )
+        elif head.startswith("END:"):
+            depth = max(depth - 1, 0)
 
 
 def _describe(event: Any) -> str:
     """'event "Weekly sync" (UID abc)', for a message."""
+    if event is None:
+        return "event"
     summary = str(event.get("SUMMARY", "")).strip()
     uid = str(event.get("UID", "")).strip()
     return (

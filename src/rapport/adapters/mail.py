@@ -20,6 +20,7 @@ from email.utils import getaddresses, parsedate_to_datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from rapport.adapters.limits import Budget
 from rapport.adapters.records import Address, Conversation, MessageRecord, Skipped
 from rapport.adapters.text import Source, decode_bytes, looks_binary, read_bytes, source_name
 from rapport.domain.names import looks_like_email
@@ -64,14 +65,17 @@ def looks_like_mail(data: bytes) -> bool:
     return len(names & _MAIL_HEADERS) >= 2
 
 
-def parse(source: Source) -> Iterator[MessageRecord | Skipped]:
+def parse(source: Source, budget: Budget | None = None) -> Iterator[MessageRecord | Skipped]:
     """One MessageRecord per message (Skipped for list, bulk and no-reply traffic and
     for messages without a sender or date). A directory is read as a Maildir (or a
     folder of .eml files); a file as an mbox when it starts with a 'From ' line,
     else as one message."""
     name = source_name(source)
+    budget = budget or Budget()
     if isinstance(source, str | Path) and Path(source).is_dir():
-        yield from _folder(Path(source))
+        for record in _folder(Path(source)):
+            budget.check(source=name)
+            yield record
         return
     data = read_bytes(source)
     if not data.strip():
@@ -79,7 +83,9 @@ def parse(source: Source) -> Iterator[MessageRecord | Skipped]:
     if looks_binary(data):
         raise ImportFailed("binary data, not an mbox or email message", source=name)
     if data.startswith(b"From "):
-        yield from _mbox(data)
+        for record in _mbox(data):
+            budget.check(record.line, name)
+            yield record
     elif looks_like_mail(data):
         yield message(data, 1)
     else:

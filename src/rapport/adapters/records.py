@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from rapport.domain.names import join_name
+from rapport.domain.text import strip_controls, text_problem
 
 
 @dataclass(frozen=True)
@@ -114,3 +117,40 @@ class Conversation:
     direction: str  # "me" when the user wrote first that day, else "them"
     counterparts: list[Address]
     messages: int
+
+
+R = TypeVar("R", ContactRecord, MeetingRecord, MessageRecord)
+
+
+class _Unstorable(Exception):
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(f"{field.replace('_', ' ')} {problem}")
+
+
+def _cleaned(value: Any, name: str) -> Any:
+    if isinstance(value, str):
+        problem = text_problem(value)
+        if problem:
+            raise _Unstorable(name, problem)
+        return strip_controls(value)
+    if isinstance(value, list):
+        return [_cleaned(v, name) for v in value]
+    if isinstance(value, Address):
+        return Address(_cleaned(value.email, name), _cleaned(value.name, name))
+    return value
+
+
+def cleaned(record: R) -> R | Skipped:
+    """`record` with the control characters of its text removed (a vCard or a mail can
+    carry terminal escape sequences, which no name or note means), or Skipped when
+    a text holds what no backend stores (a NUL, a lone surrogate): the one rule
+    (`domain.text`) applied to every record an importer yields."""
+    try:
+        changes = {
+            f.name: _cleaned(getattr(record, f.name), f.name)
+            for f in dataclasses.fields(record)
+            if f.name != "line"
+        }
+    except _Unstorable as exc:
+        return Skipped(record.line, str(exc))
+    return dataclasses.replace(record, **changes)

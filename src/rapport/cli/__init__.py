@@ -12,6 +12,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
+from rapport.cli.output import error_line
 from rapport.errors import RapportError
 
 
@@ -22,7 +23,7 @@ class _Group(TyperGroup):
         try:
             return super().invoke(ctx)
         except RapportError as exc:
-            typer.echo(f"error: {exc}", err=True)
+            typer.echo("error: " + error_line(str(exc)), err=True)
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             typer.echo("interrupted: nothing was saved from the unfinished step", err=True)
@@ -40,7 +41,7 @@ class _Group(TyperGroup):
             ):
                 raise
             typer.echo(
-                f"error: unexpected {type(exc).__name__}: {exc} "
+                f"error: unexpected {type(exc).__name__}: {error_line(str(exc))} "
                 "(nothing was saved; set RAPPORT_DEBUG=1 to see where)",
                 err=True,
             )
@@ -96,5 +97,5 @@ def main() -> None:
     try:
         app()
     except RapportError as exc:  # raised outside a command (e.g. opening the database)
-        print(f"error: {exc}", file=sys.stderr)
+        print("error: " + error_line(str(exc)), file=sys.stderr)
         sys.exit(exc.exit_code)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from rapport.cli.output import JsonOption, emit, say, table
+from rapport.cli.output import JsonOption, emit, plain, say, table
 
 if TYPE_CHECKING:
     from rapport.services.digest import Delivery
@@ -50,7 +50,7 @@ def digest(
         message = digest_service.render(ctx, day)
 
     def render() -> None:
-        sys.stdout.write(message.html if html else f"Subject: {message.subject}\n\n{message.text}")
+        plain(message.html if html else f"Subject: {message.subject}\n\n{message.text}")
 
     emit(message, as_json, render)
 

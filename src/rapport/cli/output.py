@@ -1,14 +1,22 @@
-"""Printing results: a Rich table for people, JSON for programs (`--json`)."""
+"""Printing results: a Rich table for people, JSON for programs (`--json`).
+
+Everything the CLI prints goes through `console()` or `emit_json`, and both show a
+control character stored in a name or a note (an ESC beginning a colour or a
+window-title sequence, from an imported vCard or mail) as a visible sign: stored
+text never drives the terminal. Rich's own styling is added after, so it stays."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import typer
+
+from rapport.domain.text import visible_controls
 
 JsonOption = typer.Option(False, "--json", help="Print JSON instead of a table.")
 
@@ -16,13 +24,34 @@ JsonOption = typer.Option(False, "--json", help="Print JSON instead of a table."
 def console() -> Any:
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=False)
+    class SafeConsole(Console):
+        # every str printed, table cells and titles included, becomes Text here
+        def render_str(self, text: str, **kwargs: Any) -> Any:
+            return super().render_str(visible_controls(text), **kwargs)
+
+    return SafeConsole(highlight=False, soft_wrap=False)
+
+
+# json.dumps escapes C0 controls; with ensure_ascii=False it writes DEL and the C1
+# controls (U+009B is a CSI to a terminal) as they are: escape those too
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\ud800-\udfff]")
 
 
 def emit_json(data: Any) -> None:
     from rapport.domain.records import to_jsonable
 
-    sys.stdout.write(json.dumps(to_jsonable(data), indent=2, ensure_ascii=False) + "\n")
+    text = json.dumps(to_jsonable(data), indent=2, ensure_ascii=False)
+    sys.stdout.write(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
+
+
+def plain(text: str) -> None:
+    """Print `text` as it is (no markup), its control characters made visible."""
+    sys.stdout.write(visible_controls(text))
+
+
+def error_line(message: str) -> str:
+    """One line for stderr: `message` with its control characters made visible."""
+    return visible_controls(message).replace("\n", " ")
 
 
 def table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:

@@ -16,7 +16,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from rapport.adapters import detect
-from rapport.adapters.records import ContactRecord, MeetingRecord, Skipped
+from rapport.adapters.limits import Budget
+from rapport.adapters.records import ContactRecord, MeetingRecord, R, Skipped, cleaned
 from rapport.adapters.text import Source, source_name
 from rapport.errors import ImportFailed
 from rapport.services.context import Ctx
@@ -71,6 +72,10 @@ class ImportSummary:
         return dict(counts.most_common())
 
 
+def _cleaned(item: R | Skipped) -> R | Skipped:
+    return item if isinstance(item, Skipped) else cleaned(item)
+
+
 def _problems(items: Sequence[Skipped]) -> list[Problem]:
     return [Problem(s.line, s.reason) for s in items]
 
@@ -97,14 +102,15 @@ def _run(
     fmt = detect.canonical(opts.format) if opts.format else detect.detect(source)
     if progress:
         progress("reading", 0, None)
+    budget = Budget()  # the time reading the file may take, whatever its kind
     if fmt in detect.CONTACT_FORMATS:
-        return _contacts(ctx, source, fmt, name, opts, progress)
+        return _contacts(ctx, source, fmt, name, opts, progress, budget)
     if fmt in ("ics", "mail"):
-        return _activity(ctx, source, fmt, name, opts, progress)
+        return _activity(ctx, source, fmt, name, opts, progress, budget)
     from rapport.adapters import backup as backup_file
     from rapport.services import backup
 
-    restored = backup.restore(ctx, backup_file.parse(source))
+    restored = backup.restore(ctx, backup_file.parse(source, budget))
     summary = ImportSummary(name, fmt, "rows", created=sum(restored.values()))
     if progress:
         progress("importing", summary.created, summary.created)
@@ -112,21 +118,31 @@ def _run(
 
 
 def _contacts(
-    ctx: Ctx, source: Source, fmt: str, name: str, opts: ImportOptions, progress: Progress | None
+    ctx: Ctx,
+    source: Source,
+    fmt: str,
+    name: str,
+    opts: ImportOptions,
+    progress: Progress | None,
+    budget: Budget,
 ) -> ImportSummary:
     if fmt == "vcard":
         from rapport.adapters import vcard
 
-        parsed = list(vcard.parse(source))
+        parsed = [_cleaned(r) for r in vcard.parse(source, budget)]
     else:
         from rapport.adapters import csv_contacts
 
         flavour = "rapport" if fmt == "rapport-csv" else fmt
-        parsed = list(
-            csv_contacts.parse(
-                source, flavour=None if flavour == "csv" else flavour, mapping=opts.mapping
+        parsed = [
+            _cleaned(r)
+            for r in csv_contacts.parse(
+                source,
+                flavour=None if flavour == "csv" else flavour,
+                mapping=opts.mapping,
+                budget=budget,
             )
-        )
+        ]
     records = [r for r in parsed if isinstance(r, ContactRecord)]
     bad = [r for r in parsed if isinstance(r, Skipped)]
     _check_strict([b for b in bad if b.invalid], opts, name)
@@ -167,7 +183,13 @@ def _until(ctx: Ctx) -> dt.datetime:
 
 
 def _activity(
-    ctx: Ctx, source: Source, fmt: str, name: str, opts: ImportOptions, progress: Progress | None
+    ctx: Ctx,
+    source: Source,
+    fmt: str,
+    name: str,
+    opts: ImportOptions,
+    progress: Progress | None,
+    budget: Budget,
 ) -> ImportSummary:
     own = own_addresses(ctx, opts.me)
     bad: list[Skipped] = []
@@ -176,7 +198,8 @@ def _activity(
         from rapport.adapters import ical
 
         meetings: list[MeetingRecord] = []
-        for rec in ical.parse(source, until=_until(ctx), tz=ctx.tz):
+        for rec in ical.parse(source, until=_until(ctx), tz=ctx.tz, budget=budget):
+            rec = _cleaned(rec)
             (meetings if isinstance(rec, MeetingRecord) else bad).append(rec)  # type: ignore[arg-type]
         if not own:
             guessed = ical.guess_own(meetings)
@@ -188,7 +211,8 @@ def _activity(
         from rapport.adapters.records import MessageRecord
 
         messages: list[MessageRecord] = []
-        for message in mail.parse(source):
+        for message in mail.parse(source, budget):
+            message = _cleaned(message)
             (messages if isinstance(message, MessageRecord) else bad).append(message)  # type: ignore[arg-type]
         if not own:
             guessed = mail.guess_own(messages)

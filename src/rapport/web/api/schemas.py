@@ -5,7 +5,8 @@ declares it, so a client's mistake is a 422 naming the field, never a database e
 and a request the schema allows is never refused for its shape: lengths fit the
 columns (their folded matching keys too), numbers fit 32-bit integers, closed
 vocabularies are enumerations of exactly the words the server takes, dates are ISO
-strings in the years the server keeps (`wire`), and no text carries a NUL."""
+strings in the years the server keeps (`wire`), and no text carries a NUL (PostgreSQL
+refuses it) or a lone surrogate (no encoding can store it)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from pydantic.config import JsonDict
 
 from rapport.domain import drafts, person_patch
 from rapport.domain.names import fold
+from rapport.domain.text import text_problem
 from rapport.domain.vocabulary import (
     Channel,
     CommitmentStatus,
@@ -48,6 +50,13 @@ MAX_ID = 2_147_483_647
 T = TypeVar("T")
 
 
+def _storable(value: str) -> str:
+    problem = text_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
 def _foldable(limit: int) -> Any:
     def check(value: str) -> str:
         if len(fold(value)) > limit:
@@ -61,9 +70,11 @@ def Str(max_length: int, min_length: int = 0) -> Any:
     return Field(max_length=max_length, min_length=min_length)
 
 
-Text = Annotated[str, wire.no_nul]
+# NUL is declared (a pattern); a lone surrogate cannot be written in a pattern but is
+# refused all the same (domain.text's one rule)
+Text = Annotated[str, wire.no_nul, AfterValidator(_storable)]
 # text the server strips and refuses when nothing is left
-Filled = Annotated[str, wire.something, Field(min_length=1)]
+Filled = Annotated[str, wire.something, Field(min_length=1), AfterValidator(_storable)]
 Name = Annotated[Filled, Str(300, 1), _foldable(300)]
 Short = Annotated[Text, Str(200)]
 Word = Annotated[Text, Str(32)]
