@@ -153,6 +153,18 @@ def test_errors_are_one_line_without_traceback(cli: Cli, args, message) -> None:
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("ref", ["²", "#²", "٣", "#٣", "１", "1²"])
+def test_an_id_in_other_digits_is_refused_not_a_crash(cli: Cli, ref: str) -> None:
+    """Ids are written in the digits 0-9: '²' used to reach `int()` and crash, '٣' was
+    read as 3 and showed someone."""
+    for _ in range(3):
+        cli("person", "add", "Ana Lima")
+    for args in (["person", "show", ref], ["event", "show", ref]):
+        result = cli(*args, ok=False)
+        assert result.exit_code == 2, (args, result.stderr)
+        assert "digits 0-9" in result.stderr and result.stderr.count("\n") == 1
+
+
 def test_a_failed_command_saves_nothing(cli: Cli) -> None:
     cli("person", "add", "Ana Lima")
     cli("person", "edit", "ana", "--email", "ana@acme.com", "--phone", "not a phone", ok=False)

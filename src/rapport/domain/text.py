@@ -22,3 +22,15 @@ def clean_text(value: Any, field: str, limit: int = MAX_TEXT) -> str | None:
     if len(text) > limit:
         raise Invalid(field, f"is {len(text)} characters long; at most {limit}")
     return text or None
+
+
+def whole_number(text: str, field: str) -> int | None:
+    """`text` read as a whole number written with the digits 0-9; None when it is not
+    digits at all (a name, say). `int()` reads other scripts' digits too ('٣' is 3)
+    and refuses some `isdigit()` accepts ('²'), so digits of any other kind are
+    Invalid here, before either."""
+    if not text.isdigit():
+        return None
+    if not text.isascii():
+        raise Invalid(field, f"{text!r} is not a number: write it with the digits 0-9")
+    return int(text)

@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 from rapport.domain import agenda as rules
 from rapport.domain.records import Agenda, AgendaEntry, AgendaReason, OverdueItem
+from rapport.domain.text import whole_number
 from rapport.errors import Invalid, NotFound
 from rapport.services import agenda_facts, resolve
 from rapport.services import keep_in_touch as touch_ranking
@@ -40,17 +41,14 @@ class Reference(NamedTuple):
 
 
 def reference(text: str) -> Reference:
-    """`text` read as an agenda reference. Numbers are written with the digits 0-9:
-    `int()` reads other scripts' digits too ('٣' is 3) and refuses some `isdigit()`
-    accepts ('²'), so anything else digit-like is refused here, before either."""
+    """`text` read as an agenda reference; a number is written with the digits 0-9
+    (`whole_number`), anything else digit-like is Invalid."""
     raw = text.strip()
     if ":" in raw:
         return Reference(key=raw)
-    number = raw.removeprefix("#")
-    if number.isdigit():
-        if not number.isascii():
-            raise Invalid("ref", f"{text!r} is not an item number: write it with the digits 0-9")
-        return Reference(position=int(number)) if number == raw else Reference(person=raw)
+    number = whole_number(raw.removeprefix("#"), "ref")
+    if number is not None and not raw.startswith("#"):
+        return Reference(position=number)
     return Reference(person=raw)
 
 
