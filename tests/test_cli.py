@@ -143,6 +143,11 @@ def test_ambiguous_names_give_one_clear_line(cli: Cli) -> None:
         (["promises", "kept", "99"], "error: no promise with id 99"),
         (["gave", "Ana", "money"], "error: kind: 'money' is not one of"),
         (["init", "--timezone", "Nowhere/City"], "error: timezone: unknown time zone"),
+        (["settings", "smtp", "--host", "mail.example.com"], "error: from: give the sender"),
+        (
+            ["settings", "smtp", "--host", "mail.example.com", "--from", "ana"],
+            "error: from: 'ana' is not an email address",
+        ),
     ],
 )
 def test_errors_are_one_line_without_traceback(cli: Cli, args, message) -> None:

@@ -9,7 +9,7 @@ from typing import NamedTuple
 from rapport.domain import agenda as rules
 from rapport.domain.records import Agenda, AgendaEntry, AgendaReason, OverdueItem
 from rapport.domain.text import whole_number
-from rapport.errors import Invalid, NotFound
+from rapport.errors import Contradicts, NotFound
 from rapport.services import agenda_facts, resolve
 from rapport.services import keep_in_touch as touch_ranking
 from rapport.services.context import Ctx
@@ -179,7 +179,7 @@ def done(ctx: Ctx, ref: str, note: str | None = None, kind: str | None = None) -
 def snooze(ctx: Ctx, ref: str, until: dt.date) -> str:
     """Hide `ref`'s reasons until `until` (they come back then if still true)."""
     if until <= ctx.today:
-        raise Invalid("until", f"{until} is not after today ({ctx.today})")
+        raise Contradicts("until", f"{until} is not after today ({ctx.today})")
     entry, reasons = find(ctx, ref)
     for reason in reasons:
         _mark(ctx, reason, entry.person_id, "snoozed", until)

@@ -44,6 +44,7 @@ Every error has one shape, with the HTTP status of its kind:
 | 403 | `csrf` | a cookie-authenticated write without its `X-CSRF-Token` |
 | 404 | `not_found` | not in your workspace |
 | 409 | `ambiguous` (with `candidates`), `conflict` | a name matching several people; a duplicate |
+| 409 | `contradicts` (with `field`) | well-formed, but against today's date, another field or what is stored: a snooze until a past day, a favour or conversation in the future, an end before the start, an introduction without three different people, someone introducing themselves, thanking help you gave, the Excel form of a non-CSV export, a mail server with no sender given or stored |
 | 422 | `invalid` (with `field`; `errors` lists every problem) | input the schema refuses |
 | 405 | `method_not_allowed` (with an `Allow` header) | a method the path does not take |
 | 422 | `import_failed` (with `line`) | a file that cannot be imported |
