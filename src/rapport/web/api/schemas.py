@@ -309,7 +309,7 @@ class AgendaSnooze(AgendaRef):
 
 
 _SOME_PEOPLE: JsonDict = {"type": "array", "minItems": 1}
-_TYPES = [t.value for t in RelationshipType]
+_TYPES = tuple(t.value for t in RelationshipType)
 # what each action needs (services.bulk_edit.apply): people, and for some a value;
 # `cadence-each` (an undo's body) takes each person's rhythm in `values` instead
 _BULK: JsonDict = {
@@ -327,7 +327,7 @@ _BULK: JsonDict = {
             "properties": {
                 "action": {"enum": ["type", "untype"]},
                 "ids": _SOME_PEOPLE,
-                "value": {"enum": _TYPES},
+                "value": {"enum": [*_TYPES]},
             },
         },
         {
@@ -360,7 +360,13 @@ class BulkIn(In):
     ids: Annotated[list[Id], Field(max_length=5000)] = []
     action: Annotated[str, wire.one_of(bulk_edit.ACTIONS)]
     value: Annotated[Text, Str(100)] | Annotated[int, WHOLE] | None = None
-    values: dict[Annotated[str, wire.person_key], Days | None] | None = None
+    values: (
+        Annotated[
+            dict[Annotated[str, wire.person_key], Days | None],
+            wire.declare(additionalProperties=False),  # ids alone, as the keys' pattern says
+        ]
+        | None
+    ) = None
 
     @model_validator(mode="after")
     def _what_the_action_needs(self) -> BulkIn:
