@@ -143,6 +143,11 @@ def test_ambiguous_names_give_one_clear_line(cli: Cli) -> None:
         (["promises", "kept", "99"], "error: no promise with id 99"),
         (["gave", "Ana", "money"], "error: kind: 'money' is not one of"),
         (["init", "--timezone", "Nowhere/City"], "error: timezone: unknown time zone"),
+        (["settings", "smtp", "--host", "mail.example.com"], "error: from: give the sender"),
+        (
+            ["settings", "smtp", "--host", "mail.example.com", "--from", "ana"],
+            "error: from: 'ana' is not an email address",
+        ),
     ],
 )
 def test_errors_are_one_line_without_traceback(cli: Cli, args, message) -> None:
@@ -151,6 +156,18 @@ def test_errors_are_one_line_without_traceback(cli: Cli, args, message) -> None:
     assert result.exit_code != 0
     assert result.stderr.startswith(message), result.stderr
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("ref", ["²", "#²", "٣", "#٣", "１", "1²"])
+def test_an_id_in_other_digits_is_refused_not_a_crash(cli: Cli, ref: str) -> None:
+    """Ids are written in the digits 0-9: '²' used to reach `int()` and crash, '٣' was
+    read as 3 and showed someone."""
+    for _ in range(3):
+        cli("person", "add", "Ana Lima")
+    for args in (["person", "show", ref], ["event", "show", ref]):
+        result = cli(*args, ok=False)
+        assert result.exit_code == 2, (args, result.stderr)
+        assert "digits 0-9" in result.stderr and result.stderr.count("\n") == 1
 
 
 def test_a_failed_command_saves_nothing(cli: Cli) -> None:

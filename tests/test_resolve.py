@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from rapport.errors import Ambiguous, NotFound
+from rapport.errors import Ambiguous, Invalid, NotFound
 from rapport.services import people, resolve
 from tests.factories import make_person
 
@@ -54,3 +54,14 @@ def test_like_wildcards_are_taken_literally(ctx) -> None:
         resolve.person_id(ctx, "%")
     with pytest.raises(NotFound):
         resolve.person_id(ctx, "_na")
+
+
+@pytest.mark.parametrize("ref", ["٣", "#٣", "²", "１"])
+def test_only_the_digits_0_to_9_are_an_id(ctx, ref: str) -> None:
+    for name in ("Ana Lima", "Bruno Souza", "Carla Dias"):
+        make_person(ctx, name)
+    with pytest.raises(Invalid) as caught:
+        resolve.person_id(ctx, ref)
+    assert caught.value.field == "person" and "0-9" in caught.value.reason
+    with pytest.raises(Invalid):
+        resolve.event_id(ctx, ref)

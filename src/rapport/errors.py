@@ -51,6 +51,15 @@ class Invalid(RapportError):
         self.reason = message
 
 
+class Contradicts(Invalid):
+    """A well-formed value that contradicts today's date, another field of the request
+    or what is stored (a snooze until yesterday, an end before the start, thanking help
+    that was given): no schema can say so, and the same request may be right another
+    day or against other data, so HTTP calls it 409 Conflict, not 422."""
+
+    http_status = 409
+
+
 class Forbidden(RapportError):
     http_status = 403
     exit_code = 5

@@ -120,6 +120,18 @@ def test_bulk_changes_and_their_undo(web: Web, ana: User) -> None:
     nobody = ana.client.post("/api/v1/people/bulk", json={"ids": [], "action": "archive"})
     assert nobody.status_code == 422
     assert nobody.json()["error"]["message"] == "ids: select at least one person"
+    assert nobody.json()["error"]["field"] == "ids"
+    for body, field in (
+        ({"ids": ids, "action": "tag"}, "value"),
+        ({"ids": ids, "action": "tag", "value": 5}, "value"),
+        ({"ids": ids, "action": "type", "value": "Client"}, "value"),
+        ({"ids": ids, "action": "cadence", "value": "45"}, "value"),
+        ({"action": "cadence-each", "values": {}}, "values"),
+        ({"action": "cadence-each", "values": {"²": 5}}, "values.².[key]"),
+    ):
+        refused = ana.client.post("/api/v1/people/bulk", json=body)
+        assert refused.status_code == 422, (body, refused.text)
+        assert refused.json()["error"]["field"] == field, (body, refused.text)
 
 
 def test_profile_health_brief_and_conversations(web: Web, ana: User) -> None:

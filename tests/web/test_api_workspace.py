@@ -154,7 +154,7 @@ def test_import_a_vcard_and_export_everything(web: Web, ana: User) -> None:
     with web.open(ana) as ctx:  # Excel's CSV reads back: the same two people, unchanged
         assert imports.run(ctx, excel.content).unchanged == 2
     wrong = ana.client.get("/api/v1/exports/vcard", params={"excel": "true"})
-    assert wrong.status_code == 422 and wrong.json()["error"]["field"] == "excel"
+    assert wrong.status_code == 409 and wrong.json()["error"]["field"] == "excel"
     assert "BEGIN:VCALENDAR" in ana.client.get("/api/v1/exports/ics").text
     assert ana.client.get("/api/v1/exports/pdf").status_code == 422  # not in the enumeration
     garbage = ana.client.post("/api/v1/imports", files={"file": ("x.bin", b"\x00\x01\x02" * 100)})

@@ -26,7 +26,7 @@ from rapport.domain.person_fields import (
 )
 from rapport.domain.person_lists import Items as Items
 from rapport.domain.person_lists import ListPlan, plan_lists
-from rapport.errors import Invalid
+from rapport.errors import Contradicts, Invalid
 
 T = TypeVar("T")
 
@@ -290,7 +290,7 @@ def _plan_columns(
     if patch.introduced_by_id is not UNSET:
         by = check_id(patch.introduced_by_id, "introduced_by")
         if by is not None and by == state.id:
-            raise Invalid("introduced_by", "a person cannot introduce themselves")
+            raise Contradicts("introduced_by", "a person cannot introduce themselves")
         values["introduced_by_id"] = by
 
 

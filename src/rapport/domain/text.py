@@ -70,3 +70,15 @@ def visible_controls(value: str) -> str:
     so stored text can never recolour the terminal or set its title. A lone
     surrogate (which no terminal encoding can write) shows as �."""
     return _UNPRINTABLE.sub(_visible, _LINE_BREAK.sub("\n", value))
+
+
+def whole_number(text: str, field: str) -> int | None:
+    """`text` read as a whole number written with the digits 0-9; None when it is not
+    digits at all (a name, say). `int()` reads other scripts' digits too ('٣' is 3)
+    and refuses some `isdigit()` accepts ('²'), so digits of any other kind are
+    Invalid here, before either."""
+    if not text.isdigit():
+        return None
+    if not text.isascii():
+        raise Invalid(field, f"{text!r} is not a number: write it with the digits 0-9")
+    return int(text)

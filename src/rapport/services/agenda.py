@@ -8,7 +8,8 @@ from typing import NamedTuple
 
 from rapport.domain import agenda as rules
 from rapport.domain.records import Agenda, AgendaEntry, AgendaReason, OverdueItem
-from rapport.errors import Invalid, NotFound
+from rapport.domain.text import whole_number
+from rapport.errors import Contradicts, NotFound
 from rapport.services import agenda_facts, resolve
 from rapport.services import keep_in_touch as touch_ranking
 from rapport.services.context import Ctx
@@ -40,17 +41,14 @@ class Reference(NamedTuple):
 
 
 def reference(text: str) -> Reference:
-    """`text` read as an agenda reference. Numbers are written with the digits 0-9:
-    `int()` reads other scripts' digits too ('٣' is 3) and refuses some `isdigit()`
-    accepts ('²'), so anything else digit-like is refused here, before either."""
+    """`text` read as an agenda reference; a number is written with the digits 0-9
+    (`whole_number`), anything else digit-like is Invalid."""
     raw = text.strip()
     if ":" in raw:
         return Reference(key=raw)
-    number = raw.removeprefix("#")
-    if number.isdigit():
-        if not number.isascii():
-            raise Invalid("ref", f"{text!r} is not an item number: write it with the digits 0-9")
-        return Reference(position=int(number)) if number == raw else Reference(person=raw)
+    number = whole_number(raw.removeprefix("#"), "ref")
+    if number is not None and not raw.startswith("#"):
+        return Reference(position=number)
     return Reference(person=raw)
 
 
@@ -181,7 +179,7 @@ def done(ctx: Ctx, ref: str, note: str | None = None, kind: str | None = None) -
 def snooze(ctx: Ctx, ref: str, until: dt.date) -> str:
     """Hide `ref`'s reasons until `until` (they come back then if still true)."""
     if until <= ctx.today:
-        raise Invalid("until", f"{until} is not after today ({ctx.today})")
+        raise Contradicts("until", f"{until} is not after today ({ctx.today})")
     entry, reasons = find(ctx, ref)
     for reason in reasons:
         _mark(ctx, reason, entry.person_id, "snoozed", until)

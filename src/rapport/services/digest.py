@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from rapport.adapters.mailer import SECURITY, DeliveryFailed, SmtpSettings, build_message, send
 from rapport.domain.digest import Digest, DigestContent, compose
 from rapport.domain.names import looks_like_email
-from rapport.errors import Invalid
+from rapport.errors import Contradicts, Invalid
 from rapport.services import agenda, health, milestones, promises
 from rapport.services.context import Ctx, Rapport
 from rapport.storage.schema import DigestState, Exchange, User, Workspace
@@ -60,10 +60,13 @@ def configure_smtp(
     chosen_port = port or {"ssl": 465, "starttls": 587, "none": 25}[security]
     if not 1 <= chosen_port <= 65535:
         raise Invalid("port", f"{chosen_port} is not a port number")
+    if sender and not looks_like_email(sender):
+        raise Invalid("from", f"{sender!r} is not an email address")
     previous = ctx.settings.get("smtp") or {}
     from_address = sender or previous.get("sender") or _owner_email(ctx) or user
     if not from_address or not looks_like_email(from_address):
-        raise Invalid("from", "give the sender address (--from you@example.com)")
+        # none given, and nothing stored (a sender, your address) to fall back on
+        raise Contradicts("from", "give the sender address (--from you@example.com)")
     values = {
         "host": host.strip(),
         "port": chosen_port,

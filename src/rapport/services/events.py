@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from rapport.domain.records import AttendeeOut, EventOut
 from rapport.domain.text import clean_text
-from rapport.errors import Invalid, NotFound
+from rapport.errors import Contradicts, Invalid, NotFound
 from rapport.services.context import Ctx
 from rapport.services.people import get as get_person
 from rapport.storage.schema import Event, EventAttendee, Person
@@ -29,7 +29,7 @@ def create(
     if not clean:
         raise Invalid("name", "an event needs a name")
     if ends_on is not None and ends_on < starts_on:
-        raise Invalid("ends", f"{ends_on} is before the start ({starts_on})")
+        raise Contradicts("ends", f"{ends_on} is before the start ({starts_on})")
     row = Event(
         workspace_id=ctx.workspace_id,
         name=clean,

@@ -10,7 +10,7 @@ from sqlalchemy import case, func, select
 from rapport.domain.records import Balance, ExchangeOut
 from rapport.domain.text import clean_text
 from rapport.domain.vocabulary import ExchangeDirection, ExchangeKind, parse_choice
-from rapport.errors import Invalid, NotFound
+from rapport.errors import Contradicts, NotFound
 from rapport.services.context import Ctx
 from rapport.services.people import get as get_person
 from rapport.services.people import names_of
@@ -31,7 +31,7 @@ def record(
     get_person(ctx, person_id)
     when = occurred_on or ctx.today
     if when > ctx.today:
-        raise Invalid("on", f"{when} is in the future")
+        raise Contradicts("on", f"{when} is in the future")
     row = Exchange(
         workspace_id=ctx.workspace_id,
         person_id=person_id,
@@ -52,7 +52,7 @@ def thank(ctx: Ctx, exchange_id: int, on: dt.date | None = None) -> ExchangeOut:
     if row is None or row.workspace_id != ctx.workspace_id:
         raise NotFound(f"no favour with id {exchange_id}")
     if row.direction != ExchangeDirection.RECEIVED.value:
-        raise Invalid("favour", "only help you received can be thanked")
+        raise Contradicts("favour", "only help you received can be thanked")
     row.thanked_on = on or ctx.today
     ctx.session.flush()
     return outs(ctx, [row])[0]

@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, delete, func, insert, select, update
 from rapport.domain.records import InteractionOut
 from rapport.domain.text import clean_text
 from rapport.domain.vocabulary import Channel, Direction, InteractionKind, Tone, parse_choice
-from rapport.errors import Invalid, NotFound
+from rapport.errors import Contradicts, Invalid, NotFound
 from rapport.services.context import Ctx
 from rapport.services.people import get as get_person
 from rapport.services.search_documents import interaction_doc, reindex_interaction
@@ -74,7 +74,7 @@ def log(ctx: Ctx, data: InteractionIn) -> InteractionOut:
     if not data.participant_ids:
         raise Invalid("with", "an interaction needs at least one person")
     if data.occurred_at.date() > ctx.today + dt.timedelta(days=1):
-        raise Invalid("when", f"{data.occurred_at.date()} is in the future: log what happened")
+        raise Contradicts("when", f"{data.occurred_at.date()} is in the future: log what happened")
     people = [get_person(ctx, pid) for pid in dict.fromkeys(data.participant_ids)]
     if data.event_id is not None:
         event = ctx.session.get(Event, data.event_id)

@@ -10,7 +10,7 @@ from sqlalchemy import or_, select
 from rapport.domain.records import FeedbackOut, IntroductionOut, MentorshipOut
 from rapport.domain.text import clean_text
 from rapport.domain.vocabulary import MentorRole, Owner, parse_choice
-from rapport.errors import Invalid
+from rapport.errors import Contradicts, Invalid
 from rapport.services import promises
 from rapport.services.context import Ctx
 from rapport.services.people import get as get_person
@@ -154,7 +154,7 @@ def introduce(
     if person_id in (to_person_id, introducer_id) or (
         to_person_id is not None and to_person_id == introducer_id
     ):
-        raise Invalid("intro", "an introduction needs three different people")
+        raise Contradicts("intro", "an introduction needs three different people")
     row = Introduction(
         workspace_id=ctx.workspace_id,
         introducer_id=introducer_id,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 
 from rapport.domain.names import email_key, fold, looks_like_email
+from rapport.domain.text import whole_number
 from rapport.errors import Ambiguous, NotFound
 from rapport.services.context import Ctx
 from rapport.storage.schema import Event, Organization, Person, PersonEmail
@@ -14,20 +15,20 @@ MAX_SHOWN = 8
 
 
 def person_id(ctx: Ctx, ref: str, *, include_archived: bool = True) -> int:
-    """The one person `ref` names: '#12' or '12' (id), an email address, a full name,
-    or a prefix of the name or of any word in it. Active people are preferred over
-    archived ones. NotFound or Ambiguous (listing the candidates) otherwise."""
+    """The one person `ref` names: '#12' or '12' (an id, in the digits 0-9), an email
+    address, a full name, or a prefix of the name or of any word in it. Active people
+    are preferred over archived ones. NotFound or Ambiguous (listing the candidates)
+    otherwise; Invalid for an id in other digits."""
     raw = ref.strip()
     if not raw:
         raise NotFound("no person named ''")
-    if raw.lstrip("#").isdigit():
+    number = whole_number(raw.lstrip("#"), "person")
+    if number is not None:
         found = ctx.session.scalar(
-            select(Person.id).where(
-                Person.id == int(raw.lstrip("#")), Person.workspace_id == ctx.workspace_id
-            )
+            select(Person.id).where(Person.id == number, Person.workspace_id == ctx.workspace_id)
         )
         if found is None:
-            raise NotFound(f"no person with id {raw.lstrip('#')}")
+            raise NotFound(f"no person with id {number}")
         return found
     if looks_like_email(raw):
         ids = list(
@@ -114,10 +115,11 @@ def _one(ctx: Ctx, ids: list[int], ref: str) -> int:
 def event_id(ctx: Ctx, ref: str) -> int:
     """The event `ref` names: '#id', its name, or an unambiguous prefix of it."""
     raw = ref.strip()
-    if raw.lstrip("#").isdigit():
-        event = ctx.session.get(Event, int(raw.lstrip("#")))
+    number = whole_number(raw.lstrip("#"), "event")
+    if number is not None:
+        event = ctx.session.get(Event, number)
         if event is None or event.workspace_id != ctx.workspace_id:
-            raise NotFound(f"no event with id {raw.lstrip('#')}")
+            raise NotFound(f"no event with id {number}")
         return event.id
     key = fold(raw)
     rows = ctx.session.execute(

@@ -44,10 +44,17 @@ Every error has one shape, with the HTTP status of its kind:
 | 403 | `csrf` | a cookie-authenticated write without its `X-CSRF-Token` |
 | 404 | `not_found` | not in your workspace |
 | 409 | `ambiguous` (with `candidates`), `conflict` | a name matching several people; a duplicate |
+| 409 | `contradicts` (with `field`) | well-formed, but against today, another field or the data |
 | 422 | `invalid` (with `field`; `errors` lists every problem) | input the schema refuses |
 | 405 | `method_not_allowed` (with an `Allow` header) | a method the path does not take |
 | 422 | `import_failed` (with `line`) | a file that cannot be imported |
 | 429 | `rate_limited` | too many attempts |
+
+A `contradicts` answer is for what no schema can say: the same body may be right on
+another day or against other data. A snooze until today or earlier, a favour or a
+conversation after today, an event ending before it starts, an introduction without three
+different people, someone introducing themselves, thanking help you gave, the Excel form
+of a non-CSV export, a mail server with no sender given or stored.
 
 Unknown fields are refused (a typo is an error, not a silent no-op). No input makes the
 API answer 500: a property test sends it random bodies, queries and ids on every route.

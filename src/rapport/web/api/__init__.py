@@ -16,7 +16,11 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorEnvelope, "description": "The body is not JSON, or not UTF-8"},
     401: {"model": ErrorEnvelope, "description": "No token, or a wrong or revoked one"},
     404: {"model": ErrorEnvelope, "description": "Not in your workspace"},
-    409: {"model": ErrorEnvelope, "description": "Ambiguous reference or conflict"},
+    409: {
+        "model": ErrorEnvelope,
+        "description": "Ambiguous reference, a conflict, or a well-formed request that "
+        "contradicts today's date, another field or what is stored (`field` names it)",
+    },
     422: {"model": ErrorEnvelope, "description": "Invalid input; `field` names it"},
 }
 

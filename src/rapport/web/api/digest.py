@@ -25,7 +25,7 @@ class SmtpIn(In):
     security: Annotated[str, wire.one_of(SECURITY)] = "starttls"
     user: Short | None = None
     password: Short | None = Field(default=None, description="kept, never shown back")
-    sender: Short | None = None
+    sender: Email | None = Field(default=None, description="default: the one stored, or yours")
 
 
 class DigestPatch(In):

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.responses import Response
 
+from rapport.adapters import detect
 from rapport.services.imports import ImportSummary
 from rapport.web.api import wire
 from rapport.web.deps import WorkspaceDep
@@ -19,9 +20,14 @@ router = APIRouter(tags=["import and export"])
 @router.post("/imports", response_model=ImportSummary)
 async def import_upload(
     ws: WorkspaceDep,
-    file: Annotated[UploadFile, File(description="vCard, CSV, .ics, mbox/.eml, backup")],
+    file: Annotated[
+        UploadFile,
+        File(description="vCard, CSV, .ics, mbox/.eml, backup", json_schema_extra={"minLength": 1}),
+    ],
     format: Annotated[
-        str, Form(max_length=32, description="Told from the content when empty")
+        str,
+        wire.one_of(["", *detect.FORMATS, *detect.ALIASES]),
+        Form(description="Told from the content when empty"),
     ] = "",
     strict: Annotated[bool, Form(description="Stop at the first bad row")] = False,
 ) -> Any:

@@ -11,6 +11,7 @@ refuses it) or a lone surrogate (no encoding can store it)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zoneinfo
 from typing import Annotated, Any, Generic, TypeVar
 
@@ -43,6 +44,7 @@ from rapport.domain.vocabulary import (
     RelationshipType,
     Tone,
 )
+from rapport.errors import Invalid
 from rapport.services import bulk_edit
 from rapport.web.api import wire
 
@@ -127,7 +129,7 @@ class PersonFields(In):
     timezone: TimeZone | None = None
     # lists are replaced whole; an empty list clears them, null is not a list
     emails: Annotated[list[Email], Field(max_length=50)] = []
-    phones: Annotated[list[Annotated[Text, Str(40)]], Field(max_length=50)] = []
+    phones: Annotated[list[Annotated[str, wire.phone, Str(40)]], Field(max_length=50)] = []
     urls: Annotated[list[Url], Field(max_length=50)] = []
     types: Annotated[list[RelationshipType], Field(max_length=20)] = []
     tags: Annotated[list[TagName], Field(max_length=100)] = []
@@ -213,8 +215,45 @@ _REAL_DAYS: JsonDict = {
 }
 
 
+# services.milestones.add: a custom milestone has a label; a one-off one (`once`, or a
+# promotion or new job with no recurrence given) has a year
+_MILESTONE: JsonDict = {
+    "allOf": [
+        _REAL_DAYS,
+        {
+            "anyOf": [
+                {"properties": {"kind": {"not": {"const": MilestoneKind.CUSTOM.value}}}},
+                {
+                    "required": ["label"],
+                    "properties": {"label": {"type": "string", "pattern": wire.SOMETHING}},
+                },
+            ]
+        },
+        {
+            "anyOf": [
+                {"required": ["year"], "properties": {"year": {"type": "integer"}}},
+                {
+                    "required": ["recurrence"],
+                    "properties": {"recurrence": {"const": Recurrence.YEARLY.value}},
+                },
+                {
+                    "properties": {
+                        "kind": {
+                            "not": {
+                                "enum": [MilestoneKind.PROMOTION.value, MilestoneKind.NEW_JOB.value]
+                            }
+                        },
+                        "recurrence": {"not": {"const": Recurrence.ONCE.value}},
+                    }
+                },
+            ]
+        },
+    ]
+}
+
+
 class MilestoneIn(In):
-    model_config = ConfigDict(json_schema_extra=_REAL_DAYS)
+    model_config = ConfigDict(json_schema_extra=_MILESTONE)
 
     person_id: Id
     kind: MilestoneKind
@@ -280,11 +319,86 @@ class AgendaSnooze(AgendaRef):
     until: Day = Field(description="After today")
 
 
+_SOME_PEOPLE: JsonDict = {"type": "array", "minItems": 1}
+_TYPES = tuple(t.value for t in RelationshipType)
+# what each action needs (services.bulk_edit.apply): people, and for some a value;
+# `cadence-each` (an undo's body) takes each person's rhythm in `values` instead
+_BULK: JsonDict = {
+    "anyOf": [
+        {
+            "required": ["ids", "value"],
+            "properties": {
+                "action": {"enum": ["tag", "untag"]},
+                "ids": _SOME_PEOPLE,
+                "value": {"type": "string", "pattern": wire.TAG},
+            },
+        },
+        {
+            "required": ["ids", "value"],
+            "properties": {
+                "action": {"enum": ["type", "untype"]},
+                "ids": _SOME_PEOPLE,
+                "value": {"enum": [*_TYPES]},
+            },
+        },
+        {
+            "required": ["ids"],
+            "properties": {
+                "action": {"const": "cadence"},
+                "ids": _SOME_PEOPLE,
+                "value": {"type": ["integer", "null"], "minimum": 1, "maximum": 3650},
+            },
+        },
+        {
+            "required": ["ids"],
+            "properties": {"action": {"enum": ["archive", "unarchive"]}, "ids": _SOME_PEOPLE},
+        },
+        {
+            "required": ["values"],
+            "properties": {
+                "action": {"const": "cadence-each"},
+                "values": {"type": "object", "minProperties": 1},
+            },
+        },
+    ]
+}
+_TAG = re.compile(wire.TAG)
+
+
 class BulkIn(In):
+    model_config = ConfigDict(json_schema_extra=_BULK)
+
     ids: Annotated[list[Id], Field(max_length=5000)] = []
     action: Annotated[str, wire.one_of(bulk_edit.ACTIONS)]
-    value: Annotated[Text, Str(100)] | int | None = None
-    values: dict[Annotated[Text, Str(12)], Days | None] | None = None
+    value: Annotated[Text, Str(100)] | Annotated[int, WHOLE] | None = None
+    values: (
+        Annotated[
+            dict[Annotated[str, wire.person_key], Days | None],
+            wire.declare(additionalProperties=False),  # ids alone, as the keys' pattern says
+        ]
+        | None
+    ) = None
+
+    @model_validator(mode="after")
+    def _what_the_action_needs(self) -> BulkIn:
+        # Invalid, not ValueError: it names its field in the error envelope
+        if self.action == "cadence-each":
+            if not self.values:
+                raise Invalid("values", "give each person's rhythm")
+            return self
+        if not self.ids:
+            raise Invalid("ids", "select at least one person")
+        if self.action in ("tag", "untag") and not (
+            isinstance(self.value, str) and _TAG.match(self.value)
+        ):
+            raise Invalid("value", "name the tag")
+        if self.action in ("type", "untype") and self.value not in _TYPES:
+            raise Invalid("value", f"must be one of: {', '.join(_TYPES)}")
+        if self.action == "cadence" and not (
+            self.value is None or (isinstance(self.value, int) and 1 <= self.value <= 3650)
+        ):
+            raise Invalid("value", "the rhythm must be a number of days between 1 and 3650")
+        return self
 
 
 class TokenIn(In):
@@ -313,7 +427,18 @@ class MentorshipIn(In):
     started_on: Day | None = None
 
 
+# services.mentoring.record_feedback: action items need the person who gave it
+_ACTIONS_NEED_SOMEONE: JsonDict = {
+    "anyOf": [
+        {"required": ["person_id"], "properties": {"person_id": {"type": "integer"}}},
+        {"properties": {"actions": {"maxItems": 0}}},
+    ]
+}
+
+
 class FeedbackIn(In):
+    model_config = ConfigDict(json_schema_extra=_ACTIONS_NEED_SOMEONE)
+
     person_id: Id | None = None
     content: Annotated[Filled, Str(20_000, 1)]
     received_on: Day | None = None

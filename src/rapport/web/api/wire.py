@@ -41,6 +41,15 @@ NO_NUL = r"^[^\x00]*$"
 _SPACE = "".join(sorted(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()))
 _SPACE_CLASS = "".join(f"\\u{ord(c):04x}" for c in _SPACE)
 SOMETHING = rf"^[^\x00]*[^\x00{_SPACE_CLASS}][^\x00]*$"
+# domain.phones.phone_key: blank (skipped), or three digits or more (`\d`: any script's,
+# in runs of ten; checked with this same pattern, so the few beyond U+FFFF are refused)
+_DIGITS = [n for n in range(0x10000) if re.fullmatch(r"\d", chr(n))]
+_DIGIT_CLASS = "".join(
+    f"\\u{n:04x}-\\u{n + 9:04x}" for n in _DIGITS if n - 1 not in _DIGITS and n + 9 in _DIGITS
+)
+PHONE = rf"^(?:[{_SPACE_CLASS}]*|(?:[^\x00{_DIGIT_CLASS}]*[{_DIGIT_CLASS}]){{3}}[^\x00]*)$"
+# services.bulk_edit: a person's id as a key of `values`
+PERSON_KEY = r"^[1-9][0-9]{0,8}$"
 # services.digest: a time of day like 07:30
 CLOCK = r"^(?:[01]?[0-9]|2[0-3]):[0-5][0-9]$"
 # services.digest: a web address the digest's links start with
@@ -160,5 +169,7 @@ something = Matches(SOMETHING, "must not be empty or only white space")
 email = Matches(EMAIL, "is not an email address")
 url = Matches(URL, "is not a web address (it needs a dot and no spaces)")
 tag = Matches(TAG, "needs a character besides '#' and spaces")
+phone = Matches(PHONE, "is not a phone number (it needs three digits)")
+person_key = Matches(PERSON_KEY, "is not a person's id")
 clock = Matches(CLOCK, "is not a time of day like 07:30")
 web = Matches(WEB, "is not a web address (http://… or https://…)")

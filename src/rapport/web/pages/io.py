@@ -11,7 +11,7 @@ from typing import Annotated, Any, TextIO
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
-from rapport.errors import Invalid, RapportError
+from rapport.errors import Contradicts, RapportError
 from rapport.services import backup, exports, feed
 from rapport.services.context import Ctx
 from rapport.web.deps import Workspace, WorkspaceDep
@@ -84,7 +84,7 @@ def export_download(ws: Workspace, kind: str, *, excel: bool = False) -> Respons
     write, filename, media = EXPORTS[kind]
     if excel:
         if kind != "csv":
-            raise Invalid("excel", "only the CSV export has an Excel form")
+            raise Contradicts("excel", "only the CSV export has an Excel form")
         write = partial(exports.csv_file, excel=True)
     buffer = io.StringIO()
     with ws.read() as ctx:
