@@ -83,6 +83,14 @@ class ImportFailed(RapportError):
         self.source = source
 
 
+class UnknownFormat(ImportFailed):
+    """The bytes are none of the formats Rapport reads (found by looking at them, as
+    RFC 9110 §15.5.16 allows a 415 to be): a well-formed upload of the wrong kind of
+    file, which no schema can tell apart from a right one."""
+
+    http_status = 415
+
+
 class StorageUnavailable(RapportError):
     """The database cannot be opened or reached."""
 

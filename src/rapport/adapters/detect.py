@@ -10,7 +10,7 @@ from rapport.adapters import csv_contacts
 from rapport.adapters.backup import looks_like_backup
 from rapport.adapters.mail import looks_like_mail
 from rapport.adapters.text import Source, decode_bytes, looks_binary, source_name, unicode_encoding
-from rapport.errors import ImportFailed
+from rapport.errors import ImportFailed, UnknownFormat
 
 CONTACT_FORMATS = ("vcard", "linkedin", "google", "outlook", "rapport-csv", "csv")
 FORMATS = (*CONTACT_FORMATS, "ics", "mail", "backup")
@@ -73,7 +73,7 @@ def detect(source: Source) -> str:
         encoding, skip = known
         text = head[skip:].decode(encoding, errors="ignore")
     elif looks_binary(head):
-        raise ImportFailed(
+        raise UnknownFormat(
             "binary data: not a format Rapport imports "
             "(vCard, CSV, iCalendar, mbox/.eml, JSON backup)",
             source=name,
@@ -96,7 +96,7 @@ def detect(source: Source) -> str:
     lines = [line for line in stripped.splitlines()[:10] if line.strip()]
     if len(lines) >= 2 and any(d in lines[0] for d in csv_contacts.DELIMITERS):
         return "csv"  # tabular, columns unknown: the CSV importer asks for --map
-    raise ImportFailed(
+    raise UnknownFormat(
         "cannot tell what kind of file this is "
         "(vCard, CSV, iCalendar, mbox/.eml or JSON backup expected; try --format)",
         source=name,

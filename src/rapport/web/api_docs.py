@@ -48,6 +48,7 @@ Every error has one shape, with the HTTP status of its kind:
 | 422 | `invalid` (with `field`; `errors` lists every problem) | input the schema refuses |
 | 405 | `method_not_allowed` (with an `Allow` header) | a method the path does not take |
 | 422 | `import_failed` (with `line`) | a file that cannot be imported |
+| 415 | `unknown_format` | an uploaded file in none of the formats Rapport reads |
 | 429 | `rate_limited` | too many attempts |
 
 A `contradicts` answer is for what no schema can say: the same body may be right on

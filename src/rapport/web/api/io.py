@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from rapport.adapters import detect
 from rapport.services.imports import ImportSummary
 from rapport.web.api import wire
+from rapport.web.api.schemas import ErrorEnvelope
 from rapport.web.deps import WorkspaceDep
 from rapport.web.forms import import_file, upload_bytes
 from rapport.web.pages.io import EXPORTS, export_download
@@ -17,7 +18,16 @@ from rapport.web.pages.io import EXPORTS, export_download
 router = APIRouter(tags=["import and export"])
 
 
-@router.post("/imports", response_model=ImportSummary)
+@router.post(
+    "/imports",
+    response_model=ImportSummary,
+    responses={
+        415: {
+            "model": ErrorEnvelope,
+            "description": "The file is none of the formats Rapport reads (found by its content)",
+        }
+    },
+)
 async def import_upload(
     ws: WorkspaceDep,
     file: Annotated[

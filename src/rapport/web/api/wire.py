@@ -36,31 +36,35 @@ _OFFSET = r"(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)"
 
 DAY = rf"^{_DAY}$"
 MOMENT = rf"^{_DAY}T{_TIME}{_OFFSET}?$"
-NO_NUL = r"^[^\x00]*$"
+# control characters but tab and line breaks: the services strip them from text typed at
+# a terminal or read from a file; through the API they are refused, so the schema and the
+# server agree on what a value is (NUL also because PostgreSQL refuses it)
+_CTRL = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+NO_NUL = rf"^[^{_CTRL}]*$"
 # what str.strip() removes, so "has something else" means the same to both sides
 _SPACE = "".join(sorted(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()))
 _SPACE_CLASS = "".join(f"\\u{ord(c):04x}" for c in _SPACE)
-SOMETHING = rf"^[^\x00]*[^\x00{_SPACE_CLASS}][^\x00]*$"
+SOMETHING = rf"^[^{_CTRL}]*[^{_CTRL}{_SPACE_CLASS}][^{_CTRL}]*$"
 # domain.phones.phone_key: blank (skipped), or three digits or more (`\d`: any script's,
 # in runs of ten; checked with this same pattern, so the few beyond U+FFFF are refused)
 _DIGITS = [n for n in range(0x10000) if re.fullmatch(r"\d", chr(n))]
 _DIGIT_CLASS = "".join(
     f"\\u{n:04x}-\\u{n + 9:04x}" for n in _DIGITS if n - 1 not in _DIGITS and n + 9 in _DIGITS
 )
-PHONE = rf"^(?:[{_SPACE_CLASS}]*|(?:[^\x00{_DIGIT_CLASS}]*[{_DIGIT_CLASS}]){{3}}[^\x00]*)$"
+PHONE = rf"^(?:[{_SPACE_CLASS}]*|(?:[^{_CTRL}{_DIGIT_CLASS}]*[{_DIGIT_CLASS}]){{3}}[^{_CTRL}]*)$"
 # services.bulk_edit: a person's id as a key of `values`
 PERSON_KEY = r"^[1-9][0-9]{0,8}$"
 # services.digest: a time of day like 07:30
 CLOCK = r"^(?:[01]?[0-9]|2[0-3]):[0-5][0-9]$"
 # services.digest: a web address the digest's links start with
-WEB = rf"^https?://[^/\x00{_SPACE_CLASS}]+[^\x00{_SPACE_CLASS}]*$"
+WEB = rf"^https?://[^/{_CTRL}{_SPACE_CLASS}]+[^{_CTRL}{_SPACE_CLASS}]*$"
 # domain.names.looks_like_email, with no white space around it
-_NOT_IN_EMAIL = rf"[^@<>(),;:\"\x00{_SPACE_CLASS}]"
+_NOT_IN_EMAIL = rf"[^@<>(),;:\"{_CTRL}{_SPACE_CLASS}]"
 EMAIL = rf"^{_NOT_IN_EMAIL}+@{_NOT_IN_EMAIL}+\.{_NOT_IN_EMAIL}+$"
 # services.people.clean_urls: a dot and no space
-URL = r"^[^\x00 ]*\.[^\x00 ]*$"
+URL = rf"^[^{_CTRL} ]*\.[^{_CTRL} ]*$"
 # services.people.tag_name: something left once spaces and leading '#' go
-TAG = rf"^[^\x00]*[^\x00#{_SPACE_CLASS}][^\x00]*$"
+TAG = rf"^[^{_CTRL}]*[^{_CTRL}#{_SPACE_CLASS}][^{_CTRL}]*$"
 
 
 @dataclass(frozen=True)
@@ -164,7 +168,7 @@ day_schema = WithJsonSchema({"type": "string", "format": "date", "pattern": DAY}
 # no `format: date-time`: that needs an offset, and a time without one is taken in the
 # workspace's zone
 moment_schema = WithJsonSchema({"type": "string", "pattern": MOMENT})
-no_nul = Matches(NO_NUL, "must not contain NUL characters")
+no_nul = Matches(NO_NUL, "must not contain control characters (but tab and line breaks)")
 something = Matches(SOMETHING, "must not be empty or only white space")
 email = Matches(EMAIL, "is not an email address")
 url = Matches(URL, "is not a web address (it needs a dot and no spaces)")
