@@ -229,3 +229,19 @@ def test_a_person_added_after_the_day_asked_still_gets_a_health(ctx) -> None:
     assert 0 <= h.value <= 100
     assert health.scores(ctx, earlier, ids=[pid]).keys() == {pid}
     assert pid not in health.scores(ctx, earlier)  # everyone: not yet known then
+
+
+def test_rapport_health_says_no_contact_yet_and_counts_it_apart(database_url, tmp_path) -> None:
+    from tests.cli_runner import Cli
+
+    cli = Cli(database_url, TODAY.isoformat(), str(tmp_path))
+    cli("init", "--name", "Sam", "--email", "sam@example.com", "--timezone", "UTC")
+    cli("person", "add", "Carla Dias", "--type", "client", "--met-on", "2026-08-01")
+    cli("person", "add", "Bruno Souza", "--type", "peer", "--met-on", "2026-01-10")
+    cli("log", "Bruno", "-s", "Coffee", "-w", "yesterday", "--tone", "warm")
+    carla = cli("health", "carla").stdout
+    assert "Carla Dias: 0/100: no contact yet: at most 10 until a conversation is logged" in carla
+    assert "—" in carla  # reliability, reciprocity and tone: not counted
+    net = cli("health").stdout
+    assert "2 people, average" in net and "(1 with no contact yet, not averaged)" in net
+    assert cli("health", "--json").json()["distribution"]["no contact yet"] == 1

@@ -242,9 +242,9 @@ def scores(
 
 
 def network(ctx: Ctx, day: dt.date | None = None, *, drifting: int = 10) -> NetworkHealth:
-    """Network-level figures: score distribution (people with no contact yet apart),
-    people drifting (largest fall over the last 90 days), composition by relationship
-    type and industry, favours balance."""
+    """Network-level figures: score distribution and average (people with no contact
+    yet apart), people drifting (largest fall over the last 90 days), composition by
+    relationship type and industry, favours balance."""
     today = day or ctx.today
     defaults = cadence_defaults(ctx.settings.get("cadence"))
     # the numbers for everyone; the explained score only for the few shown as drifting
@@ -282,14 +282,14 @@ def network(ctx: Ctx, day: dt.date | None = None, *, drifting: int = 10) -> Netw
             func.sum(case((Exchange.direction == "received", 1), else_=0)),
         ).where(Exchange.workspace_id == ctx.workspace_id)
     ).one()
-    values = list(now.values())
-    # people never in touch are counted apart: their low score is a label, not a band
+    # people never in touch are counted apart, and left out of the average: their low
+    # score is a label, not a measure of a tie
     in_touch = [v for pid, v in now.items() if facts[pid].last_contact_on is not None]
     return NetworkHealth(
         day=today,
         people=len(now),
         distribution=distribution(in_touch, len(now) - len(in_touch)),
-        average=round(sum(values) / len(values), 1) if values else 0.0,
+        average=round(sum(in_touch) / len(in_touch), 1) if in_touch else 0.0,
         drifting=falls[:drifting],
         composition_by_type=dict(by_type.most_common()),
         composition_by_industry=dict(by_industry.most_common()),
