@@ -145,19 +145,25 @@ def health(
 
 
 def _render_health(h: Health) -> None:
-    say(f"{h.person}: {h.value}/100")
+    say(f"{h.person}: {h.explanation}")
     table(
         None,
         ["component", "score", "weight", "why"],
         [
             [c.name, f"{round(c.score * 100)}", f"{round(c.weight * 100)}%", c.explanation]
+            if c.weight
+            else [c.name, "—", "—", c.explanation]  # nothing recorded: not counted
             for c in h.components
         ],
     )
 
 
 def _render_network(n: NetworkHealth) -> None:
-    say(f"Network health on {n.day}: {n.people} people, average {n.average}/100")
+    from rapport.domain.health import NO_CONTACT_BAND
+
+    never = n.distribution.get(NO_CONTACT_BAND, 0)
+    apart = f" ({never} with no contact yet, not averaged)" if never else ""
+    say(f"Network health on {n.day}: {n.people} people, average {n.average}/100{apart}")
     table("Distribution", ["score", "people"], list(n.distribution.items()))
     if n.drifting:
         table(

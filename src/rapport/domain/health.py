@@ -1,16 +1,24 @@
-"""Relationship health: a 0–100 score from five components, always explained.
+"""Relationship health: a 0–100 score from what is known about a tie, always explained.
 
-recency (against the person's rhythm), consistency (months in touch over the last
-year), reciprocity (who initiates; favours both ways), reliability (my promises
-kept) and tone (warm vs tense conversations, and whether the tie is strained).
+Five components: recency (against the person's rhythm), consistency (months in touch
+over the last year), reciprocity (who initiates; favours both ways), reliability (my
+promises kept) and tone (warm vs tense conversations, and whether the tie is strained).
+
+Only what is recorded counts. A component with nothing behind it (no promises due, no
+tone rated, nobody known to have reached out) carries no weight: the others share it,
+so an empty record adds no credit. Caps then keep the number honest where an average
+would flatter: a person never contacted, a strained tie before a repair step, a tie
+left alone for two rhythms or more.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from rapport.domain.agenda.facts import StrainedFacts
+from rapport.domain.agenda.sources import repaired
 from rapport.domain.cadence import effective_cadence
 from rapport.domain.records import Health, HealthComponent
 from rapport.domain.relative_time import plural
@@ -23,6 +31,19 @@ WEIGHTS = {
     "tone": 0.10,
 }
 NO_RHYTHM_DAYS = 90  # the yardstick for people without a rhythm of their own
+STRAINED_TONE = 0.2  # the most a strained tie's tone scores, however warm the talks
+
+# The most a score can be while its condition holds, whatever else is known. Recency
+# always counts, so anyone in touch within their rhythm scores at least
+# 100 × recency's weight (40) before the caps, and at least the strained cap (30) after
+# them: "no contact yet" (10) stays below everyone recently in touch.
+NO_CONTACT_CAP = 10
+STRAINED_CAP = 30  # strained, and no contact logged since it was marked
+STILL_STRAINED_CAP = 59  # a repair step taken, the mark not yet cleared: not healthy
+OUT_OF_TOUCH_CAPS = ((4, 39), (2, 59))  # (rhythms without contact, cap), longest first
+NO_CONTACT_NOTE = f"no contact yet: at most {NO_CONTACT_CAP} until a conversation is logged"
+STRAINED_NOTE = f"strained, no repair step yet: at most {STRAINED_CAP} until one is taken"
+STILL_STRAINED_NOTE = f"still marked strained: at most {STILL_STRAINED_CAP} until it is cleared"
 
 
 @dataclass(slots=True)
@@ -44,16 +65,20 @@ class HealthFacts:
     warm: int
     tense: int
     strained: bool
+    strained_since: dt.date | None = None  # the day it was marked strained
 
 
 # --- the numbers (shared by the explained score and the fast `value`) ------------------
+# A component's score is None when nothing about it is recorded: it does not count.
 
 
 def _days_since(f: HealthFacts, today: dt.date) -> int:
     return max((today - (f.last_contact_on or f.known_since)).days, 0)
 
 
-def _recency_score(days: int, cadence: int) -> float:
+def _recency_score(f: HealthFacts, days: int, cadence: int) -> float:
+    if f.last_contact_on is None:
+        return 0.0  # never in touch: no credit for the days since you met
     return 1.0 if days <= cadence else max(0.0, 1.0 - (days - cadence) / (2 * cadence))
 
 
@@ -61,7 +86,11 @@ def _expected_months(cadence: int) -> int:
     return min(12, max(1, round(365 / cadence)))
 
 
-def _reciprocity_score(f: HealthFacts) -> float:
+def _consistency_score(f: HealthFacts, cadence: int) -> float:
+    return min(1.0, f.months_in_touch / _expected_months(cadence))
+
+
+def _reciprocity_score(f: HealthFacts) -> float | None:
     parts: list[float] = []
     started = f.initiated_by_me + f.initiated_by_them
     if started:
@@ -69,58 +98,99 @@ def _reciprocity_score(f: HealthFacts) -> float:
     exchanged = f.given + f.received
     if exchanged:
         parts.append(1.0 - abs(f.given - f.received) / exchanged)
-    return sum(parts) / len(parts) if parts else 0.6
+    return sum(parts) / len(parts) if parts else None
 
 
-def _reliability_score(f: HealthFacts) -> float:
+def _reliability_score(f: HealthFacts) -> float | None:
     total = f.kept + f.broken + f.overdue
-    return f.kept / total if total else 1.0
+    return f.kept / total if total else None
 
 
-def _tone_score(f: HealthFacts) -> float:
+def _tone_score(f: HealthFacts) -> float | None:
     rated = f.warm + f.tense
-    score = 0.5 + 0.5 * (f.warm - f.tense) / rated if rated else 0.7
-    return min(score, 0.2) if f.strained else score
+    if not rated:
+        return STRAINED_TONE if f.strained else None
+    score = 0.5 + 0.5 * (f.warm - f.tense) / rated
+    return min(score, STRAINED_TONE) if f.strained else score
+
+
+def _scores(f: HealthFacts, days: int, cadence: int) -> tuple[float | None, ...]:
+    """Each component's score, in the order of WEIGHTS."""
+    return (
+        _recency_score(f, days, cadence),
+        _consistency_score(f, cadence),
+        _reciprocity_score(f),
+        _reliability_score(f),
+        _tone_score(f),
+    )
+
+
+def _weighted(scores: Iterable[float | None]) -> int:
+    """0–100: the weighted mean of the components that count."""
+    total = weighted = 0.0
+    for s, w in zip(scores, WEIGHTS.values(), strict=True):
+        if s is not None:
+            total += w
+            weighted += s * w
+    return round(100 * weighted / total)  # recency always counts: total > 0
+
+
+# (the cap, its note, whether the note is always said: the tie's state is, how long
+# it waited only when that lowers the number; recency's own words say the rest)
+Cap = tuple[int, str, bool]
+
+
+def _caps(f: HealthFacts, days: int, cadence: int) -> list[Cap]:
+    """The caps that hold for this tie, each with what it is and what lifts it."""
+    caps: list[Cap] = []
+    if f.last_contact_on is None:
+        caps.append((NO_CONTACT_CAP, NO_CONTACT_NOTE, True))
+    else:
+        for rhythms, cap in OUT_OF_TOUCH_CAPS:
+            if days > rhythms * cadence:
+                caps.append((cap, f"out of touch for over {rhythms} rhythms: at most {cap}", False))
+                break
+    if f.strained:
+        # a repair step is what the agenda asks for: a contact logged since the mark
+        if repaired(StrainedFacts(f.person_id, f.strained_since, None, f.last_contact_on)):
+            caps.append((STILL_STRAINED_CAP, STILL_STRAINED_NOTE, True))
+        else:
+            caps.append((STRAINED_CAP, STRAINED_NOTE, True))
+    return caps
+
+
+def _capped(uncapped: int, caps: list[Cap]) -> int:
+    return min(uncapped, *(cap for cap, _, _ in caps)) if caps else uncapped
 
 
 def value(f: HealthFacts, today: dt.date, defaults: Mapping[str, int]) -> int:
     """The score alone, without the explanation (`score(...).value`, faster: for
     scoring a whole network)."""
     cadence = effective_cadence(f.cadence_days, f.types, defaults) or NO_RHYTHM_DAYS
-    parts = (
-        (round(_recency_score(_days_since(f, today), cadence), 4), WEIGHTS["recency"]),
-        (round(min(1.0, f.months_in_touch / _expected_months(cadence)), 4), WEIGHTS["consistency"]),
-        (round(_reciprocity_score(f), 4), WEIGHTS["reciprocity"]),
-        (round(_reliability_score(f), 4), WEIGHTS["reliability"]),
-        (round(_tone_score(f), 4), WEIGHTS["tone"]),
-    )
-    return max(0, min(100, round(100 * sum(s * w for s, w in parts))))
+    days = _days_since(f, today)
+    return _capped(_weighted(_scores(f, days, cadence)), _caps(f, days, cadence))
 
 
 # --- the explained components -----------------------------------------------------------
 
+NOT_COUNTED = ": not counted"
 
-def _recency(f: HealthFacts, today: dt.date, cadence: int, has_rhythm: bool) -> HealthComponent:
-    days = _days_since(f, today)
-    score = _recency_score(days, cadence)
+
+def _recency(f: HealthFacts, days: int, cadence: int, has_rhythm: bool) -> str:
     rhythm = (
         f"a {cadence}-day rhythm" if has_rhythm else f"a {cadence}-day yardstick (no rhythm set)"
     )
     if f.last_contact_on:
-        text = f"last contact {plural(days, 'day')} ago against {rhythm}"
-    else:
-        text = f"no contact recorded in the {plural(days, 'day')} since you met"
-    return HealthComponent("recency", round(score, 4), WEIGHTS["recency"], text)
+        return f"last contact {plural(days, 'day')} ago against {rhythm}"
+    return f"no contact recorded in the {plural(days, 'day')} since you met"
 
 
-def _consistency(f: HealthFacts, cadence: int) -> HealthComponent:
+def _consistency(f: HealthFacts, cadence: int) -> str:
     expected = _expected_months(cadence)
-    score = min(1.0, f.months_in_touch / expected)
-    text = f"in touch in {f.months_in_touch} of the last 12 months (about {expected} expected)"
-    return HealthComponent("consistency", round(score, 4), WEIGHTS["consistency"], text)
+    return f"in touch in {f.months_in_touch} of the last 12 months (about {expected} expected)"
 
 
-def _reciprocity(f: HealthFacts) -> HealthComponent:
+def _reciprocity(f: HealthFacts) -> str:
     words: list[str] = []
     started = f.initiated_by_me + f.initiated_by_them
     if started:
@@ -131,62 +201,80 @@ def _reciprocity(f: HealthFacts) -> HealthComponent:
             words.append(f"you initiated {f.initiated_by_me} of the last {started} exchanges")
     if f.given + f.received:
         words.append(f"favours: gave {f.given}, received {f.received}")
-    score = _reciprocity_score(f)
-    text = "; ".join(words) if words else "no record yet of who reaches out or of favours"
-    return HealthComponent("reciprocity", round(score, 4), WEIGHTS["reciprocity"], text)
+    return "; ".join(words) if words else "no record yet of who reaches out or of favours"
 
 
-def _reliability(f: HealthFacts) -> HealthComponent:
+def _reliability(f: HealthFacts) -> str:
     total = f.kept + f.broken + f.overdue
     if not total:
-        return HealthComponent(
-            "reliability", 1.0, WEIGHTS["reliability"], "no promises of yours due"
-        )
-    score = _reliability_score(f)
+        return "no promises of yours due"
     text = f"kept {f.kept} of {plural(total, 'promise')}"
-    if f.overdue:
-        text += f"; {f.overdue} overdue"
-    return HealthComponent("reliability", round(score, 4), WEIGHTS["reliability"], text)
+    return text + f"; {f.overdue} overdue" if f.overdue else text
 
 
-def _tone(f: HealthFacts) -> HealthComponent:
+def _tone(f: HealthFacts) -> str:
     rated = f.warm + f.tense
-    score = _tone_score(f)
     text = (
         f"{f.warm} warm and {f.tense} tense conversations this year"
         if rated
         else "tone not recorded"
     )
-    if f.strained:
-        text = "marked strained; " + text
-    return HealthComponent("tone", round(score, 4), WEIGHTS["tone"], text)
+    return "marked strained; " + text if f.strained else text
+
+
+def _components(scores: tuple[float | None, ...], texts: tuple[str, ...]) -> list[HealthComponent]:
+    """The components with their share of the score: what counts shares the weight
+    of what does not."""
+    counted = sum(w for s, w in zip(scores, WEIGHTS.values(), strict=True) if s is not None)
+    return [
+        HealthComponent(name, round(s, 4), round(w / counted, 4), text)
+        if s is not None
+        else HealthComponent(name, 0.0, 0.0, text + NOT_COUNTED)
+        for (name, w), s, text in zip(WEIGHTS.items(), scores, texts, strict=True)
+    ]
 
 
 def score(f: HealthFacts, today: dt.date, defaults: Mapping[str, int]) -> Health:
-    """The person's health on `today`, with its components and a plain explanation."""
+    """The person's health on `today`, with its components and a plain explanation
+    whose number is the score and which names what holds it down."""
     rhythm = effective_cadence(f.cadence_days, f.types, defaults)
     cadence = rhythm or NO_RHYTHM_DAYS
-    components = [
-        _recency(f, today, cadence, rhythm is not None),
+    days = _days_since(f, today)
+    scores = _scores(f, days, cadence)
+    uncapped = _weighted(scores)
+    caps = _caps(f, days, cadence)
+    value = _capped(uncapped, caps)
+    texts = (
+        _recency(f, days, cadence, rhythm is not None),
         _consistency(f, cadence),
         _reciprocity(f),
         _reliability(f),
         _tone(f),
-    ]
-    value = round(100 * sum(c.score * c.weight for c in components))
-    value = max(0, min(100, value))
-    weakest = sorted(components, key=lambda c: (c.score, -c.weight))[:2]
+    )
+    components = _components(scores, texts)
+    never = f.last_contact_on is None
+    notes = [note for cap, note, always in caps if always or cap < uncapped]
+    counted = [c for c in components if c.weight]
+    if never:  # its note says it: no recency or consistency to speak of
+        counted = [c for c in counted if c.name not in ("recency", "consistency")]
+    weakest = sorted(counted, key=lambda c: (c.score, -c.weight))[:2]
     concerns = [c.explanation for c in weakest if c.score < 0.75]
-    if concerns:
-        explanation = f"{value}/100: " + "; ".join(concerns)
+    if notes or concerns:
+        explanation = f"{value}/100: " + "; ".join(notes + concerns)
     else:
-        explanation = f"{value}/100: healthy; {components[0].explanation}"
+        explanation = f"{value}/100: healthy; {texts[0]}"
     return Health(f.person_id, f.name, value, components, explanation)
 
 
 BUCKETS = ((0, 19), (20, 39), (40, 59), (60, 79), (80, 100))
+NO_CONTACT_BAND = "no contact yet"
 
 
-def distribution(values: list[int]) -> dict[str, int]:
-    """How many scores fall in each band of twenty."""
-    return {f"{lo}-{hi}": sum(1 for v in values if lo <= v <= hi) for lo, hi in BUCKETS}
+def distribution(values: Iterable[int], no_contact: int = 0) -> dict[str, int]:
+    """How many people have no contact yet, then how many of the others' scores fall in
+    each band of twenty (`values`: the scores of people in touch at least once)."""
+    counts = [0] * len(BUCKETS)
+    for v in values:
+        counts[min(v // 20, len(BUCKETS) - 1)] += 1
+    bands = {f"{lo}-{hi}": n for (lo, hi), n in zip(BUCKETS, counts, strict=True)}
+    return {NO_CONTACT_BAND: no_contact} | bands

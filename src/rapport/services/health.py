@@ -27,8 +27,10 @@ from rapport.storage.schema import (
 
 DRIFT_DAYS = 90
 NO_ACTIVITY = (None, None, 0, 0, 0, 0, 0)  # a person without conversations in the year
-# id, name, own cadence, last contact's day, met on, added on, strained
-PeopleQuery: TypeAlias = Select[int, str, int | None, dt.date, dt.date | None, dt.date, bool]
+# id, name, own cadence, last contact's day, met on, added on, strained, strained since
+PeopleQuery: TypeAlias = Select[
+    int, str, int | None, dt.date, dt.date | None, dt.date, bool, dt.date | None
+]
 
 
 def _utc(day: dt.date, ctx: Ctx) -> dt.datetime:
@@ -61,7 +63,7 @@ def _gather(
     types = _types(ctx, person_ids)
     facts = []
     current = as_of >= ctx.today
-    for pid, name, cadence, last, met_on, created, strained in people:
+    for pid, name, cadence, last, met_on, created, strained, strained_since in people:
         known = met_on or created
         row = activity.get(pid)
         if known > as_of:
@@ -91,6 +93,7 @@ def _gather(
                 warm or 0,
                 tense or 0,
                 bool(strained),
+                strained_since,
             )
         )
     return facts
@@ -107,6 +110,7 @@ def _people_query(ctx: Ctx, person_ids: Sequence[int] | None, *, archived: bool)
         Person.met_on,
         local_date(Person.created_at, ctx.tz),
         Person.strained,
+        Person.strained_since,
     ).where(Person.workspace_id == ctx.workspace_id)
     if not archived:
         query = query.where(Person.archived_at.is_(None))
@@ -238,8 +242,9 @@ def scores(
 
 
 def network(ctx: Ctx, day: dt.date | None = None, *, drifting: int = 10) -> NetworkHealth:
-    """Network-level figures: score distribution, people drifting (largest fall over
-    the last 90 days), composition by relationship type and industry, favours balance."""
+    """Network-level figures: score distribution and average (people with no contact
+    yet apart), people drifting (largest fall over the last 90 days), composition by
+    relationship type and industry, favours balance."""
     today = day or ctx.today
     defaults = cadence_defaults(ctx.settings.get("cadence"))
     # the numbers for everyone; the explained score only for the few shown as drifting
@@ -277,12 +282,14 @@ def network(ctx: Ctx, day: dt.date | None = None, *, drifting: int = 10) -> Netw
             func.sum(case((Exchange.direction == "received", 1), else_=0)),
         ).where(Exchange.workspace_id == ctx.workspace_id)
     ).one()
-    values = list(now.values())
+    # people never in touch are counted apart, and left out of the average: their low
+    # score is a label, not a measure of a tie
+    in_touch = [v for pid, v in now.items() if facts[pid].last_contact_on is not None]
     return NetworkHealth(
         day=today,
         people=len(now),
-        distribution=distribution(values),
-        average=round(sum(values) / len(values), 1) if values else 0.0,
+        distribution=distribution(in_touch, len(now) - len(in_touch)),
+        average=round(sum(in_touch) / len(in_touch), 1) if in_touch else 0.0,
         drifting=falls[:drifting],
         composition_by_type=dict(by_type.most_common()),
         composition_by_industry=dict(by_industry.most_common()),
