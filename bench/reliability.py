@@ -326,10 +326,14 @@ def kill_api(backend: str, url: str, work: Path, rounds: int, rng: random.Random
                 if made is not None:
                     acked.append(made)
 
+        seen = len(acked)
         threads = [threading.Thread(target=client, args=(n,)) for n in range(4)]
         for t in threads:
             t.start()
-        time.sleep(rng.uniform(0.5, 2.0))
+        first = time.monotonic() + 20  # kill mid-load: after the first acknowledged write
+        while len(acked) == seen and time.monotonic() < first:
+            time.sleep(0.05)
+        time.sleep(rng.uniform(0.2, 1.5))
         server.kill()
         stop.set()
         for t in threads:
