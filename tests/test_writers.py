@@ -75,19 +75,18 @@ def quick_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
     return
 
 
-def _hog(path: Path, *, seconds: float, commit_every: float | None, ready: threading.Event) -> None:
-    """Hold the write lock for `seconds`: committing every `commit_every` seconds and
-    taking it straight back (a writer that keeps winning), or never (a stuck one)."""
+def _hog(path: Path, *, seconds: float, commits: bool, ready: threading.Event) -> None:
+    """Hold the write lock for `seconds`: committing every 50 ms and taking it
+    straight back (a writer that keeps winning the race), or never (a stuck one)."""
     connection = sqlite3.connect(path, isolation_level=None)
+    connection.execute("CREATE TABLE IF NOT EXISTS hog (x INTEGER)")
     end = time.monotonic() + seconds
     connection.execute("BEGIN IMMEDIATE")
     ready.set()
     while time.monotonic() < end:
         time.sleep(0.05)
-        if commit_every is not None:
-            connection.execute(
-                "INSERT INTO workspace (name, timezone, settings) VALUES ('x', 'UTC', '{}')"
-            )
+        if commits:
+            connection.execute("INSERT INTO hog VALUES (1)")
             connection.execute("COMMIT")
             connection.execute("BEGIN IMMEDIATE")
     connection.execute("COMMIT")
@@ -102,7 +101,7 @@ def test_a_writer_waits_while_others_make_progress(
     engine = storage_engine.make_engine(f"sqlite:///{path}")
     ready = threading.Event()
     hog = threading.Thread(
-        target=_hog, args=(path,), kwargs={"seconds": 3.0, "commit_every": 0.05, "ready": ready}
+        target=_hog, args=(path,), kwargs={"seconds": 3.0, "commits": True, "ready": ready}
     )
     hog.start()
     ready.wait()
@@ -124,7 +123,7 @@ def test_a_writer_gives_up_on_a_stuck_lock(
     engine = storage_engine.make_engine(f"sqlite:///{path}")
     ready = threading.Event()
     hog = threading.Thread(
-        target=_hog, args=(path,), kwargs={"seconds": 3.0, "commit_every": None, "ready": ready}
+        target=_hog, args=(path,), kwargs={"seconds": 3.0, "commits": False, "ready": ready}
     )
     hog.start()
     ready.wait()
