@@ -196,10 +196,14 @@ def test_sessions_cookies_and_sign_out(web: Web, ana: User) -> None:
     assert "SameSite=Lax" in cookie
     assert "Secure" not in cookie  # plain http on localhost
     stolen = dict(browser.client.cookies)
+    assert web.client(cookies=stolen).get("/people").url.path == "/people"
     browser.post("/logout")
     assert browser.client.get("/people", follow_redirects=False).status_code == 303
+    # a cookie copied before signing out no longer works after it
+    assert web.client(cookies=stolen).get("/people", follow_redirects=False).status_code == 303
     # a session made before a password change no longer works after it
-    other = web.client(cookies=stolen)
+    again = Browser.signed_in(web.client(), "ana@example.com")
+    other = web.client(cookies=dict(again.client.cookies))
     assert other.get("/people").url.path == "/people"
     accounts.change_password(web.rapport, ana.id, PASSWORD, "a brand new secret")
     assert other.get("/people", follow_redirects=False).status_code == 303

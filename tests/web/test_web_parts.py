@@ -1,4 +1,4 @@
-"""The web's small parts on their own: date words, initials, charts, the rate limit,
+"""The web's small parts on their own: date words, initials, charts, the throttle's rule,
 local addresses, safe redirects, validation messages."""
 
 from __future__ import annotations
@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from rapport.domain.login_throttle import Rule, seconds
 from rapport.web import charts
 from rapport.web.errors import describe_validation
 from rapport.web.pages.auth import safe_next
-from rapport.web.security import RateLimiter, is_local
+from rapport.web.security import is_local
 from rapport.web.templating import _initials, env
 
 TODAY = dt.date(2026, 11, 23)
@@ -44,15 +45,16 @@ def test_charts_escape_labels_and_handle_nothing() -> None:
     assert "meter-low" in charts.meter(10) and "meter-high" in charts.meter(90)
 
 
-def test_rate_limiter() -> None:
-    limiter = RateLimiter(limit=2, window=60)
-    assert limiter.retry_after("ip:x") == 0
-    limiter.fail("ip:x", "email:a")
-    limiter.fail("ip:x")
-    assert 0 < limiter.retry_after("ip:x") <= 61
-    assert limiter.retry_after("email:a") == 0
-    limiter.reset("ip:x")
-    assert limiter.retry_after("ip:x") == 0
+def test_throttle_rules_double_the_wait_after_the_free_tries() -> None:
+    rule = Rule(3, dt.timedelta(hours=1), dt.timedelta(seconds=2), dt.timedelta(seconds=60))
+    now = dt.datetime(2026, 11, 23, 12, tzinfo=dt.UTC)
+    assert rule.wait(2, now, now) == dt.timedelta(0)
+    assert rule.wait(3, now, now) == dt.timedelta(seconds=2)
+    assert rule.wait(4, now, now) == dt.timedelta(seconds=4)
+    assert rule.wait(40, now, now) == dt.timedelta(seconds=60)  # never past the longest
+    assert rule.wait(4, now - dt.timedelta(seconds=3), now) == dt.timedelta(seconds=1)
+    assert rule.wait(4, now - dt.timedelta(seconds=5), now) == dt.timedelta(0)
+    assert seconds(dt.timedelta(seconds=0.2)) == 1 and seconds(dt.timedelta(0)) == 0
 
 
 def test_local_addresses_and_safe_next() -> None:

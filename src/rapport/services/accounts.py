@@ -12,13 +12,13 @@ import hashlib
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from rapport.domain.accounts import UserOut, password_problem
 from rapport.domain.names import looks_like_email
 from rapport.errors import Conflict, Invalid, NotFound
 from rapport.services.context import Rapport, local_zone_name
-from rapport.storage.schema import User, Workspace
+from rapport.storage.schema import User, WebSession, Workspace
 from rapport.storage.uow import unit_of_work
 
 _hasher = PasswordHasher()
@@ -203,7 +203,7 @@ def listing(app: Rapport) -> list[UserOut]:
 
 def change_password(app: Rapport, user_id: int, current: str, new: str) -> str:
     """Set a new password after checking the current one; returns the new session
-    version (other sessions are signed out)."""
+    version. Every session of the account is signed out."""
     problem = password_problem(new)
     if problem:
         raise Invalid("new_password", problem)
@@ -216,5 +216,8 @@ def change_password(app: Rapport, user_id: int, current: str, new: str) -> str:
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             raise Invalid("current_password", "is not your current password") from None
         user.password_hash = hash_password(new)
+        # every session of the account ends with the old password (the caller signs
+        # the browser that changed it in again)
+        session.execute(delete(WebSession).where(WebSession.user_id == user.id))
         session.flush()
         return session_version(user.password_hash)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from rapport.errors import Invalid, NotFound, StorageUnavailable
 from rapport.settings import Settings
 from rapport.storage import migrate
-from rapport.storage.engine import make_engine
+from rapport.storage.engine import WRITE_OPTION, make_engine
 from rapport.storage.schema import Workspace
 from rapport.storage.uow import unit_of_work
 
@@ -78,7 +78,10 @@ class Rapport:
         engine = make_engine(self.settings.database_url)
         try:
             if migrate.needs_upgrade(engine):
-                migrate.upgrade(engine)
+                # as a writer (BEGIN IMMEDIATE on SQLite): processes opening a new
+                # file together migrate it one after the other, and the later ones
+                # find it done
+                migrate.upgrade(engine.execution_options(**{WRITE_OPTION: True}))
         except OperationalError as exc:
             raise StorageUnavailable(
                 f"cannot open the database at {engine.url.render_as_string()}: {exc.orig}"

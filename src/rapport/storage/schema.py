@@ -125,6 +125,39 @@ class ApiToken(Base):
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
+class WebSession(Base):
+    """A browser signed in to the web app. Kept in the database, not only in the
+    cookie, so it can be ended (sign out, a password change, "sign out everywhere")
+    and so several `rapport serve` processes on one database agree. The cookie holds
+    a random id; only its SHA-256 hash is stored."""
+
+    __tablename__ = "web_session"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    id_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = _created()
+    last_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    user_agent: Mapped[str] = mapped_column(String(300), default="")
+    client: Mapped[str] = mapped_column(String(64), default="")
+
+
+class LoginFailure(Base):
+    """One wrong password, by (account, client address), kept for the sign-in
+    throttle so that every process serving the database counts the same failures.
+    Both keys are hashes: the table tells no one which addresses were tried."""
+
+    __tablename__ = "login_failure"
+    __table_args__ = (
+        Index("ix_login_failure_pair", "account_key", "client_key", "failed_at"),
+        Index("ix_login_failure_client", "client_key", "failed_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_key: Mapped[str] = mapped_column(String(32))
+    client_key: Mapped[str] = mapped_column(String(32))
+    failed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+
+
 # --- people and organizations ---------------------------------------------------
 
 

@@ -1,4 +1,4 @@
-"""Small security pieces: the signing key, response headers, the login rate limit,
+"""Small security pieces: the signing key, response headers, the sign-in throttle,
 and what counts as a local request."""
 
 from __future__ import annotations
@@ -6,13 +6,14 @@ from __future__ import annotations
 import ipaddress
 import os
 import secrets
-import threading
-import time
-from collections import deque
 from pathlib import Path
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from rapport.domain.login_throttle import RULES, Rules
+from rapport.services import login_throttle
+from rapport.services.context import Rapport
 
 SECRET_FILE = "web-secret.key"
 
@@ -87,40 +88,22 @@ class SecurityHeadersMiddleware:
 
 
 class RateLimiter:
-    """At most `limit` failures per key within `window` seconds (in memory: one
-    process serves one data directory)."""
+    """The sign-in throttle as the web app holds it: its rules (tests give tighter
+    ones). The failures are counted in the database (`services.login_throttle`), so
+    every process serving it counts the same ones."""
 
-    def __init__(self, limit: int = 5, window: float = 300.0) -> None:
-        self.limit = limit
-        self.window = window
-        self._failures: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
+    def __init__(self, rules: Rules = RULES) -> None:
+        self.rules = rules
 
-    def retry_after(self, *keys: str) -> int:
+    def retry_after(self, app: Rapport, account: str, client: str) -> int:
         """Seconds to wait before trying again (0: go ahead)."""
-        now = time.monotonic()
-        wait = 0.0
-        with self._lock:
-            for key in keys:
-                failures = self._failures.get(key)
-                if not failures:
-                    continue
-                while failures and now - failures[0] > self.window:
-                    failures.popleft()
-                if len(failures) >= self.limit:
-                    wait = max(wait, self.window - (now - failures[0]))
-        return int(wait) + 1 if wait else 0
+        return login_throttle.retry_after(app, account, client, rules=self.rules)
 
-    def fail(self, *keys: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            for key in keys:
-                self._failures.setdefault(key, deque()).append(now)
+    def fail(self, app: Rapport, account: str, client: str) -> None:
+        login_throttle.failed(app, account, client, rules=self.rules)
 
-    def reset(self, *keys: str) -> None:
-        with self._lock:
-            for key in keys:
-                self._failures.pop(key, None)
+    def reset(self, app: Rapport, account: str, client: str) -> None:
+        login_throttle.succeeded(app, account, client)
 
 
 def is_local(host: str | None) -> bool:

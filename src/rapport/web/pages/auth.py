@@ -3,17 +3,16 @@ tokenised calendar feed. Everything else needs a signed-in user."""
 
 from __future__ import annotations
 
-import secrets
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 
 from rapport.errors import NotFound, RapportError
-from rapport.services import accounts, feed
-from rapport.web.deps import RapportDep
+from rapport.services import accounts, feed, sessions
+from rapport.web.deps import RapportDep, rapport_of
 from rapport.web.security import RateLimiter, is_local
-from rapport.web.sessions import session_of
+from rapport.web.sessions import SESSION_ID, session_of
 from rapport.web.templating import render
 
 router = APIRouter(tags=["public"])
@@ -27,10 +26,29 @@ def safe_next(target: str | None) -> str:
 
 
 def sign_in(request: Request, user_id: int, version: str) -> None:
-    """A fresh session for this user: a new CSRF token, nothing carried over."""
-    session_of(request.scope).replace(
-        {"u": user_id, "v": version, "csrf": secrets.token_urlsafe(32)}
+    """A fresh session for this user, kept in the database: a new id and CSRF token,
+    nothing carried over; the session this browser had before ends."""
+    app = rapport_of(request)
+    cookie = session_of(request.scope)
+    old = cookie.get(SESSION_ID)
+    if isinstance(old, str):
+        sessions.end(app, old)
+    secret = sessions.begin(
+        app,
+        user_id,
+        user_agent=request.headers.get("user-agent", ""),
+        client=_client(request),
     )
+    cookie.sign_in(secret, sessions.Signed(user_id, version))
+
+
+def sign_out(request: Request) -> None:
+    """End this browser's session, in the database and in the cookie."""
+    cookie = session_of(request.scope)
+    secret = cookie.get(SESSION_ID)
+    if isinstance(secret, str):
+        sessions.end(rapport_of(request), secret)
+    cookie.replace({})
 
 
 def _client(request: Request) -> str:
@@ -53,8 +71,8 @@ def login(
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
     limiter: RateLimiter = request.app.state.login_limiter
-    keys = (f"ip:{_client(request)}", f"email:{email.strip().lower()}")
-    wait = limiter.retry_after(*keys)
+    client = _client(request)
+    wait = limiter.retry_after(app, email, client)
     context = {"next": safe_next(next), "email": email}
     if wait:
         return render(
@@ -66,14 +84,14 @@ def login(
         )
     found = accounts.authenticate(app, email, password)
     if found is None:
-        limiter.fail(*keys)
+        limiter.fail(app, email, client)
         return render(
             request,
             "login.html",
             {**context, "error": "That email and password do not match an account."},
             status_code=401,
         )
-    limiter.reset(*keys)
+    limiter.reset(app, email, client)
     user, version = found
     sign_in(request, user.id, version)
     return RedirectResponse(safe_next(next), status_code=303)
@@ -81,7 +99,7 @@ def login(
 
 @router.post("/logout", include_in_schema=False)
 def logout(request: Request) -> Response:
-    session_of(request.scope).replace({})
+    sign_out(request)
     return RedirectResponse("/login", status_code=303)
 
 

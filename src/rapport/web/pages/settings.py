@@ -1,6 +1,6 @@
 """Settings: time zone and own email addresses, keep-in-touch rhythm per type, draft
-templates, the daily digest (mail server, time, its health), API tokens, and the
-account's password."""
+templates, the daily digest (mail server, time, its health), API tokens, the
+account's password and its signed-in browsers."""
 
 from __future__ import annotations
 
@@ -13,10 +13,11 @@ from fastapi.responses import RedirectResponse, Response
 
 from rapport.domain.accounts import NewToken
 from rapport.errors import Invalid, RapportError
-from rapport.services import accounts, digest, preferences, tokens
+from rapport.services import accounts, digest, preferences, sessions, tokens
 from rapport.web.deps import WorkspaceDep
 from rapport.web.forms import Text, number, words
-from rapport.web.pages.auth import sign_in
+from rapport.web.pages.auth import sign_in, sign_out
+from rapport.web.sessions import SESSION_ID, session_of
 from rapport.web.templating import flash, render
 
 router = APIRouter()
@@ -40,12 +41,17 @@ def _page(
         token_list = tokens.listing(ctx)
         digest_settings = digest.settings_view(ctx)
         digest_status = digest.status(ctx)
+    current = session_of(request.scope).get(SESSION_ID)
+    signed_in = sessions.listing(
+        ws.rapport, ws.user.id, current if isinstance(current, str) else None
+    )
     return render(
         request,
         "settings.html",
         {
             "prefs": prefs,
             "tokens": token_list,
+            "sessions": signed_in,
             "new_token": new_token,
             "errors": errors or {},
             "zones": zone_names(),
@@ -190,3 +196,19 @@ def change_password(
     sign_in(request, ws.user.id, version)
     flash(request, "Password changed; other sessions are signed out.")
     return RedirectResponse("/settings", status_code=303)
+
+
+@router.post("/settings/sessions/{session_id}/end")
+def end_session(request: Request, ws: WorkspaceDep, session_id: int) -> Response:
+    """Sign one of this account's browsers out."""
+    if sessions.end_one(ws.rapport, ws.user.id, session_id):
+        flash(request, "That browser is signed out.")
+    return RedirectResponse("/settings#sessions", status_code=303)
+
+
+@router.post("/settings/sessions/end-all")
+def end_all_sessions(request: Request, ws: WorkspaceDep) -> Response:
+    """Sign this account out of every browser, this one included."""
+    sessions.end_all(ws.rapport, ws.user.id)
+    sign_out(request)
+    return RedirectResponse("/login", status_code=303)
