@@ -65,6 +65,7 @@ def _register() -> None:
         digest,
         events,
         favours,
+        history,
         io,
         log,
         mentoring,
@@ -86,6 +87,7 @@ def _register() -> None:
     admin.register(app)
     digest.register(app)
     io.register(app)
+    history.register(app)
     web.register(app)
 
 

@@ -39,6 +39,7 @@ class Ctx:
     today: dt.date
     settings: dict[str, Any]
     pinned: bool = False  # `today` was given (RAPPORT_TODAY, demos, tests), not the clock's
+    recording: journal.Recorder | None = None  # a write's journal (None when reading)
 
     def now(self) -> dt.datetime:
         """The current moment (UTC). A context opened on another day than the real
@@ -61,9 +62,9 @@ class Ctx:
 
     @property
     def entry_id(self) -> int | None:
-        """The journal entry this transaction writes, once named."""
-        rec = journal.recorder(self.session)
-        return None if rec is None else rec.entry_id
+        """The journal entry this transaction writes: once named, and after the
+        commit (None if nothing it changed is journaled)."""
+        return None if self.recording is None else self.recording.entry_id
 
     def unjournaled(self) -> None:
         """Write without journaling (loading a generated network: not a user action)."""
@@ -131,6 +132,7 @@ class Rapport:
                 today=given or dt.datetime.now(tz).date(),
                 settings=dict(ws.settings or {}),
                 pinned=given is not None,
+                recording=rec,
             )
 
     def _workspace_id(self) -> int:

@@ -44,7 +44,9 @@ def describe(counts: dict[str, list[int]]) -> str:
     """What an entry changed, in words: "1 person added, 2 roles changed"."""
     parts = []
     for table, numbers in counts.items():
-        singular, plural = NOUNS.get(table, (table.replace("_", " "), table.replace("_", " ") + "s"))
+        singular, plural = NOUNS.get(
+            table, (table.replace("_", " "), table.replace("_", " ") + "s")
+        )
         for n, verb in zip(numbers, VERBS, strict=True):
             if n:
                 parts.append(f"{n} {singular if n == 1 else plural} {verb}")
@@ -63,18 +65,21 @@ def history(ctx: Ctx, *, limit: int = 50) -> list[JournalEntryOut]:
         .limit(limit)
     ).all()
     user_ids = {r.user_id for r in rows if r.user_id is not None}
-    users = dict(
-        ctx.session.execute(
-            select(User.id, User.display_name).where(User.id.in_(user_ids))
-        ).tuples()
-    ) if user_ids else {}  # fmt: skip
+    users: dict[int, str] = {}
+    if user_ids:
+        query = select(User.id, User.display_name).where(User.id.in_(user_ids))
+        users = dict(ctx.session.execute(query).tuples().all())
     return [
         JournalEntryOut(
-            id=r.id, at=r.at, action=r.action, summary=r.summary or describe(r.counts or {}),
+            id=r.id,
+            at=r.at,
+            action=r.action,
+            summary=r.summary or describe(r.counts or {}),
             changed=describe(r.counts or {}),
             user=users.get(r.user_id) if r.user_id is not None else None,
-            undoes=r.undoes_id, undone_by=r.undone_by_id,
-        )  # fmt: skip
+            undoes=r.undoes_id,
+            undone_by=r.undone_by_id,
+        )
         for r in rows
     ]
 
@@ -120,7 +125,7 @@ def _check_nothing_later(ctx: Ctx, entry: JournalEntry) -> None:
                 f"afterwards: undo #{later.id} first"
             )
     if referring:
-        table, key = sorted(referring, key=str)[0]
+        table, _ = sorted(referring, key=str)[0]
         raise Conflict(
             f"a {table.replace('_', ' ')} recorded outside the history refers to what "
             f"#{entry.id} added; it cannot be undone"

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -113,7 +113,7 @@ def end(session: Session) -> None:
 
 
 def _table_of(statement: UpdateBase) -> Table | None:
-    name = getattr(statement.table, "name", None)  # type: ignore[attr-defined]
+    name = getattr(statement.table, "name", None)
     return journaled().get(name) if isinstance(name, str) else None
 
 
@@ -128,10 +128,13 @@ def key_of(table: Table, row: Mapping[str, Any]) -> Key:
     return tuple(row[c.name] for c in columns)
 
 
-def _images(conn: Connection, query: Any, params: Mapping[str, Any] | None = None) -> dict[Key, Image]:
+def _images(
+    conn: Connection, query: Any, params: Mapping[str, Any] | None = None
+) -> dict[Key, Image]:
     table = query.get_final_froms()[0]
     rows = conn.execute(query, dict(params)) if params else conn.execute(query)
-    return {key_of(table, m): dict(m) for m in rows.mappings()}
+    images = [dict(m) for m in rows.mappings()]
+    return {key_of(table, image): image for image in images}
 
 
 def _by_keys(conn: Connection, table: Table, keys: Sequence[Key]) -> dict[Key, Image]:
@@ -140,9 +143,7 @@ def _by_keys(conn: Connection, table: Table, keys: Sequence[Key]) -> dict[Key, I
     found: dict[Key, Image] = {}
     for start in range(0, len(keys), CHUNK):
         chunk = keys[start : start + CHUNK]
-        condition = (
-            columns[0].in_(chunk) if len(columns) == 1 else tuple_(*columns).in_(chunk)
-        )
+        condition = columns[0].in_(chunk) if len(columns) == 1 else tuple_(*columns).in_(chunk)
         found.update(_images(conn, select(table).where(condition)))
     return found
 
@@ -153,7 +154,9 @@ def _conjuncts(where: Any) -> list[Any]:
     return [where]
 
 
-def _matching(conn: Connection, table: Table, statement: Any, sets: list[dict[str, Any]]) -> dict[Key, Image]:
+def _matching(
+    conn: Connection, table: Table, statement: Any, sets: list[dict[str, Any]]
+) -> dict[Key, Image]:
     """The rows an UPDATE or DELETE will touch, before it runs."""
     where = statement.whereclause
     query = select(table) if where is None else select(table).where(where)
@@ -169,9 +172,9 @@ def _matching(conn: Connection, table: Table, statement: Any, sets: list[dict[st
             and part.operator is operators.eq
             and isinstance(part.right, BindParameter)
             and part.right.key in names
-            and getattr(part.left, "name", None) in table.c
+            and str(getattr(part.left, "name", "")) in table.c
         ):
-            varying.append((table.c[part.left.name], part.right.key))  # type: ignore[union-attr]
+            varying.append((table.c[str(getattr(part.left, "name", ""))], part.right.key))
         elif any(isinstance(b, BindParameter) and b.key in names for b in iterate(part)):
             varying = []
             break
@@ -393,19 +396,8 @@ def revert(session: Session, found: Changes) -> None:
         _reinsert(conn, table, [_from_json(table, b) for _, b, a in found[table.name]
                                 if a is None and b is not None])  # fmt: skip
     for table in order:
-        groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
-        for key, before, after in found[table.name]:
-            if before is not None and after is not None:
-                values = _from_json(table, before)
-                groups[tuple(sorted(values))].append({"k_key": key, **{f"v_{c}": v for c, v in values.items()}})
-        for names, rows in groups.items():
-            for row in rows:  # composite keys differ in shape; these are few
-                statement = (
-                    update(table)
-                    .where(_key_condition(table, row["k_key"]))
-                    .values({c: row[f"v_{c}"] for c in names})
-                )
-                conn.execute(statement)
+        _restore(conn, table, [(k, _from_json(table, b)) for k, b, a in found[table.name]
+                               if b is not None and a is not None])  # fmt: skip
     for table in reversed(order):
         added = [k for k, b, _ in found[table.name] if b is None]
         columns = _key_columns(table)
@@ -418,6 +410,28 @@ def revert(session: Session, found: Changes) -> None:
             )
             conn.execute(delete(table).where(condition))
     session.expire_all()
+
+
+def _restore(conn: Connection, table: Table, rows: list[tuple[Any, Image]]) -> None:
+    """Changed rows get their former values: one executemany per set of columns."""
+    columns = _key_columns(table)
+    groups: dict[tuple[str, ...], list[tuple[Any, Image]]] = defaultdict(list)
+    for key, values in rows:
+        groups[tuple(sorted(values))].append((key, values))
+    for names, group in groups.items():
+        if len(columns) == 1:
+            statement = (
+                update(table)
+                .where(columns[0] == bindparam("k_key"))
+                .values({c: bindparam(f"v_{c}") for c in names})
+            )
+            params = [{"k_key": k, **{f"v_{c}": v for c, v in values.items()}}
+                      for k, values in group]  # fmt: skip
+            for start in range(0, len(params), CHUNK):
+                conn.execute(statement, params[start : start + CHUNK])
+            continue
+        for key, values in group:
+            conn.execute(update(table).where(_key_condition(table, key)).values(values))
 
 
 def _reinsert(conn: Connection, table: Table, rows: list[Image]) -> None:
@@ -452,7 +466,6 @@ def people_touched(found: Changes) -> tuple[set[int], set[int], set[int]]:
                 if isinstance(image.get("person_id"), int):
                     people.add(image["person_id"])
     return people, orgs, interactions
-
 
 
 # --- the entry ---------------------------------------------------------------------------------
@@ -493,6 +506,7 @@ def record(session: Session, at: dt.datetime) -> int | None:
         if entry is not None:
             session.delete(entry)
             session.flush()
+        rec.entry_id = None
         return None
     if entry is None:
         entry = JournalEntry(

@@ -47,9 +47,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_journal_entry_workspace_id", "journal_entry", ["workspace_id", "id"], unique=False
     )
-    op.create_index(
-        op.f("ix_journal_entry_user_id"), "journal_entry", ["user_id"], unique=False
-    )
+    op.create_index(op.f("ix_journal_entry_user_id"), "journal_entry", ["user_id"], unique=False)
 
 
 def downgrade() -> None:
