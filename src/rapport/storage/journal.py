@@ -215,6 +215,31 @@ def _cascades(conn: Connection, table: Table, keys: Sequence[Key], rec: Recorder
                 _cascades(conn, child, list(new), rec)
 
 
+def _moved_keys(
+    conn: Connection, table: Table, clause: Any, sets: list[dict[str, Any]],
+    touched: Mapping[Key, Image], rec: Recorder,
+) -> None:  # fmt: skip
+    """An UPDATE that sets key columns (a merge moving rows to the person kept)
+    moves rows to new keys: what was at those keys before is recorded too."""
+    names = {c.name for c in _key_columns(table)}
+    setting: dict[str, Any] = {}
+    for column, value in (getattr(clause, "_values", None) or {}).items():
+        name = column if isinstance(column, str) else getattr(column, "key", None)
+        if name in names:
+            setting[str(name)] = value
+    if not setting or not touched:
+        return
+    params = sets[0] if len(sets) == 1 else {}
+    moved = {}
+    for name, value in setting.items():
+        if not isinstance(value, BindParameter):
+            raise RuntimeError(f"the journal cannot follow {table.name} rows to their new key")
+        moved[name] = params.get(value.key, value.value)
+    new_keys = list(dict.fromkeys(key_of(table, {**image, **moved}) for image in touched.values()))
+    existing = _by_keys(conn, table, new_keys)
+    rec.seen(table, {k: existing.get(k) for k in new_keys})
+
+
 def _inserted_keys(table: Table, sets: list[dict[str, Any]]) -> list[Key] | None:
     names = [c.name for c in _key_columns(table)]
     if sets and all(all(s.get(n) is not None for n in names) for s in sets):
@@ -251,6 +276,8 @@ def _before_execute(
         touched = _matching(conn, table, clause, sets)
         fresh = [k for k in touched if k not in rec.before.get(table.name, {})]
         rec.seen(table, touched)
+        if isinstance(clause, Update):
+            _moved_keys(conn, table, clause, sets, touched, rec)
         if isinstance(clause, Delete) and fresh:
             _cascades(conn, table, fresh, rec)
 
