@@ -48,7 +48,7 @@ def snapshot(open_ctx: OpenCtx) -> dict[str, Any]:
         backup.export(ctx, out)
     data = json.loads(out.getvalue())
     data.pop("meta", None)
-    tables = data["tables"] if "tables" in data else data
+    tables = data["tables"]
     docs = tables.get("search_doc")
     if docs:
         docs["rows"] = sorted(row[2:] for row in docs["rows"])
