@@ -121,19 +121,25 @@ def _key_columns(table: Table) -> list[Column[Any]]:
     return list(table.primary_key.columns)
 
 
+@cache
+def _key_names(table: Table) -> tuple[str, ...]:
+    return tuple(c.name for c in table.primary_key.columns)
+
+
 def key_of(table: Table, row: Mapping[str, Any]) -> Key:
-    columns = _key_columns(table)
-    if len(columns) == 1:
-        return row[columns[0].name]
-    return tuple(row[c.name] for c in columns)
+    names = _key_names(table)
+    if len(names) == 1:
+        return row[names[0]]
+    return tuple(row[n] for n in names)
 
 
 def _images(
     conn: Connection, query: Any, params: Mapping[str, Any] | None = None
 ) -> dict[Key, Image]:
     table = query.get_final_froms()[0]
-    rows = conn.execute(query, dict(params)) if params else conn.execute(query)
-    images = [dict(m) for m in rows.mappings()]
+    result = conn.execute(query, dict(params)) if params else conn.execute(query)
+    names = list(result.keys())
+    images = [dict(zip(names, row, strict=True)) for row in result]
     return {key_of(table, image): image for image in images}
 
 
@@ -316,10 +322,6 @@ def _kind(column: Column[Any]) -> type | None:
     return python_type if python_type in (dt.datetime, dt.date) else None
 
 
-def _to_json(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, dt.date | dt.datetime) else value
-
-
 def _from_json(table: Table, image: Mapping[str, Any]) -> Image:
     out: Image = {}
     for name, value in image.items():
@@ -348,17 +350,14 @@ def changes(conn: Connection, rec: Recorder) -> Changes:
             if before is None and after is None:
                 continue
             if before is None or after is None:
-                image = before if after is None else after
-                assert image is not None
-                encoded = {c: _to_json(v) for c, v in image.items()}
-                rows.append([_json_key(key), None if before is None else encoded,
-                             None if after is None else encoded])  # fmt: skip
+                # values as read: the JSON column writes dates as ISO text
+                rows.append([_json_key(key), before, after])
                 continue
             changed = [c for c in after if after[c] != before.get(c)]
             if changed:
                 rows.append(
-                    [_json_key(key), {c: _to_json(before[c]) for c in changed},
-                     {c: _to_json(after[c]) for c in changed}]
+                    [_json_key(key), {c: before[c] for c in changed},
+                     {c: after[c] for c in changed}]
                 )  # fmt: skip
         if rows:
             found[name] = rows
