@@ -68,7 +68,7 @@ def history(ctx: Ctx, *, limit: int = 50) -> list[JournalEntryOut]:
     users: dict[int, str] = {}
     if user_ids:
         query = select(User.id, User.display_name).where(User.id.in_(user_ids))
-        users = dict(ctx.session.execute(query).tuples().all())
+        users = dict(ctx.session.execute(query).all())
     return [
         JournalEntryOut(
             id=r.id,

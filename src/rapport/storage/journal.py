@@ -508,7 +508,7 @@ def name(session: Session, action: str, summary: str, at: dt.datetime) -> int | 
     if rec.entry_id is None:
         entry = JournalEntry(
             workspace_id=rec.workspace_id, user_id=rec.user_id, at=at, action=action[:32],
-            summary=summary[:500], counts={}, changes={},
+            summary=summary.replace("\x00", "")[:500], counts={}, changes={},  # no NUL in SQL text
         )  # fmt: skip
         session.add(entry)
         session.flush()
