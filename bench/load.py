@@ -463,6 +463,7 @@ class _Loader:
 def load(ctx: Ctx, network: Network) -> LoadReport:
     """Write `network` into the workspace inside the caller's transaction (open the
     context with `write=True`; nothing is saved if any record is invalid)."""
+    ctx.unjournaled()  # a generated network is not a user action to undo
     loader = _Loader(ctx)
     ctx.session.flush()
     with large_cache(loader.conn), search_index_deferred(loader.conn), fewer_collections():

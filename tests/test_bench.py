@@ -123,8 +123,8 @@ def _rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
         t
         for (t,) in conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-            "AND name NOT LIKE 'search_fts%'"
-        )
+            "AND name NOT LIKE 'search_fts%' AND name != 'journal_entry'"
+        )  # (the journal records when the workspace was set up, a moment of its own)
     ]
     found = {}
     for table in tables:

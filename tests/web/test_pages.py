@@ -142,13 +142,14 @@ def test_bulk_archive_and_undo(web: Web, ana: User) -> None:
     )
     assert "Archived 2 people." in archived.text
     assert "Ann One" not in archived.text.split("<table")[1]
-    undo = re.search(r'name="token" value="([^"]+)"', archived.text)
+    undo = re.search(r'action="/history/(\d+)/undo"', archived.text)
     assert undo
-    restored = browser.post("/people/bulk/undo", {"token": undo.group(1)})
-    assert "Undone: restored 2 people." in restored.text
-    again = browser.post("/people/bulk/undo", {"token": undo.group(1)})
-    assert again.status_code == 422
-    assert "can no longer be undone" in again.text
+    restored = browser.post(f"/history/{undo.group(1)}/undo")
+    assert "Undid #" in restored.text
+    again = browser.post(f"/history/{undo.group(1)}/undo")
+    assert again.status_code == 409
+    assert "already undone" in again.text
+    restored = browser.get("/people")
     assert "Ann One" in restored.text
     tagged = browser.post(
         "/people/bulk", {"ids": list(ids.values()), "action": "tag", "value": "vip"}
@@ -160,6 +161,7 @@ def test_bulk_archive_and_undo(web: Web, ana: User) -> None:
 
 
 def test_undo_of_a_large_bulk_change_fits_in_the_session(web: Web, ana: User) -> None:
+    """The page carries the journal entry's number, however many people changed."""
     with web.open(ana) as ctx:
         ids = [make_person(ctx, f"Person {i:03d}").id for i in range(200)]
     browser = web.browser(ana)
@@ -167,10 +169,10 @@ def test_undo_of_a_large_bulk_change_fits_in_the_session(web: Web, ana: User) ->
     archived = browser.post("/people/bulk", {"ids": ids, "action": "archive"})
     assert "Archived 200 people." in archived.text
     assert all(len(v) < 1000 for v in browser.client.cookies.values())
-    token = re.search(r'name="token" value="([^"]+)"', archived.text)
-    assert token
-    restored = browser.post("/people/bulk/undo", {"token": token.group(1)})
-    assert "Undone: restored 200 people." in restored.text
+    entry = re.search(r'action="/history/(\d+)/undo"', archived.text)
+    assert entry
+    restored = browser.post(f"/history/{entry.group(1)}/undo")
+    assert "200 people changed" in restored.text
 
 
 def test_person_page_forms(web: Web, ana: User) -> None:
@@ -196,7 +198,13 @@ def test_person_page_forms(web: Web, ana: User) -> None:
     assert logged.url.path == f"/people/{pid}"
     assert "Coffee" in logged.text
     archived = browser.post(f"/people/{pid}/archive")
-    assert 'name="token"' in archived.text
+    entry = re.search(r'action="/history/(\d+)/undo"', archived.text)
+    assert entry, "the flash offers Undo"
+    back = browser.post(f"/history/{entry.group(1)}/undo")
+    assert f"Undid #{entry.group(1)}: Archived Fiona Walsh." in back.text
+    history = browser.get("/history")
+    assert "Archived Fiona Walsh" in history.text
+    assert "Promise kept: send the deck" in history.text
 
 
 def test_events_quick_capture(web: Web, ana: User) -> None:

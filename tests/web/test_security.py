@@ -80,7 +80,9 @@ def anas_things(web: Web, ana: User) -> dict[str, int]:
     )
     event = ana.client.post("/api/v1/events", json={"name": "Summit", "starts_on": "2026-11-01"})
     token = ana.client.post("/api/v1/tokens", json={"name": "t"})
+    entry = ana.client.get("/api/v1/history", params={"limit": 1}).json()[0]
     return {
+        "entry_id": entry["id"],
         "person_id": pid,
         "interaction_id": iid,
         "promise_id": promise.json()["id"],

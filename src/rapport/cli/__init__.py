@@ -66,6 +66,7 @@ def _register() -> None:
         digest,
         events,
         favours,
+        history,
         io,
         log,
         mentoring,
@@ -87,6 +88,7 @@ def _register() -> None:
     admin.register(app)
     digest.register(app)
     io.register(app)
+    history.register(app)
     web.register(app)
 
 

@@ -1,4 +1,4 @@
-"""`rapport promise` and `rapport promises list|kept|broken|release`: promises made
+"""`rapport promise` and `rapport promises list|kept|broken|release|reopen`: promises made
 and received."""
 
 from __future__ import annotations
@@ -105,6 +105,12 @@ def promises_broken(promise_id: int = typer.Argument(...), as_json: bool = JsonO
 def promises_release(promise_id: int = typer.Argument(...), as_json: bool = JsonOption) -> None:
     """Release a promise (no longer wanted by either side)."""
     _resolve_promise(promise_id, "released", as_json)
+
+
+@promises_app.command("reopen")
+def promises_reopen(promise_id: int = typer.Argument(...), as_json: bool = JsonOption) -> None:
+    """Open a kept, broken or released promise again."""
+    _resolve_promise(promise_id, "open", as_json)
 
 
 def register(app: typer.Typer) -> None:

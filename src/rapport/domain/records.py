@@ -327,3 +327,17 @@ class Draft:
     channel: str | None
     subject: str
     body: str
+
+
+@dataclass(frozen=True)
+class JournalEntryOut:
+    """One action of the journal, as the history shows it."""
+
+    id: int
+    at: dt.datetime
+    action: str
+    summary: str
+    changed: str  # what it changed, in words ("1 person added, 2 tags added")
+    user: str | None
+    undoes: int | None  # the entry this one undid
+    undone_by: int | None  # the entry that undid this one

@@ -137,6 +137,7 @@ def done(ctx: Ctx, ref: str, note: str | None = None, kind: str | None = None) -
     (which resets keep-in-touch, follow-up, mentoring and repair), promises are marked
     kept, favours thanked, new roles acknowledged, milestones marked for this year."""
     entry, reasons = find(ctx, ref)
+    ctx.journal("done", f"{entry.person}: done")
     from rapport.services.people import get as get_person
 
     person = get_person(ctx, entry.person_id)
@@ -181,6 +182,7 @@ def snooze(ctx: Ctx, ref: str, until: dt.date) -> str:
     if until <= ctx.today:
         raise Contradicts("until", f"{until} is not after today ({ctx.today})")
     entry, reasons = find(ctx, ref)
+    ctx.journal("snooze", f"{entry.person}: snoozed until {until}")
     for reason in reasons:
         _mark(ctx, reason, entry.person_id, "snoozed", until)
     ctx.session.flush()
@@ -190,6 +192,7 @@ def snooze(ctx: Ctx, ref: str, until: dt.date) -> str:
 def dismiss(ctx: Ctx, ref: str) -> str:
     """Drop `ref`'s reasons for this cycle (a later cycle raises them again)."""
     entry, reasons = find(ctx, ref)
+    ctx.journal("dismiss", f"{entry.person}: dismissed")
     for reason in reasons:
         _mark(ctx, reason, entry.person_id, "dismissed")
     ctx.session.flush()

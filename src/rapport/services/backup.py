@@ -22,6 +22,8 @@ from rapport.storage.schema import Base, Interaction, InteractionParticipant, Wo
 CHUNK = 1000
 # rows that belong to the account rather than the network: a restore replaces them
 ACCOUNT_TABLES = ("app_user", "api_token")
+# the journal of actions is the history of this database, not part of the network
+NOT_BACKED_UP = ("journal_entry",)
 WORKSPACE_FIELDS = ("name", "timezone", "settings", "created_at")
 
 
@@ -30,7 +32,8 @@ def tables() -> list[Table]:
     return [
         t
         for t in Base.metadata.sorted_tables
-        if t.name == Workspace.__tablename__ or "workspace_id" in t.c
+        if (t.name == Workspace.__tablename__ or "workspace_id" in t.c)
+        and t.name not in NOT_BACKED_UP
     ]
 
 

@@ -1,10 +1,10 @@
 """Bulk changes to many people at once (the People page's bulk bar and the API),
-each returning how to undo it. Tags, types and rhythms change by the rule that
+each returning the batch that reverses it (the API's `undo`; pages undo through the
+journal, `services.journal`). Tags, types and rhythms change by the rule that
 changes one person (`domain.person_patch`)."""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,9 +19,8 @@ from rapport.services.context import Ctx
 from rapport.services.person_state import read_states
 from rapport.services.person_writer import Planned
 from rapport.services.search_documents import reindex_people
-from rapport.storage.schema import Person, Workspace
+from rapport.storage.schema import Person
 
-UNDO_KEY = "last_bulk_undo"  # the workspace keeps the last undoable change, not the cookie
 ACTIONS = ("tag", "untag", "type", "untype", "cadence", "archive", "unarchive", "cadence-each")
 MAX_PEOPLE = 5000
 
@@ -53,6 +52,8 @@ def apply(
         raise Invalid("ids", "select at least one person")
     if len(wanted) > MAX_PEOPLE:
         raise Invalid("ids", f"at most {MAX_PEOPLE} people at once")
+    label = f"{action} {value}" if value not in (None, "") else action
+    ctx.journal("bulk edit", f"Bulk {label} on {_people(len(wanted))}")
     if action in ("archive", "unarchive"):
         return _archive(ctx, wanted, action == "archive")
     if action in ("tag", "untag"):
@@ -173,36 +174,3 @@ def _types(ctx: Ctx, ids: list[int], action: str, name: str) -> BatchResult:
     removed = sorted(pid for pid in ids if plans[pid][1].lists.types.remove)
     undo = {"action": "type", "ids": removed, "value": value}
     return _result(ctx, action, len(removed), f"{_people(len(removed))} no longer {value}", undo)
-
-
-def remember(ctx: Ctx, undo: dict[str, Any]) -> str:
-    """Keep `undo` (a batch) in the workspace, replacing the previous one; the token
-    that gets it back is small enough for a page to carry, however many people."""
-    ws = ctx.session.get(Workspace, ctx.workspace_id)
-    assert ws is not None
-    token = secrets.token_urlsafe(12)
-    ws.settings = {**(ws.settings or {}), UNDO_KEY: {"token": token, "batch": undo}}
-    ctx.settings = dict(ws.settings)
-    ctx.session.flush()
-    return token
-
-
-def undo(ctx: Ctx, token: str) -> BatchResult:
-    """Apply the batch `remember` kept under `token` (once)."""
-    ws = ctx.session.get(Workspace, ctx.workspace_id)
-    assert ws is not None
-    stored = (ws.settings or {}).get(UNDO_KEY)
-    if not isinstance(stored, dict) or not secrets.compare_digest(
-        str(stored.get("token", "")), token
-    ):
-        raise Invalid("undo", "that change can no longer be undone")
-    ws.settings = {k: v for k, v in (ws.settings or {}).items() if k != UNDO_KEY}
-    ctx.settings = dict(ws.settings)
-    data = stored.get("batch") or {}
-    return apply(
-        ctx,
-        [int(i) for i in data.get("ids") or []],
-        str(data.get("action", "")),
-        data.get("value"),
-        values=data.get("values"),
-    )

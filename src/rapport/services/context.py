@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from rapport.errors import Invalid, NotFound, StorageUnavailable
 from rapport.settings import Settings
-from rapport.storage import migrate
+from rapport.storage import journal, migrate
 from rapport.storage.engine import WRITE_OPTION, make_engine
 from rapport.storage.schema import Workspace
 from rapport.storage.uow import unit_of_work
@@ -39,6 +39,7 @@ class Ctx:
     today: dt.date
     settings: dict[str, Any]
     pinned: bool = False  # `today` was given (RAPPORT_TODAY, demos, tests), not the clock's
+    recording: journal.Recorder | None = None  # a write's journal (None when reading)
 
     def now(self) -> dt.datetime:
         """The current moment (UTC). A context opened on another day than the real
@@ -51,6 +52,23 @@ class Ctx:
             return real.astimezone(dt.UTC)
         moved = dt.datetime.combine(self.today, real.time(), tzinfo=self.tz)
         return moved.astimezone(dt.UTC)
+
+    def journal(self, action: str, summary: str) -> int | None:
+        """Name the user action this transaction carries out (`action` a short verb
+        such as "log" or "done", `summary` one line in words): its journal entry's
+        id. The first name given wins, so a service calling another keeps its own;
+        a write left unnamed is journaled as "change"."""
+        return journal.name(self.session, action, summary, self.now())
+
+    @property
+    def entry_id(self) -> int | None:
+        """The journal entry this transaction writes: once named, and after the
+        commit (None if nothing it changed is journaled)."""
+        return None if self.recording is None else self.recording.entry_id
+
+    def unjournaled(self) -> None:
+        """Write without journaling (loading a generated network: not a user action)."""
+        journal.end(self.session)
 
     def rows(self, statement: TypedReturnsRows[*_Ts]) -> CursorResult[*_Ts]:
         """Rows of a Core select, without the ORM's result step (which costs more
@@ -95,15 +113,19 @@ class Rapport:
         write: bool = False,
         today: dt.date | None = None,
         workspace_id: int | None = None,
+        user_id: int | None = None,
     ) -> Iterator[Ctx]:
         """A context on `workspace_id` (a signed-in user's), else on the owner's
-        workspace (created on first use)."""
+        workspace (created on first use); `user_id` is who acts, for the journal."""
         if workspace_id is None:
             workspace_id = self._workspace_id()
         with unit_of_work(self.engine, write=write) as session:
             ws = session.get(Workspace, workspace_id)
             if ws is None:
                 raise NotFound(f"no workspace with id {workspace_id}")
+            rec = journal.recorder(session)
+            if rec is not None:
+                rec.workspace_id, rec.user_id = ws.id, user_id
             tz = zone(ws.timezone)
             given = today or pinned_today()
             yield Ctx(
@@ -113,6 +135,7 @@ class Rapport:
                 today=given or dt.datetime.now(tz).date(),
                 settings=dict(ws.settings or {}),
                 pinned=given is not None,
+                recording=rec,
             )
 
     def _workspace_id(self) -> int:

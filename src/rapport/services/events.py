@@ -30,6 +30,7 @@ def create(
         raise Invalid("name", "an event needs a name")
     if ends_on is not None and ends_on < starts_on:
         raise Contradicts("ends", f"{ends_on} is before the start ({starts_on})")
+    ctx.journal("event", f"Added the event {clean}")
     row = Event(
         workspace_id=ctx.workspace_id,
         name=clean,
@@ -54,6 +55,7 @@ def met(ctx: Ctx, event_id: int, person_id: int, note: str | None = None) -> Eve
     """Record meeting a person at an event; their 'how we met' is filled in if empty."""
     event = get(ctx, event_id)
     person = get_person(ctx, person_id)
+    ctx.journal("met", f"Met {person.full_name} at {event.name}")
     row = ctx.session.get(EventAttendee, (event.id, person.id))
     if row is None:
         ctx.session.add(

@@ -28,7 +28,8 @@ def record(
     thanked_on: dt.date | None = None,
 ) -> ExchangeOut:
     """Log help given to (direction 'given') or received from ('received') a person."""
-    get_person(ctx, person_id)
+    person = get_person(ctx, person_id)
+    ctx.journal("favour", f"{person.full_name}: {kind} {direction}")
     when = occurred_on or ctx.today
     if when > ctx.today:
         raise Contradicts("on", f"{when} is in the future")
@@ -53,6 +54,7 @@ def thank(ctx: Ctx, exchange_id: int, on: dt.date | None = None) -> ExchangeOut:
         raise NotFound(f"no favour with id {exchange_id}")
     if row.direction != ExchangeDirection.RECEIVED.value:
         raise Contradicts("favour", "only help you received can be thanked")
+    ctx.journal("thank", f"Thanked for the {row.kind} of {row.occurred_on}")
     row.thanked_on = on or ctx.today
     ctx.session.flush()
     return outs(ctx, [row])[0]

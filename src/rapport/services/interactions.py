@@ -58,6 +58,7 @@ class InteractionIn:
 def log(ctx: Ctx, data: InteractionIn) -> InteractionOut:
     """Record an interaction. With a (source, external_id) already stored, returns the
     stored one unchanged, so re-importing is harmless."""
+    ctx.journal("log", f"Logged a {data.kind}" + (f": {data.summary}" if data.summary else ""))
     if data.external_id:
         existing = ctx.session.scalar(
             select(Interaction).where(
@@ -252,6 +253,7 @@ def refresh_last_contact(ctx: Ctx, person_ids: Sequence[int]) -> None:
 
 def delete_interaction(ctx: Ctx, interaction_id: int) -> None:
     interaction = _get(ctx, interaction_id)
+    ctx.journal("delete", f"Deleted the {interaction.kind} of {interaction.occurred_at:%Y-%m-%d}")
     people = list(
         ctx.session.scalars(
             select(InteractionParticipant.person_id).where(

@@ -61,6 +61,7 @@ def merge(ctx: Ctx, keep_id: int, other_id: int) -> PersonOut:
     if keep_id == other_id:
         raise Invalid("merge", "cannot merge a person with themselves")
     keep, other = people.get(ctx, keep_id), people.get(ctx, other_id)
+    ctx.journal("merge", f"Merged {other.full_name} into {keep.full_name}")
     s = ctx.session
     for name in _FILL:
         if getattr(keep, name) is None and getattr(other, name) is not None:

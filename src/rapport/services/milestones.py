@@ -40,7 +40,8 @@ def add(
 ) -> MilestoneOut:
     """Record a date to mark. Promotions and new jobs happen once unless told
     otherwise; everything else comes back yearly."""
-    get_person(ctx, person_id)
+    person = get_person(ctx, person_id)
+    ctx.journal("milestone", f"{person.full_name}: {kind} on {month}/{day}")
     value = parse_choice(MilestoneKind, kind, "kind")
     once_by_default = value in (MilestoneKind.PROMOTION, MilestoneKind.NEW_JOB)
     rec = (
@@ -76,6 +77,7 @@ def remove(ctx: Ctx, milestone_id: int) -> None:
     row = ctx.session.get(Milestone, milestone_id)
     if row is None or row.workspace_id != ctx.workspace_id:
         raise NotFound(f"no milestone with id {milestone_id}")
+    ctx.journal("delete", f"Removed the {(row.label or row.kind).replace('-', ' ')} date")
     ctx.session.delete(row)
 
 

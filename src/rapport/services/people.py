@@ -51,6 +51,7 @@ def add(ctx: Ctx, changes: Changes) -> PersonOut:
     planned = plan(state, patch, today=ctx.today, phone_region=ctx.settings.get("phone_region"))
     _check_references(ctx, patch)
     name = planned.values["full_name"]
+    ctx.journal("add", f"Added {name}")
     person = Person(workspace_id=ctx.workspace_id, full_name=name, name_key=fold(name))
     ctx.session.add(person)
     ctx.session.flush()
@@ -62,6 +63,7 @@ def add(ctx: Ctx, changes: Changes) -> PersonOut:
 def edit(ctx: Ctx, person_id: int, changes: Changes) -> PersonOut:
     """Change the given fields; a new organization or title closes the current role
     and opens a new one in the role history."""
+    ctx.journal("edit", f"Edited {get(ctx, person_id).full_name}")
     change(ctx, person_id, changes)
     reindex_people(ctx.session, ctx.workspace_id, [person_id])
     return out(ctx, get(ctx, person_id))
@@ -91,6 +93,8 @@ def _check_references(ctx: Ctx, patch: PersonPatch) -> None:
 
 def archive(ctx: Ctx, person_id: int, archived: bool = True) -> PersonOut:
     person = get(ctx, person_id)
+    verb = "Archived" if archived else "Restored"
+    ctx.journal("archive" if archived else "unarchive", f"{verb} {person.full_name}")
     person.archived_at = ctx.now() if archived else None
     ctx.session.flush()
     return out(ctx, person)

@@ -28,10 +28,11 @@ def promise(
     feedback_id: int | None = None,
 ) -> CommitmentOut:
     """Record a promise (`owner` 'me': mine to them; 'them': theirs to me)."""
-    get_person(ctx, person_id)
+    person = get_person(ctx, person_id)
     text = clean_text(description, "promise")
     if not text:
         raise Invalid("promise", "say what was promised")
+    ctx.journal("promise", f"{person.full_name}: promised {text[:200]}")
     if origin_interaction_id is not None:
         origin = ctx.session.get(Interaction, origin_interaction_id)
         if origin is None or origin.workspace_id != ctx.workspace_id:
@@ -57,6 +58,9 @@ def resolve(ctx: Ctx, commitment_id: int, status: str) -> CommitmentOut:
     if row is None or row.workspace_id != ctx.workspace_id:
         raise NotFound(f"no promise with id {commitment_id}")
     value = parse_choice(CommitmentStatus, status, "status")
+    verb = "reopened" if value is CommitmentStatus.OPEN else value.value
+    ctx.journal(value.value if value is not CommitmentStatus.OPEN else "reopen",
+                f"Promise {verb}: {row.description[:200]}")  # fmt: skip
     row.status = value.value
     row.resolved_at = None if value is CommitmentStatus.OPEN else ctx.now()
     ctx.session.flush()

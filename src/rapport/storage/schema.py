@@ -564,3 +564,29 @@ class DigestState(Base):
     retry_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
     last_error_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+# --- the journal ------------------------------------------------------------------------
+
+
+class JournalEntry(Base):
+    """One user action: who, when, what in words, and the rows it changed with what
+    they replaced (`storage.journal`). `undone_by_id` is the entry that undid it;
+    an undo's own entry names the one it undid in `undoes_id`."""
+
+    __tablename__ = "journal_entry"
+    __table_args__ = (Index("ix_journal_entry_workspace_id", "workspace_id", "id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("app_user.id", ondelete="SET NULL"), index=True
+    )
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    action: Mapped[str] = mapped_column(String(32))
+    summary: Mapped[str] = mapped_column(String(500), default="")
+    # {table: [added, changed, removed]}: what the history lists without reading `changes`
+    counts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # {table: [[key, before, after], …]}
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    undoes_id: Mapped[int | None] = mapped_column(Integer)
+    undone_by_id: Mapped[int | None] = mapped_column(Integer)

@@ -69,6 +69,7 @@ class Workspace:
     rapport: Rapport
     user: UserOut
     today: dt.date | None
+    request: Request | None = None
 
     @contextmanager
     def read(self) -> Iterator[Ctx]:
@@ -79,15 +80,19 @@ class Workspace:
 
     @contextmanager
     def write(self) -> Iterator[Ctx]:
+        """A writing context; once committed, its journal entry is kept on the
+        request (`journal_entry`), so the page that says what was done offers Undo."""
         with self.rapport.open(
-            write=True, today=self.today, workspace_id=self.user.workspace_id
+            write=True, today=self.today, workspace_id=self.user.workspace_id, user_id=self.user.id
         ) as ctx:
             yield ctx
+        if self.request is not None and ctx.entry_id is not None:
+            self.request.state.journal_entry = ctx.entry_id
 
 
 def workspace(request: Request, user: CurrentUser) -> Workspace:
     today: dt.date | None = request.app.state.today
-    return Workspace(rapport_of(request), user, today)
+    return Workspace(rapport_of(request), user, today, request)
 
 
 WorkspaceDep = Annotated[Workspace, Depends(workspace)]

@@ -106,6 +106,8 @@ def back_to(request: Request, default: str) -> str:
     return path + (f"?{parsed.query}" if parsed.query else "")
 
 
-def flash(request: Request, message: str, kind: str = "ok", undo: str | None = None) -> None:
-    """A message shown once on the next page (after a redirect)."""
+def flash(request: Request, message: str, kind: str = "ok") -> None:
+    """A message shown once on the next page (after a redirect), with Undo when the
+    request's write was journaled (`deps.Workspace.write`)."""
+    undo = getattr(request.state, "journal_entry", None)
     session_of(request.scope)["flash"] = {"message": message, "kind": kind, "undo": undo}

@@ -100,6 +100,7 @@ def _run(
     opts = options or ImportOptions()
     name = source_name(source)
     fmt = detect.canonical(opts.format) if opts.format else detect.detect(source)
+    ctx.journal("import", f"Imported {name} ({fmt})")
     if progress:
         progress("reading", 0, None)
     budget = Budget()  # the time reading the file may take, whatever its kind

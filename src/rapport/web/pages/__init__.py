@@ -11,6 +11,7 @@ from rapport.web.pages import (
     auth,
     command,
     events,
+    history,
     insights,
     io,
     people,
@@ -23,5 +24,16 @@ public = APIRouter(include_in_schema=False)
 public.include_router(auth.router)
 
 private = APIRouter(dependencies=[Depends(current_user)], include_in_schema=False)
-for module in (today, people, person, events, insights, io, settings, command, api_reference):
+for module in (
+    today,
+    people,
+    person,
+    events,
+    insights,
+    history,
+    io,
+    settings,
+    command,
+    api_reference,
+):
     private.include_router(module.router)

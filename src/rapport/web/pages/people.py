@@ -15,7 +15,7 @@ from rapport.services.context import Ctx
 from rapport.web import views
 from rapport.web.deps import WorkspaceDep
 from rapport.web.forms import Text, day, number, words
-from rapport.web.templating import back_to, flash, render
+from rapport.web.templating import flash, render
 
 router = APIRouter()
 Many = Annotated[list[str] | None, Form()]
@@ -187,15 +187,10 @@ def archive_person(
 ) -> Response:
     with ws.write() as ctx:
         person = people.archive(ctx, person_id, archived=not restore)
-        token = (
-            None
-            if restore
-            else bulk_edit.remember(ctx, {"action": "unarchive", "ids": [person.id]})
-        )
     if restore:
         flash(request, f"{person.name} is back in your network.")
     else:
-        flash(request, f"Archived {person.name}.", undo=token)
+        flash(request, f"Archived {person.name}.")
     return RedirectResponse(f"/people/{person_id}", status_code=303)
 
 
@@ -216,14 +211,5 @@ def bulk(
         raise Invalid("ids", "people are chosen by their number") from None
     with ws.write() as ctx:
         result = bulk_edit.apply(ctx, person_ids, action, value or None)
-        token = bulk_edit.remember(ctx, result.undo) if result.undo else None
-    flash(request, result.message[:1].upper() + result.message[1:] + ".", undo=token)
+    flash(request, result.message[:1].upper() + result.message[1:] + ".")
     return RedirectResponse(target, status_code=303)
-
-
-@router.post("/people/bulk/undo")
-def undo(request: Request, ws: WorkspaceDep, token: Text = "") -> Response:
-    with ws.write() as ctx:
-        result = bulk_edit.undo(ctx, token)
-    flash(request, "Undone: " + result.message + ".")
-    return RedirectResponse(back_to(request, "/people"), status_code=303)
