@@ -55,9 +55,40 @@ def test_vcard_30_apple_groups_commas_and_yearless_birthday() -> None:
     assert ana.tags == ["client", "lisbon"]
     assert ana.dropped == ["photo"]
     assert globex.name == "Globex Corporation"  # a company card
+    assert (globex.kind, globex.organization) == ("org", "Globex Corporation")
+    assert (ana.kind, bruno.kind) == ("individual", "individual")
     assert isinstance(bruno, ContactRecord)
     assert bruno.birthday is None
     assert any("1988-02-30" in w for w in bruno.warnings)
+
+
+@pytest.mark.parametrize(
+    ("lines", "kind"),
+    [
+        (["KIND:org", "FN:Initech"], "org"),  # RFC 6350 6.1.4, FN is the org's name
+        (["KIND:ORG", "FN:Initech", "ORG:Initech"], "org"),
+        (["FN:Globex", "ORG:Globex;", "X-ABShowAs:COMPANY"], "org"),  # Apple, vCard 3.0
+        (["N:;;;;", "ORG:Umbrella Corp"], "org"),  # no name but the organization's
+        (["FN:umbrella  CORP", "N:Umbrella Corp;;;;", "ORG:Umbrella Corp"], "org"),
+        (["FN:Ana Lima", "ORG:Acme"], "individual"),
+        (["FN:Ana", "N:Lima;Ana;;;", "ORG:Ana"], "individual"),  # N names a person
+        (["KIND:individual", "FN:Acme", "ORG:Acme"], "individual"),  # said outright
+        (["KIND:group", "FN:Book club", "ORG:Book club"], "individual"),
+        (["FN:Ana Lima", "X-ABShowAs:PERSON", "ORG:Acme"], "individual"),
+        (['FN;CHARSET="utf:Ana', "ORG:Acme"], "individual"),  # a damaged name is no sign
+    ],
+)
+def test_organisation_cards_are_told_apart(lines: list[str], kind: str) -> None:
+    card = "\r\n".join(["BEGIN:VCARD", "VERSION:4.0", *lines, "END:VCARD", ""])
+    (rec,) = list(vcard.parse(card.encode()))
+    assert isinstance(rec, ContactRecord) and rec.kind == kind
+    if kind == "org":
+        assert rec.organization and rec.name == rec.organization and not rec.family_name
+
+
+def test_an_organisation_card_without_a_name_is_skipped() -> None:
+    card = b"BEGIN:VCARD\r\nVERSION:4.0\r\nKIND:org\r\nEMAIL:a@b.example\r\nEND:VCARD\r\n"
+    assert list(vcard.parse(card)) == [Skipped(1, "an organization card without a name")]
 
 
 def test_vcard_40_uri_phones_and_leap_day() -> None:

@@ -87,7 +87,8 @@ def test_exports_read_back(cli: Cli, tmp_path: Path) -> None:
     cli("milestone", "Bruno", "birthday", "1990-02-28")
     cli("promise", "Ana", "send the proposal", "--due", "2026-11-27")
     cards = cli("export", "--vcard").stdout
-    assert cards.count("BEGIN:VCARD") == 3 and "VERSION:4.0" in cards
+    # Ana and Bruno; Globex (a company card) is an organization, not a person
+    assert cards.count("BEGIN:VCARD") == 2 and "VERSION:4.0" in cards
     (tmp_path / "out.vcf").write_text(cards, encoding="utf-8")
     again = cli("import", str(tmp_path / "out.vcf"), "--json").json()
     assert (again["created"], again["updated"]) == (0, 0)
@@ -160,3 +161,14 @@ def test_duplicates_and_the_merge_alias(cli: Cli) -> None:
     assert merged["emails"] == ["ana@acme.com"]
     assert len(cli("duplicates", "--json").json()) == 1
     assert json.loads(cli("duplicates", "--min-score", "95", "--json").stdout) == []
+
+
+def test_the_summary_counts_the_organisations_added(cli: Cli) -> None:
+    sample = str(SAMPLES / "contacts-with-organisations.vcf")
+    first = cli("import", sample)
+    assert "people: 1 created, 0 updated, 0 unchanged" in first.stdout
+    assert "  3 organisations added\n" in first.stdout
+    assert _people(cli) == ["Dana Reyes"]
+    again = cli("import", sample, "--json").json()
+    assert (again["created"], again["unchanged"], again["organizations_created"]) == (0, 1, 0)
+    assert "added" not in cli("import", sample).stdout

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from rapport.errors import ImportFailed
-from rapport.services import imports, people, resolve, workspace
+from rapport.services import imports, people, resolve, search, workspace
 from rapport.services.imports import ImportOptions
 from tests.conftest import TODAY, OpenCtx
 from tests.factories import make_person
@@ -73,7 +73,8 @@ def test_vcards_match_existing_people_and_keep_their_own_notes(open_ctx: OpenCtx
         make_person(ctx, "Ana L.", emails=["ANA@acme.com"], notes="my own note", types=["client"])
         make_person(ctx, "Carla Dias", phones=["+55 11 91234 5678"])
     summary = _run(open_ctx, "contacts-3.0-apple.vcf")
-    assert (summary.created, summary.updated) == (2, 1)  # Globex, Bruno; Ana updated
+    assert (summary.created, summary.updated) == (1, 1)  # Bruno; Ana updated
+    assert summary.organizations_created == 1  # Globex, a company card
     assert summary.dropped == {"photo": 1}
     assert any("'not an address' is not an email address" in w for w in summary.warnings)
     ana = _person(open_ctx, "ana@acme.com")
@@ -93,6 +94,48 @@ def test_vcards_match_existing_people_and_keep_their_own_notes(open_ctx: OpenCtx
     assert carla.emails == ["carla@initech.example"] and carla.timezone == "America/Sao_Paulo"
     for name in ("contacts-3.0-apple.vcf", "contacts-4.0-nextcloud.vcf"):
         assert _run(open_ctx, name).changed is False
+
+
+def _organizations(open_ctx: OpenCtx) -> dict[str, tuple[str | None, str | None]]:
+    from sqlalchemy import select
+
+    from rapport.storage.schema import Organization
+
+    with open_ctx(write=False) as ctx:
+        rows = ctx.session.execute(
+            select(Organization.name, Organization.website, Organization.notes)
+        ).all()
+    return {name: (website, notes) for name, website, notes in rows}
+
+
+def test_organisation_cards_become_organizations_never_people(open_ctx: OpenCtx) -> None:
+    summary = _run(open_ctx, "contacts-with-organisations.vcf")
+    assert (summary.created, summary.updated, summary.unchanged) == (1, 0, 0)  # Dana only
+    assert summary.organizations_created == 3 and summary.changed
+    assert not summary.skipped and not summary.ignored
+    assert _organizations(open_ctx) == {
+        "Initech": ("https://initech.example", "Dana's company, Austin office."),
+        "Globex Corporation": (None, None),  # Apple's X-ABShowAs:COMPANY
+        "Umbrella Corp": (None, None),  # named only after its ORG
+    }
+    with open_ctx(write=False) as ctx:
+        assert [p.name for p in people.listing(ctx)[0]] == ["Dana Reyes"]
+        hits = {(h.kind, h.title) for h in search.find(ctx, "Globex")}
+    assert hits == {("organization", "Globex Corporation")}
+    assert _person(open_ctx, "Dana Reyes").organization == "Initech"  # the card's own row
+    again = _run(open_ctx, "contacts-with-organisations.vcf")
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
+    assert again.organizations_created == 0 and not again.changed
+    assert len(_organizations(open_ctx)) == 3 and _count(open_ctx) == 1
+
+
+def test_an_organisation_card_matches_the_organization_of_people(open_ctx: OpenCtx) -> None:
+    with open_ctx() as ctx:
+        make_person(ctx, "Ana Lima", organization="GLOBEX corporation")
+    summary = _run(open_ctx, "contacts-with-organisations.vcf")
+    assert summary.organizations_created == 2  # Globex was there, folded alike
+    assert set(_organizations(open_ctx)) == {"GLOBEX corporation", "Initech", "Umbrella Corp"}
+    assert _count(open_ctx) == 2
 
 
 def test_rows_for_the_same_person_are_merged(open_ctx: OpenCtx) -> None:

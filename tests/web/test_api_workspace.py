@@ -22,6 +22,11 @@ VERSION:3.0\r
 FN:\xe7\x8e\x8b\xe8\x8a\xb3\r
 EMAIL:wang@makers.example\r
 END:VCARD\r
+BEGIN:VCARD\r
+VERSION:4.0\r
+KIND:org\r
+FN:Brown & Co\r
+END:VCARD\r
 """
 
 
@@ -138,8 +143,9 @@ def test_import_a_vcard_and_export_everything(web: Web, ana: User) -> None:
         2,
         "contacts.vcf",
     )
+    assert summary["organizations_created"] == 1  # Brown & Co's card: Olivia's employer
     again = ana.client.post("/api/v1/imports", files={"file": ("contacts.vcf", VCARD)}).json()
-    assert again["created"] == 0
+    assert (again["created"], again["organizations_created"]) == (0, 0)
     backup = ana.client.get("/api/v1/exports/backup")
     assert backup.status_code == 200
     assert "attachment" in backup.headers["content-disposition"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from rapport.domain.names import join_name
 from rapport.domain.text import strip_controls, text_problem
@@ -31,9 +31,13 @@ class PartialDate:
     year: int | None = None
 
 
+# RFC 6350 6.1.4 KIND: whom a card describes. Rapport keeps people and organisations.
+ContactKind = Literal["individual", "org"]
+
+
 @dataclass
 class ContactRecord:
-    """One person as a contact file describes them."""
+    """One person (or, `kind` "org", one organisation) as a contact file describes them."""
 
     line: int
     full_name: str | None = None
@@ -54,6 +58,7 @@ class ContactRecord:
     anniversary: PartialDate | None = None
     met_on: dt.date | None = None
     how_met: str | None = None
+    kind: ContactKind = "individual"
     # what the file held that Rapport does not keep ("photo"), for the summary
     dropped: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)

@@ -20,6 +20,7 @@ from rapport.adapters.limits import Budget
 from rapport.adapters.records import ContactRecord, PartialDate, Skipped
 from rapport.adapters.text import Source, decode, decode_bytes, read_bytes, source_name
 from rapport.domain.milestones import parse_month_day
+from rapport.domain.names import fold, join_name
 from rapport.errors import ImportFailed, Invalid
 
 # properties that carry binary data (RFC 6350 6.2.4 PHOTO, 6.6.3 LOGO, 6.7.5 SOUND,
@@ -45,6 +46,7 @@ class _Card:
     lines: list[_Line] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    unreadable: bool = False  # a line could not be read (a damaged FN, say)
     # the lines by name, made on the first look-up (a card is read once it is whole)
     _by_name: dict[str, list[_Line]] | None = None
 
@@ -96,6 +98,7 @@ def _cards(text: str, source: str, budget: Budget) -> Iterator[_Card]:
         if parsed is None:
             if card is not None and raw.strip():
                 card.warnings.append(f"line {number}: unreadable line skipped")
+                card.unreadable = True
             continue
         name, params, value = parsed
         upper = name.upper()
@@ -317,12 +320,36 @@ def _record(card: _Card) -> ContactRecord:
             rec.warnings.append(f"line {card.line}: met-on date {met!r} not read")
     rec.birthday = _partial_date(card, card.first("BDAY"))
     rec.anniversary = _partial_date(card, card.first(*_ANNIVERSARY))
+    if _is_organization(card, rec):
+        rec.kind = "org"
+        rec.organization = rec.organization or rec.name or None
+        if not rec.organization:
+            raise Invalid("card", "an organization card without a name")
+        rec.full_name, rec.given_name, rec.family_name = rec.organization, None, None
     if not rec.name:
         fallback = rec.organization or (rec.emails[0] if rec.emails else None)
         if not fallback:
             raise Invalid("card", "a card without a name, organization or email")
         rec.full_name = fallback
     return rec
+
+
+def _is_organization(card: _Card, rec: ContactRecord) -> bool:
+    """Whether the card describes an organisation, not a person: RFC 6350 6.1.4
+    `KIND:org` (an explicit KIND decides), Apple's vCard 3.0 `X-ABShowAs:COMPANY`, or
+    an ORG with no name but the organisation's own (FN and N empty or repeating it) on
+    a card read whole: one with a damaged line may have lost a person's name."""
+    kind = _text(card.first("KIND"))
+    if kind:
+        return kind.lower() == "org"
+    show_as = _text(card.first("X-ABSHOWAS"))
+    if show_as and show_as.upper() == "COMPANY":
+        return True
+    if not rec.organization or card.unreadable:
+        return False
+    org = fold(rec.organization)
+    names = (rec.full_name, join_name(rec.given_name, rec.family_name))
+    return all(not name or fold(name) == org for name in names)
 
 
 def _values(lines: Iterable[_Line]) -> list[str]:
@@ -423,7 +450,8 @@ def _date_value(date: PartialDate) -> str:
 
 def card_lines(rec: ContactRecord, uid: str | None = None) -> list[str]:
     """The content lines of one vCard 4.0 for `rec`, unfolded."""
-    lines = ["BEGIN:VCARD", "VERSION:4.0"]
+    # KIND always: a person named like their organization is still a person
+    lines = ["BEGIN:VCARD", "VERSION:4.0", f"KIND:{rec.kind}"]
     if uid:
         lines.append(f"UID:{_escape(uid)}")
     lines.append(f"FN:{_escape(rec.name)}")

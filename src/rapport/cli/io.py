@@ -122,6 +122,9 @@ def _render_summary(s: ImportSummary) -> None:
     say(f"{s.source} ({s.format}): {s.kind}: {counts}")
     if s.people_created:
         say(f"  {s.people_created} new people added from the {s.format} file")
+    if s.organizations_created:
+        noun = "organisation" if s.organizations_created == 1 else "organisations"
+        say(f"  {s.organizations_created} {noun} added")
     if s.role_changes:
         say(f"  {s.role_changes} people changed organization or title (kept as role history)")
     if s.own_addresses and s.kind == "interactions":

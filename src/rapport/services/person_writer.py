@@ -84,30 +84,56 @@ def organization_ids(ctx: Ctx, names: Iterable[str]) -> dict[str, int]:
             wanted.setdefault(fold(clean), clean)
     if not wanted:
         return {}
+    found = find_organizations(ctx, list(wanted))
+    missing = [k for k in wanted if k not in found]
+    found.update(add_organizations(ctx, [{"name": wanted[k]} for k in missing]))
+    return found
+
+
+def find_organizations(ctx: Ctx, keys: Sequence[str]) -> dict[str, int]:
+    """The id of each organization already stored, by folded name (`keys`)."""
     found: dict[str, int] = {}
-    for keys in chunks(list(wanted)):
+    for chunk in chunks(list(keys)):
         found.update(
             ctx.session.execute(
                 select(Organization.name_key, Organization.id).where(
-                    Organization.workspace_id == ctx.workspace_id, Organization.name_key.in_(keys)
+                    Organization.workspace_id == ctx.workspace_id, Organization.name_key.in_(chunk)
                 )
             ).all()
         )
-    missing = [k for k in wanted if k not in found]
-    for keys in chunks(missing):
-        rows = [{"workspace_id": ctx.workspace_id, "name": wanted[k], "name_key": k} for k in keys]
-        made = dict(
+    return found
+
+
+def add_organizations(ctx: Ctx, rows: Sequence[dict[str, Any]]) -> dict[str, int]:
+    """Insert organizations (`name` and, alike in every row, any other columns), their
+    search documents too; returns the new ids by folded name. The names must be new."""
+    made: dict[str, int] = {}
+    for chunk in chunks(list(rows)):
+        by_key = {fold(row["name"]): row for row in chunk}
+        values = [
+            {**row, "workspace_id": ctx.workspace_id, "name_key": key}
+            for key, row in by_key.items()
+        ]
+        new = dict(
             ctx.session.execute(
-                insert(Organization).returning(Organization.name_key, Organization.id), rows
+                insert(Organization).returning(Organization.name_key, Organization.id), values
             ).all()
         )
-        found.update(made)
+        made.update(new)
         search.put_many(
             ctx.session,
             ctx.workspace_id,
-            [("organization", oid, search.index_text(wanted[k]), "") for k, oid in made.items()],
+            [
+                (
+                    "organization",
+                    oid,
+                    search.index_text(by_key[key]["name"]),
+                    search.index_text(by_key[key].get("website"), by_key[key].get("notes")),
+                )
+                for key, oid in new.items()
+            ],
         )
-    return found
+    return made
 
 
 def tag_ids(ctx: Ctx, names: Iterable[str]) -> dict[str, int]:

@@ -56,6 +56,7 @@ class ImportSummary:
     ignored: list[Problem] = field(default_factory=list)  # left out on purpose
     warnings: list[str] = field(default_factory=list)
     role_changes: int = 0  # people whose organization or title changed
+    organizations_created: int = 0  # from organisation cards (vCard KIND:org)
     people_created: int = 0  # people added from meeting attendees or correspondents
     offered: list[str] = field(default_factory=list)  # unknown attendees, not added
     dropped: dict[str, int] = field(default_factory=dict)  # e.g. {"photo": 12}
@@ -64,7 +65,9 @@ class ImportSummary:
 
     @property
     def changed(self) -> bool:
-        return bool(self.created or self.updated or self.people_created)
+        return bool(
+            self.created or self.updated or self.people_created or self.organizations_created
+        )
 
     def ignored_reasons(self) -> dict[str, int]:
         """How many parts were left out for each (generalised) reason."""
@@ -164,6 +167,7 @@ def _contacts(
         ignored=_problems([b for b in bad if not b.invalid] + result.ignored),
         warnings=result.warnings,
         role_changes=result.role_changes,
+        organizations_created=result.organizations_created,
         dropped=dict(dropped),
     )
 

@@ -65,6 +65,7 @@ class ContactResult:
     updated: int = 0
     unchanged: int = 0
     role_changes: int = 0
+    organizations_created: int = 0
     created_ids: list[int] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     ignored: list[Skipped] = field(default_factory=list)

@@ -1,6 +1,7 @@
-"""Contacts into the network: match each record to a person already there
-(`contact_matching`), create the rest in bulk (`contact_creation`) and update what
-changed (`contact_updates`).
+"""Contacts into the network: organisation cards become organizations
+(`contact_organizations`); each other record is matched to a person already there
+(`contact_matching`), the rest created in bulk (`contact_creation`) and what changed
+updated (`contact_updates`).
 
 Speed matters (a 30,000-row LinkedIn export should take seconds): who exists is
 read in a few queries up front, new people are inserted with executemany in chunks,
@@ -15,7 +16,7 @@ from collections.abc import Callable, Sequence
 
 from rapport.adapters.records import ContactRecord
 from rapport.services.context import Ctx
-from rapport.services.imports import contact_creation, contact_updates
+from rapport.services.imports import contact_creation, contact_organizations, contact_updates
 from rapport.services.imports.contact_matching import Index, match
 from rapport.services.imports.contact_records import ContactResult, normalise
 from rapport.services.person_writer import chunks
@@ -27,8 +28,8 @@ Progress = Callable[[int], None]
 def load(
     ctx: Ctx, records: Sequence[ContactRecord], source: str, progress: Progress | None = None
 ) -> ContactResult:
-    """Match, update and create the people `records` describe, in the caller's
-    transaction. `source` names the format (kept on new roles)."""
+    """Match, update and create the people and organizations `records` describe, in
+    the caller's transaction. `source` names the format (kept on new roles)."""
     # a large file rewrites pages all over the people, role and search tables: with
     # SQLite's default 2 MB page cache, every page evicted is written again (11 → 7 s
     # for 30,000 LinkedIn rows onto 50,000 people)
@@ -40,10 +41,15 @@ def _load(
     ctx: Ctx, records: Sequence[ContactRecord], source: str, progress: Progress | None
 ) -> ContactResult:
     result = ContactResult()
+    # organisations first: a person's organization of the same name is then theirs
+    organizations = [r for r in records if r.kind == "org"]
+    contact_organizations.load(ctx, organizations, result)
+    done = len(organizations)
+    if progress and done:
+        progress(done)
     index = Index(ctx)
-    contacts = [normalise(ctx, rec, result.warnings) for rec in records]
+    contacts = [normalise(ctx, r, result.warnings) for r in records if r.kind != "org"]
     existing, new = match(contacts, index, result)
-    done = 0
     for batch in chunks(list(new.values())):
         result.created_ids.extend(contact_creation.create(ctx, batch, source))
         done += sum(len(c.lines) for c in batch)
