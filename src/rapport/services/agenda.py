@@ -27,9 +27,12 @@ def build(ctx: Ctx, day: dt.date | None = None, limit: int | None = None) -> Age
 
 
 def show(ctx: Ctx, interface: str, day: dt.date | None = None, limit: int | None = None) -> Agenda:
-    """`build`, remembered as the listing `interface` showed: a number typed next
-    (`done 2`) names an entry of this listing, whatever is answered in between."""
+    """`build`, remembered (today's) as the listing `interface` showed: a number
+    typed next (`done 2`) names an entry of this listing, whatever is answered in
+    between."""
     agenda = build(ctx, day, limit)
+    if agenda.day != ctx.today:  # another day's plan: numbers still mean today's listing
+        return agenda
     return replace(agenda, listing=agenda_listing.remember(ctx, interface, agenda))
 
 
@@ -181,12 +184,14 @@ def done(
 
     person = get_person(ctx, entry.person_id)
     said: list[str] = []
-    for reason in reasons:
+    summaries = [answers.DONE_SUMMARY.get(r.kind, "Reached out") for r in reasons]
+    for n, reason in enumerate(reasons):
         if reason.kind in ("promise", "feedback") and reason.ref_id:
             row = ctx.session.get(Commitment, reason.ref_id)
             if row is not None and row.workspace_id == ctx.workspace_id:
                 row.status, row.resolved_at = "kept", ctx.now()
                 said.append(f"promise kept: {row.description}")
+                summaries[n] += f": {row.description}"
         elif reason.kind == "thanks" and reason.ref_id:
             favour = ctx.session.get(Exchange, reason.ref_id)
             if favour is not None and favour.workspace_id == ctx.workspace_id:
@@ -199,7 +204,7 @@ def done(
                 said.append("new role acknowledged")
         _mark(ctx, reason, person.id, "done")
     if log_contact:
-        summary = note or "; ".join(dict.fromkeys(_done_summary(r) for r in reasons))
+        summary = note or "; ".join(dict.fromkeys(summaries))
         logged = log(
             ctx,
             InteractionIn(
@@ -214,13 +219,6 @@ def done(
         said.append(f"{logged.kind} logged: {logged.summary}")
     ctx.session.flush()
     return f"{person.full_name}: done {_refs(reasons)} ({'; '.join(said) or 'marked done'})"
-
-
-def _done_summary(reason: AgendaReason) -> str:
-    summary = answers.DONE_SUMMARY.get(reason.kind, "Reached out")
-    if reason.kind in ("promise", "feedback") and reason.ref_id:
-        return f"{summary}: {reason.text}"
-    return summary
 
 
 def snooze(

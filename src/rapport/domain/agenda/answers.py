@@ -11,7 +11,8 @@ kind, and until when a dismissal holds (the dismiss cycle).
     follow-up      (the logged contact ends it)     after `recheck_days`, unless it lapsed
     role-change    acknowledges the new role        after `recheck_days`, unless it lapsed
     strained       (the logged contact repairs it)  after `recheck_days`
-    milestone      marks the day for this year      next year (a one-off date: never)
+    milestone      marks the day for this year      next year, its lead time before the
+                                                    day (a one-off date: never)
 
 `done` logs the contact for every kind unless told not to."""
 

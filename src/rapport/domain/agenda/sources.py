@@ -189,7 +189,6 @@ def milestone_reasons(
                 else PRIORITY["milestone ahead"].after(days)
             ),
             ref_id=f.ref_id,
-            shown_until=today + dt.timedelta(days=days),
             dismiss_until=_next_year(f, when, today + dt.timedelta(days=days)),
         )
         found.append((f.person_id, reason))
