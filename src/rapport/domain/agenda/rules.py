@@ -25,29 +25,51 @@ class AgendaRules:
 
 
 class Rule(NamedTuple):
+    label: str  # its name on the Settings page
     option: str  # the CLI option, `rapport settings agenda --thanks-after 2`
     low: int
     high: int
-    says: str  # one line for Settings and `--help`
+    says: str  # one line for Settings, `rapport settings agenda` and the API
 
 
 RULES: Final[Mapping[str, Rule]] = {
     "thanks_after_days": Rule(
-        "--thanks-after", 0, 60, "days after help is received before thanks owed shows"
+        "Thanks owed shows after",
+        "--thanks-after",
+        0,
+        60,
+        "days after help is received before thanks owed shows",
     ),
     "thanks_fresh_days": Rule(
-        "--thanks-fresh", 1, 365, "days thanks owed stays high on the list, then ranks lower"
+        "Thanks owed ranks high for",
+        "--thanks-fresh",
+        1,
+        365,
+        "days thanks owed stays high on the list, then ranks lower",
     ),
     "follow_up_days": Rule(
-        "--follow-up-days", 1, 90, "days a meeting is followed up; after that it lapses"
+        "Follow-ups after meeting last",
+        "--follow-up-days",
+        1,
+        90,
+        "days a meeting is followed up; after that it lapses",
     ),
     "role_change_days": Rule(
-        "--role-change-days", 1, 365, "days a new role is shown to acknowledge; then it lapses"
+        "New roles are shown for",
+        "--role-change-days",
+        1,
+        365,
+        "days a new role is shown to acknowledge; then it lapses",
     ),
     "promise_lookahead_days": Rule(
-        "--promise-lookahead", 0, 60, "days before its due date a promise of yours shows"
+        "Your promises show ahead by",
+        "--promise-lookahead",
+        0,
+        60,
+        "days before its due date a promise of yours shows",
     ),
     "recheck_days": Rule(
+        "Dismissed items return after",
         "--recheck-days",
         1,
         365,
