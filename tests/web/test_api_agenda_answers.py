@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from rapport.services import favours, mentoring, promises
+from rapport.services import favours, mentoring, milestones, promises
 from tests.factories import make_person
 from tests.web.conftest import User, Web
 
@@ -156,3 +156,44 @@ def test_the_agenda_delays_are_settings_with_their_defaults(web: Web, ana: User)
     assert bad.status_code == 422
     back = ana.client.patch("/api/v1/settings", json={"agenda": {"thanks_after_days": None}})
     assert back.json()["agenda"]["thanks_after_days"] == 2
+
+
+def test_the_today_page_answers_the_one_reason_clicked(web: Web, ana: User) -> None:
+    """Reported: the web 'Done' on an entry with an overdue promise and a birthday
+    marked the promise kept. (The same in Chromium: tests/web/test_browser.py.)"""
+    with web.open(ana) as ctx:
+        bruno = make_person(ctx, "Bruno Souza").id
+        promises.promise(ctx, bruno, "share the deck", due_on=ctx.today - D(days=1))
+        milestones.add(ctx, bruno, "birthday", 11, 25)
+    refs = _refs(_agenda(ana), "Bruno Souza")
+    browser = web.browser(ana)
+    page = browser.get("/").text
+    assert f'id="reason-{refs["promise"]}"' in page and f'id="reason-{refs["milestone"]}"' in page
+    assert "Dismiss until 30 Nov" in page and "Dismiss until 22 Nov 2027" in page
+    answered = browser.post(
+        "/agenda/done", {"ref": refs["milestone"]}, headers={"HX-Request": "true"}
+    )
+    assert answered.status_code == 200
+    assert f"Bruno Souza: done {refs['milestone']} (message logged: Sent wishes)" in answered.text
+    assert f'id="reason-{refs["promise"]}"' in answered.text
+    with web.open(ana) as ctx:
+        assert [p.description for p in promises.listing(ctx, status="open")] == ["share the deck"]
+    everything = browser.post("/agenda/done", {"ref": f"#{bruno}", "every": "1"})
+    assert everything.status_code == 200  # followed to the page
+    assert _refs(_agenda(ana), "Bruno Souza") == {}
+
+
+def test_the_settings_page_shows_and_saves_the_agenda_timing(web: Web, ana: User) -> None:
+    browser = web.browser(ana)
+    page = browser.get("/settings").text
+    assert "Thanks owed shows after" in page and "default 2" in page
+    assert 'name="agenda_follow_up_days" value="14"' in page
+    saved = browser.post(
+        "/settings", {"agenda_thanks_after_days": "0", "agenda_follow_up_days": "21"}
+    )
+    assert saved.status_code == 200
+    assert 'name="agenda_follow_up_days" value="21"' in saved.text
+    agenda = ana.client.get("/api/v1/settings").json()["agenda"]
+    assert (agenda["thanks_after_days"], agenda["follow_up_days"]) == (0, 21)
+    bad = browser.post("/settings", {"agenda_follow_up_days": "500"})
+    assert bad.status_code == 422 and "must be a number of days from 1 to 90" in bad.text
