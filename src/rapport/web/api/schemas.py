@@ -312,19 +312,33 @@ class SettingsPatch(In):
 
 
 def _rule(name: str) -> Any:
+    return Field(None, description=f"Days: {agenda_rules.RULES[name].says}")
+
+
+def _bounds(name: str) -> Any:
     rule = agenda_rules.RULES[name]
-    return Field(None, ge=rule.low, le=rule.high, description=f"Days: {rule.says}")
+    return Field(ge=rule.low, le=rule.high)
 
 
 class AgendaRulesIn(In):
     """The agenda's delays and windows, in days (`rapport settings agenda`)."""
 
-    thanks_after_days: Annotated[int, WHOLE] | None = _rule("thanks_after_days")
-    thanks_fresh_days: Annotated[int, WHOLE] | None = _rule("thanks_fresh_days")
-    follow_up_days: Annotated[int, WHOLE] | None = _rule("follow_up_days")
-    role_change_days: Annotated[int, WHOLE] | None = _rule("role_change_days")
-    promise_lookahead_days: Annotated[int, WHOLE] | None = _rule("promise_lookahead_days")
-    recheck_days: Annotated[int, WHOLE] | None = _rule("recheck_days")
+    thanks_after_days: Annotated[int, _bounds("thanks_after_days"), WHOLE] | None = _rule(
+        "thanks_after_days"
+    )
+    thanks_fresh_days: Annotated[int, _bounds("thanks_fresh_days"), WHOLE] | None = _rule(
+        "thanks_fresh_days"
+    )
+    follow_up_days: Annotated[int, _bounds("follow_up_days"), WHOLE] | None = _rule(
+        "follow_up_days"
+    )
+    role_change_days: Annotated[int, _bounds("role_change_days"), WHOLE] | None = _rule(
+        "role_change_days"
+    )
+    promise_lookahead_days: Annotated[int, _bounds("promise_lookahead_days"), WHOLE] | None = _rule(
+        "promise_lookahead_days"
+    )
+    recheck_days: Annotated[int, _bounds("recheck_days"), WHOLE] | None = _rule("recheck_days")
 
     def given(self) -> dict[str, int | None]:
         """The settings the body names (null: back to the default)."""
