@@ -62,8 +62,8 @@ def what_done_does(reason: AgendaReason, log_contact: bool = True) -> str:
 
 def which_one(person: str, reasons: Sequence[AgendaReason], everything: str) -> str:
     """The refusal when a person (or an entry's number) names several reasons:
-    each one's reference and what answering it does, and how to answer them all."""
-    listed = "; ".join(f"{r.ref} {r.kind}: {r.text}" for r in reasons)
+    each one's reference and what `done` on it does, and how to answer them all."""
+    listed = "; ".join(f"{r.ref} {r.kind}: {r.text} → done {what_done_does(r)}" for r in reasons)
     refs = ", ".join(r.ref for r in reasons)
     return (
         f"{person} has {len(reasons)} reasons on the agenda ({listed}). Name one ({refs}), "
