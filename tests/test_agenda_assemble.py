@@ -6,6 +6,7 @@ other reasons and limit."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -122,6 +123,8 @@ def test_marks_with_keys_of_no_check_in_hold_no_one_and_break_nothing() -> None:
         for key in ("touch:", "touch:ana", "touch:7", "touch:7:someday", "touch")
     }
     entries, total = rules.assemble([], {}, marks, TODAY, touch=[t])
-    assert total == 1 and entries[0].reasons == [rules.touch_due_reason(t, TODAY)]
+    assert total == 1 and entries[0].reasons == [
+        replace(rules.touch_due_reason(t, TODAY), ref="t7")
+    ]
     held = {rules.touch_key(7, 75, 30, TODAY): rules.Mark("dismissed", None)}
     assert rules.assemble([], {}, {**marks, **held}, TODAY, touch=[t]) == ([], 0)

@@ -134,7 +134,7 @@ def test_feedback_action_items(ctx) -> None:
         ctx, boss.id, "Speak up in meetings", actions=["prepare one point per meeting"]
     )
     assert _kinds(ctx) == {"Maria": ["feedback"]}
-    agenda.done(ctx, "1")
+    agenda.done(ctx, "maria")
     assert _kinds(ctx) == {}
     assert promises.listing(ctx, status="kept")[0].description == "prepare one point per meeting"
 
@@ -181,6 +181,7 @@ def test_snooze_hides_until_the_day_and_dismiss_for_this_cycle(ctx) -> None:
     assert "Bruno" in [e.person for e in agenda.build(ctx, TODAY + D(days=31)).entries]
     with pytest.raises(Invalid):
         agenda.snooze(ctx, "ana", TODAY)
+    agenda.show(ctx, "cli")
     with pytest.raises(NotFound):
         agenda.done(ctx, "42")
     with pytest.raises(NotFound):
@@ -191,8 +192,9 @@ def test_done_logs_the_contact_through_the_preferred_channel(ctx) -> None:
     ana = make_person(
         ctx, "Ana", types=["client"], met_on=TODAY - D(days=40), preferred_channel="email"
     )
+    agenda.show(ctx, "cli")
     message = agenda.done(ctx, "1", note="Sent a check-in about the pilot")
-    assert message.startswith("Ana: done (logged your contact")
+    assert message == f"Ana: done t{ana.id} (email logged: Sent a check-in about the pilot)"
     shown = people.show(ctx, ana.id)
     assert shown.last_contact_at is not None
     from rapport.services import interactions

@@ -31,12 +31,15 @@ def test_agenda_lists_people_with_reasons_and_actions(cli: Cli) -> None:
 
 
 def test_draft_then_done_removes_the_item(cli: Cli) -> None:
+    cli("agenda")
     draft = cli("draft", "1").stdout
     assert "To: Carla Dias" in draft and "Subject: Thank you" in draft and "to a designer" in draft
     assert "Sam" in draft
-    assert cli("done", "1", "--note", "Thanked her by email", "--kind", "email").stdout.startswith(
-        "Carla Dias: done (logged your contact, thanks recorded)"
-    )
+    refused = cli("done", "1", ok=False)  # two reasons: which one?
+    assert refused.exit_code == 4 and "Carla Dias has 2 reasons" in refused.stderr
+    assert cli(
+        "done", "1", "--all", "--note", "Thanked her by email", "--kind", "email"
+    ).stdout == ("Carla Dias: done th1, t1 (thanks recorded; email logged: Thanked her by email)\n")
     people = [e["person"] for e in cli("agenda", "--json").json()["entries"]]
     assert people == ["Bruno Souza"]
     shown = cli("person", "show", "carla", "--json").json()
@@ -45,15 +48,21 @@ def test_draft_then_done_removes_the_item(cli: Cli) -> None:
 
 def test_snooze_and_dismiss(cli: Cli) -> None:
     assert cli("snooze", "bruno", "--until", "2026-12-01").stdout.strip() == (
-        "Bruno Souza: snoozed until 2026-12-01"
+        "Bruno Souza: snoozed t2 until 1 December"
     )
-    cli("dismiss", "carla")
+    assert cli("dismiss", "carla", "--all").stdout == (
+        "Carla Dias: dismissed th1 until 30 November; t1 until 23 December\n"
+    )
     assert cli("agenda", "--json").json()["entries"] == []
-    assert [
-        e["person"] for e in cli("agenda", "--date", "2026-12-01", "--json").json()["entries"]
-    ] == ["Bruno Souza"]
+    later = cli("agenda", "--date", "2026-12-01", "--json").json()["entries"]
+    assert [(e["person"], [r["kind"] for r in e["reasons"]]) for e in later] == [
+        ("Carla Dias", ["thanks"]),  # back after a week; the check-in after her rhythm
+        ("Bruno Souza", ["keep-in-touch"]),
+    ]
+    cli("agenda")
     result = cli("done", "7", ok=False)
-    assert result.exit_code == 3 and result.stderr.startswith("error: today's agenda has 0 items")
+    assert result.exit_code == 3
+    assert result.stderr.startswith("error: the agenda listed last had 0 items")
 
 
 def test_health_brief_for_a_person_and_the_network(cli: Cli) -> None:

@@ -71,11 +71,11 @@ def test_user_templates_override_the_built_in_ones(me, tmp_path) -> None:
     (tmp_path / "keep-in-touch.txt").write_text(
         "Hey {{ first }}!\nLong time no see.", encoding="utf-8"
     )
-    d = drafts.draft(me, "1", tmp_path)
+    d = drafts.draft(me, "ana", tmp_path)
     assert (d.subject, d.body) == ("Hey Ana!", "Long time no see.")
     (tmp_path / "keep-in-touch.txt").write_text("{% if %}", encoding="utf-8")
     with pytest.raises(Invalid, match="template"):
-        drafts.draft(me, "1", tmp_path)
+        drafts.draft(me, "ana", tmp_path)
 
 
 def test_templates_cannot_reach_python_internals(me, tmp_path) -> None:
@@ -84,7 +84,7 @@ def test_templates_cannot_reach_python_internals(me, tmp_path) -> None:
         "{{ first.__class__.__mro__[1].__subclasses__() }}\nx", encoding="utf-8"
     )
     with pytest.raises(Invalid):
-        drafts.draft(me, "1", tmp_path)
+        drafts.draft(me, "ana", tmp_path)
 
 
 def test_brief_gathers_what_to_know(me) -> None:

@@ -50,7 +50,18 @@ def test_same_external_id_is_stored_once(ctx) -> None:
 def test_channel_defaults_from_the_kind(ctx) -> None:
     ana = make_person(ctx)
     assert make_interaction(ctx, [ana.id], kind="call").channel == "phone"
-    assert make_interaction(ctx, [ana.id], kind="coffee").kind == "meal"
+    assert make_interaction(ctx, [ana.id], kind="lunch").kind == "meal"
+
+
+def test_coffee_is_a_meeting_the_timeline_calls_coffee(ctx) -> None:
+    """Reported: `--kind coffee` was logged as 'meal'. A coffee is an in-person
+    meeting; the word is kept at the head of the summary."""
+    ana = make_person(ctx)
+    coffee = make_interaction(ctx, [ana.id], kind="coffee", summary="pilot scope")
+    assert (coffee.kind, coffee.channel) == ("meeting", "in-person")
+    assert coffee.summary == "Coffee: pilot scope"
+    again = make_interaction(ctx, [ana.id], kind="Coffee", summary="Coffee at Lisboa")
+    assert again.summary == "Coffee at Lisboa"  # already says so
 
 
 @pytest.mark.parametrize(

@@ -117,7 +117,10 @@ def test_a_year_in_the_life_of_a_networker(open_ctx: OpenCtx) -> None:
         lambda ctx: people.edit(ctx, ids["pedro"], {"title": "Engineering Manager"}),
     )
     assert "role-change" in expect(dt.date(2026, 6, 1))["Pedro Peer"]
-    on(dt.date(2026, 6, 2), lambda ctx: agenda.done(ctx, "pedro", note="Congratulated him"))
+    on(
+        dt.date(2026, 6, 2),
+        lambda ctx: agenda.done(ctx, "pedro", note="Congratulated him", everything=True),
+    )
     assert "Pedro Peer" not in expect(dt.date(2026, 6, 3))
 
     # July: a strained tie with Carla, then a repair conversation

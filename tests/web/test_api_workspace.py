@@ -51,7 +51,7 @@ def test_agenda_done_snooze_dismiss_and_draft(web: Web, ana: User) -> None:
     snoozed = ana.client.post(
         "/api/v1/agenda/snooze", json={"ref": "Bruno", "until": "2026-12-01"}
     ).json()
-    assert snoozed == {"message": "Bruno Souza: snoozed until 2026-12-01"}
+    assert snoozed == {"message": f"Bruno Souza: snoozed t{ids['Bruno Souza']} until 1 December"}
     dismissed = ana.client.post("/api/v1/agenda/dismiss", json={"ref": "carla"})
     assert dismissed.status_code == 200, dismissed.text
     left = ana.client.get("/api/v1/agenda").json()

@@ -178,17 +178,19 @@ def test_a_day_with_rapport(browser: Any, live: Live, tmp_path: Path) -> None:
     page.goto(live.url + "/?all=1")
     assert page.locator("#agenda .entry-name", has_text="Imani Okafor").count() == 0
 
-    # answer the agenda in place (HTMX): the entry leaves without a page load
+    # answer the agenda in place (HTMX): the reason leaves without a page load
     first = page.locator("#agenda .entry").first
     name = first.locator(".entry-name").inner_text()
     first.locator("button:has-text('Draft message')").click()
     page.wait_for_selector(".draft-body")
     assert "Hi " in page.locator(".draft-body").first.inner_text()
     page.evaluate("window.__still_here = true")
-    first.locator("button:has-text('Done')").click()
-    page.wait_for_selector(f"#agenda .flash:has-text('{name}: done')")
+    reason = first.locator(".reason").first
+    ref = reason.locator(".ref").inner_text()
+    reason.locator("button:text-is('Done')").click()
+    page.wait_for_selector(f"#agenda .flash:has-text('{name}: done {ref}')")
     assert page.evaluate("window.__still_here === true")  # no navigation happened
-    assert page.locator(f"#agenda .entry-name:text-is('{name}')").count() == 0
+    assert page.locator(f"#agenda #reason-{ref}").count() == 0
 
     # the command bar: "/" then "log ima", Enter: her page, ready to log
     page.goto(live.url + "/")
@@ -216,6 +218,37 @@ def test_a_day_with_rapport(browser: Any, live: Live, tmp_path: Path) -> None:
     text = json.dumps(json.loads(saved.read_text(encoding="utf-8")), ensure_ascii=False)
     for expected in ("Imani Okafor", "Coffee about the solar pilot", "佐藤 花子"):
         assert expected in text
+    page.context.close()
+    assert not live.problems, live.problems
+
+
+def test_done_answers_the_one_reason_clicked(browser: Any, live: Live) -> None:
+    """Reported: the web 'Done' on an entry with an overdue promise and a birthday
+    marked the promise kept. Each reason has its own Done, and the birthday's keeps
+    no promise; dismissing says until when."""
+    page = _page(browser, live, "desktop")
+    _sign_in(page, live)
+
+    def bruno() -> Any:
+        return page.locator(
+            "#agenda .entry", has=page.locator(".entry-name:text-is('Bruno Souza')")
+        )
+
+    promise = bruno().locator(".reason", has_text="you promised")
+    birthday = bruno().locator(".reason", has_text="birthday")
+    promise_ref = promise.locator(".ref").inner_text()
+    birthday_ref = birthday.locator(".ref").inner_text()
+    assert bruno().locator(".reason").count() == 2
+    assert promise.locator("button.link").inner_text() == "Dismiss until 30 Nov"
+    bruno().scroll_into_view_if_needed()
+    bruno().screenshot(path=str(live.shots / "agenda-entry-two-reasons-desktop.png"))
+    birthday.locator("button:text-is('Done')").click()
+    flash = page.wait_for_selector(f"#agenda .flash:has-text('Bruno Souza: done {birthday_ref}')")
+    assert "promise kept" not in flash.inner_text()
+    assert bruno().locator(f"#reason-{promise_ref}").count() == 1
+    assert bruno().locator(f"#reason-{birthday_ref}").count() == 0
+    page.evaluate("window.scrollTo(0, 0)")
+    _shoot(page, live, "today-one-reason-answered", "desktop")
     page.context.close()
     assert not live.problems, live.problems
 

@@ -126,7 +126,7 @@ def test_agenda_actions_in_place_with_htmx(web: Web, ana: User) -> None:
     assert done.text.lstrip().startswith('<section id="agenda"')
     assert "Fiona Walsh: done" in done.text
     snoozed = browser.post("/agenda/snooze", {"ref": f"#{ids['Bruno Souza']}", "days": "7"})
-    assert "snoozed until 2026-11-30" in snoozed.text
+    assert f"snoozed t{ids['Bruno Souza']} until 30 November" in snoozed.text
     dismissed = browser.post("/agenda/dismiss", {"ref": f"#{ids['Carla Dias']}"})
     assert "Nobody needs you today" in dismissed.text
     bad = browser.post("/agenda/snooze", {"ref": f"#{ids['Carla Dias']}", "days": "99"})

@@ -13,7 +13,11 @@ if TYPE_CHECKING:
 
     from rapport.domain.records import Agenda, Brief, Health, NetworkHealth
 
-ITEM_HELP = "The item: its number in today's agenda, a person's name, or a reason key."
+ITEM_HELP = (
+    "A reason's reference as the agenda prints it (p12, t3, th5…), a number in the "
+    "agenda you listed last, or a person's name."
+)
+ALL_HELP = "Answer every reason of the entry or person, not just one."
 
 
 def agenda(
@@ -23,14 +27,15 @@ def agenda(
 ) -> None:
     """Whom to reach out to today, and why: check-ins due, follow-ups after events,
     promises, thanks owed, birthdays and anniversaries, new roles, strained ties,
-    mentoring sessions and feedback to act on."""
+    mentoring sessions and feedback to act on. Each reason has a reference (p12) to
+    answer it by; the numbers refer to this listing until you list the agenda again."""
     from rapport.cli.runtime import session
     from rapport.domain.dates import parse_day
     from rapport.services import agenda as agenda_service
 
-    with session() as ctx:
+    with session(write=True) as ctx:
         day = parse_day(date, ctx.today, prefer="future") if date else ctx.today
-        result = agenda_service.build(ctx, day, limit=limit)
+        result = agenda_service.show(ctx, "cli", day, limit=limit)
     emit(result, as_json, lambda: _render_agenda(result, limit))
 
 
@@ -38,6 +43,7 @@ def _render_agenda(result: Agenda, limit: int) -> None:
     from rich.markup import escape
 
     from rapport.cli.output import console
+    from rapport.domain.agenda.answers import on_day
 
     out = console()
     if not result.entries:
@@ -49,15 +55,25 @@ def _render_agenda(result: Agenda, limit: int) -> None:
     more = f" (showing {limit})" if result.total > limit else ""
     count = "1 person" if result.total == 1 else f"{result.total} people"
     out.print(f"[bold]Agenda for {result.day}[/bold]: {count}{more}")
+    width = max(len(r.ref) for e in result.entries for r in e.reasons)
     for entry in result.entries:
         org = f" ({entry.organization})" if entry.organization else ""
         out.print(f"\n[bold]{entry.position:>2}. {escape(entry.person)}[/bold]{escape(org)}")
         for reason in entry.reasons:
-            out.print(f"    [dim]{reason.kind:<13}[/dim] {escape(reason.text)}")
+            lapses = (
+                f" [dim](shown until {on_day(reason.shown_until, result.day)})[/dim]"
+                if reason.shown_until is not None and reason.kind != "milestone"
+                else ""
+            )
+            out.print(
+                f"    [cyan]{reason.ref:<{width}}[/cyan]  [dim]{reason.kind:<13}[/dim] "
+                f"{escape(reason.text)}{lapses}"
+            )
         out.print(f"    [green]→ {escape(entry.reasons[0].action)}[/green]")
     out.print(
-        "\n[dim]rapport draft N · rapport done N · rapport snooze N --days 7 · "
-        "rapport dismiss N[/dim]"
+        "\n[dim]rapport done p12 answers one reason (done 1: an entry's only reason; "
+        "--all: all of them) · rapport draft 1 · rapport snooze t3 --days 7 · "
+        "rapport dismiss t3[/dim]"
     )
 
 
@@ -65,16 +81,28 @@ def done(
     item: str = typer.Argument(..., help=ITEM_HELP),
     note: str = typer.Option(None, "--note", "-n", help="What you did or said (logged)."),
     kind: str = typer.Option(
-        None, "--kind", "-k", help="How you reached out (default: their preferred channel)."
+        None,
+        "--kind",
+        "-k",
+        help="How you reached out: email, call, meeting, coffee… (default: their "
+        "preferred channel).",
+    ),
+    everything: bool = typer.Option(False, "--all", help=ALL_HELP),
+    log_contact: bool = typer.Option(
+        True, "--log/--no-log", help="Log the contact (with --note) as an interaction."
     ),
     as_json: bool = JsonOption,
 ) -> None:
-    """Mark an agenda item done: logs the contact, keeps the promise, records the thanks."""
+    """Answer one reason on the agenda: logs the contact with your note, and only
+    that reason acts (a promise is kept, thanks recorded, a new role acknowledged).
+    With several reasons, name one by its reference, or answer them all with --all."""
     from rapport.cli.runtime import session
     from rapport.services import agenda as agenda_service
 
     with session(write=True) as ctx:
-        message = agenda_service.done(ctx, item, note=note, kind=kind)
+        message = agenda_service.done(
+            ctx, item, note=note, kind=kind, everything=everything, log_contact=log_contact
+        )
     emit({"message": message}, as_json, lambda: say(message))
 
 
@@ -82,9 +110,10 @@ def snooze(
     item: str = typer.Argument(..., help=ITEM_HELP),
     until: str = typer.Option(None, "--until", help="Until this day (e.g. 'next monday')."),
     days: int = typer.Option(7, "--days", help="For this many days (when --until is not given)."),
+    everything: bool = typer.Option(False, "--all", help=ALL_HELP),
     as_json: bool = JsonOption,
 ) -> None:
-    """Put an agenda item off until later."""
+    """Put an agenda reason off until later."""
     import datetime as dt
 
     from rapport.cli.runtime import session
@@ -97,17 +126,23 @@ def snooze(
             if until
             else ctx.today + dt.timedelta(days=days)
         )
-        message = agenda_service.snooze(ctx, item, day)
+        message = agenda_service.snooze(ctx, item, day, everything=everything)
     emit({"message": message}, as_json, lambda: say(message))
 
 
-def dismiss(item: str = typer.Argument(..., help=ITEM_HELP), as_json: bool = JsonOption) -> None:
-    """Drop an agenda item for this time round."""
+def dismiss(
+    item: str = typer.Argument(..., help=ITEM_HELP),
+    everything: bool = typer.Option(False, "--all", help=ALL_HELP),
+    as_json: bool = JsonOption,
+) -> None:
+    """Drop an agenda reason for this cycle: it returns at its next cycle or check
+    (a check-in after one more rhythm, a promise or thanks a week later, a
+    birthday next year), and the answer says when."""
     from rapport.cli.runtime import session
     from rapport.services import agenda as agenda_service
 
     with session(write=True) as ctx:
-        message = agenda_service.dismiss(ctx, item)
+        message = agenda_service.dismiss(ctx, item, everything=everything)
     emit({"message": message}, as_json, lambda: say(message))
 
 
@@ -248,7 +283,62 @@ def search(
     emit(hits, as_json, render)
 
 
+def settings_agenda(
+    thanks_after: int = typer.Option(
+        None, "--thanks-after", help="Days after help is received before thanks owed shows (2)."
+    ),
+    thanks_fresh: int = typer.Option(
+        None, "--thanks-fresh", help="Days thanks owed stays high on the list (14)."
+    ),
+    follow_up_days: int = typer.Option(
+        None, "--follow-up-days", help="Days a meeting is followed up before it lapses (14)."
+    ),
+    role_change_days: int = typer.Option(
+        None, "--role-change-days", help="Days a new role is shown before it lapses (60)."
+    ),
+    promise_lookahead: int = typer.Option(
+        None, "--promise-lookahead", help="Days before its due date a promise shows (2)."
+    ),
+    recheck_days: int = typer.Option(
+        None, "--recheck-days", help="Days a dismissed promise, thanks… stays away (7)."
+    ),
+    reset: bool = typer.Option(False, "--reset", help="Every agenda setting back to its default."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Show or change the agenda's delays and windows, in days (defaults in brackets)."""
+    from rapport.cli.runtime import session
+    from rapport.domain.agenda.rules import DEFAULTS, RULES
+    from rapport.services import preferences
+
+    given = {
+        "thanks_after_days": thanks_after,
+        "thanks_fresh_days": thanks_fresh,
+        "follow_up_days": follow_up_days,
+        "role_change_days": role_change_days,
+        "promise_lookahead_days": promise_lookahead,
+        "recheck_days": recheck_days,
+    }
+    changes: dict[str, int | None] = (
+        dict.fromkeys(DEFAULTS) if reset else {k: v for k, v in given.items() if v is not None}
+    )
+    with session(write=bool(changes)) as ctx:
+        prefs = preferences.update(ctx, agenda=changes) if changes else preferences.describe(ctx)
+    rows = [
+        [RULES[name].option, days, prefs.agenda_defaults[name], RULES[name].says]
+        for name, days in prefs.agenda.items()
+    ]
+    view = {"agenda": prefs.agenda, "defaults": prefs.agenda_defaults}
+    emit(
+        view,
+        as_json,
+        lambda: table("Agenda timing (days)", ["option", "now", "default", "what"], rows),
+    )
+
+
 def register(app: typer.Typer) -> None:
+    from rapport.cli.digest import settings_app
+
+    settings_app.command("agenda")(settings_agenda)
     app.command("agenda")(agenda)
     app.command("done")(done)
     app.command("snooze")(snooze)

@@ -250,6 +250,9 @@ class AgendaReason:
     action: str  # the suggested action, e.g. "Send a short check-in"
     priority: float  # 0..1
     ref_id: int | None = None  # the promise, favour, milestone, role… it is about
+    ref: str = ""  # the short reference a user types ('p12'), stable while it is shown
+    shown_until: dt.date | None = None  # the last day it shows unless answered (it lapses)
+    dismiss_until: dt.date | None = None  # dismissed today, it returns on this day
 
 
 @dataclass(frozen=True)
@@ -271,6 +274,7 @@ class Agenda:
     day: dt.date
     entries: list[AgendaEntry]
     total: int  # before any limit
+    listing: str = ""  # the fingerprint of this listing, when it was remembered as shown
 
 
 @dataclass(slots=True)  # not frozen: made 250,000 times when scoring a network

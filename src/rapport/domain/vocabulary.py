@@ -125,7 +125,7 @@ _ALIASES: dict[str, str] = {
     "bday": "birthday",
     "lunch": "meal",
     "dinner": "meal",
-    "coffee": "meal",
+    "coffee": "meeting",  # a coffee is a meeting (not a meal); `occasion` keeps the word
     "breakfast": "meal",
     "phone": "call",
     "zoom": "video",
@@ -133,6 +133,27 @@ _ALIASES: dict[str, str] = {
     "chat": "message",
     "sms": "message",
 }
+
+
+# Words for an interaction kind that say more than the kind: the kind is stored and
+# the word kept in the summary, so "--kind coffee" is a meeting the timeline calls coffee.
+_OCCASIONS = frozenset({"coffee", "lunch", "dinner", "breakfast"})
+
+
+def occasion(kind: str) -> str | None:
+    """The word typed for an interaction's kind when it names the occasion more
+    precisely than the kind it maps to ('coffee'), else None."""
+    word = kind.strip().lower()
+    return word if word in _OCCASIONS else None
+
+
+def with_occasion(summary: str, kind: str) -> str:
+    """`summary` led by the occasion `kind` names ('Coffee: pilot scope'), unless it
+    already says it."""
+    word = occasion(kind)
+    if word is None or word in summary.lower():
+        return summary
+    return f"{word.capitalize()}: {summary}" if summary else word.capitalize()
 
 
 E = TypeVar("E", bound=StrEnum)

@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import NamedTuple
 
 from rapport.domain import agenda as rules
+from rapport.domain.agenda import answers
+from rapport.domain.agenda.references import read
 from rapport.domain.records import Agenda, AgendaEntry, AgendaReason, OverdueItem
-from rapport.domain.text import whole_number
-from rapport.errors import Contradicts, NotFound
-from rapport.services import agenda_facts, resolve
+from rapport.errors import Ambiguous, Conflict, Contradicts, NotFound
+from rapport.services import agenda_facts, agenda_listing, resolve
 from rapport.services import keep_in_touch as touch_ranking
 from rapport.services.context import Ctx
 from rapport.services.interactions import InteractionIn, log
@@ -24,6 +26,16 @@ def build(ctx: Ctx, day: dt.date | None = None, limit: int | None = None) -> Age
     return rules.build(agenda_facts.gather(ctx, today), today, limit or None)
 
 
+def show(ctx: Ctx, interface: str, day: dt.date | None = None, limit: int | None = None) -> Agenda:
+    """`build`, remembered (today's) as the listing `interface` showed: a number
+    typed next (`done 2`) names an entry of this listing, whatever is answered in
+    between."""
+    agenda = build(ctx, day, limit)
+    if agenda.day != ctx.today:  # another day's plan: numbers still mean today's listing
+        return agenda
+    return replace(agenda, listing=agenda_listing.remember(ctx, interface, agenda))
+
+
 def keep_in_touch(ctx: Ctx, day: dt.date | None = None) -> list[OverdueItem]:
     """People past their cadence on `day` (default today), most overdue first."""
     return [d.item for d in touch_ranking.ranked(ctx, day or ctx.today)]
@@ -31,50 +43,89 @@ def keep_in_touch(ctx: Ctx, day: dt.date | None = None) -> list[OverdueItem]:
 
 # --- answering the agenda -------------------------------------------------------------
 
-
-class Reference(NamedTuple):
-    """What a user typed to name an agenda item, read once: exactly one is set."""
-
-    key: str | None = None  # one reason's key ('promise:3')
-    position: int | None = None  # a place in the day's list ('3')
-    person: str | None = None  # a person: '#12', a name or a prefix of one
+# how each interface says "every reason of this entry", for its messages
+EVERYTHING = {"cli": "--all", "api": '"all": true', "web": "the entry's buttons"}
 
 
-def reference(text: str) -> Reference:
-    """`text` read as an agenda reference; a number is written with the digits 0-9
-    (`whole_number`), anything else digit-like is Invalid."""
-    raw = text.strip()
-    if ":" in raw:
-        return Reference(key=raw)
-    number = whole_number(raw.removeprefix("#"), "ref")
-    if number is not None and not raw.startswith("#"):
-        return Reference(position=number)
-    return Reference(person=raw)
+class Answer(NamedTuple):
+    """The entry a reference names, and the reasons answered."""
+
+    entry: AgendaEntry
+    reasons: list[AgendaReason]
 
 
-def find(ctx: Ctx, ref: str, day: dt.date | None = None) -> tuple[AgendaEntry, list[AgendaReason]]:
-    """The entry `ref` names, and which of its reasons: a position in the day's list
-    ('3'), a person (name, prefix, #id: all their reasons), or one reason's key."""
-    wanted = reference(ref)
-    agenda = build(ctx, day)
-    if wanted.key is not None:
+def find(
+    ctx: Ctx,
+    ref: str,
+    *,
+    everything: bool = False,
+    interface: str = "cli",
+    listing: str | None = None,
+) -> Answer:
+    """The reasons `ref` names on today's agenda: one reason's reference ('p12') or
+    key ('promise:12'); an entry by its number in the listing `interface` showed last
+    ('2'); or a person ('#12', a name). An entry or a person with several reasons
+    is refused unless `everything` asks for them all. A number is refused when the
+    listing was not shown today, when it is not `listing` (a fingerprint) if given,
+    or when a reason it showed is no longer on the agenda."""
+    typed = read(ref)
+    agenda = build(ctx)
+    if typed.ref is not None:
         for entry in agenda.entries:
             for reason in entry.reasons:
-                if reason.key == wanted.key:
-                    return entry, [reason]
-        raise NotFound(f"no agenda item {wanted.key!r} today")
-    if wanted.position is not None:
-        if not 1 <= wanted.position <= len(agenda.entries):
-            raise NotFound(
-                f"today's agenda has {len(agenda.entries)} items; there is no {wanted.position}"
-            )
-        entry = agenda.entries[wanted.position - 1]
-        return entry, entry.reasons
-    person_id = resolve.person_id(ctx, wanted.person or "")
-    for entry in agenda.entries:
-        if entry.person_id == person_id:
-            return entry, entry.reasons
-    raise NotFound(f"{ref!r} is not on the agenda for {agenda.day}")
+                if typed.ref in (reason.ref, reason.key):
+                    return Answer(entry, [reason])
+        raise NotFound(f"{typed.ref!r} is not on today's agenda (answered, or not due)")
+    if typed.position is not None:
+        entry, reasons = _listed(ctx, agenda, typed.position, interface, listing)
+    else:
+        person_id = resolve.person_id(ctx, typed.person or "")
+        found = [e for e in agenda.entries if e.person_id == person_id]
+        if not found:
+            raise NotFound(f"{ref!r} is not on the agenda for {agenda.day}")
+        entry, reasons = found[0], found[0].reasons
+    if len(reasons) > 1 and not everything:
+        raise Ambiguous(
+            answers.which_one(entry.person, reasons, EVERYTHING.get(interface, "--all")),
+            [r.ref for r in reasons],
+        )
+    return Answer(entry, reasons)
+
+
+def _listed(
+    ctx: Ctx, agenda: Agenda, position: int, interface: str, expected: str | None
+) -> tuple[AgendaEntry, list[AgendaReason]]:
+    """Entry `position` of the listing `interface` showed last, with the reasons it
+    showed, all still on `agenda`; Conflict naming today's references otherwise."""
+    shown = agenda_listing.recall(ctx, interface)
+    if shown is None or shown.day != agenda.day.isoformat():
+        raise Conflict(
+            f"no agenda was listed here today, so {position} names nothing: list it "
+            "first (rapport agenda), or use a reason's reference (p12, t3…)"
+        )
+    if expected is not None and expected != shown.digest:
+        raise Conflict(
+            f"the listing {expected} is not the one shown last ({shown.digest}): list the "
+            "agenda again, or use a reason's reference"
+        )
+    if not 1 <= position <= len(shown.entries):
+        raise NotFound(
+            f"the agenda listed last had {len(shown.entries)} items; there is no {position}"
+        )
+    was = shown.entries[position - 1]
+    now = next((e for e in agenda.entries if e.person_id == was.person_id), None)
+    current = {r.key: r for r in now.reasons} if now is not None else {}
+    if now is None or any(key not in current for key in was.keys):
+        today = (
+            "; now: " + ", ".join(f"{r.ref} {r.kind}" for r in now.reasons)
+            if now is not None
+            else f"; {was.person} is not on the agenda now"
+        )
+        raise Conflict(
+            f"#{position} ({was.person}) has changed since the agenda was listed{today}: "
+            "use a reference, or list the agenda again"
+        )
+    return now, [current[key] for key in was.keys]
 
 
 _CHANNEL_KIND = {
@@ -85,29 +136,6 @@ _CHANNEL_KIND = {
     "message": "message",
     "social": "message",
 }
-# what a logged "done" says happened, in the timeline
-_DONE_SUMMARY = {
-    "keep-in-touch": "Checked in",
-    "follow-up": "Followed up after meeting",
-    "milestone": "Sent wishes",
-    "role-change": "Congratulated them on the new role",
-    "strained": "Took a first repair step",
-    "mentoring": "Arranged the next mentoring session",
-    "thanks": "Said thank you",
-    "nudge": "Gently checked in on their promise",
-}
-CONTACT_KINDS = frozenset(
-    {
-        "keep-in-touch",
-        "follow-up",
-        "milestone",
-        "role-change",
-        "strained",
-        "mentoring",
-        "thanks",
-        "nudge",
-    }
-)
 
 
 def _mark(
@@ -132,20 +160,53 @@ def _moment(ctx: Ctx) -> dt.datetime:
     return dt.datetime.combine(ctx.today, dt.time(12), ctx.tz)
 
 
-def done(ctx: Ctx, ref: str, note: str | None = None, kind: str | None = None) -> str:
-    """Carry out the agenda's suggestion for `ref`: contact is logged as an interaction
-    (which resets keep-in-touch, follow-up, mentoring and repair), promises are marked
-    kept, favours thanked, new roles acknowledged, milestones marked for this year."""
-    entry, reasons = find(ctx, ref)
-    ctx.journal("done", f"{entry.person}: done")
+def _refs(reasons: list[AgendaReason]) -> str:
+    return ", ".join(r.ref for r in reasons)
+
+
+def done(
+    ctx: Ctx,
+    ref: str,
+    note: str | None = None,
+    kind: str | None = None,
+    *,
+    everything: bool = False,
+    log_contact: bool = True,
+    interface: str = "cli",
+    listing: str | None = None,
+) -> str:
+    """Answer the reason `ref` names (with `everything`, every reason of its entry):
+    the contact is logged with `note` (unless `log_contact` is off), and only the
+    reasons answered act: a promise is kept, a favour thanked, a new role
+    acknowledged, a milestone marked for this year. What was done, in a line."""
+    entry, reasons = find(ctx, ref, everything=everything, interface=interface, listing=listing)
     from rapport.services.people import get as get_person
 
     person = get_person(ctx, entry.person_id)
-    contact = [r for r in reasons if r.kind in CONTACT_KINDS]
+    ctx.journal("done", f"{person.full_name}: done {_refs(reasons)}")
     said: list[str] = []
-    if contact:
-        summary = note or "; ".join(dict.fromkeys(_DONE_SUMMARY[r.kind] for r in contact))
-        log(
+    summaries = [answers.DONE_SUMMARY.get(r.kind, "Reached out") for r in reasons]
+    for n, reason in enumerate(reasons):
+        if reason.kind in ("promise", "feedback") and reason.ref_id:
+            row = ctx.session.get(Commitment, reason.ref_id)
+            if row is not None and row.workspace_id == ctx.workspace_id:
+                row.status, row.resolved_at = "kept", ctx.now()
+                said.append(f"promise kept: {row.description}")
+                summaries[n] += f": {row.description}"
+        elif reason.kind == "thanks" and reason.ref_id:
+            favour = ctx.session.get(Exchange, reason.ref_id)
+            if favour is not None and favour.workspace_id == ctx.workspace_id:
+                favour.thanked_on = ctx.today
+                said.append("thanks recorded")
+        elif reason.kind == "role-change" and reason.ref_id:
+            role = ctx.session.get(Role, reason.ref_id)
+            if role is not None and role.workspace_id == ctx.workspace_id:
+                role.acknowledged_at = ctx.now()
+                said.append("new role acknowledged")
+        _mark(ctx, reason, person.id, "done")
+    if log_contact:
+        summary = note or "; ".join(dict.fromkeys(summaries))
+        logged = log(
             ctx,
             InteractionIn(
                 kind=kind or _CHANNEL_KIND.get(person.preferred_channel or "", "message"),
@@ -156,44 +217,48 @@ def done(ctx: Ctx, ref: str, note: str | None = None, kind: str | None = None) -
                 source="agenda",
             ),
         )
-        said.append("logged your contact")
-    for reason in reasons:
-        if reason.kind in ("promise", "feedback") and reason.ref_id:
-            row = ctx.session.get(Commitment, reason.ref_id)
-            if row is not None:
-                row.status, row.resolved_at = "kept", ctx.now()
-                said.append(f"promise kept: {row.description}")
-        elif reason.kind == "thanks" and reason.ref_id:
-            favour = ctx.session.get(Exchange, reason.ref_id)
-            if favour is not None:
-                favour.thanked_on = ctx.today
-                said.append("thanks recorded")
-        elif reason.kind == "role-change" and reason.ref_id:
-            role = ctx.session.get(Role, reason.ref_id)
-            if role is not None:
-                role.acknowledged_at = ctx.now()
-        _mark(ctx, reason, person.id, "done")
+        said.append(f"{logged.kind} logged: {logged.summary}")
     ctx.session.flush()
-    return f"{person.full_name}: done ({', '.join(said) or 'marked done'})"
+    return f"{person.full_name}: done {_refs(reasons)} ({'; '.join(said) or 'marked done'})"
 
 
-def snooze(ctx: Ctx, ref: str, until: dt.date) -> str:
-    """Hide `ref`'s reasons until `until` (they come back then if still true)."""
+def snooze(
+    ctx: Ctx,
+    ref: str,
+    until: dt.date,
+    *,
+    everything: bool = False,
+    interface: str = "cli",
+    listing: str | None = None,
+) -> str:
+    """Hide the reason `ref` names (`everything`: its entry's) until `until`; it
+    comes back then if still true."""
     if until <= ctx.today:
         raise Contradicts("until", f"{until} is not after today ({ctx.today})")
-    entry, reasons = find(ctx, ref)
-    ctx.journal("snooze", f"{entry.person}: snoozed until {until}")
+    entry, reasons = find(ctx, ref, everything=everything, interface=interface, listing=listing)
+    ctx.journal("snooze", f"{entry.person}: snoozed {_refs(reasons)} until {until}")
     for reason in reasons:
         _mark(ctx, reason, entry.person_id, "snoozed", until)
     ctx.session.flush()
-    return f"{entry.person}: snoozed until {until}"
+    return f"{entry.person}: snoozed {_refs(reasons)} until {answers.on_day(until, ctx.today)}"
 
 
-def dismiss(ctx: Ctx, ref: str) -> str:
-    """Drop `ref`'s reasons for this cycle (a later cycle raises them again)."""
-    entry, reasons = find(ctx, ref)
-    ctx.journal("dismiss", f"{entry.person}: dismissed")
+def dismiss(
+    ctx: Ctx,
+    ref: str,
+    *,
+    everything: bool = False,
+    interface: str = "cli",
+    listing: str | None = None,
+) -> str:
+    """Drop the reason `ref` names (`everything`: its entry's) for this cycle: each
+    returns at its next cycle or check (`answers` has the table), and the answer
+    says when."""
+    entry, reasons = find(ctx, ref, everything=everything, interface=interface, listing=listing)
+    ctx.journal("dismiss", f"{entry.person}: dismissed {_refs(reasons)}")
+    said = []
     for reason in reasons:
-        _mark(ctx, reason, entry.person_id, "dismissed")
+        _mark(ctx, reason, entry.person_id, "dismissed", reason.dismiss_until)
+        said.append(f"{reason.ref} {answers.dismissal(reason, ctx.today)}")
     ctx.session.flush()
-    return f"{entry.person}: dismissed"
+    return f"{entry.person}: dismissed {'; '.join(said)}"

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import and_, case, extract, or_, select, tuple_
 
 from rapport.domain.agenda import facts as f
+from rapport.domain.agenda.rules import AgendaRules, rules_from
 from rapport.services import keep_in_touch
 from rapport.services.context import Ctx
 from rapport.storage.schema import (
@@ -35,13 +36,19 @@ from rapport.storage.schema import (
 CHUNK = 5000
 
 
+def rules(ctx: Ctx) -> AgendaRules:
+    """The workspace's agenda settings (defaults where unset)."""
+    return rules_from((ctx.settings or {}).get("agenda"))
+
+
 def gather(ctx: Ctx, today: dt.date) -> f.AgendaFacts:
     """Everything `domain.agenda.build` needs to write the agenda for `today`."""
-    follow_ups = _follow_ups(ctx, today)
-    promises = _promises(ctx, today)
-    thanks = _thanks(ctx, today)
+    windows = rules(ctx)
+    follow_ups = _follow_ups(ctx, today, windows)
+    promises = _promises(ctx, today, windows)
+    thanks = _thanks(ctx, today, windows)
     milestones = _milestones(ctx, today)
-    role_changes = _role_changes(ctx, today)
+    role_changes = _role_changes(ctx, today, windows)
     strained = _strained(ctx)
     mentoring = _mentoring(ctx)
     due = keep_in_touch.due(ctx, today)
@@ -60,6 +67,7 @@ def gather(ctx: Ctx, today: dt.date) -> f.AgendaFacts:
         marks=marks(ctx, sorted(people), checkins=bool(due)),
         user_tz=ctx.tz,
         zones=_zones(m.person_timezone for m in milestones),
+        rules=windows,
     )
 
 
@@ -88,8 +96,8 @@ def _local_day(ctx: Ctx, moment: dt.datetime | None) -> dt.date | None:
 # --- the sources ----------------------------------------------------------------------
 
 
-def _follow_ups(ctx: Ctx, today: dt.date) -> list[f.FollowUpFacts]:
-    start = today - dt.timedelta(days=f.FOLLOW_UP_WINDOW_DAYS)
+def _follow_ups(ctx: Ctx, today: dt.date, windows: AgendaRules) -> list[f.FollowUpFacts]:
+    start = today - dt.timedelta(days=windows.follow_up_days)
     yesterday = today - dt.timedelta(days=1)
     found = [
         f.FollowUpFacts(person_id=pid, met_on=starts, event_id=eid, event=name, note=note)
@@ -123,8 +131,8 @@ def _follow_ups(ctx: Ctx, today: dt.date) -> list[f.FollowUpFacts]:
     return found
 
 
-def _promises(ctx: Ctx, today: dt.date) -> list[f.PromiseFacts]:
-    soon = today + dt.timedelta(days=f.PROMISE_LOOKAHEAD_DAYS)
+def _promises(ctx: Ctx, today: dt.date, windows: AgendaRules) -> list[f.PromiseFacts]:
+    soon = today + dt.timedelta(days=windows.promise_lookahead_days)
     rows = ctx.rows(
         select(
             Commitment.id,
@@ -156,7 +164,7 @@ def _promises(ctx: Ctx, today: dt.date) -> list[f.PromiseFacts]:
     ]
 
 
-def _thanks(ctx: Ctx, today: dt.date) -> list[f.ThanksFacts]:
+def _thanks(ctx: Ctx, today: dt.date, windows: AgendaRules) -> list[f.ThanksFacts]:
     rows = ctx.rows(
         select(
             Exchange.id, Exchange.person_id, Exchange.kind, Exchange.note, Exchange.occurred_on
@@ -164,7 +172,7 @@ def _thanks(ctx: Ctx, today: dt.date) -> list[f.ThanksFacts]:
             Exchange.workspace_id == ctx.workspace_id,
             Exchange.direction == "received",
             Exchange.thanked_on.is_(None),
-            Exchange.occurred_on <= today - dt.timedelta(days=f.THANKS_GRACE_DAYS),
+            Exchange.occurred_on <= today - dt.timedelta(days=windows.thanks_after_days),
         )
     )
     return [
@@ -272,7 +280,7 @@ def _role_anniversaries(
     return found
 
 
-def _role_changes(ctx: Ctx, today: dt.date) -> list[f.RoleChangeFacts]:
+def _role_changes(ctx: Ctx, today: dt.date, windows: AgendaRules) -> list[f.RoleChangeFacts]:
     rows = ctx.rows(
         select(Role.id, Role.person_id, Role.title, Organization.name, Role.detected_on)
         .outerjoin(Organization, Organization.id == Role.organization_id)
@@ -280,7 +288,7 @@ def _role_changes(ctx: Ctx, today: dt.date) -> list[f.RoleChangeFacts]:
             Role.workspace_id == ctx.workspace_id,
             Role.acknowledged_at.is_(None),
             Role.ended_on.is_(None),
-            Role.detected_on >= today - dt.timedelta(days=f.ROLE_CHANGE_WINDOW_DAYS),
+            Role.detected_on >= today - dt.timedelta(days=windows.role_change_days),
         )
     )
     return [

@@ -153,10 +153,13 @@ _BY_KIND: dict[str, Callable[[Ctx, Person, AgendaReason], dict[str, Any]]] = {
 }
 
 
-def draft(ctx: Ctx, ref: str, templates_dir: Path | None = None) -> Draft:
-    """The suggested message for agenda item `ref` (position, person or reason key),
-    written for its most important reason."""
-    entry, reasons = agenda.find(ctx, ref)
+def draft(
+    ctx: Ctx, ref: str, templates_dir: Path | None = None, *, interface: str = "cli"
+) -> Draft:
+    """The suggested message for agenda item `ref` (a reason's reference, a number in
+    the listing `interface` showed last, a person), written for its most important
+    reason."""
+    entry, reasons = agenda.find(ctx, ref, everything=True, interface=interface)
     reason = reasons[0]
     person = get_person(ctx, entry.person_id)
     subject, body = drafts.compose(

@@ -12,7 +12,14 @@ from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from rapport.domain.records import InteractionOut
 from rapport.domain.text import clean_text
-from rapport.domain.vocabulary import Channel, Direction, InteractionKind, Tone, parse_choice
+from rapport.domain.vocabulary import (
+    Channel,
+    Direction,
+    InteractionKind,
+    Tone,
+    parse_choice,
+    with_occasion,
+)
 from rapport.errors import Contradicts, Invalid, NotFound
 from rapport.services.context import Ctx
 from rapport.services.people import get as get_person
@@ -92,7 +99,7 @@ def log(ctx: Ctx, data: InteractionIn) -> InteractionOut:
         occurred_at=data.occurred_at,
         direction=parse_choice(Direction, data.direction, "direction").value,
         channel=channel.value if isinstance(channel, Channel) else channel,
-        summary=clean_text(data.summary, "summary", 500) or "",
+        summary=with_occasion(clean_text(data.summary, "summary", 500) or "", data.kind)[:500],
         notes=clean_text(data.notes, "notes"),
         tone=parse_choice(Tone, data.tone, "tone").value if data.tone else None,
         project=clean_text(data.project, "project", 200),

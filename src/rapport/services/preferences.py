@@ -1,12 +1,14 @@
 """The Settings page's data: time zone, own email addresses, keep-in-touch rhythm per
-relationship type, and the draft templates, kept in the workspace's settings."""
+relationship type, the agenda's delays and windows, and the draft templates, kept in
+the workspace's settings."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from rapport.domain import drafts
+from rapport.domain.agenda import rules as agenda_rules
 from rapport.domain.cadence import DEFAULT_CADENCE_DAYS, cadence_defaults
 from rapport.domain.names import looks_like_email
 from rapport.errors import Invalid
@@ -23,6 +25,8 @@ class Preferences:
     cadence_defaults: dict[str, int]  # the built-in rhythm, to show what was changed
     templates: dict[str, str]  # every draft kind's template (edited or built-in)
     edited_templates: list[str]  # kinds whose template the user changed
+    agenda: dict[str, int]  # the agenda's delays and windows, in days (rules.RULES)
+    agenda_defaults: dict[str, int]  # their built-in values
 
 
 def _workspace(ctx: Ctx) -> Workspace:
@@ -43,6 +47,8 @@ def describe(ctx: Ctx) -> Preferences:
         cadence_defaults={str(k): v for k, v in DEFAULT_CADENCE_DAYS.items()},
         templates={k: str(edited.get(k) or v) for k, v in drafts.DEFAULT_TEMPLATES.items()},
         edited_templates=sorted(k for k in edited if k in drafts.DEFAULT_TEMPLATES),
+        agenda=asdict(agenda_rules.rules_from(settings.get("agenda"))),
+        agenda_defaults=dict(agenda_rules.DEFAULTS),
     )
 
 
@@ -54,8 +60,10 @@ def update(
     own_emails: Iterable[str] | None = None,
     cadence: Mapping[str, int | None] | None = None,
     templates: Mapping[str, str | None] | None = None,
+    agenda: Mapping[str, int | None] | None = None,
 ) -> Preferences:
-    """Change what is given; a None rhythm or template goes back to the default."""
+    """Change what is given; a None rhythm, template or agenda setting goes back to
+    the default."""
     ws = _workspace(ctx)
     settings = dict(ws.settings or {})
     if workspace is not None:
@@ -102,6 +110,17 @@ def update(
                 raise Invalid(f"templates.{kind}", exc.reason) from None
             edited[kind] = source
         settings["templates"] = edited
+    if agenda is not None:
+        windows = dict(settings.get("agenda") or {})
+        for name, days in agenda.items():
+            if days is None or (
+                name in agenda_rules.DEFAULTS and days == agenda_rules.DEFAULTS[name]
+            ):
+                agenda_rules.checked(name, agenda_rules.DEFAULTS.get(name))  # a known name
+                windows.pop(name, None)
+                continue
+            windows[name] = agenda_rules.checked(name, days)
+        settings["agenda"] = windows
     ws.settings = settings
     ctx.settings = dict(settings)
     ctx.session.flush()

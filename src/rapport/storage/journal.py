@@ -51,7 +51,11 @@ from sqlalchemy.sql.visitors import iterate
 from rapport.storage.schema import Base
 
 OPTION = "rapport_journal"  # the connection's execution option holding the Recorder
-NOT_JOURNALED = frozenset({"search_doc", "app_user", "api_token", "digest_state", "journal_entry"})
+# agenda_listing: what an interface last showed (display state, rewritten by every
+# listing), not the user's data: journaling it would make reading the agenda an action
+NOT_JOURNALED = frozenset(
+    {"search_doc", "app_user", "api_token", "digest_state", "journal_entry", "agenda_listing"}
+)
 CHUNK = 4000  # keys per query: well under SQLite's 32,766 variables
 
 Key = Any  # a row's primary key: an int, or a tuple for a composite key

@@ -533,6 +533,22 @@ class AgendaMark(Base):
     created_at: Mapped[dt.datetime] = _created()
 
 
+class AgendaListing(Base):
+    """The agenda as last shown on one interface (cli, api): what a number the user
+    types next refers to."""
+
+    __tablename__ = "agenda_listing"
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspace.id", ondelete="CASCADE"), primary_key=True
+    )
+    interface: Mapped[str] = mapped_column(String(16), primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date)
+    # [{"person_id": 3, "person": "Ana Lima", "keys": ["promise:7", ...]}, ...]
+    entries: Mapped[list[Any]] = mapped_column(JSON)
+    digest: Mapped[str] = mapped_column(String(32))
+    shown_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
 class SearchDoc(Base):
     """The text of one searchable thing. The full-text index over it is made by the
     migrations: FTS5 (SQLite), or a generated tsvector column `tsv` with a GIN index

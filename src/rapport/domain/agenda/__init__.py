@@ -7,6 +7,8 @@ ties, hold mentoring sessions, act on feedback. The facts are gathered once a da
 into the agenda, purely:
 
 - `facts`: the records, and the windows that decide which rows are worth gathering;
+- `rules`: the delays and windows a user may change (workspace settings), defaults;
+- `references`: the short reference of every reason ('p12'), and what a user typed;
 - `priorities`: what comes first, in one table;
 - `keep_in_touch`: who is past their rhythm (the rule services/keep_in_touch.py runs
   in SQL) and the check-in's reason;
@@ -25,10 +27,13 @@ from rapport.domain.agenda.keep_in_touch import (
     touch_priority,
 )
 from rapport.domain.agenda.priorities import PRIORITY
+from rapport.domain.agenda.references import short_ref
+from rapport.domain.agenda.rules import AgendaRules, rules_from
 
 __all__ = [
     "PRIORITY",
     "AgendaFacts",
+    "AgendaRules",
     "ContactFacts",
     "Mark",
     "PersonFacts",
@@ -38,6 +43,8 @@ __all__ = [
     "keep_in_touch_reasons",
     "overdue",
     "overdue_item",
+    "rules_from",
+    "short_ref",
     "touch_due_reason",
     "touch_key",
     "touch_priority",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 
 from rapport.domain.agenda.facts import (
     NO_CONTACT_KINDS,
@@ -16,6 +17,7 @@ from rapport.domain.agenda.facts import (
 )
 from rapport.domain.agenda.keep_in_touch import touch_due_reason, touch_key, touch_reason_priority
 from rapport.domain.agenda.priorities import EXTRA_REASON
+from rapport.domain.agenda.references import short_ref
 from rapport.domain.agenda.sources import (
     follow_up_reasons,
     mentoring_reasons,
@@ -33,12 +35,12 @@ def build(facts: AgendaFacts, today: dt.date, limit: int | None = None) -> Agend
     best first, the suggested action and a priority (the first `limit` entries,
     all without one; `total` counts them all)."""
     reasons = [
-        *follow_up_reasons(facts.follow_ups, today),
-        *promise_reasons(facts.promises, today),
-        *thanks_reasons(facts.thanks, today),
+        *follow_up_reasons(facts.follow_ups, today, facts.rules),
+        *promise_reasons(facts.promises, today, facts.rules),
+        *thanks_reasons(facts.thanks, today, facts.rules),
         *milestone_reasons(facts.milestones, today, facts.user_tz, facts.zones),
-        *role_change_reasons(facts.role_changes, today),
-        *strained_reasons(facts.strained, today),
+        *role_change_reasons(facts.role_changes, today, facts.rules),
+        *strained_reasons(facts.strained, today, facts.rules),
         *mentoring_reasons(facts.mentoring, today),
     ]
     entries, total = assemble(reasons, facts.people, facts.marks, today, limit, touch=facts.due)
@@ -54,9 +56,14 @@ def _combined_action(reasons: list[AgendaReason]) -> str:
 
 
 def _held(mark: Mark | None, today: dt.date) -> bool:
-    return mark is not None and (
-        mark.action in ("done", "dismissed") or (mark.until is not None and mark.until > today)
-    )
+    """Whether a mark keeps its reason off `today`'s agenda: done for good; snoozed
+    or dismissed until a later day (a dismissal from before dismissals had a day
+    holds for good, as it did then)."""
+    if mark is None:
+        return False
+    if mark.until is not None:
+        return mark.until > today
+    return mark.action in ("done", "dismissed")
 
 
 def _bounded(
@@ -154,7 +161,10 @@ def assemble(
         checkin = due.get(person_id)
         if checkin is not None:
             found.append(touch_due_reason(checkin, today))
-        ordered = sorted(found, key=lambda r: (-r.priority, r.kind, r.key))
+        ordered = [
+            replace(r, ref=short_ref(r.key))
+            for r in sorted(found, key=lambda r: (-r.priority, r.kind, r.key))
+        ]
         facts = people.get(person_id)
         organization = facts.organization if facts is not None else due[person_id].organization
         entries.append(

@@ -9,11 +9,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final, NamedTuple
 
-FOLLOW_UP_WINDOW_DAYS: Final = 14  # people met longer ago are keep-in-touch business
-THANKS_GRACE_DAYS: Final = 2  # help received shows as thanks owed after this many days
-THANKS_FRESH_DAYS: Final = 14  # thanks owed longer than this rank lower
-ROLE_CHANGE_WINDOW_DAYS: Final = 60
-PROMISE_LOOKAHEAD_DAYS: Final = 2  # my promises show this many days before they are due
+from rapport.domain.agenda.rules import AgendaRules
+
+# the delays and windows a user may change are settings: rules.AgendaRules
 MILESTONE_LOOKAHEAD_DAYS: Final = 61  # the longest lead time a milestone can have
 ROLE_ANNIVERSARY_LEAD_DAYS: Final = 3  # work anniversaries from the role history
 ROLE_ANNIVERSARY_AFTER_DAYS: Final = 300  # a role this new has no anniversary yet
@@ -160,3 +158,4 @@ class AgendaFacts:
     marks: Mapping[str, Mark] = field(default_factory=dict)
     user_tz: dt.tzinfo = dt.UTC
     zones: Mapping[str, dt.tzinfo] = field(default_factory=dict)  # people's time zones
+    rules: AgendaRules = field(default_factory=AgendaRules)  # the workspace's delays and windows

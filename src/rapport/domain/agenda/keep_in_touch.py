@@ -99,6 +99,7 @@ def _touch_reason(
         text=text,
         action="Send a short check-in: no ask, just interest in how they are",
         priority=touch_reason_priority(priority),
+        dismiss_until=today + dt.timedelta(days=cadence),  # one more rhythm period
     )
 
 

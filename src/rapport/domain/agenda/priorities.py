@@ -24,7 +24,7 @@ PRIORITY: Final[Mapping[str, Priority]] = {
     "follow-up": Priority(0.9, per_day=0.02),  # a meeting loses value every day
     "milestone today": Priority(0.9),
     "promise due today": Priority(0.85),
-    "thanks": Priority(0.8),  # within THANKS_FRESH_DAYS of the help
+    "thanks": Priority(0.8),  # within rules.thanks_fresh_days of the help
     "milestone ahead": Priority(0.75, per_day=0.03),  # the nearer, the higher
     "feedback due": Priority(0.75),
     "mentoring": Priority(0.72),

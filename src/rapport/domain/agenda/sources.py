@@ -7,13 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 
 from rapport.domain.agenda.facts import (
-    FOLLOW_UP_WINDOW_DAYS,
-    PROMISE_LOOKAHEAD_DAYS,
-    ROLE_CHANGE_WINDOW_DAYS,
-    THANKS_FRESH_DAYS,
-    THANKS_GRACE_DAYS,
     FollowUpFacts,
     MentoringFacts,
     MilestoneFacts,
@@ -23,6 +19,7 @@ from rapport.domain.agenda.facts import (
     ThanksFacts,
 )
 from rapport.domain.agenda.priorities import PRIORITY
+from rapport.domain.agenda.rules import AgendaRules
 from rapport.domain.milestones import next_occurrence
 from rapport.domain.records import AgendaReason
 from rapport.domain.relative_time import in_days, plural
@@ -30,11 +27,15 @@ from rapport.domain.relative_time import in_days, plural
 Found = list[tuple[int, AgendaReason]]
 
 
-def follow_up_reasons(facts: Iterable[FollowUpFacts], today: dt.date) -> Found:
+def _later(today: dt.date, days: int) -> dt.date:
+    return today + dt.timedelta(days=days)
+
+
+def follow_up_reasons(facts: Iterable[FollowUpFacts], today: dt.date, rules: AgendaRules) -> Found:
     found = []
     for f in facts:
         age = (today - f.met_on).days
-        if age < 1 or age > FOLLOW_UP_WINDOW_DAYS:
+        if age < 1 or age > rules.follow_up_days:
             continue
         where = f"at {f.event}" if f.event else "recently"
         text = f"met {where} {plural(age, 'day')} ago and not yet followed up"
@@ -47,24 +48,28 @@ def follow_up_reasons(facts: Iterable[FollowUpFacts], today: dt.date) -> Found:
             action="Follow up while the meeting is fresh: recall what you talked about",
             priority=PRIORITY["follow-up"].after(age),
             ref_id=f.event_id,
+            shown_until=_later(f.met_on, rules.follow_up_days),
+            dismiss_until=_later(today, rules.recheck_days),
         )
         found.append((f.person_id, reason))
     return found
 
 
-def promise_reasons(facts: Iterable[PromiseFacts], today: dt.date) -> Found:
-    """My promises (and feedback action items) as they come due; theirs once late."""
+def promise_reasons(facts: Iterable[PromiseFacts], today: dt.date, rules: AgendaRules) -> Found:
+    """My promises (and feedback action items) as they come due; theirs once late.
+    None lapses; dismissed, one returns at the next check (`recheck_days`)."""
     found = []
+    recheck = _later(today, rules.recheck_days)
     for f in facts:
         reason: AgendaReason | None
         if f.owner == "me" and f.from_feedback:
             reason = _feedback(f, today)
         elif f.owner == "me":
-            reason = _my_promise(f, today)
+            reason = _my_promise(f, today, rules.promise_lookahead_days)
         else:
             reason = _their_promise(f, today)
         if reason is not None:
-            found.append((f.person_id, reason))
+            found.append((f.person_id, replace(reason, dismiss_until=recheck)))
     return found
 
 
@@ -83,8 +88,8 @@ def _feedback(f: PromiseFacts, today: dt.date) -> AgendaReason:
     )
 
 
-def _my_promise(f: PromiseFacts, today: dt.date) -> AgendaReason | None:
-    if f.due_on is None or (f.due_on - today).days > PROMISE_LOOKAHEAD_DAYS:
+def _my_promise(f: PromiseFacts, today: dt.date, lookahead: int) -> AgendaReason | None:
+    if f.due_on is None or (f.due_on - today).days > lookahead:
         return None
     late = (today - f.due_on).days
     if late > 0:
@@ -119,11 +124,11 @@ def _their_promise(f: PromiseFacts, today: dt.date) -> AgendaReason | None:
     )
 
 
-def thanks_reasons(facts: Iterable[ThanksFacts], today: dt.date) -> Found:
+def thanks_reasons(facts: Iterable[ThanksFacts], today: dt.date, rules: AgendaRules) -> Found:
     found = []
     for f in facts:
         age = (today - f.occurred_on).days
-        if age < THANKS_GRACE_DAYS:
+        if age < rules.thanks_after_days:
             continue
         what = f"{f.kind}" + (f" ({f.note})" if f.note else "")
         reason = AgendaReason(
@@ -131,8 +136,9 @@ def thanks_reasons(facts: Iterable[ThanksFacts], today: dt.date) -> Found:
             key=f"thanks:{f.exchange_id}",
             text=f"helped you with {what} {plural(age, 'day')} ago, not yet thanked",
             action="Say thank you, and tell them how their help made a difference",
-            priority=PRIORITY["thanks" if age <= THANKS_FRESH_DAYS else "thanks late"].start,
+            priority=PRIORITY["thanks" if age <= rules.thanks_fresh_days else "thanks late"].start,
             ref_id=f.exchange_id,
+            dismiss_until=_later(today, rules.recheck_days),
         )
         found.append((f.person_id, reason))
     return found
@@ -183,9 +189,21 @@ def milestone_reasons(
                 else PRIORITY["milestone ahead"].after(days)
             ),
             ref_id=f.ref_id,
+            dismiss_until=_next_year(f, when, today + dt.timedelta(days=days)),
         )
         found.append((f.person_id, reason))
     return found
+
+
+def _next_year(f: MilestoneFacts, when: dt.date, today_then: dt.date) -> dt.date | None:
+    """Dismissed, a milestone returns with next year's (its lead time before it, in
+    the user's days); a one-off one never does."""
+    if f.once:
+        return None
+    after = next_occurrence(f.month, f.day, when + dt.timedelta(days=1))
+    if after is None:
+        return None
+    return today_then + dt.timedelta(days=(after - when).days - f.lead_days)
 
 
 def _milestone_label(f: MilestoneFacts, when: dt.date) -> str | None:
@@ -202,11 +220,13 @@ def _milestone_label(f: MilestoneFacts, when: dt.date) -> str | None:
     return f.label or _MILESTONE_WORDS.get(f.kind, ("", ""))[0]
 
 
-def role_change_reasons(facts: Iterable[RoleChangeFacts], today: dt.date) -> Found:
+def role_change_reasons(
+    facts: Iterable[RoleChangeFacts], today: dt.date, rules: AgendaRules
+) -> Found:
     found = []
     for f in facts:
         age = (today - f.detected_on).days
-        if age < 0 or age > ROLE_CHANGE_WINDOW_DAYS:
+        if age < 0 or age > rules.role_change_days:
             continue
         role = " at ".join(x for x in (f.title, f.organization) if x) or "a new role"
         reason = AgendaReason(
@@ -216,6 +236,8 @@ def role_change_reasons(facts: Iterable[RoleChangeFacts], today: dt.date) -> Fou
             action="Congratulate them on the new role and ask how it is going",
             priority=PRIORITY["role-change"].start,
             ref_id=f.role_id,
+            shown_until=_later(f.detected_on, rules.role_change_days),
+            dismiss_until=_later(today, rules.recheck_days),
         )
         found.append((f.person_id, reason))
     return found
@@ -227,7 +249,7 @@ def repaired(f: StrainedFacts) -> bool:
     return f.since is not None and f.last_contact_on is not None and f.last_contact_on >= f.since
 
 
-def strained_reasons(facts: Iterable[StrainedFacts], today: dt.date) -> Found:
+def strained_reasons(facts: Iterable[StrainedFacts], today: dt.date, rules: AgendaRules) -> Found:
     found = []
     for f in facts:
         if repaired(f):
@@ -240,6 +262,7 @@ def strained_reasons(facts: Iterable[StrainedFacts], today: dt.date) -> Found:
             text=f"relationship strained{since}{context}; no repair step yet",
             action="Take a first repair step: acknowledge it openly and listen",
             priority=PRIORITY["strained"].start,
+            dismiss_until=_later(today, rules.recheck_days),
         )
         found.append((f.person_id, reason))
     return found
@@ -270,6 +293,7 @@ def mentoring_reasons(facts: Iterable[MentoringFacts], today: dt.date) -> Found:
             action="Book the next session and bring one question or piece of progress",
             priority=PRIORITY["mentoring"].start,
             ref_id=f.mentorship_id,
+            dismiss_until=_later(today, f.cadence_days),  # one more session rhythm
         )
         found.append((f.person_id, reason))
     return found

@@ -20,35 +20,57 @@ def get_agenda(
     date: Annotated[Day | None, Query(description="The day to plan (default today)")] = None,
     limit: Annotated[int | None, Query(ge=1, le=1000)] = None,
 ) -> Any:
-    """One entry per person, most important first, each with its reasons and the
-    suggested action."""
-    with ws.read() as ctx:
-        return agenda.build(ctx, date, limit)
+    """One entry per person, most important first, each with its reasons (each with
+    its `ref` to answer it by, and `shown_until` when it lapses) and the suggested
+    action. The entries' numbers refer to this listing (`listing`) until the agenda
+    is listed again."""
+    with ws.write() as ctx:
+        return agenda.show(ctx, "api", date, limit)
 
 
 @router.post("/agenda/done", response_model=Message)
 def done(ws: WorkspaceDep, body: AgendaDone) -> Any:
-    """Carry out an entry: contact is logged, promises kept, favours thanked."""
+    """Answer one reason (`all`: every reason of the entry): the contact is logged
+    with the note unless `log` is false; only the reasons answered act (a promise
+    kept, a favour thanked, a new role acknowledged)."""
     with ws.write() as ctx:
-        return {"message": agenda.done(ctx, body.ref, note=body.note)}
+        message = agenda.done(
+            ctx,
+            body.ref,
+            note=body.note,
+            kind=body.kind.value if body.kind else None,
+            everything=body.all,
+            log_contact=body.log,
+            interface="api",
+            listing=body.listing,
+        )
+    return {"message": message}
 
 
 @router.post("/agenda/snooze", response_model=Message)
 def snooze(ws: WorkspaceDep, body: AgendaSnooze) -> Any:
-    """Hide an entry until a day (it comes back then if still due)."""
+    """Hide a reason (`all`: the entry's) until a day; it comes back then if still due."""
     with ws.write() as ctx:
-        return {"message": agenda.snooze(ctx, body.ref, body.until)}
+        message = agenda.snooze(
+            ctx, body.ref, body.until, everything=body.all, interface="api", listing=body.listing
+        )
+    return {"message": message}
 
 
 @router.post("/agenda/dismiss", response_model=Message)
 def dismiss(ws: WorkspaceDep, body: AgendaRef) -> Any:
-    """Drop an entry for this cycle."""
+    """Drop a reason (`all`: the entry's) for this cycle; the answer says when it
+    returns (a check-in after one more rhythm, a promise a week later, a birthday
+    next year)."""
     with ws.write() as ctx:
-        return {"message": agenda.dismiss(ctx, body.ref)}
+        message = agenda.dismiss(
+            ctx, body.ref, everything=body.all, interface="api", listing=body.listing
+        )
+    return {"message": message}
 
 
 @router.get("/agenda/draft", response_model=Draft)
 def draft(ws: WorkspaceDep, ref: Annotated[Text, Query(min_length=1, max_length=300)]) -> Any:
     """The suggested message for an entry, from your templates."""
     with ws.read() as ctx:
-        return drafts.draft(ctx, ref)
+        return drafts.draft(ctx, ref, interface="api")

@@ -44,7 +44,8 @@ def insights(ws: WorkspaceDep) -> Any:
 
 @router.get("/settings", response_model=Preferences, tags=["settings"])
 def get_settings(ws: WorkspaceDep) -> Any:
-    """Time zone, own addresses, rhythm per type, draft templates."""
+    """Time zone, own addresses, rhythm per type, the agenda's delays and windows
+    (with their defaults), draft templates."""
     with ws.read() as ctx:
         return preferences.describe(ctx)
 
@@ -60,6 +61,7 @@ def patch_settings(ws: WorkspaceDep, body: SettingsPatch) -> Any:
             own_emails=body.own_emails,
             cadence=body.cadence,
             templates=body.templates,
+            agenda=body.agenda.given() if body.agenda is not None else None,
         )
 
 

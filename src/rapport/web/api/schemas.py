@@ -28,6 +28,7 @@ from pydantic import (
 from pydantic.config import JsonDict
 
 from rapport.domain import drafts, person_patch
+from rapport.domain.agenda import rules as agenda_rules
 from rapport.domain.names import fold
 from rapport.domain.text import text_problem
 from rapport.domain.vocabulary import (
@@ -307,12 +308,25 @@ class AttendeeIn(In):
 
 class AgendaRef(In):
     ref: Annotated[Filled, Str(300, 1)] = Field(
-        description="A position in today's list ('3'), a person ('#12', a name) or a reason key"
+        description="A reason's reference ('p12') or key, an entry's number in the agenda "
+        "this API listed last ('3'), or a person ('#12', a name)"
+    )
+    all: bool = Field(
+        False, description="Answer every reason of the entry or person (else exactly one)"
+    )
+    listing: Annotated[Text, Str(32)] | None = Field(
+        None,
+        description="With a number: the `listing` of the agenda it was read from; refused "
+        "if another listing was shown since",
     )
 
 
 class AgendaDone(AgendaRef):
     note: Annotated[Text, Str(500)] | None = None
+    kind: InteractionKind | None = Field(
+        None, description="How you reached out (default: their preferred channel)"
+    )
+    log: bool = Field(True, description="Log the contact, with the note, as an interaction")
 
 
 class AgendaSnooze(AgendaRef):
@@ -417,6 +431,43 @@ class SettingsPatch(In):
         ]
         | None
     ) = None
+    agenda: AgendaRulesIn | None = Field(
+        None, description="The agenda's delays and windows; a null one restores its default"
+    )
+
+
+def _rule(name: str) -> Any:
+    return Field(None, description=f"Days: {agenda_rules.RULES[name].says}")
+
+
+def _bounds(name: str) -> Any:
+    rule = agenda_rules.RULES[name]
+    return Field(ge=rule.low, le=rule.high)
+
+
+class AgendaRulesIn(In):
+    """The agenda's delays and windows, in days (`rapport settings agenda`)."""
+
+    thanks_after_days: Annotated[int, _bounds("thanks_after_days"), WHOLE] | None = _rule(
+        "thanks_after_days"
+    )
+    thanks_fresh_days: Annotated[int, _bounds("thanks_fresh_days"), WHOLE] | None = _rule(
+        "thanks_fresh_days"
+    )
+    follow_up_days: Annotated[int, _bounds("follow_up_days"), WHOLE] | None = _rule(
+        "follow_up_days"
+    )
+    role_change_days: Annotated[int, _bounds("role_change_days"), WHOLE] | None = _rule(
+        "role_change_days"
+    )
+    promise_lookahead_days: Annotated[int, _bounds("promise_lookahead_days"), WHOLE] | None = _rule(
+        "promise_lookahead_days"
+    )
+    recheck_days: Annotated[int, _bounds("recheck_days"), WHOLE] | None = _rule("recheck_days")
+
+    def given(self) -> dict[str, int | None]:
+        """The settings the body names (null: back to the default)."""
+        return {name: getattr(self, name) for name in self.model_fields_set}
 
 
 class MentorshipIn(In):

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from rapport.domain.accounts import NewToken
+from rapport.domain.agenda import rules as agenda_rules
 from rapport.errors import Invalid, RapportError
 from rapport.services import accounts, digest, preferences, sessions, tokens
 from rapport.web.deps import WorkspaceDep
@@ -58,6 +59,7 @@ def _page(
             "digest": digest_settings,
             "digest_status": digest_status,
             "security_choices": ("starttls", "ssl", "none"),
+            "agenda_rules": agenda_rules.RULES,
         },
         status_code=status_code,
     )
@@ -70,7 +72,8 @@ def settings_page(request: Request, ws: WorkspaceDep) -> Response:
 
 @router.post("/settings")
 async def save_settings(request: Request, ws: WorkspaceDep) -> Response:
-    """The preferences form: workspace name, time zone, own emails, rhythms."""
+    """The preferences form: workspace name, time zone, own emails, rhythms, the
+    agenda's timing."""
     form = await request.form()
     values: dict[str, Any] = {k: v for k, v in form.items() if isinstance(v, str)}
     try:
@@ -81,12 +84,18 @@ async def save_settings(request: Request, ws: WorkspaceDep) -> Response:
                 for t in current.cadence
                 if f"cadence_{t}" in values
             }
+            windows = {
+                name: number(values.get(f"agenda_{name}"), field=f"agenda.{name}")
+                for name in current.agenda
+                if f"agenda_{name}" in values
+            }
             preferences.update(
                 ctx,
                 workspace=values.get("workspace"),
                 timezone=values.get("timezone") or None,
                 own_emails=words(values.get("own_emails")) if "own_emails" in values else None,
                 cadence=cadence or None,
+                agenda=windows or None,
             )
     except Invalid as exc:
         return _page(request, ws, status_code=422, errors={exc.field: exc.reason})

@@ -50,19 +50,25 @@ def answer(
     ref: Text = "",
     days: Text = "7",
     note: Text = "",
+    every: Text = "",
 ) -> Response:
-    """Done, snooze or dismiss an agenda entry (`ref`: '#person_id' or a reason key)."""
+    """Done, snooze or dismiss one agenda reason (`ref`: its reference), or with
+    `every` every reason of an entry (`ref`: '#person_id')."""
     if action not in ("done", "snooze", "dismiss"):
         raise Invalid("action", "must be done, snooze or dismiss")
+    everything = every == "1"
     with ws.write() as ctx:
         if action == "done":
-            message = agenda.done(ctx, ref, note=note or None)
+            message = agenda.done(
+                ctx, ref, note=note or None, everything=everything, interface="web"
+            )
         elif action == "snooze":
             if days not in SNOOZE_DAYS:
                 raise Invalid("days", "snooze for 1, 7 or 30 days")
-            message = agenda.snooze(ctx, ref, ctx.today + dt.timedelta(days=SNOOZE_DAYS[days]))
+            until = ctx.today + dt.timedelta(days=SNOOZE_DAYS[days])
+            message = agenda.snooze(ctx, ref, until, everything=everything, interface="web")
         else:
-            message = agenda.dismiss(ctx, ref)
+            message = agenda.dismiss(ctx, ref, everything=everything, interface="web")
     if _is_htmx(request):
         return _today(request, ws, notice=message)
     flash(request, message)
@@ -72,7 +78,7 @@ def answer(
 @router.get("/agenda/draft")
 def draft(request: Request, ws: WorkspaceDep, ref: str) -> Response:
     with ws.read() as ctx:
-        found = drafts.draft(ctx, ref)
+        found = drafts.draft(ctx, ref, interface="web")
         emails = people.show(ctx, found.person_id).emails
     return render(
         request,
