@@ -253,6 +253,37 @@ def test_done_answers_the_one_reason_clicked(browser: Any, live: Live) -> None:
     assert not live.problems, live.problems
 
 
+def test_undo_and_reopen_a_promise(browser: Any, live: Live) -> None:
+    """Reported: no undo for done on the web, and a kept promise could not be reopened.
+    Marking a promise kept says so with an Undo beside it, and Undo puts it back open;
+    a kept promise can be reopened from the person's page. Both leave it open."""
+    page = _page(browser, live, "desktop")
+    _sign_in(page, live)
+    page.goto(live.url + "/people")
+    page.click("a:text-is('Bruno Souza')")
+    page.wait_for_selector("h1:has-text('Bruno Souza')")
+    promise = page.locator("li.promise", has=page.locator("button:text-is('kept')")).first
+    what = promise.locator("span").first.inner_text().split(":", 1)[1].split("·")[0].strip()
+    promise.locator("button:text-is('kept')").click()
+    flash = page.wait_for_selector(f".flash:has-text('Promise marked kept: {what}')")
+    assert flash.query_selector("button:text-is('Undo')") is not None
+    _shoot(page, live, "promise-kept-with-undo", "desktop")
+    page.click(".flash button:text-is('Undo')")
+    page.wait_for_selector(".flash:has-text('Undid')")
+    assert "/people/" in page.url  # the undo answers where it was asked
+    page.wait_for_selector(f"li.promise:has-text('{what}') button:text-is('kept')")
+    page.locator(f"li.promise:has-text('{what}') button:text-is('kept')").click()
+    page.wait_for_selector(f".flash:has-text('Promise marked kept: {what}')")
+    page.click("details.closed-promises summary")
+    reopen = page.locator(f"details.closed-promises li:has-text('{what}') button:text-is('reopen')")
+    reopen.click()
+    page.wait_for_selector(f".flash:has-text('Promise reopened: {what}')")
+    assert page.locator(f"li.promise:has-text('{what}') button:text-is('kept')").count() == 1
+    _shoot(page, live, "promise-reopened", "desktop")
+    page.context.close()
+    assert not live.problems, live.problems
+
+
 PAGES = [
     ("today", "/"),
     ("people", "/people"),

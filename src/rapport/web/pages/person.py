@@ -67,7 +67,8 @@ def resolve_promise(
 ) -> Response:
     with ws.write() as ctx:
         row = promises.resolve(ctx, promise_id, status)
-    flash(request, f"Promise marked {row.status}: {row.description}.")
+    said = "reopened" if row.status == "open" else f"marked {row.status}"
+    flash(request, f"Promise {said}: {row.description}.")
     return _back(row.person_id)
 
 
