@@ -22,7 +22,7 @@ def test_agenda_lists_people_with_reasons_and_actions(cli: Cli) -> None:
     out = cli("agenda").stdout
     assert "Agenda for 2026-11-23: 2 people" in out
     assert "1. Carla Dias (Acme)" in out
-    assert "helped you with introduction (to a designer) 5 days ago, not yet thanked" in out
+    assert "made an introduction (to a designer) 5 days ago, not yet thanked" in out
     data = cli("agenda", "--json").json()
     assert data["total"] == 2
     first = data["entries"]

@@ -70,10 +70,11 @@ def _render_agenda(result: Agenda, limit: int) -> None:
                 f"{escape(reason.text)}{lapses}"
             )
         out.print(f"    [green]→ {escape(entry.reasons[0].action)}[/green]")
+    ref = result.entries[0].reasons[0].ref  # the hint names a reference the user can see
     out.print(
-        "\n[dim]rapport done p12 answers one reason (done 1: an entry's only reason; "
-        "--all: all of them) · rapport draft 1 · rapport snooze t3 --days 7 · "
-        "rapport dismiss t3[/dim]"
+        f"\n[dim]rapport done {ref} answers that one reason (done 1: an entry with one "
+        f"reason; --all: every reason of an entry) · rapport draft {ref} · "
+        f"rapport snooze {ref} --days 7 · rapport dismiss {ref}[/dim]"
     )
 
 

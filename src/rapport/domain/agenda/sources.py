@@ -124,17 +124,28 @@ def _their_promise(f: PromiseFacts, today: dt.date) -> AgendaReason | None:
     )
 
 
+# what they did, per favour kind (domain.vocabulary.ExchangeKind), for the thanks line
+HELP_GIVEN = {
+    "introduction": "made an introduction",
+    "referral": "referred you",
+    "advice": "gave you advice",
+    "resource": "shared a resource",
+    "favour": "did you a favour",
+    "endorsement": "endorsed you",
+}
+
+
 def thanks_reasons(facts: Iterable[ThanksFacts], today: dt.date, rules: AgendaRules) -> Found:
     found = []
     for f in facts:
         age = (today - f.occurred_on).days
         if age < rules.thanks_after_days:
             continue
-        what = f"{f.kind}" + (f" ({f.note})" if f.note else "")
+        what = HELP_GIVEN.get(f.kind, f"helped you ({f.kind})") + (f" ({f.note})" if f.note else "")
         reason = AgendaReason(
             kind="thanks",
             key=f"thanks:{f.exchange_id}",
-            text=f"helped you with {what} {plural(age, 'day')} ago, not yet thanked",
+            text=f"{what} {plural(age, 'day')} ago, not yet thanked",
             action="Say thank you, and tell them how their help made a difference",
             priority=PRIORITY["thanks" if age <= rules.thanks_fresh_days else "thanks late"].start,
             ref_id=f.exchange_id,
