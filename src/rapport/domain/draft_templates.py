@@ -1,4 +1,3 @@
-# ruff: noqa: E501  (message templates read best unwrapped)
 """The built-in message templates, one per kind of agenda reason (Jinja2; the variables
 are listed in `rapport.domain.drafts`). Each has a few variants, picked by `variant`,
 so ten follow-ups after one event do not read the same."""

@@ -77,7 +77,7 @@ curl -H "$AUTH" "$API/people?type=client&health=at-risk&sort=last-contact"
 curl -H "$AUTH" -H "Content-Type: application/json" -X POST "$API/people" \\
      -d '{"full_name": "Ana Lima", "organization": "Acme", "types": ["client"]}'
 curl -H "$AUTH" -H "Content-Type: application/json" -X POST "$API/interactions" \\
-     -d '{"participant_ids": [12], "kind": "coffee", "summary": "Pilot scope"}'
+     -d '{"participant_ids": [12], "kind": "meeting", "summary": "Coffee: pilot scope"}'
 curl -H "$AUTH" -H "Content-Type: application/json" -X POST "$API/agenda/done" -d '{"ref": "#12"}'
 curl -H "$AUTH" -F file=@contacts.vcf "$API/imports"
 curl -H "$AUTH" -o backup.json "$API/exports/backup"
