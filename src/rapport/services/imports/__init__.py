@@ -61,6 +61,11 @@ class ImportSummary:
     offered: list[str] = field(default_factory=list)  # unknown attendees, not added
     dropped: dict[str, int] = field(default_factory=dict)  # e.g. {"photo": 12}
     own_addresses: list[str] = field(default_factory=list)
+    # name-only (or otherwise unsure) matches: kept for review, nothing applied
+    proposed: int = 0
+    # unknown addresses on most meetings or messages: probably the user's own, not
+    # added as people; the interfaces ask "is this you?" and import again with --me
+    maybe_you: list[str] = field(default_factory=list)
     dry_run: bool = False
 
     @property
