@@ -42,6 +42,7 @@ class ImportOptions:
     mapping: Mapping[str, str] | None = None  # generic CSV: column -> field
     add_people: bool | None = None  # None: yes for email, no (offer) for calendars
     me: Sequence[str] = ()  # the user's own addresses, besides the workspace's
+    not_me: Sequence[str] = ()  # addresses the user said are not theirs ("is this you?": no)
 
 
 @dataclass
