@@ -244,10 +244,14 @@ def test_mailbox_threads_become_one_interaction_per_thread_per_day(open_ctx: Ope
     assert (single.created, single.people_created) == (1, 0)
 
 
-def test_mail_without_known_own_address_guesses_it(open_ctx: OpenCtx) -> None:
+def test_mail_without_known_own_address_asks_about_its_guess(open_ctx: OpenCtx) -> None:
     from tests.generate_samples import mbox
 
-    summary = _run(open_ctx, mbox(120, me="me@home.example"))
+    data = mbox(120, me="me@home.example")
+    asked = _run(open_ctx, data)
+    assert (asked.maybe_you, asked.created, asked.people_created) == (["me@home.example"], 0, 0)
+    assert asked.question == "me@home.example is on 112 of 112 messages. Is this you?"
+    summary = _run(open_ctx, data, me=["me@home.example"])
     assert summary.own_addresses == ["me@home.example"]
     assert summary.created > 0 and summary.people_created > 0
     with open_ctx(write=False) as ctx:

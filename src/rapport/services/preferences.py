@@ -10,8 +10,8 @@ from dataclasses import asdict, dataclass
 from rapport.domain import drafts
 from rapport.domain.agenda import rules as agenda_rules
 from rapport.domain.cadence import DEFAULT_CADENCE_DAYS, cadence_defaults
-from rapport.domain.names import looks_like_email
 from rapport.errors import Invalid
+from rapport.services import owner
 from rapport.services.context import Ctx, zone
 from rapport.storage.schema import Workspace
 
@@ -42,7 +42,7 @@ def describe(ctx: Ctx) -> Preferences:
     return Preferences(
         workspace=ws.name,
         timezone=ws.timezone,
-        own_emails=list(settings.get("own_emails") or []),
+        own_emails=owner.addresses(ctx),
         cadence=cadence_defaults(settings.get("cadence")),
         cadence_defaults={str(k): v for k, v in DEFAULT_CADENCE_DAYS.items()},
         templates={k: str(edited.get(k) or v) for k, v in drafts.DEFAULT_TEMPLATES.items()},
@@ -73,17 +73,6 @@ def update(
     if timezone is not None:
         ctx.tz = zone(timezone.strip())
         ws.timezone = timezone.strip()
-    if own_emails is not None:
-        emails: list[str] = []
-        for raw in own_emails:
-            address = raw.strip().lower()
-            if not address:
-                continue
-            if not looks_like_email(address):
-                raise Invalid("own_emails", f"{raw.strip()!r} is not an email address")
-            if address not in emails:
-                emails.append(address)
-        settings["own_emails"] = emails
     if cadence is not None:
         current = dict(settings.get("cadence") or {})
         for type_, days in cadence.items():
@@ -123,5 +112,7 @@ def update(
         settings["agenda"] = windows
     ws.settings = settings
     ctx.settings = dict(settings)
+    if own_emails is not None:  # who the user is has its own service
+        owner.replace(ctx, own_emails)
     ctx.session.flush()
     return describe(ctx)
