@@ -228,12 +228,14 @@ def maybe_you(
     said_not: Iterable[str] = (),
     guess: str | None = None,
 ) -> list[Candidate]:
-    """Addresses that are probably the user's, most frequent first: not theirs yet,
-    not said to be someone else's, on no one in the network, and on most of the
-    file's items. `appearances` holds each meeting's or message's addresses (organizer
-    and sender included). With `own` empty, `guess` (the adapter's guess of the file's
-    owner, wherever it is stored) is the one candidate. `said_not`: more addresses
-    the user said are not theirs."""
+    """The address that is probably the user's (none or one: the most frequent, so
+    each question is about one address): not theirs yet, not said to be someone
+    else's, on no one in the network, and on most of the file's items.
+
+    `appearances` holds each meeting's or message's addresses (organizer and sender
+    included); `said_not` more addresses the user said are not theirs. With `own`
+    empty, `guess` (the adapter's guess of the file's owner, wherever it is stored)
+    is the one candidate: Rapport asks rather than assume who the user is."""
     total = len(appearances)
     said_not = {*said_not, *not_me(ctx)}
     if not own:
@@ -261,17 +263,10 @@ def maybe_you(
         )
         for key in stored:
             likely.pop(key, None)
-    return [
-        Candidate(address, seen, total)
-        for address, seen in sorted(likely.items(), key=lambda kv: (-kv[1], kv[0]))
-    ]
+    ranked = sorted(likely.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [Candidate(address, seen, total) for address, seen in ranked[:1]]
 
 
-def question(candidates: Sequence[Candidate], noun: str) -> str:
+def question(candidate: Candidate, noun: str) -> str:
     """'sam@example.com is on 41 of 45 meetings. Is this you?'"""
-    first = candidates[0]
-    if len(candidates) == 1:
-        return f"{first.address} is on {first.seen} of {first.total} {noun}. Is this you?"
-    names = ", ".join(c.address for c in candidates[:-1]) + f" and {candidates[-1].address}"
-    counts = ", ".join(str(c.seen) for c in candidates)
-    return f"{names} are on most of the {first.total} {noun} ({counts}). Are these all you?"
+    return f"{candidate.address} is on {candidate.seen} of {candidate.total} {noun}. Is this you?"

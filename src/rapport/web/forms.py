@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Form, UploadFile
@@ -112,11 +113,21 @@ async def upload_bytes(upload: UploadFile | None) -> tuple[bytes, str]:
     return data, upload.filename
 
 
-def import_file(ctx: Ctx, data: bytes, name: str, fmt: str | None, strict: bool) -> ImportSummary:
-    """Import uploaded bytes; the summary names the file as the user knows it."""
+def import_file(
+    ctx: Ctx,
+    data: bytes,
+    name: str,
+    fmt: str | None,
+    strict: bool,
+    *,
+    me: Sequence[str] = (),
+    not_me: Sequence[str] = (),
+) -> ImportSummary:
+    """Import uploaded bytes; the summary names the file as the user knows it. `me` and
+    `not_me` answer an earlier summary's "is this you?" (`maybe_you`)."""
     from rapport.services import imports
 
-    options = imports.ImportOptions(format=fmt or None, strict=strict)
+    options = imports.ImportOptions(format=fmt or None, strict=strict, me=me, not_me=not_me)
     summary = imports.run(ctx, io.BytesIO(data), options)
     summary.source = name
     return summary

@@ -68,8 +68,9 @@ class ImportSummary:
     own_addresses: list[str] = field(default_factory=list)
     # name-only (or otherwise unsure) matches: kept for review, nothing applied
     proposed: int = 0
-    # unknown addresses on most meetings or messages: probably the user's own, not
-    # added as people; the interfaces ask "is this you?" and import again with --me
+    # an unknown address on most meetings or messages (the most frequent, so one at
+    # a time): probably the user's own; nothing was imported. The interfaces ask "is
+    # this you?" and import again with it in `me` (yes) or `not_me` (no)
     maybe_you: list[str] = field(default_factory=list)
     # with maybe_you, the question in words ("… is on 41 of 45 meetings. Is this you?")
     question: str | None = None
@@ -264,7 +265,7 @@ def _activity(
         if asked:
             return ImportSummary(
                 name, fmt, "interactions", maybe_you=[c.address for c in asked],
-                question=owner.question(asked, "meetings"),
+                question=owner.question(asked[0], "meetings"),
             )  # fmt: skip
         items = [_meeting_item(m, own) for m in meetings]
         add_people = bool(opts.add_people)
@@ -283,7 +284,7 @@ def _activity(
         if asked:
             return ImportSummary(
                 name, fmt, "interactions", maybe_you=[c.address for c in asked],
-                question=owner.question(asked, "messages"),
+                question=owner.question(asked[0], "messages"),
             )  # fmt: skip
         conversations, left_out = mail.conversations(messages, own, ctx.tz)
         bad.extend(left_out)

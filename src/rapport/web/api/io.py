@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from rapport.adapters import detect
 from rapport.services.imports import ImportSummary
 from rapport.web.api import wire
-from rapport.web.api.schemas import ErrorEnvelope
+from rapport.web.api.schemas import Email, ErrorEnvelope
 from rapport.web.deps import WorkspaceDep
 from rapport.web.forms import import_file, upload_bytes
 from rapport.web.pages.io import EXPORTS, export_download
@@ -40,11 +40,29 @@ async def import_upload(
         Form(description="Told from the content when empty"),
     ] = "",
     strict: Annotated[bool, Form(description="Stop at the first bad row")] = False,
+    me: Annotated[
+        list[Email],
+        Form(
+            description="Your own addresses (repeatable): never imported as a contact; "
+            "remembered once the file is imported"
+        ),
+    ] = [],  # noqa: B006 (FastAPI copies defaults)
+    not_me: Annotated[
+        list[Email],
+        Form(
+            description="Addresses that are not yours (repeatable), answering `maybe_you`: "
+            "imported like anyone else's and not asked about again"
+        ),
+    ] = [],  # noqa: B006
 ) -> Any:
-    """Import a file in one transaction: a file that cannot be read changes nothing."""
+    """Import a file in one transaction: a file that cannot be read changes nothing.
+
+    A meeting or mail file with an address that is not yours and not in your network
+    on most of its items imports nothing and answers its `maybe_you` (and `question`):
+    send the file again with each in `me` (it is you) or `not_me` (it is not)."""
     data, name = await upload_bytes(file)
     with ws.write() as ctx:
-        return import_file(ctx, data, name, format, strict)
+        return import_file(ctx, data, name, format, strict, me=me, not_me=not_me)
 
 
 @router.get(

@@ -419,6 +419,12 @@ class TokenIn(In):
     name: Annotated[Filled, Str(200, 1)]
 
 
+class OwnAddressIn(In):
+    """One of your own email addresses (`rapport settings me --add`)."""
+
+    address: Email
+
+
 class SettingsPatch(In):
     workspace: Annotated[Filled, Str(200, 1)] | None = None
     timezone: TimeZone | None = None
