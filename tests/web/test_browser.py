@@ -284,6 +284,31 @@ def test_undo_and_reopen_a_promise(browser: Any, live: Live) -> None:
     assert not live.problems, live.problems
 
 
+def test_your_addresses_on_the_settings_page(browser: Any, live: Live) -> None:
+    """Settings' "Your addresses": add one of yours that a contact also has (the page
+    says so and offers to archive that record), then remove it; the page is as before."""
+    page = _page(browser, live, "desktop")
+    _sign_in(page, live)
+    page.goto(live.url + "/people/2")
+    name = page.locator("h1").inner_text().strip()
+    address = page.locator("a[href^='mailto:']").first.inner_text().strip()
+    page.goto(live.url + "/settings")
+    section = page.locator("#me")
+    assert section.locator("li:has-text('demo@example.com')").count() == 1
+    section.locator("input[type=email][name=address]").fill(address.upper())
+    section.locator("button:text-is('Add address')").click()
+    page.wait_for_selector(f".flash:has-text('{address} is yours now')")
+    mine = page.locator(f"#me li:has-text('{address}')")
+    assert "added in Settings" in mine.inner_text()
+    assert mine.locator(f"button:text-is('Archive {name}')").count() == 1
+    _shoot(page, live, "settings-your-addresses", "desktop")
+    mine.locator(f"button[aria-label='Remove {address}']").click()
+    page.wait_for_selector(f".flash:has-text('{address} is no longer one of your addresses')")
+    assert page.locator(f"#me li:has-text('{address}')").count() == 0
+    page.context.close()
+    assert not live.problems, live.problems
+
+
 PAGES = [
     ("today", "/"),
     ("people", "/people"),

@@ -15,15 +15,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from rapport.domain.names import email_key, looks_like_email
 from rapport.errors import Invalid, NotFound
 from rapport.services.context import Ctx
-from rapport.storage.schema import Person, PersonEmail, Workspace
+from rapport.storage.schema import Person, PersonEmail, User, Workspace
 
 # where an address came from, in words for the Settings page and `rapport settings me`
 ORIGINS = {
+    "sign-in": "your sign-in address",
     "init": "rapport init --email",
     "settings": "added in Settings",
     "import": "said on an import",
@@ -206,11 +207,17 @@ def describe(ctx: Ctx) -> Owner:
     own = addresses(ctx)
     origins = _origins(ctx)
     on = contacts_with(ctx, own)
+    # an account's address is added when it signs up, where no origin was written
+    accounts = set(
+        ctx.session.scalars(
+            select(func.lower(User.email)).where(User.workspace_id == ctx.workspace_id)
+        )
+    )
     return Owner(
         addresses=[
             OwnAddress(
                 address=a,
-                origin=origins.get(a, "settings"),
+                origin=origins.get(a, "sign-in" if a in accounts else "settings"),
                 person_id=on[a][0] if a in on else None,
                 person_name=on[a][1] if a in on else None,
                 hint=hint(a, *on[a]) if a in on else None,
