@@ -98,8 +98,8 @@ def test_the_settings_page_adds_and_removes_addresses(web: Web, ana: User) -> No
     added = browser.post("/settings/me", {"address": "ana@home.example"})
     assert (added.url.path, added.url.fragment) == ("/settings", "me")
     assert (
-        "ana@home.example is yours now; ana@home.example is also on Ana at home: if that "
-        "record is you, archive it (below)."
+        "ana@home.example is yours now. Ana at home has it too: if that record is you, "
+        "archive it (below)."
     ) in added.text
     assert f'action="/people/{home}/archive"' in added.text
     wrong = browser.post("/settings/me", {"address": "not an address"})

@@ -118,8 +118,8 @@ def add_own_address(request: Request, ws: WorkspaceDep, address: Text = "") -> R
     on = next((a for a in added.addresses if a.address == key and a.person_id), None)
     flash(
         request,
-        f"{key} is yours now; {on.address} is also on {on.person_name}: if that record is "
-        "you, archive it (below)."
+        f"{key} is yours now. {on.person_name} has it too: if that record is you, archive "
+        "it (below)."
         if on
         else f"{key} is yours now: imports will not add it as a contact.",
     )
