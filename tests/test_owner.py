@@ -48,8 +48,16 @@ def _calendar_user(open_ctx: OpenCtx) -> None:
         make_person(ctx, "Bruno Souza", emails=["bruno@globex.io"])
 
 
+def _journal(open_ctx: OpenCtx) -> list[str]:
+    from rapport.services import journal
+
+    with open_ctx(write=False) as ctx:
+        return [e.action for e in journal.history(ctx)]
+
+
 def test_a_calendar_organised_by_another_address_of_yours_asks_first(open_ctx: OpenCtx) -> None:
     _calendar_user(open_ctx)
+    before = _journal(open_ctx)
     asked = _run(open_ctx, CALENDAR, add_people=True)
     # 7 past meetings (4 one-to-ones Sam organised, the review, WebSummit, the dinner)
     assert asked.maybe_you == ["sam@example.com"]
@@ -57,6 +65,7 @@ def test_a_calendar_organised_by_another_address_of_yours_asks_first(open_ctx: O
     assert (asked.created, asked.people_created, asked.offered) == (0, 0, [])
     assert _interactions(open_ctx) == 0  # nothing written, not even the address
     assert [a.address for a in _own(open_ctx).addresses] == ["sam@work.example"]
+    assert _journal(open_ctx) == before  # not even a journal entry
 
     # "yes": the address becomes the user's, and the import runs
     yes = _run(open_ctx, CALENDAR, add_people=True, me=["sam@example.com"])

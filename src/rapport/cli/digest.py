@@ -12,7 +12,10 @@ from rapport.cli.output import JsonOption, emit, plain, say, table
 if TYPE_CHECKING:
     from rapport.services.digest import Delivery
 
-settings_app = typer.Typer(help="Mail server and daily digest settings.", no_args_is_help=True)
+settings_app = typer.Typer(
+    help="Your addresses, the agenda's timing, the mail server and the daily digest.",
+    no_args_is_help=True,
+)
 
 
 def digest(
