@@ -126,6 +126,11 @@ def test_contact_files_leave_the_user_out(open_ctx: OpenCtx) -> None:
     with open_ctx(write=False) as ctx:
         assert resolve.find_person_id(ctx, "sam@example.com") is None
         assert owner.addresses(ctx) == ["sam@example.com", "ana@acme.com"]
+        ana = resolve.person_id(ctx, "ana@acme.com")  # from the vCards, before
+    assert linkedin.warnings[-1] == (
+        f"ana@acme.com is on Ana Lima (#{ana}): if that record is you, archive it with "
+        f"`rapport person archive {ana}`"
+    )
 
 
 def test_mail_takes_the_direction_from_the_user_and_asks_about_another_address(

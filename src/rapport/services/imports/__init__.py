@@ -128,7 +128,9 @@ def _run(
             summary = _activity(ctx, source, fmt, name, opts, progress, budget)
         if not summary.maybe_you:  # the import ran: what the user said about themselves sticks
             if opts.me:
-                owner.add(ctx, opts.me, origin="import")
+                said = {owner.checked(a, "me") for a in opts.me if a.strip()}
+                known = owner.add(ctx, opts.me, origin="import").addresses
+                summary.warnings += [a.hint for a in known if a.hint and a.address in said]
             owner.add_not_me(ctx, opts.not_me)
         return summary
     from rapport.adapters import backup as backup_file
