@@ -228,7 +228,7 @@ def test_a_dry_run_of_a_mapped_csv_then_the_real_import(web: Web, ana: User) -> 
             },
             422,
             "Nothing was imported from people.csv: line 3: 5 fields where the header has 3 "
-            "(--strict: nothing imported)",
+            "(stopped at the first bad row: nothing imported)",
         ),
         (
             "people.csv",
@@ -377,3 +377,56 @@ def test_an_account_holds_a_few_files_at_most(tmp_path: Path) -> None:
     held_uploads.drop(tmp_path, 7, tokens[-1])
     with pytest.raises(ImportFailed):
         held_uploads.take(tmp_path, 7, tokens[-1])
+
+
+# --- the API takes the same options ---------------------------------------------------
+
+
+def test_the_api_maps_columns_and_dry_runs(web: Web, ana: User) -> None:
+    upload = {"file": ("crm.csv", CRM, "text/csv")}
+    unmapped = ana.client.post("/api/v1/imports", files=upload)
+    assert unmapped.status_code == 422
+    assert unmapped.json()["error"]["type"] == "import_failed"
+    mapping = {"map": ["Kontakt=name", "E-Mail-Adresse=email", "Firma=organization"]}
+    dry = ana.client.post("/api/v1/imports", files=upload, data={**mapping, "dry_run": "true"})
+    assert dry.status_code == 200, dry.text
+    assert (dry.json()["created"], dry.json()["dry_run"], dry.json()["proposed"]) == (2, True, 0)
+    assert names(web, ana) == []
+    real = ana.client.post("/api/v1/imports", files=upload, data=mapping).json()
+    assert (real["created"], real["dry_run"], real["source"]) == (2, False, "crm.csv")
+    assert names(web, ana) == ["Søren Jensen", "Łukasz Nowak"]
+    wrong = ana.client.post("/api/v1/imports", files=upload, data={"map": "Kontakt"})
+    assert wrong.status_code == 422
+    assert wrong.json()["error"]["field"].startswith("map")
+    no_person = ana.client.post("/api/v1/imports", files=upload, data={"map": "Firma=organization"})
+    assert no_person.status_code == 422
+    assert "no column is mapped to a name or an email" in no_person.json()["error"]["message"]
+
+
+def test_the_api_takes_your_addresses_and_the_add_people_choice(web: Web, ana: User) -> None:
+    upload = {"file": ("calendar.ics", CALENDAR, "text/calendar")}
+    listed = ana.client.post(
+        "/api/v1/imports",
+        files=upload,
+        data={"me": "sam@example.com", "add_people": "false", "not_me": "carla@initech.example"},
+    ).json()
+    assert "sam@example.com" in listed["own_addresses"]
+    assert listed["people_created"] == 0 and listed["offered"]
+    added = ana.client.post(
+        "/api/v1/imports", files=upload, data={"me": "sam@example.com", "add_people": "true"}
+    ).json()
+    assert added["people_created"] > 0
+    assert "Sam" not in names(web, ana)
+    bad = ana.client.post("/api/v1/imports", files=upload, data={"me": "not an address"})
+    assert bad.status_code == 422 and bad.json()["error"]["field"].startswith("me")
+
+
+def test_the_api_refuses_a_bad_row_under_strict_with_its_line(web: Web, ana: User) -> None:
+    rows = b"name,email\nAna,ana@x.example\nBo,bo@x.example,extra,more\n"
+    refused = ana.client.post(
+        "/api/v1/imports", files={"file": ("p.csv", rows)}, data={"strict": "true"}
+    )
+    assert refused.status_code == 422
+    error = refused.json()["error"]
+    assert error["line"] == 3 and "p.csv:3: 4 fields where the header has 2" in error["message"]
+    assert names(web, ana) == []

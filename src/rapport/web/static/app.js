@@ -119,7 +119,8 @@
   // says why: show it where a success would go (htmx leaves 4xx answers unswapped)
   document.addEventListener("htmx:beforeSwap", (event) => {
     const status = event.detail.xhr.status;
-    const form = event.target.closest && event.target.closest("[data-swap-errors]");
+    const asking = event.detail.requestConfig && event.detail.requestConfig.elt;
+    const form = asking && asking.closest("[data-swap-errors]");
     if (form && status >= 400 && status < 500) {
       event.detail.shouldSwap = true;
       event.detail.isError = false;
