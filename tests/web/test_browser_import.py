@@ -10,7 +10,12 @@ from typing import Any
 
 import pytest
 
-from tests.web.test_browser import Live, _page, _shoot, _sign_in, browser, live  # noqa: F401
+from tests.web import test_browser as shared
+from tests.web.test_browser import Live, _page, _shoot, _sign_in
+
+# the same module-wide fixtures: the demo network served, Chromium launched
+live = shared.live
+browser = shared.browser
 
 pytestmark = pytest.mark.browser
 
