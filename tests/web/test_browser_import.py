@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tests.web import test_browser as shared
-from tests.web.test_browser import Live, _page, _shoot, _sign_in
+from tests.web.test_browser import SIZES, Live, _page, _shoot, _sign_in
 
 # the same module-wide fixtures: the demo network served, Chromium launched
 live = shared.live
@@ -65,6 +65,9 @@ def test_map_a_csvs_columns_from_the_preview_and_import(
     page.select_option("select[aria-label='Column E-Mail-Adresse holds']", "email")
     page.select_option("select[aria-label='Column Firma holds']", "organization")
     _shoot(page, live, "import-mapping", "desktop")
+    page.set_viewport_size(SIZES["phone"])  # the table scrolls inside its card, not the page
+    _shoot(page, live, "import-mapping", "phone")
+    page.set_viewport_size(SIZES["desktop"])
     page.click("#mapping-form button:has-text('Import with these columns')")
     summary = page.wait_for_selector("#import-result .import-summary")
     assert "Imported crm.csv" in summary.inner_text()

@@ -280,13 +280,25 @@ def test_your_addresses_and_adding_attendees_reach_the_import(web: Web, ana: Use
     browser = open_page(web, ana)
     listed = send(browser, "calendar.ics", CALENDAR, {"me": "sam@example.com", "add_people": "no"})
     assert listed.status_code == 200, listed.text
-    assert "You are ana@example.com, sam@example.com." in listed.text  # the account's, and --me
-    assert "Not added (not in your network)" in listed.text
+    assert "You are ana@example.com, sam@example.com." in listed.text  # the account's, and me
+    assert "4 are not in your network, so not added: Ana Lima &lt;ana@acme.com&gt;" in listed.text
     assert names(web, ana) == []
-    added = send(browser, "calendar.ics", CALENDAR, {"me": "sam@example.com", "add_people": "yes"})
-    assert "new people from attendees" in added.text
+    # "Add them as people" imports the held file again, adding them this time
+    add = re.search(
+        r"<form[^>]*>((?:(?!</form>).)*Add them as people.*?)</form>", listed.text, re.S
+    )
+    assert add and 'name="add_people" value="yes"' in add.group(1)
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', add.group(1)))
+    added = browser.client.post("/io/import", data=fields, headers=HTMX)
+    assert "4 new people from attendees or correspondents" in added.text
     found = names(web, ana)
     assert "Ana Lima" in found and "Sam" not in found  # never the user as a contact
+    assert "Add them as people" not in added.text
+    # again, with the choice made on the form: they are known now, nothing is added twice
+    again = send(browser, "calendar.ics", CALENDAR, {"me": "sam@example.com", "add_people": "yes"})
+    assert "<strong>0</strong> interactions added" in again.text
+    assert "new people" not in again.text and "not in your network" not in again.text
+    assert names(web, ana) == found
 
 
 def test_is_this_you_asks_and_resubmits_the_held_file(web: Web, ana: User) -> None:

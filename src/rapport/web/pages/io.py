@@ -211,7 +211,9 @@ async def upload(
             choices=choices,
             status_code=exc.http_status,
         )
-    if summary.maybe_you or summary.dry_run:
+    # a next step the summary offers (answer "is this you?", import after a preview,
+    # add the attendees it only listed) takes the same file
+    if summary.maybe_you or summary.dry_run or (summary.offered and choices.add_people != "yes"):
         choices.held = choices.held or held_uploads.hold(root, user, data, choices.name)
     elif choices.held:
         held_uploads.drop(root, user, choices.held)
