@@ -378,7 +378,13 @@ def test_a_held_file_is_its_accounts_alone_and_expires(web: Web, ana: User, brun
 
 
 def test_an_account_holds_a_few_files_at_most(tmp_path: Path) -> None:
+    forgotten = held_uploads.hold(tmp_path, 8, b"left behind", "old.csv")
+    old = time.time() - held_uploads.KEEP_SECONDS - 5
+    os.utime(next((tmp_path / "8").iterdir()), (old, old))
     tokens = [held_uploads.hold(tmp_path, 7, f"file {n}".encode(), f"{n}.csv") for n in range(5)]
+    assert list((tmp_path / "8").iterdir()) == []  # another account's expired file went too
+    with pytest.raises(ImportFailed):
+        held_uploads.take(tmp_path, 8, forgotten)
     assert len(list((tmp_path / "7").iterdir())) == held_uploads.PER_ACCOUNT
     assert held_uploads.take(tmp_path, 7, tokens[-1]).data == b"file 4"
     assert held_uploads.take(tmp_path, 7, tokens[-1]).name == "4.csv"

@@ -7,7 +7,7 @@ of a random token that only the page holding it knows (so the folder's listing
 names no token). A held file is only ever read back into an import by its own
 account; nothing serves it. It lasts `KEEP`; an account holds at most `PER_ACCOUNT`
 files (the oldest goes first) of at most the upload limit each; a successful import
-removes it. Expired files go whenever an account holds or takes one.
+removes it. Expired files go whenever a file is held (any account's) or taken.
 
 The data directory is the server's own: several `rapport serve` processes share
 held files only when they share that directory (the database is theirs in common;
@@ -69,7 +69,11 @@ def hold(root: Path, user_id: int, data: bytes, name: str) -> str:
     """Keep `data` (named `name`) for `user_id`; returns the token that takes it."""
     folder = _folder(root, user_id)
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    kept = _sweep(folder, time.time())
+    now = time.time()
+    for other in root.iterdir():  # the accounts that never came back for theirs, too
+        if other != folder and other.is_dir():
+            _sweep(other, now)
+    kept = _sweep(folder, now)
     for _, old in kept[: max(0, len(kept) - PER_ACCOUNT + 1)]:
         old.unlink(missing_ok=True)
     token = secrets.token_urlsafe(32)
