@@ -211,6 +211,13 @@ def test_a_dry_run_of_a_mapped_csv_then_the_real_import(web: Web, ana: User) -> 
             "Nothing was imported from notes.txt: cannot tell what kind of file this is",
         ),
         (
+            "a.vcf",
+            VCARD,
+            {"format": "pdf"},
+            422,
+            "Nothing was imported from a.vcf: unknown format &#39;pdf&#39;: use one of vcard",
+        ),
+        (
             "x.vcf",
             b"\x00\x00\x00garbage",
             {"format": "vcard"},
