@@ -46,7 +46,10 @@ FIELDS = (
     "met_on",
     "how_met",
 )
+# a row needs one of these to become a person (a name, else its email)
+PERSON_FIELDS = ("name", "given_name", "family_name", "email")
 _MULTI = {"email", "phone", "url", "tags", "types"}
+PREVIEW_ROWS = 5  # the rows shown under the header when the columns are mapped by hand
 DELIMITERS = (",", ";", "\t", "|")
 _HEADER_SEARCH_ROWS = 30
 
@@ -294,6 +297,12 @@ def find_layout(
                 f"cannot map a column to {bad[0]!r}: fields are {', '.join(FIELDS)}",
                 source=source,
             )
+        if not set(mapping.values()) & set(PERSON_FIELDS):
+            raise ImportFailed(
+                "no column is mapped to a name or an email, so no row can make a person: "
+                "map one (e.g. 'Full Name=name')",
+                source=source,
+            )
     lines = text.splitlines()[:_HEADER_SEARCH_ROWS]
     best: tuple[int, Layout] | None = None
     for number, line in enumerate(lines, start=1):
@@ -353,14 +362,93 @@ def parse(
     yield from _rows(text, layout, name, budget or Budget())
 
 
+def mapping_of(pairs: Iterable[str]) -> dict[str, str] | None:
+    """A column mapping from 'Column=field' pairs (`--map`, the API's `map`); None
+    for none. Invalid for a pair that is not COLUMN=FIELD."""
+    found: dict[str, str] = {}
+    for pair in pairs:
+        column, sep, field = pair.rpartition("=")
+        if not sep or not column.strip() or not field.strip():
+            raise Invalid("map", f"{pair!r} is not COLUMN=FIELD (e.g. 'Full Name=name')")
+        found[column.strip()] = field.strip()
+    return found or None
+
+
+@dataclass(frozen=True)
+class Preview:
+    """A CSV's header and first rows, to map its columns by hand: `fields` is what
+    each column would be imported as without a mapping (None: left out)."""
+
+    header_line: int  # 1-based physical line of the header row
+    header: tuple[str, ...]
+    fields: tuple[str | None, ...]
+    rows: tuple[tuple[int, tuple[str, ...]], ...]  # (line, a cell per header column)
+
+
+def preview(source: Source, *, rows: int = PREVIEW_ROWS, budget: Budget | None = None) -> Preview:
+    """The header and the first `rows` data rows of a CSV, read by the same rules as
+    `parse` (encoding, header search, delimiter, field limit). A file whose columns
+    none are known takes its first non-blank line as the header. ImportFailed for
+    text that is no CSV at all (binary, empty, a broken quote)."""
+    name = source_name(source)
+    text = decode(read_bytes(source), name)
+    try:
+        layout = find_layout(text, name)
+    except ImportFailed:
+        layout = _first_line_layout(text, name)
+    guessed = dict(layout.fields)
+    width = len(layout.header)
+    shown: list[tuple[int, tuple[str, ...]]] = []
+    for line, cells in _cells(text, layout, name, budget or Budget()):
+        if len(shown) == rows:
+            break
+        padded = [*cells[:width], *([""] * (width - len(cells)))]
+        shown.append((line, tuple(padded)))
+    return Preview(
+        layout.header_line,
+        tuple(c.strip().lstrip("\ufeff") for c in layout.header),
+        tuple(guessed.get(i) for i in range(width)),
+        tuple(shown),
+    )
+
+
+def _first_line_layout(text: str, source: str) -> Layout:
+    """The first non-blank line as the header, split by the delimiter that gives it
+    the most columns, each column guessed from its name."""
+    for number, line in enumerate(text.splitlines()[:_HEADER_SEARCH_ROWS], start=1):
+        if not line.strip():
+            continue
+        splits = [(len(_split_row(line, d)), -i, d) for i, d in enumerate(DELIMITERS)]
+        _, _, delimiter = max(splits)
+        cells = _split_row(line, delimiter)
+        if not cells:
+            raise ImportFailed("unreadable CSV: the header row cannot be split", number, source)
+        return Layout("csv", delimiter, number, tuple(cells), _mapped_fields("csv", cells, None))
+    raise ImportFailed("the file is empty", source=source)
+
+
 def _rows(
     text: str, layout: Layout, source: str, budget: Budget
 ) -> Iterator[ContactRecord | Skipped]:
+    width = len(layout.header)
+    for start, row in _cells(text, layout, source, budget):
+        if len(row) > width and any(c.strip() for c in row[width:]):
+            yield Skipped(start, f"{len(row)} fields where the header has {width}")
+            continue
+        try:
+            yield _record(start, row, layout)
+        except Invalid as exc:
+            yield Skipped(start, exc.reason)
+
+
+def _cells(
+    text: str, layout: Layout, source: str, budget: Budget
+) -> Iterator[tuple[int, list[str]]]:
+    """(first physical line, cells) of each non-blank row after the header."""
     stream = io.StringIO(text, newline="")
     for _ in range(layout.header_line):
         stream.readline()
     reader = csv.reader(stream, delimiter=layout.delimiter)
-    width = len(layout.header)
     consumed = layout.header_line
     while True:
         start = consumed + 1
@@ -372,15 +460,8 @@ def _rows(
         except csv.Error as exc:
             raise ImportFailed(_unreadable(exc), line=start, source=source) from exc
         consumed = layout.header_line + reader.line_num
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) > width and any(c.strip() for c in row[width:]):
-            yield Skipped(start, f"{len(row)} fields where the header has {width}")
-            continue
-        try:
-            yield _record(start, row, layout)
-        except Invalid as exc:
-            yield Skipped(start, exc.reason)
+        if any(cell.strip() for cell in row):
+            yield start, row
 
 
 def _record(line: int, row: Sequence[str], layout: Layout) -> ContactRecord:

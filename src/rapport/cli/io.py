@@ -60,20 +60,6 @@ def _progress(label: str) -> Iterator[Callable[[str, int, int | None], None] | N
         yield update
 
 
-def _mapping(pairs: list[str] | None) -> dict[str, str] | None:
-    from rapport.errors import Invalid
-
-    if not pairs:
-        return None
-    found = {}
-    for pair in pairs:
-        column, sep, field = pair.rpartition("=")
-        if not sep or not column.strip() or not field.strip():
-            raise Invalid("map", f"{pair!r} is not COLUMN=FIELD (e.g. 'Full Name=name')")
-        found[column.strip()] = field.strip()
-    return found
-
-
 def import_(
     file: Path = typer.Argument(
         ..., help="The file: vCard, CSV (LinkedIn, Google, Outlook, any), .ics, mbox, .eml, "
@@ -110,15 +96,20 @@ def import_(
     as_json: bool = JsonOption,
 ) -> None:  # fmt: skip
     """Import contacts, meetings, emails or a backup; importing again changes nothing."""
+    from rapport.adapters import csv_contacts
     from rapport.cli.runtime import session
     from rapport.services import imports
 
     yours, not_yours = list(me or ()), list(not_me or ())
     while True:
         options = imports.ImportOptions(
-            format=format_, strict=strict, mapping=_mapping(map_), add_people=add_people,
-            me=tuple(yours), not_me=tuple(not_yours),
-        )  # fmt: skip
+            format=format_,
+            strict=strict,
+            mapping=csv_contacts.mapping_of(map_ or ()),
+            add_people=add_people,
+            me=tuple(yours),
+            not_me=tuple(not_yours),
+        )
         with _progress(file.name) as progress, session(write=not dry_run) as ctx:
             summary = imports.run(ctx, file, options, progress)
             summary.dry_run = dry_run

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Form, UploadFile
@@ -18,7 +17,8 @@ from rapport.services import interactions, resolve
 from rapport.services.context import Ctx
 
 if TYPE_CHECKING:
-    from rapport.services.imports import ImportSummary
+    from rapport.services.imports import ImportOptions, ImportSummary
+    from rapport.web.deps import Workspace
 
 QUICK_DAYS = {"today": 0, "yesterday": 1, "last-week": 7}
 
@@ -101,33 +101,37 @@ MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
 async def upload_bytes(upload: UploadFile | None) -> tuple[bytes, str]:
-    """The uploaded file's bytes and name; ImportFailed when missing or too large."""
+    """The uploaded file's bytes and name; ImportFailed when missing, empty or too
+    large."""
     if upload is None or not upload.filename:
         raise ImportFailed("choose a file to import")
     data = await upload.read(MAX_UPLOAD_BYTES + 1)
     await upload.close()
     if len(data) > MAX_UPLOAD_BYTES:
-        raise ImportFailed("the file is larger than 50 MB", source=upload.filename)
+        limit = f"{MAX_UPLOAD_BYTES / 1024 / 1024:g} MB"
+        raise ImportFailed(
+            f"the file is larger than {limit}, the most one import takes", source=upload.filename
+        )
     if not data:
         raise ImportFailed("the file is empty", source=upload.filename)
     return data, upload.filename
 
 
+class _NamedBytes(io.BytesIO):
+    name = "<upload>"
+
+
 def import_file(
-    ctx: Ctx,
-    data: bytes,
-    name: str,
-    fmt: str | None,
-    strict: bool,
-    *,
-    me: Sequence[str] = (),
-    not_me: Sequence[str] = (),
+    ws: Workspace, data: bytes, name: str, options: ImportOptions, *, dry_run: bool = False
 ) -> ImportSummary:
-    """Import uploaded bytes; the summary names the file as the user knows it. `me` and
-    `not_me` answer an earlier summary's "is this you?" (`maybe_you`)."""
+    """Import uploaded bytes in one transaction (`dry_run`: rolled back, nothing
+    saved); the summary and any error name the file as the user knows it."""
     from rapport.services import imports
 
-    options = imports.ImportOptions(format=fmt or None, strict=strict, me=me, not_me=not_me)
-    summary = imports.run(ctx, io.BytesIO(data), options)
+    stream = _NamedBytes(data)
+    stream.name = name  # what errors and the summary call the file
+    with ws.read() if dry_run else ws.write() as ctx:
+        summary = imports.run(ctx, stream, options)
     summary.source = name
+    summary.dry_run = dry_run
     return summary

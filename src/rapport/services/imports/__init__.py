@@ -99,7 +99,9 @@ def _problems(items: Sequence[Skipped]) -> list[Problem]:
 def _check_strict(skipped: Sequence[Skipped], options: ImportOptions, source: str) -> None:
     if options.strict and skipped:
         first = skipped[0]
-        raise ImportFailed(f"{first.reason} (--strict: nothing imported)", first.line, source)
+        raise ImportFailed(
+            f"{first.reason} (stopped at the first bad row: nothing imported)", first.line, source
+        )
 
 
 def run(

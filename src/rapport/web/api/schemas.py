@@ -86,6 +86,7 @@ Day = Annotated[dt.date, wire.day_only, wire.day_schema]
 Moment = Annotated[dt.datetime, wire.moment_only, wire.moment_schema]
 Email = Annotated[str, wire.email, Str(320, 3)]
 Url = Annotated[str, wire.url, Str(1000, 1)]
+ColumnMap = Annotated[str, wire.column_map, Str(1000, 3)]  # 'Column=field'  (import --map)
 TagName = Annotated[str, wire.tag, Str(100, 1), _foldable(100)]
 TimeZone = Annotated[str, wire.one_of(sorted(zoneinfo.available_timezones()))]
 
