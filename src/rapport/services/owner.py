@@ -237,7 +237,8 @@ def maybe_you(
 ) -> list[Candidate]:
     """The address that is probably the user's (none or one: the most frequent, so
     each question is about one address): not theirs yet, not said to be someone
-    else's, on no one in the network, and on most of the file's items.
+    else's, on no one in the network, and on most of the file's items, when none of
+    the user's known addresses is on most of them (else it is a close colleague).
 
     `appearances` holds each meeting's or message's addresses (organizer and sender
     included); `said_not` more addresses the user said are not theirs. With `own`
@@ -249,6 +250,8 @@ def maybe_you(
         if guess is None or guess in said_not:
             return []
         return [Candidate(guess, sum(guess in a for a in appearances), total)]
+    if sum(bool(found & own) for found in appearances) >= MOST_ITEMS * total:
+        return []  # the user is on most items already: a frequent address is a colleague
     counts: dict[str, int] = {}
     for found in appearances:
         for key in found:
