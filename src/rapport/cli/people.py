@@ -21,7 +21,7 @@ def _patch(ctx: Ctx, options: dict[str, Any], *, editing: bool) -> PersonPatch:
     """The patch a command's options (its `locals()`) say: only the options given
     count. Lists given to `add` are the person's; to `edit`, they are added to the
     person's, after the `--remove-…` ones are taken out."""
-    from rapport.domain.dates import parse_day
+    from rapport.cli import dates
     from rapport.domain.person_patch import Items, PersonPatch
     from rapport.services import resolve
 
@@ -31,12 +31,10 @@ def _patch(ctx: Ctx, options: dict[str, Any], *, editing: bool) -> PersonPatch:
         if options.get(option) is not None
     }
     if options.get("met_on"):
-        fields["met_on"] = parse_day(options["met_on"], ctx.today, field="met-on")
+        fields["met_on"] = dates.day(ctx, options["met_on"], field="met-on")
     if value := options.get("not_before"):
         fields["not_before"] = (
-            None
-            if value == "none"
-            else parse_day(value, ctx.today, prefer="future", field="not-before")
+            None if value == "none" else dates.day(ctx, value, prefer="future", field="not-before")
         )
     if options.get("met_at"):
         fields["met_event_id"] = resolve.event_id(ctx, options["met_at"])

@@ -10,10 +10,9 @@ from typing import TYPE_CHECKING, Annotated
 from fastapi import Form, UploadFile
 from pydantic import AfterValidator
 
-from rapport.domain.dates import parse_day, parse_moment
 from rapport.domain.records import InteractionOut
 from rapport.errors import ImportFailed, Invalid
-from rapport.services import interactions, resolve
+from rapport.services import date_order, interactions, resolve
 from rapport.services.context import Ctx
 
 if TYPE_CHECKING:
@@ -36,7 +35,7 @@ def moment(ctx: Ctx, quick: str | None, typed: str | None, *, field: str = "when
     """When something happened: a typed date/phrase wins over a one-click choice
     (today, yesterday, last week); neither means now-ish today (noon)."""
     if typed and typed.strip():
-        return parse_moment(typed, ctx.today, ctx.tz, field=field)
+        return date_order.moment(ctx, typed, field=field)[0]
     days = QUICK_DAYS.get((quick or "today").strip())
     if days is None:
         raise Invalid(field, f"{quick!r} is not one of: today, yesterday, last-week")
@@ -44,10 +43,23 @@ def moment(ctx: Ctx, quick: str | None, typed: str | None, *, field: str = "when
     return dt.datetime.combine(day, dt.time(12, 0), ctx.tz)
 
 
-def day(ctx: Ctx, typed: str | None, *, field: str, future: bool = False) -> dt.date | None:
+def day(
+    ctx: Ctx,
+    typed: str | None,
+    *,
+    field: str,
+    future: bool = False,
+    said: list[str] | None = None,
+) -> dt.date | None:
+    """The day typed (in the workspace's date order), None when nothing was; when
+    another order would read it otherwise, the day in words is added to `said`, for
+    the answer to show ('due 12 October 2026')."""
     if not typed or not typed.strip():
         return None
-    return parse_day(typed, ctx.today, prefer="future" if future else "past", field=field)
+    found, typed_as = date_order.day(ctx, typed, prefer="future" if future else "past", field=field)
+    if typed_as is not None and said is not None:
+        said.append(typed_as.words)
+    return found
 
 
 def words(text: str | None) -> list[str]:
