@@ -106,3 +106,19 @@ def test_other_kinds_of_date_may_repeat(lisbon: Cli) -> None:
     lisbon("milestone", "Ana", "custom", "1 May", "--label", "Name day")
     lisbon("milestone", "Ana", "custom", "2 May", "--label", "Graduation")
     assert len(lisbon("milestones", "--within", "366", "--json").json()) == 2
+
+
+def test_person_add_and_edit_take_a_birthday_by_the_same_rule(lisbon: Cli) -> None:
+    added = lisbon("person", "add", "Rui Melo", "--birthday", "12-10-1985")
+    assert "birthday: 12 October 1985 (read from '12-10-1985'" in added.stderr
+    refused = lisbon("person", "edit", "Rui", "--birthday", "1 May 1985", ok=False)
+    assert refused.exit_code == 4 and "Rui Melo already has a birthday: 12 October 1985." in (
+        refused.stderr
+    )
+    lisbon("person", "edit", "Rui", "--birthday", "1 May 1985", "--replace")
+    lisbon("person", "edit", "Rui", "--birthday", "2 June", "--another")
+    listed = lisbon("milestones", "--within", "366", "--json").json()
+    assert sorted((m["month"], m["day"], m["year"]) for m in listed) == [
+        (5, 1, 1985),
+        (6, 2, None),
+    ]

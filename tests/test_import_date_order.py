@@ -13,10 +13,10 @@ from rapport.storage.schema import Milestone
 from tests.factories import make_person
 
 CSV = (
-    '"First Name","Last Name","E-mail Address","Birthday"\r\n'
-    '"Ana","Lima","ana@lima.pt","12-10-1985"\r\n'
-    '"Rui","Melo","rui@melo.pt","25/12/1990"\r\n'
-).encode()
+    b'"First Name","Last Name","E-mail Address","Birthday"\r\n'
+    b'"Ana","Lima","ana@lima.pt","12-10-1985"\r\n'
+    b'"Rui","Melo","rui@melo.pt","25/12/1990"\r\n'
+)
 
 
 def _vcard(bday: str) -> bytes:

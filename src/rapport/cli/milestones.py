@@ -3,9 +3,14 @@ dates worth marking."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from rapport.cli.output import JsonOption, emit, say, table
+
+if TYPE_CHECKING:
+    from rapport.services.context import Ctx
 
 
 def milestone(
@@ -65,6 +70,34 @@ def milestone(
 
 
 BIRTHDAY_HINT = "Use --replace to change it, or --another to record a second one."
+
+
+def record_birthday(
+    ctx: Ctx, person_id: int, text: str, *, replace: bool = False, another: bool = False
+) -> None:
+    """`person add|edit --birthday`: the birthday typed (in the workspace's date
+    order, said back in words if another order reads it otherwise), by the one rule
+    `milestones.add` keeps: someone's second birthday needs --replace or --another."""
+    from rapport.cli.dates import echo
+    from rapport.errors import Invalid
+    from rapport.services import date_order, milestones
+
+    if replace and another:
+        raise Invalid("birthday", "give --replace or --another, not both")
+    (month, day, year), typed = date_order.month_day(ctx, text, field="birthday")
+    echo(typed)
+    try:
+        milestones.add(
+            ctx,
+            person_id,
+            "birthday",
+            month,
+            day,
+            year=year,
+            if_exists="replace" if replace else "another" if another else "refuse",
+        )
+    except milestones.BirthdayTaken as exc:
+        raise exc.hinted(BIRTHDAY_HINT) from None
 
 
 def milestones_list(

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from rapport.cli.milestones import record_birthday
 from rapport.cli.output import JsonOption, emit, say, table
 
 if TYPE_CHECKING:
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
 person_app = typer.Typer(help="Add, change, look at and list people.", no_args_is_help=True)
 
 Many = list[str] | None
+BIRTHDAY_HELP = "1985-10-12, '12 October', or 12/10/1985 in your date order."
 
 
 def _patch(ctx: Ctx, options: dict[str, Any], *, editing: bool) -> PersonPatch:
@@ -107,6 +109,7 @@ def add(
         help="Preferred channel: in-person, phone, email, video, message, social.",
     ),
     nickname: str = typer.Option(None, "--nickname"),
+    birthday: str = typer.Option(None, "--birthday", help=BIRTHDAY_HELP),
     as_json: bool = JsonOption,
 ) -> None:
     """Add a person."""
@@ -117,6 +120,8 @@ def add(
     with session(write=True) as ctx:
         patch = _patch(ctx, options, editing=False)
         person = people.add(ctx, patch)
+        if birthday:
+            record_birthday(ctx, person.id, birthday)
         if met_at and isinstance(patch.met_event_id, int):
             from rapport.services import events
 
@@ -165,6 +170,9 @@ def edit(
         None, "--strained/--not-strained", help="Mark the relationship strained, or repaired."
     ),
     strained_context: str = typer.Option(None, "--context", help="What strained it."),
+    birthday: str = typer.Option(None, "--birthday", help=BIRTHDAY_HELP),
+    replace: bool = typer.Option(False, "--replace", help="With --birthday: change theirs."),
+    another: bool = typer.Option(False, "--another", help="With --birthday: record a second one."),
     as_json: bool = JsonOption,
 ) -> None:
     """Change a person's details."""
@@ -175,6 +183,8 @@ def edit(
     with session(write=True) as ctx:
         pid = resolve.person_id(ctx, ref)
         person = people.edit(ctx, pid, _patch(ctx, options, editing=True))
+        if birthday:
+            record_birthday(ctx, pid, birthday, replace=replace, another=another)
     emit(person, as_json, lambda: say(f"updated {person.name} (#{person.id})"))
 
 
