@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from rapport.services import milestones, people
+from rapport.services import interactions, milestones, people
 from tests.web.conftest import User, Web
 
 
@@ -103,3 +103,15 @@ def test_the_person_page_refuses_a_second_birthday_and_offers_the_choice(
     with web.open(ana) as ctx:
         days = sorted((m.month, m.day, m.year) for m in milestones.for_person(ctx, pid))
     assert days == [(5, 1, 1990), (10, 13, 1985)]
+
+
+def test_a_typed_log_date_is_read_in_the_order_and_said_in_words(web: Web, ana: User) -> None:
+    pid = _person(web, ana)
+    browser = web.browser(ana)
+    browser.post("/settings/dates", {"date_order": "MDY"})
+    browser.get("/")
+    logged = browser.post("/log", {"who": f"#{pid}", "summary": "Coffee", "when": "11/2/2026"})
+    assert "Logged meeting with Ana Lima on 2 November 2026." in logged.text
+    with web.open(ana) as ctx:
+        found = interactions.timeline(ctx, pid)
+        assert found[0].occurred_at.astimezone(ctx.tz).date().isoformat() == "2026-11-02"

@@ -31,11 +31,22 @@ def _no_nul(value: str) -> str:
 Text = Annotated[str, Form(max_length=20_000), AfterValidator(_no_nul)]
 
 
-def moment(ctx: Ctx, quick: str | None, typed: str | None, *, field: str = "when") -> dt.datetime:
+def moment(
+    ctx: Ctx,
+    quick: str | None,
+    typed: str | None,
+    *,
+    field: str = "when",
+    said: list[str] | None = None,
+) -> dt.datetime:
     """When something happened: a typed date/phrase wins over a one-click choice
-    (today, yesterday, last week); neither means now-ish today (noon)."""
+    (today, yesterday, last week); neither means now-ish today (noon). A typed date
+    another order reads otherwise is added to `said` in words."""
     if typed and typed.strip():
-        return date_order.moment(ctx, typed, field=field)[0]
+        found, typed_as = date_order.moment(ctx, typed, field=field)
+        if typed_as is not None and said is not None:
+            said.append(typed_as.words)
+        return found
     days = QUICK_DAYS.get((quick or "today").strip())
     if days is None:
         raise Invalid(field, f"{quick!r} is not one of: today, yesterday, last-week")
@@ -88,9 +99,10 @@ def quick_log(
     when: str | None = None,
     notes: str | None = None,
     direction: str = "mutual",
+    said: list[str] | None = None,
 ) -> InteractionOut:
     """Log an interaction with the people named in `who` (comma-separated names,
-    prefixes, emails or #ids)."""
+    prefixes, emails or #ids); an ambiguous typed date goes to `said` in words."""
     refs = words(who)
     if not refs:
         raise Invalid("who", "say who it was with")
@@ -99,7 +111,7 @@ def quick_log(
         ctx,
         interactions.InteractionIn(
             kind=kind or "meeting",
-            occurred_at=moment(ctx, quick, when),
+            occurred_at=moment(ctx, quick, when, said=said),
             participant_ids=ids,
             summary=summary,
             notes=notes,
