@@ -31,6 +31,7 @@ PATTERNS = {"DMY": "{d}{s}{m}{s}{y}", "MDY": "{m}{s}{d}{s}{y}", "YMD": "{y}{s}{m
         ("Asia/Manila", "MDY"),
         ("Asia/Tokyo", "YMD"),
         ("Asia/Shanghai", "YMD"),
+        ("US/Eastern", "MDY"),  # an old name, linked to America/New_York
         ("UTC", None),
         ("Etc/GMT+3", None),
         ("Nowhere/City", None),

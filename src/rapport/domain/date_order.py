@@ -104,10 +104,30 @@ def order_for_country(country: str | None) -> DateOrder | None:
     return "DMY"
 
 
+def zone_country(zone: str) -> str | None:
+    """The ISO country code of `zone`; an old name (US/Eastern, Asia/Calcutta) is
+    followed to the zone it links to where the system's zone files are links."""
+    table = zone_countries()
+    if zone in table:
+        return table[zone]
+    import zoneinfo
+
+    for base in zoneinfo.TZPATH:
+        path = Path(base) / zone
+        try:
+            target = path.resolve(strict=True)
+            name = target.relative_to(Path(base).resolve()).as_posix()
+        except (OSError, ValueError):
+            continue
+        if name in table:
+            return table[name]
+    return None
+
+
 def order_for_zone(zone: str) -> DateOrder | None:
     """The order of the country `zone` lies in (Europe/Lisbon: DMY, America/New_York:
     MDY, Asia/Tokyo: YMD); None for UTC and zones with no country."""
-    return order_for_country(zone_countries().get(zone))
+    return order_for_country(zone_country(zone))
 
 
 # --- reading numbers -----------------------------------------------------------------

@@ -11,6 +11,7 @@ from typing import Any
 from rapport.domain.date_order import (
     AUTO,
     ORDER_WORDS,
+    ORDERS,
     DateOrder,
     day_in_words,
     in_words,
@@ -52,7 +53,7 @@ def order(ctx: Ctx) -> DateOrder | None:
 def describe(ctx: Ctx) -> DateOrderView:
     chosen = ctx.settings.get(SETTING)
     used = order(ctx)
-    setting = chosen if isinstance(chosen, str) and chosen != AUTO else AUTO
+    setting = chosen if chosen in ORDERS else AUTO
     if used is None:
         says = (
             f"No order is set and {ctx.tz.key} has no country, so a date that reads two "
