@@ -8,15 +8,13 @@ python -m tests.generate_date_orders > src/rapport/domain/date_orders_cldr.py
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-ZONE_TAB = Path("/usr/share/zoneinfo/zone.tab")
+from rapport.domain.date_order import zone_countries
 
 
 def countries() -> list[str]:
     """The ISO 3166 codes zone.tab gives a time zone."""
-    lines = ZONE_TAB.read_text(encoding="utf-8").splitlines()
-    return sorted({ln.split("\t")[0] for ln in lines if ln and not ln.startswith("#")})
+    return sorted(set(zone_countries().values()))
 
 
 def order_of(country: str) -> str | None:
