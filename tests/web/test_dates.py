@@ -115,3 +115,9 @@ def test_a_typed_log_date_is_read_in_the_order_and_said_in_words(web: Web, ana: 
     with web.open(ana) as ctx:
         found = interactions.timeline(ctx, pid)
         assert found[0].occurred_at.astimezone(ctx.tz).date().isoformat() == "2026-11-02"
+
+
+def test_the_birthday_flags_are_booleans(web: Web, ana: User) -> None:
+    pid = _person(web, ana)
+    body = {"person_id": pid, "kind": "birthday", "month": 3, "day": 9, "another": 0}
+    assert ana.client.post("/api/v1/milestones", json=body).status_code == 422

@@ -271,10 +271,10 @@ class MilestoneIn(In):
     recurrence: Recurrence | None = None
     lead_days: Annotated[int, Field(ge=0, le=60), WHOLE] | None = None
     label: Annotated[Text, Str(300)] | None = None
-    replace: bool = Field(
+    replace: StrictBool = Field(
         False, description="A birthday for someone who has one: change theirs to this date"
     )
-    another: bool = Field(
+    another: StrictBool = Field(
         False, description="A birthday for someone who has one: record it as a second one"
     )
 
