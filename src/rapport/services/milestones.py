@@ -75,7 +75,8 @@ def add(
                 raise BirthdayTaken(
                     person.full_name, in_words(stored.month, stored.day, stored.year)
                 )
-            ctx.journal("milestone", f"{person.full_name}: birthday moved to {month}/{day}")
+            moved = in_words(month, day, year)
+            ctx.journal("milestone", f"{person.full_name}: birthday moved to {moved}")
             stored.month, stored.day, stored.year = month, day, year
             if lead_days is not None:
                 stored.lead_days = lead_days
