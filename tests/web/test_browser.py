@@ -309,6 +309,39 @@ def test_your_addresses_on_the_settings_page(browser: Any, live: Live) -> None:
     assert not live.problems, live.problems
 
 
+def test_a_second_birthday_and_the_date_order(browser: Any, live: Live) -> None:
+    """A person has one birthday: the form refuses another, naming the one stored,
+    and offers to change it or add a second; Settings chooses the date order."""
+    page = _page(browser, live, "desktop")
+    _sign_in(page, live)
+    page.goto(live.url + "/people/9")
+    page.click("summary:text-is('Add a date')")
+    form = page.locator("form[action$='/milestones']")
+    form.locator("select[name=kind]").select_option("birthday")
+    form.locator("input[name=date]").fill("1984-05-01")
+    form.locator("button:text-is('Add date')").click()
+    refusal = page.wait_for_selector(".flash-error:has-text('already has a birthday')")
+    assert "1988" in refusal.inner_text()  # the one stored, in words
+    page.click("summary:text-is('Add a date')")
+    form = page.locator("form[action$='/milestones']")
+    form.locator("select[name=kind]").select_option("birthday")
+    form.locator("input[name=date]").fill("1984-05-01")
+    form.locator("select[name=if_exists]").select_option("another")
+    form.locator("button:text-is('Add date')").click()
+    page.wait_for_selector(".flash:has-text('birthday: 1 May 1984')")
+    assert page.locator("li:has-text('birthday: 1 May 1984')").count() == 1
+    page.goto(live.url + "/settings")
+    page.locator("#dates select[name=date_order]").select_option("MDY")
+    page.click("#dates button:text-is('Save date order')")
+    page.wait_for_selector(".flash:has-text('Dates are read month first')")
+    _shoot(page, live, "settings-date-order", "desktop")
+    page.locator("#dates select[name=date_order]").select_option("auto")
+    page.click("#dates button:text-is('Save date order')")
+    page.wait_for_selector(".flash:has-text('Date order saved')")
+    page.context.close()
+    assert not live.problems, live.problems
+
+
 PAGES = [
     ("today", "/"),
     ("people", "/people"),

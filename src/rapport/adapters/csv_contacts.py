@@ -19,6 +19,7 @@ from typing import TextIO
 from rapport.adapters.limits import MAX_FIELD_CHARS, Budget
 from rapport.adapters.records import ContactRecord, PartialDate, Skipped
 from rapport.adapters.text import Source, decode, read_bytes, source_name
+from rapport.domain.date_order import DateOrder, read_numeric
 from rapport.domain.milestones import parse_month_day
 from rapport.domain.names import fold
 from rapport.errors import ImportFailed, Invalid
@@ -353,13 +354,16 @@ def parse(
     flavour: str | None = None,
     mapping: Mapping[str, str] | None = None,
     budget: Budget | None = None,
+    date_order: DateOrder | None = None,
 ) -> Iterator[ContactRecord | Skipped]:
     """One ContactRecord per data row, with its line number; Skipped for a row that
-    cannot be a contact (too many fields, no name)."""
+    cannot be a contact (too many fields, no name). Numeric dates ('12-10-1985') are
+    read in `date_order`, the user's; without it, slashes month first (as US exports
+    write them) and dots day first."""
     name = source_name(source)
     text = decode(read_bytes(source), name)
     layout = find_layout(text, name, mapping, flavour)
-    yield from _rows(text, layout, name, budget or Budget())
+    yield from _rows(text, layout, name, budget or Budget(), date_order)
 
 
 def mapping_of(pairs: Iterable[str]) -> dict[str, str] | None:
@@ -428,7 +432,7 @@ def _first_line_layout(text: str, source: str) -> Layout:
 
 
 def _rows(
-    text: str, layout: Layout, source: str, budget: Budget
+    text: str, layout: Layout, source: str, budget: Budget, date_order: DateOrder | None
 ) -> Iterator[ContactRecord | Skipped]:
     width = len(layout.header)
     for start, row in _cells(text, layout, source, budget):
@@ -436,7 +440,7 @@ def _rows(
             yield Skipped(start, f"{len(row)} fields where the header has {width}")
             continue
         try:
-            yield _record(start, row, layout)
+            yield _record(start, row, layout, date_order)
         except Invalid as exc:
             yield Skipped(start, exc.reason)
 
@@ -464,7 +468,9 @@ def _cells(
             yield start, row
 
 
-def _record(line: int, row: Sequence[str], layout: Layout) -> ContactRecord:
+def _record(
+    line: int, row: Sequence[str], layout: Layout, date_order: DateOrder | None = None
+) -> ContactRecord:
     rec = ContactRecord(line=line)
     values: dict[str, list[str]] = {}
     for index, field in layout.fields:
@@ -493,12 +499,12 @@ def _record(line: int, row: Sequence[str], layout: Layout) -> ContactRecord:
     rec.how_met = one.get("how_met")
     for field in ("birthday", "anniversary"):
         if field in one and one[field] not in _NO_DATES:
-            date = _partial_date(one[field])
+            date = _partial_date(one[field], date_order)
             if date is None:
                 rec.warnings.append(f"line {line}: {field} {one[field]!r} is not a date, dropped")
             setattr(rec, field, date)
     if "met_on" in one:
-        rec.met_on = _day(one["met_on"])
+        rec.met_on = _day(one["met_on"], date_order)
         if rec.met_on is None:
             rec.warnings.append(f"line {line}: date {one['met_on']!r} not read")
     if layout.flavour == "linkedin":
@@ -535,8 +541,16 @@ _DAY_FORMATS = ("%d %b %Y", "%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%d.%m.%Y", "%b 
 
 
 @functools.lru_cache(maxsize=8192)
-def _day(text: str) -> dt.date | None:
-    """A date as exports write them: '07 Nov 2023' (LinkedIn), ISO, US slashes."""
+def _day(text: str, date_order: DateOrder | None = None) -> dt.date | None:
+    """A date as exports write them: '07 Nov 2023' (LinkedIn), ISO, numbers in
+    `date_order` (without it, US slashes and dots day first)."""
+    if date_order is not None:
+        try:
+            found = read_numeric(text, date_order)
+        except Invalid:
+            return None
+        if found is not None and found.year is not None:
+            return dt.date(found.year, found.month, found.day)
     for fmt in _DAY_FORMATS:
         try:
             return dt.datetime.strptime(text.strip(), fmt).date()
@@ -545,13 +559,13 @@ def _day(text: str) -> dt.date | None:
     return None
 
 
-def _partial_date(text: str) -> PartialDate | None:
+def _partial_date(text: str, date_order: DateOrder | None = None) -> PartialDate | None:
     raw = text.strip()
-    found = _day(raw)
+    found = _day(raw, date_order)
     if found is not None:
         return PartialDate(found.month, found.day, found.year)
     try:
-        month, day, year = parse_month_day(raw)
+        month, day, year = parse_month_day(raw, date_order)
     except Invalid:
         return None
     return PartialDate(month, day, year)

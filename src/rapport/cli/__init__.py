@@ -63,6 +63,7 @@ def _register() -> None:
     from rapport.cli import (
         admin,
         agenda,
+        dates,
         digest,
         events,
         favours,
@@ -87,6 +88,7 @@ def _register() -> None:
     agenda.register(app)
     admin.register(app)
     digest.register(app)
+    dates.register()
     io.register(app)
     history.register(app)
     web.register(app)

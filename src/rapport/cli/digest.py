@@ -30,8 +30,8 @@ def digest(
     """Print today's digest, or send it (for those who prefer cron to `rapport serve`)."""
     import datetime as dt
 
+    from rapport.cli import dates
     from rapport.cli.runtime import rapport, session
-    from rapport.domain.dates import parse_day
     from rapport.services import digest as digest_service
 
     if send:
@@ -49,7 +49,7 @@ def digest(
             raise typer.Exit(8)
         return
     with session() as ctx:
-        day = parse_day(date, ctx.today, prefer="future") if date else ctx.today
+        day = dates.day(ctx, date, prefer="future") if date else ctx.today
         message = digest_service.render(ctx, day)
 
     def render() -> None:

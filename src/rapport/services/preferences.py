@@ -11,6 +11,7 @@ from rapport.domain import drafts
 from rapport.domain.agenda import rules as agenda_rules
 from rapport.domain.cadence import DEFAULT_CADENCE_DAYS, cadence_defaults
 from rapport.errors import Invalid
+from rapport.services import date_order as order_setting
 from rapport.services import owner
 from rapport.services.context import Ctx, zone
 from rapport.storage.schema import Workspace
@@ -27,6 +28,8 @@ class Preferences:
     edited_templates: list[str]  # kinds whose template the user changed
     agenda: dict[str, int]  # the agenda's delays and windows, in days (rules.RULES)
     agenda_defaults: dict[str, int]  # their built-in values
+    date_order: str  # DMY, MDY, YMD, or auto (from the time zone: services.date_order)
+    date_order_used: str | None  # the order typed dates are read in (None: ISO only)
 
 
 def _workspace(ctx: Ctx) -> Workspace:
@@ -49,6 +52,8 @@ def describe(ctx: Ctx) -> Preferences:
         edited_templates=sorted(k for k in edited if k in drafts.DEFAULT_TEMPLATES),
         agenda=asdict(agenda_rules.rules_from(settings.get("agenda"))),
         agenda_defaults=dict(agenda_rules.DEFAULTS),
+        date_order=order_setting.describe(ctx).setting,
+        date_order_used=order_setting.order(ctx),
     )
 
 
@@ -61,6 +66,7 @@ def update(
     cadence: Mapping[str, int | None] | None = None,
     templates: Mapping[str, str | None] | None = None,
     agenda: Mapping[str, int | None] | None = None,
+    date_order: str | None = None,
 ) -> Preferences:
     """Change what is given; a None rhythm, template or agenda setting goes back to
     the default."""
@@ -110,6 +116,8 @@ def update(
                 continue
             windows[name] = agenda_rules.checked(name, days)
         settings["agenda"] = windows
+    if date_order is not None:
+        order_setting.put(settings, date_order)
     ws.settings = settings
     ctx.settings = dict(settings)
     if own_emails is not None:  # who the user is has its own service

@@ -10,10 +10,9 @@ from typing import TYPE_CHECKING, Annotated
 from fastapi import Form, UploadFile
 from pydantic import AfterValidator
 
-from rapport.domain.dates import parse_day, parse_moment
 from rapport.domain.records import InteractionOut
 from rapport.errors import ImportFailed, Invalid
-from rapport.services import interactions, resolve
+from rapport.services import date_order, interactions, resolve
 from rapport.services.context import Ctx
 
 if TYPE_CHECKING:
@@ -33,11 +32,22 @@ def _no_nul(value: str) -> str:
 Text = Annotated[str, Form(max_length=20_000), AfterValidator(_no_nul)]
 
 
-def moment(ctx: Ctx, quick: str | None, typed: str | None, *, field: str = "when") -> dt.datetime:
+def moment(
+    ctx: Ctx,
+    quick: str | None,
+    typed: str | None,
+    *,
+    field: str = "when",
+    said: list[str] | None = None,
+) -> dt.datetime:
     """When something happened: a typed date/phrase wins over a one-click choice
-    (today, yesterday, last week); neither means now-ish today (noon)."""
+    (today, yesterday, last week); neither means now-ish today (noon). A typed date
+    another order reads otherwise is added to `said` in words."""
     if typed and typed.strip():
-        return parse_moment(typed, ctx.today, ctx.tz, field=field)
+        found, typed_as = date_order.moment(ctx, typed, field=field)
+        if typed_as is not None and said is not None:
+            said.append(typed_as.words)
+        return found
     days = QUICK_DAYS.get((quick or "today").strip())
     if days is None:
         raise Invalid(field, f"{quick!r} is not one of: today, yesterday, last-week")
@@ -45,10 +55,23 @@ def moment(ctx: Ctx, quick: str | None, typed: str | None, *, field: str = "when
     return dt.datetime.combine(day, dt.time(12, 0), ctx.tz)
 
 
-def day(ctx: Ctx, typed: str | None, *, field: str, future: bool = False) -> dt.date | None:
+def day(
+    ctx: Ctx,
+    typed: str | None,
+    *,
+    field: str,
+    future: bool = False,
+    said: list[str] | None = None,
+) -> dt.date | None:
+    """The day typed (in the workspace's date order), None when nothing was; when
+    another order would read it otherwise, the day in words is added to `said`, for
+    the answer to show ('due 12 October 2026')."""
     if not typed or not typed.strip():
         return None
-    return parse_day(typed, ctx.today, prefer="future" if future else "past", field=field)
+    found, typed_as = date_order.day(ctx, typed, prefer="future" if future else "past", field=field)
+    if typed_as is not None and said is not None:
+        said.append(typed_as.words)
+    return found
 
 
 def words(text: str | None) -> list[str]:
@@ -77,9 +100,10 @@ def quick_log(
     when: str | None = None,
     notes: str | None = None,
     direction: str = "mutual",
+    said: list[str] | None = None,
 ) -> InteractionOut:
     """Log an interaction with the people named in `who` (comma-separated names,
-    prefixes, emails or #ids)."""
+    prefixes, emails or #ids); an ambiguous typed date goes to `said` in words."""
     refs = words(who)
     if not refs:
         raise Invalid("who", "say who it was with")
@@ -88,7 +112,7 @@ def quick_log(
         ctx,
         interactions.InteractionIn(
             kind=kind or "meeting",
-            occurred_at=moment(ctx, quick, when),
+            occurred_at=moment(ctx, quick, when, said=said),
             participant_ids=ids,
             summary=summary,
             notes=notes,

@@ -20,7 +20,7 @@ from rapport.adapters.limits import Budget
 from rapport.adapters.records import ContactRecord, MeetingRecord, R, Skipped, cleaned
 from rapport.adapters.text import Source, source_name
 from rapport.errors import ImportFailed, Invalid
-from rapport.services import owner
+from rapport.services import date_order, owner
 from rapport.services.context import Ctx
 from rapport.services.cycle_collection import fewer_collections
 from rapport.services.imports import activity as import_activity
@@ -157,7 +157,9 @@ def _contacts(
     if fmt == "vcard":
         from rapport.adapters import vcard
 
-        parsed = [_cleaned(r) for r in vcard.parse(source, budget)]
+        parsed = [
+            _cleaned(r) for r in vcard.parse(source, budget, date_order=date_order.order(ctx))
+        ]
     else:
         from rapport.adapters import csv_contacts
 
@@ -169,6 +171,7 @@ def _contacts(
                 flavour=None if flavour == "csv" else flavour,
                 mapping=opts.mapping,
                 budget=budget,
+                date_order=date_order.order(ctx),
             )
         ]
     records = [r for r in parsed if isinstance(r, ContactRecord)]

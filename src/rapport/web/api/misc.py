@@ -63,6 +63,7 @@ def patch_settings(ws: WorkspaceDep, body: SettingsPatch) -> Any:
             cadence=body.cadence,
             templates=body.templates,
             agenda=body.agenda.given() if body.agenda is not None else None,
+            date_order=body.date_order,
         )
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zoneinfo
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from fastapi import Path, Query
 from pydantic import (
@@ -250,6 +250,13 @@ _MILESTONE: JsonDict = {
                 },
             ]
         },
+        # a birthday for someone who has one: replace it or add another, not both
+        {
+            "not": {
+                "required": ["replace", "another"],
+                "properties": {"replace": {"const": True}, "another": {"const": True}},
+            }
+        },
     ]
 }
 
@@ -265,6 +272,12 @@ class MilestoneIn(In):
     recurrence: Recurrence | None = None
     lead_days: Annotated[int, Field(ge=0, le=60), WHOLE] | None = None
     label: Annotated[Text, Str(300)] | None = None
+    replace: StrictBool = Field(
+        False, description="A birthday for someone who has one: change theirs to this date"
+    )
+    another: StrictBool = Field(
+        False, description="A birthday for someone who has one: record it as a second one"
+    )
 
     @model_validator(mode="after")
     def _real_day(self) -> MilestoneIn:
@@ -272,6 +285,8 @@ class MilestoneIn(In):
             dt.date(2000, self.month, self.day)  # a leap year: 29 February exists
         except ValueError:
             raise ValueError(f"day: {self.month}/{self.day} is not a date") from None
+        if self.replace and self.another:
+            raise ValueError("another: give replace or another, not both")
         return self
 
 
@@ -426,6 +441,9 @@ class OwnAddressIn(In):
     address: Email
 
 
+DateOrderSetting = Literal["DMY", "MDY", "YMD", "auto"]
+
+
 class SettingsPatch(In):
     workspace: Annotated[Filled, Str(200, 1)] | None = None
     timezone: TimeZone | None = None
@@ -440,6 +458,11 @@ class SettingsPatch(In):
     ) = None
     agenda: AgendaRulesIn | None = Field(
         None, description="The agenda's delays and windows; a null one restores its default"
+    )
+    date_order: DateOrderSetting | None = Field(
+        None,
+        description="The order typed dates like 12/10/1985 are read in; auto: as the time "
+        "zone's country writes them",
     )
 
 

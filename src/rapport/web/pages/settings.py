@@ -15,6 +15,7 @@ from rapport.domain.accounts import NewToken
 from rapport.domain.agenda import rules as agenda_rules
 from rapport.errors import Invalid, RapportError
 from rapport.services import accounts, digest, owner, preferences, sessions, tokens
+from rapport.services import date_order as order_setting
 from rapport.web.deps import WorkspaceDep
 from rapport.web.forms import Text, number, words
 from rapport.web.pages.auth import sign_in, sign_out
@@ -253,3 +254,15 @@ def end_all_sessions(request: Request, ws: WorkspaceDep) -> Response:
     sessions.end_all(ws.rapport, ws.user.id)
     sign_out(request)
     return RedirectResponse("/login", status_code=303)
+
+
+@router.post("/settings/dates")
+def save_date_order(request: Request, ws: WorkspaceDep, date_order: Text = "auto") -> Response:
+    """The Dates form: the order typed dates like 12/10/1985 are read in."""
+    try:
+        with ws.write() as ctx:
+            view = order_setting.choose(ctx, date_order)
+    except Invalid as exc:
+        return _page(request, ws, status_code=422, errors={"date_order": exc.reason})
+    flash(request, f"Date order saved. {view.says}")
+    return RedirectResponse("/settings#dates", status_code=303)

@@ -112,6 +112,7 @@ def log(
         "direction": direction,
     }
     target = back if back.startswith("/") and not back.startswith("//") else "/"
+    said: list[str] = []
     try:
         with ws.write() as ctx:
             logged = quick_log(
@@ -123,6 +124,7 @@ def log(
                 when=when,
                 notes=notes,
                 direction=direction,
+                said=said,
             )
     except RapportError as exc:
         if exc.http_status >= 500:
@@ -137,7 +139,8 @@ def log(
             )
         return _today(request, ws, log_form=form, log_error=error)
     names = ", ".join(logged.participants)
-    flash(request, f"Logged {logged.kind} with {names}.")
+    on = f" on {said[0]}" if said else ""
+    flash(request, f"Logged {logged.kind} with {names}{on}.")
     if _is_htmx(request):
         return Response(status_code=204, headers={"HX-Redirect": target})
     return RedirectResponse(target, status_code=303)
