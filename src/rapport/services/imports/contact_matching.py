@@ -141,12 +141,12 @@ def match(
             index.register(contact, found)
             continue
         if clash is not None:
-            holder, number = clash
-            if isinstance(holder, int):
-                contact.proposed_for, contact.shared_phone = holder, number
+            other, number = clash
+            if isinstance(other, int):
+                contact.proposed_for, contact.shared_phone = other, number
             else:
                 result.warnings.append(
-                    f"lines {holder.lines[0]} and {contact.record.line} share the phone "
+                    f"lines {other.lines[0]} and {contact.record.line} share the phone "
                     f"{number} but name different people (a shared office number?): "
                     "kept as two people"
                 )

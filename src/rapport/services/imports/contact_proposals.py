@@ -3,7 +3,7 @@ person has) go to the review queue instead of being applied (`services.review`
 decides them). A proposal that would change nothing is just "unchanged"; one the
 queue already holds (the same person, the same record: a file imported again) is
 not added twice, whether it waits or was decided. Proposals are written with one
-executemany, so a large file stays fast."""
+executemany, so a large file stays fast. The kinds are `domain.review.KINDS`."""
 
 from __future__ import annotations
 
@@ -26,12 +26,6 @@ from rapport.services.imports.contact_updates import changes_for
 from rapport.services.person_state import read_states
 from rapport.storage.schema import Proposal
 
-# the kinds of proposal, and what each means to the user
-KINDS = {
-    "same-name": "the same name, nothing else in common",
-    "same-name-org": "the same name and organization, no email, phone or profile in common",
-    "shared-phone": "the same phone number under a different name",
-}
 CHUNK = 2000
 
 
@@ -52,9 +46,7 @@ def kind_and_evidence(contact: Contact, state: PersonState) -> tuple[str, str]:
     return "same-name", f"the same name ({state.full_name}); no email, phone or profile in common"
 
 
-def keep(
-    ctx: Ctx, contacts: Sequence[Contact], fmt: str, name: str, result: ContactResult
-) -> None:
+def keep(ctx: Ctx, contacts: Sequence[Contact], fmt: str, name: str, result: ContactResult) -> None:
     """Put the proposals `contacts` make into the review queue (or count them
     unchanged), in the caller's transaction."""
     ids = list(dict.fromkeys(c.proposed_for for c in contacts if c.proposed_for is not None))

@@ -170,7 +170,7 @@ def record_digest(data: dict[str, Any]) -> str:
 
 def contact_from_json(ctx: Ctx, data: dict[str, Any], line: int | None) -> Contact:
     """The contact a stored record (`record_json`) describes, checked again."""
-    values = {name: data.get(name) for name in _KEPT}
+    values: dict[str, Any] = {name: data.get(name) for name in _KEPT}
     values["tags"] = list(values["tags"] or [])
     values["types"] = list(values["types"] or [])
     rec = ContactRecord(

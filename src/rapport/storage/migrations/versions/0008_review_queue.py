@@ -54,9 +54,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_proposal")),
     )
     with op.batch_alter_table("proposal", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_proposal_person_id"), ["person_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_proposal_person_id"), ["person_id"], unique=False)
         batch_op.create_index(
             "ix_proposal_workspace_decision", ["workspace_id", "decision", "id"], unique=False
         )
