@@ -73,6 +73,7 @@ def _register() -> None:
         milestones,
         people,
         promises,
+        review,
         web,
     )
 
@@ -88,6 +89,7 @@ def _register() -> None:
     admin.register(app)
     digest.register(app)
     io.register(app)
+    review.register(app)
     history.register(app)
     web.register(app)
 
