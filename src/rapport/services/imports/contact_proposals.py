@@ -87,7 +87,7 @@ def keep(ctx: Ctx, contacts: Sequence[Contact], fmt: str, name: str, result: Con
                 "record": data,
                 "digest": digest,
                 "source_format": fmt[:32],
-                "source_name": name[:500],
+                "source_name": name.replace("\\", "/").rsplit("/", 1)[-1][:500],  # no folders
                 "line": contact.lines[0],
                 "created_at": now,
             }
