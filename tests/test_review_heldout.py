@@ -74,7 +74,7 @@ def _keys(ctx: Ctx) -> dict[str, int]:
     """Every email and phone key of the workspace, and whose it is."""
     emails = ctx.session.execute(select(PersonEmail.address_key, PersonEmail.person_id)).all()
     phones = ctx.session.execute(select(PersonPhone.number_key, PersonPhone.person_id)).all()
-    return {key: pid for key, pid in [*emails, *phones]}
+    return {row[0]: row[1] for row in (*emails, *phones)}
 
 
 def _import_demo_files(open_ctx: OpenCtx) -> tuple[Snapshot, dict[str, int], int]:
