@@ -272,3 +272,21 @@ def test_listing_pages_through_the_queue(open_ctx: OpenCtx) -> None:
         assert review.waiting(ctx) == 7
     assert (second.total, second.pages) == (7, 3)
     assert [p.name for p in second.items] == ["Person 3", "Person 4", "Person 5"]
+
+
+def test_a_key_claims_its_person_before_a_name_does(open_ctx: OpenCtx) -> None:
+    """Two people of one name; the file names one by email on a later line. The row
+    with only the name is proposed for the other, on every import of the file."""
+    with open_ctx() as ctx:
+        first = make_person(ctx, "Ana Lima", emails=["ana@acme.example"]).id
+        second = make_person(ctx, "Ana Lima", organization="Globex").id
+    export = _linkedin(
+        "Ana,Lima,https://www.linkedin.com/in/ana-lima-2,,Initech,Designer,",
+        "Ana,Lima,https://www.linkedin.com/in/ana-lima-1,ana@acme.example,Acme,CTO,",
+    )
+    summary = _run(open_ctx, export)
+    assert (summary.updated, summary.proposed) == (1, 1)
+    assert [p.person_id for p in _queue(open_ctx).items] == [second]
+    assert _show(open_ctx, first).organization == "Acme"
+    again = _run(open_ctx, export)
+    assert (again.updated, again.proposed, again.unchanged) == (0, 0, 2)

@@ -129,7 +129,8 @@ def match(
     key matched, by id; people to create; contacts proposed for someone already
     there, `proposed_for` set). Rows of one person after the first are merged into
     it."""
-    # pass 1: email, phone, URL (also against earlier rows of this file)
+    # pass 1: email, phone, URL (also against earlier rows of this file); a row whose
+    # keys match no one becomes a person of its own, which later rows may match
     targets: dict[int, Target] = {}
     claimed: set[int] = set()
     for i, contact in enumerate(contacts):
@@ -150,14 +151,13 @@ def match(
                     f"{number} but name different people (a shared office number?): "
                     "kept as two people"
                 )
-        if contact.proposed_for is None and (contact.emails or contact.phones or contact.urls):
-            _propose_by_name(contact, index, claimed)
         if contact.emails or contact.phones or contact.urls:
             targets[i] = contact
             index.register(contact, contact)
-    # pass 2: the exact name, for contacts without any key
+    # pass 2: the exact name, once every key has claimed its person (so a re-import
+    # proposes each row for the same person as the first import did)
     for i, contact in enumerate(contacts):
-        if i not in targets:
+        if targets.get(i, contact) is contact and contact.proposed_for is None:
             _propose_by_name(contact, index, claimed)
             targets[i] = contact
     # group the rows per person, in file order
