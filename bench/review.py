@@ -101,7 +101,8 @@ def main(argv: list[str] | None = None) -> None:
             response = client.get(target)
             if response.status_code != 200:
                 raise RuntimeError(f"GET {target}: {response.status_code}")
-            return response.status_code
+            status: int = response.status_code
+            return status
 
         result = time_runs(key, "ours", run, args.runs)
         runs = sorted(result.runs_ms)
