@@ -67,6 +67,7 @@ def _waiting(ctx: Ctx) -> Any:
 
 
 def check_kind(kind: str | None) -> str | None:
+    """`kind` if it is a kind of proposal (or None); Invalid naming the kinds if not."""
     if kind is not None and kind not in KINDS:
         raise Invalid("kind", f"{kind!r} is not a kind of proposal ({', '.join(KINDS)})")
     return kind
