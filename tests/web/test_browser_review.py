@@ -31,6 +31,7 @@ def test_review_accept_one_keep_one_separate(browser: Any, live: Live) -> None:
     page.wait_for_selector("h1:has-text('Review')")
     ana = page.locator("tr", has=page.locator("strong:text-is('Ana Lima')"))
     assert "organization: Acme Robotics → Acme Corp" in ana.inner_text()
+    assert "linkedin-Connections.csv (linkedin), line 5" in ana.inner_text()
     _shoot(page, live, "review", "desktop")
     ana.locator("button:text-is('Accept')").click()
     flash = page.wait_for_selector(".flash:has-text('Accepted 1 proposal: 1 person updated')")

@@ -117,6 +117,8 @@ def import_file(ctx: Ctx, data: bytes, name: str, fmt: str | None, strict: bool)
     from rapport.services import imports
 
     options = imports.ImportOptions(format=fmt or None, strict=strict)
-    summary = imports.run(ctx, io.BytesIO(data), options)
+    stream = io.BytesIO(data)
+    stream.name = name  # so the journal and the review queue name the file too
+    summary = imports.run(ctx, stream, options)
     summary.source = name
     return summary
