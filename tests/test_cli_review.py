@@ -28,6 +28,9 @@ def _proposals(cli: Cli, tmp_path: Path) -> None:
         "Carla Dias,,Initech,Architect\n",
         encoding="utf-8",
     )
+    dry = cli("import", str(crm), "--dry-run").stdout
+    assert "3 kept for review" in dry and "dry run: nothing was saved" in dry
+    assert cli("review", "--json").json()["total"] == 0
     out = cli("import", str(crm)).stdout
     assert "0 created, 0 updated" in out
     assert "3 kept for review (matched by name only) — see `rapport review`" in out

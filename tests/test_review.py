@@ -290,3 +290,16 @@ def test_a_key_claims_its_person_before_a_name_does(open_ctx: OpenCtx) -> None:
     assert _show(open_ctx, first).organization == "Acme"
     again = _run(open_ctx, export)
     assert (again.updated, again.proposed, again.unchanged) == (0, 0, 2)
+
+
+def test_a_decided_proposal_is_not_made_again_by_the_same_file(open_ctx: OpenCtx) -> None:
+    ana = _known_ana(open_ctx)
+    row = _csv("Ana Lima,,,Initech,Designer")
+    _run(open_ctx, row)
+    with open_ctx() as ctx:
+        [new] = review.separate(ctx, [review.listing(ctx).items[0].id]).person_ids
+    again = _run(open_ctx, row)
+    assert (again.created, again.updated, again.proposed) == (0, 0, 0)
+    assert _queue(open_ctx).total == 0
+    assert _show(open_ctx, ana).organization == "Acme Robotics"
+    assert _show(open_ctx, new).organization == "Initech"
