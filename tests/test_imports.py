@@ -341,7 +341,9 @@ def test_streams_import_like_files(open_ctx: OpenCtx) -> None:
         assert summary.source == "<stream>" and summary.changed, name
 
 
-def test_a_linkedin_row_joins_the_person_already_known_by_name(open_ctx: OpenCtx) -> None:
+def test_a_linkedin_row_with_only_the_name_in_common_is_kept_for_review(
+    open_ctx: OpenCtx,
+) -> None:
     with open_ctx() as ctx:
         known = make_person(ctx, "Ana Lima", emails=["ana.lima@gmail.com"])
     csv = (
@@ -351,9 +353,9 @@ def test_a_linkedin_row_joins_the_person_already_known_by_name(open_ctx: OpenCtx
         b"Bruno,Souza,https://www.linkedin.com/in/bruno-souza,,Globex,CEO,01 Feb 2020\n"
     )
     summary = _run(open_ctx, csv)
-    assert (summary.created, summary.updated) == (1, 1)
+    assert (summary.created, summary.updated, summary.proposed) == (1, 0, 1)
     assert _count(open_ctx) == 2
     ana = _person(open_ctx, "Ana Lima")
     assert ana.id == known.id
-    assert ana.urls == ["https://www.linkedin.com/in/ana-lima"]
+    assert ana.urls == [] and ana.organization is None and ana.title is None
     assert ana.emails == ["ana.lima@gmail.com"]

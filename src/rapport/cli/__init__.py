@@ -74,6 +74,7 @@ def _register() -> None:
         milestones,
         people,
         promises,
+        review,
         web,
     )
 
@@ -90,6 +91,7 @@ def _register() -> None:
     digest.register(app)
     dates.register()
     io.register(app)
+    review.register(app)
     history.register(app)
     web.register(app)
 

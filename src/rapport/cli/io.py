@@ -150,6 +150,8 @@ def _render_summary(s: ImportSummary) -> None:
         say(f"  {s.organizations_created} {noun} added")
     if s.role_changes:
         say(f"  {s.role_changes} people changed organization or title (kept as role history)")
+    if s.proposed:
+        say(f"  {s.proposed} kept for review (matched by name only) — see `rapport review`")
     if s.own_addresses and s.kind == "interactions":
         say(f"  you are {', '.join(s.own_addresses)} (see `rapport settings me`)")
     for problem in s.skipped[:SHOWN]:

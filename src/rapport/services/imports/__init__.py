@@ -180,7 +180,11 @@ def _contacts(
     _check_strict([b for b in bad if b.invalid], opts, name)
     total = len(records)
     result = import_contacts.load(
-        ctx, records, fmt, (lambda done: progress("importing", done, total)) if progress else None
+        ctx,
+        records,
+        fmt,
+        (lambda done: progress("importing", done, total)) if progress else None,
+        name=name,
     )
     _check_strict(result.skipped, opts, name)
     dropped: Counter[str] = Counter(d for r in records for d in dict.fromkeys(r.dropped))
@@ -197,6 +201,7 @@ def _contacts(
         role_changes=result.role_changes,
         organizations_created=result.organizations_created,
         dropped=dict(dropped),
+        proposed=result.proposed,
     )
 
 

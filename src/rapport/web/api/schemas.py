@@ -28,6 +28,7 @@ from pydantic import (
 from pydantic.config import JsonDict
 
 from rapport.domain import drafts, person_patch
+from rapport.domain import review as review_values
 from rapport.domain.agenda import rules as agenda_rules
 from rapport.domain.names import fold
 from rapport.domain.text import text_problem
@@ -564,3 +565,16 @@ class ErrorBody(BaseModel):
 
 class ErrorEnvelope(BaseModel):
     error: ErrorBody
+
+
+# --- the review queue ---------------------------------------------------------------------
+
+ProposalKind = Annotated[str, wire.one_of(review_values.KINDS)]
+
+
+class ReviewKindIn(In):
+    """Which kind of proposal to decide all of at once."""
+
+    kind: ProposalKind = Field(
+        description="same-name, same-name-org (name and organization) or shared-phone"
+    )

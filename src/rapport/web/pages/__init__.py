@@ -16,6 +16,7 @@ from rapport.web.pages import (
     io,
     people,
     person,
+    review,
     settings,
     today,
 )
@@ -31,6 +32,7 @@ for module in (
     events,
     insights,
     history,
+    review,
     io,
     settings,
     command,

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from rapport.errors import Invalid, RapportError
-from rapport.services import agenda, drafts, people
+from rapport.services import agenda, drafts, people, review
 from rapport.web import views
 from rapport.web.deps import WorkspaceDep
 from rapport.web.forms import Text, quick_log
@@ -32,9 +32,11 @@ def _today(request: Request, ws: WorkspaceDep, **extra: object) -> Response:
     ).endswith("?all=1")
     with ws.read() as ctx:
         view = views.today(ctx, limit=None if show_all else TODAY_LIMIT)
+        waiting = review.waiting(ctx)
         tz = ctx.tz
     template = "partials/agenda.html" if _is_htmx(request) else "today.html"
-    return render(request, template, {"view": view, "today": view.agenda.day, "tz": tz, **extra})
+    context = {"view": view, "today": view.agenda.day, "tz": tz, "review_waiting": waiting}
+    return render(request, template, {**context, **extra})
 
 
 @router.get("/")
