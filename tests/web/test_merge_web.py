@@ -47,7 +47,7 @@ def test_api_refuses_a_person_with_themselves_and_other_workspaces(
 ) -> None:
     keep, dup, _ = _two(web, ana)
     same = ana.client.post(f"/api/v1/people/{keep}/merge/{keep}")
-    assert same.status_code == 422 and same.json()["error"]["field"] == "merge"
+    assert same.status_code == 409 and same.json()["error"]["field"] == "merge"
     assert bruno.client.get(f"/api/v1/people/{keep}/merge/{dup}").status_code == 404
     assert bruno.client.post(f"/api/v1/people/{keep}/merge/{dup}").status_code == 404
 

@@ -19,7 +19,7 @@ from rapport.domain.merge_plan import (
     plan,
 )
 from rapport.domain.records import PersonOut
-from rapport.errors import Invalid
+from rapport.errors import Contradicts
 from rapport.services import people
 from rapport.services.context import Ctx
 from rapport.services.search_documents import reindex_people
@@ -85,7 +85,7 @@ def merge(ctx: Ctx, keep_id: int, other_id: int) -> MergeResult:
 
 def _plan(ctx: Ctx, keep_id: int, other_id: int) -> MergePlan:
     if keep_id == other_id:
-        raise Invalid("merge", "cannot merge a person with themselves")
+        raise Contradicts("merge", "cannot merge a person with themselves")
     keep, other = people.get(ctx, keep_id), people.get(ctx, other_id)
     shared = _shared_interactions(ctx, keep.id, other.id)
     return plan(_facts(ctx, keep), _facts(ctx, other, shared), ctx.today)
