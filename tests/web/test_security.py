@@ -71,6 +71,7 @@ def anas_things(web: Web, ana: User) -> dict[str, int]:
     with web.open(ana) as ctx:
         pid = make_person(ctx, "Carla Dias", types=["client"]).id
         iid = make_interaction(ctx, [pid]).id
+        other = make_person(ctx, "Carla D.").id  # a record to merge into Carla
     promise = ana.client.post("/api/v1/promises", json={"person_id": pid, "description": "x"})
     favour = ana.client.post(
         "/api/v1/favours", json={"person_id": pid, "direction": "received", "kind": "advice"}
@@ -84,6 +85,8 @@ def anas_things(web: Web, ana: User) -> dict[str, int]:
     return {
         "entry_id": entry["id"],
         "person_id": pid,
+        "keep_id": pid,
+        "other_id": other,
         "interaction_id": iid,
         "promise_id": promise.json()["id"],
         "favour_id": favour.json()["id"],
