@@ -102,3 +102,16 @@ def test_merge_a_duplicate_from_the_person_page_then_undo(browser: Any, live: Li
     _shoot(page, live, "merge-choose", "desktop")
     page.context.close()
     assert not live.problems, live.problems
+
+
+def test_the_merge_pages_fit_a_phone(browser: Any, live: Live) -> None:
+    page = _page(browser, live, "phone")
+    _sign_in(page, live)
+    for name, path in (("duplicates", "/duplicates"), ("merge-choose", "/people/1/merge")):
+        page.goto(live.url + path)
+        _shoot(page, live, name, "phone")
+    page.click("a:has-text('Ana Lima (Initech)')")
+    page.wait_for_selector("text=Why these two: same email")
+    _shoot(page, live, "merge-preview", "phone")
+    page.context.close()
+    assert not live.problems, live.problems
