@@ -9,13 +9,8 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rapport.domain.merge_plan import (
-    JOINED,
-    DateFacts,
-    RecordFacts,
-    RoleFacts,
-    plan,
-)
+from rapport.domain.merge_facts import DateFacts, RecordFacts, RoleFacts
+from rapport.domain.merge_plan import JOINED, plan
 
 TODAY = dt.date(2026, 11, 23)
 INITECH, ACME = 1, 2

@@ -11,7 +11,7 @@ import typer
 from rapport.cli.output import JsonOption, emit, emit_json, plain, say
 
 if TYPE_CHECKING:
-    from rapport.domain.merge_plan import MergePreview
+    from rapport.domain.merge_facts import MergePreview
 
 
 def merge(

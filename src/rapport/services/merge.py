@@ -10,14 +10,14 @@ from typing import Any
 
 from sqlalchemy import delete, func, or_, select, update
 
-from rapport.domain.merge_plan import (
+from rapport.domain.merge_facts import (
     DateFacts,
     MergePlan,
     MergePreview,
     RecordFacts,
     RoleFacts,
-    plan,
 )
+from rapport.domain.merge_plan import plan
 from rapport.domain.records import PersonOut
 from rapport.errors import Contradicts
 from rapport.services import people

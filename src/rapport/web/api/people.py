@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from rapport.domain.merge_plan import MergePreview
+from rapport.domain.merge_facts import MergePreview
 from rapport.domain.records import Brief, Health, InteractionOut, PersonOut, Profile
 from rapport.domain.vocabulary import RelationshipType
 from rapport.services import brief, bulk_edit, health, listings, merge, people, profile
