@@ -152,3 +152,13 @@ def test_nothing_the_other_record_says_is_lost(
             assert value in after[field], field  # the kept record's values stay
     if name.casefold() != "ana lima":
         assert name in after["notes"]
+
+
+def test_an_archived_record_merged_with_an_active_one_is_active_and_says_so() -> None:
+    keep = record(1, "Ana Lima", fields={"archived_at": dt.datetime(2026, 1, 1, tzinfo=dt.UTC)})
+    other = record(2, "Ana Lima", fields={"archived_at": None})
+
+    planned = plan(keep, other, TODAY)
+
+    assert planned.writes.person == {"archived_at": None}
+    assert planned.preview.filled == ["active again (Ana Lima's record was not archived)"]

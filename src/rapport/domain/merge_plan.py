@@ -194,6 +194,7 @@ def plan(keep: RecordFacts, other: RecordFacts, today: dt.date) -> MergePlan:
         filled.append("strained")
     if keep.fields.get("archived_at") is not None and other.fields.get("archived_at") is None:
         person["archived_at"] = None
+        filled.append(f"active again ({other.name}'s record was not archived)")
     theirs_last = other.fields.get("last_contact_at")
     mine_last = keep.fields.get("last_contact_at")
     if theirs_last is not None and (mine_last is None or theirs_last > mine_last):
