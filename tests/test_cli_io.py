@@ -157,8 +157,9 @@ def test_duplicates_and_the_merge_alias(cli: Cli) -> None:
     assert pairs[0]["score"] == 100 and "same email ana@acme.com" in pairs[0]["reasons"]
     assert "similar names" in pairs[1]["reasons"][0]
     assert "rapport merge" in cli("duplicates").stdout
-    merged = cli("merge", f"#{pairs[0]['a']['id']}", f"#{pairs[0]['b']['id']}", "--json").json()
-    assert merged["emails"] == ["ana@acme.com"]
+    a, b = pairs[0]["a"]["id"], pairs[0]["b"]["id"]
+    merged = cli("merge", f"#{a}", f"#{b}", "--yes", "--json").json()
+    assert merged["person"]["emails"] == ["ana@acme.com"]
     assert len(cli("duplicates", "--json").json()) == 1
     assert json.loads(cli("duplicates", "--min-score", "95", "--json").stdout) == []
 

@@ -71,6 +71,7 @@ def anas_things(web: Web, ana: User) -> dict[str, int]:
     with web.open(ana) as ctx:
         pid = make_person(ctx, "Carla Dias", types=["client"]).id
         iid = make_interaction(ctx, [pid]).id
+        other = make_person(ctx, "Carla D.").id  # a record to merge into Carla
     with web.open(ana) as ctx:  # a record matched by name alone: kept for review
         imports.run(ctx, b"Name,Organization\nCarla Dias,Initech\n")
         proposal = review.listing(ctx).items[0].id
@@ -87,6 +88,8 @@ def anas_things(web: Web, ana: User) -> dict[str, int]:
     return {
         "entry_id": entry["id"],
         "person_id": pid,
+        "keep_id": pid,
+        "other_id": other,
         "interaction_id": iid,
         "promise_id": promise.json()["id"],
         "favour_id": favour.json()["id"],

@@ -286,7 +286,7 @@ def _render_pairs(pairs: list[DuplicatePair]) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    from rapport.cli.people import merge
+    from rapport.cli.merging import merge
 
     app.command("import")(import_)
     app.command("export")(export)

@@ -282,21 +282,8 @@ def unarchive(ref: str = typer.Argument(...), as_json: bool = JsonOption) -> Non
     _set_archived(ref, False, as_json)
 
 
-@person_app.command("merge")
-def merge(
-    keep: str = typer.Argument(..., help="The record to keep."),
-    other: str = typer.Argument(..., help="The duplicate to fold into it (deleted afterwards)."),
-    as_json: bool = JsonOption,
-) -> None:
-    """Merge two records of the same person, keeping every interaction, promise and date."""
-    from rapport.cli.runtime import session
-    from rapport.services import merge as merging
-    from rapport.services import resolve
-
-    with session(write=True) as ctx:
-        person = merging.merge(ctx, resolve.person_id(ctx, keep), resolve.person_id(ctx, other))
-    emit(person, as_json, lambda: say(f"merged into {person.name} (#{person.id})"))
-
-
 def register(app: typer.Typer) -> None:
+    from rapport.cli.merging import merge
+
+    person_app.command("merge")(merge)
     app.add_typer(person_app, name="person")

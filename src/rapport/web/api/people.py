@@ -7,10 +7,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
+from rapport.domain.merge_facts import MergePreview
 from rapport.domain.records import Brief, Health, InteractionOut, PersonOut, Profile
 from rapport.domain.vocabulary import RelationshipType
-from rapport.services import brief, bulk_edit, health, listings, people, profile
+from rapport.services import brief, bulk_edit, health, listings, merge, people, profile
 from rapport.services.bulk_edit import BatchResult
+from rapport.services.merge import MergeResult
 from rapport.web import views
 from rapport.web.api import wire
 from rapport.web.api.schemas import (
@@ -131,3 +133,20 @@ def person_interactions(
             ctx, person_id=person_id, limit=limit, offset=offset
         )
     return {"items": items, "total": total, "limit": limit, "offset": offset}
+
+
+@router.get("/people/{keep_id:int}/merge/{other_id:int}", response_model=MergePreview)
+def merge_preview(ws: WorkspaceDep, keep_id: PathId, other_id: PathId) -> Any:
+    """What merging `other_id` into `keep_id` would do, writing nothing: what each
+    record brings, the fields that conflict and how each resolves, and why the two look
+    like one person (`evidence`), or a `warning` when they share nothing."""
+    with ws.read() as ctx:
+        return merge.preview(ctx, keep_id, other_id)
+
+
+@router.post("/people/{keep_id:int}/merge/{other_id:int}", response_model=MergeResult)
+def merge_people(ws: WorkspaceDep, keep_id: PathId, other_id: PathId) -> Any:
+    """Merge `other_id` into `keep_id` exactly as the preview says; `other_id` is then
+    deleted. `entry_id` undoes it: `POST /api/v1/history/{entry_id}/undo`."""
+    with ws.write() as ctx:
+        return merge.merge(ctx, keep_id, other_id)
