@@ -149,7 +149,8 @@ def _render_summary(s: ImportSummary) -> None:
         noun = "organisation" if s.organizations_created == 1 else "organisations"
         say(f"  {s.organizations_created} {noun} added")
     if s.role_changes:
-        say(f"  {s.role_changes} people changed organization or title (kept as role history)")
+        who = "person" if s.role_changes == 1 else "people"
+        say(f"  {s.role_changes} {who} changed organization or title (kept as role history)")
     if s.proposed:
         say(f"  {s.proposed} kept for review (matched by name only) — see `rapport review`")
     if s.own_addresses and s.kind == "interactions":
@@ -171,7 +172,8 @@ def _render_summary(s: ImportSummary) -> None:
         say(f"  … and {len(s.warnings) - SHOWN} more warnings (--json lists them all)")
     if s.offered:
         names = ", ".join(s.offered[:SHOWN]) + (" …" if len(s.offered) > SHOWN else "")
-        say(f"  {len(s.offered)} attendees are not in your network: {names}")
+        are = "attendee is" if len(s.offered) == 1 else "attendees are"
+        say(f"  {len(s.offered)} {are} not in your network: {names}")
         say("  add them with: rapport import FILE --add-people")
     if s.dry_run:
         say("dry run: nothing was saved")
