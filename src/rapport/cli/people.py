@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -10,6 +11,7 @@ from rapport.cli.output import JsonOption, emit, say, table
 
 if TYPE_CHECKING:
     from rapport.domain.person_patch import PersonPatch
+    from rapport.domain.records import SimilarPerson
     from rapport.services.context import Ctx
 
 person_app = typer.Typer(help="Add, change, look at and list people.", no_args_is_help=True)
@@ -109,21 +111,69 @@ def add(
         help="Preferred channel: in-person, phone, email, video, message, social.",
     ),
     nickname: str = typer.Option(None, "--nickname"),
+    force: bool = typer.Option(
+        False,
+        "--force",
+        help="Add them even if an email or phone is already someone else's, or the "
+        "name is close to someone's (no question asked).",
+    ),
     as_json: bool = JsonOption,
 ) -> None:
-    """Add a person."""
+    """Add a person. An email or phone already someone else's is refused (unless
+    --force); a close name (Kate / Katherine Smith) is a warning, and a question on a
+    terminal."""
     options = dict(locals())
     from rapport.cli.runtime import session
-    from rapport.services import people
+    from rapport.domain.records import PersonAdded
+    from rapport.errors import AlreadyKnown
+    from rapport.services import duplicates, people
 
-    with session(write=True) as ctx:
-        patch = _patch(ctx, options, editing=False)
-        person = people.add(ctx, patch)
-        if met_at and isinstance(patch.met_event_id, int):
-            from rapport.services import events
+    similar = []
+    if not force:
+        with session() as ctx:
+            similar = duplicates.similar_to(ctx, _patch(ctx, options, editing=False))
+        if similar and not as_json and sys.stdin.isatty():
+            _warn_similar(name, similar)
+            if not typer.confirm("Add a new person anyway?", default=False):
+                raise typer.Exit(1)
+    try:
+        with session(write=True) as ctx:
+            patch = _patch(ctx, options, editing=False)
+            person = people.add(ctx, patch, force=force)
+            if met_at and isinstance(patch.met_event_id, int):
+                from rapport.services import events
 
-            events.met(ctx, patch.met_event_id, person.id)
-    emit(person, as_json, lambda: say(f"added {person.name} (#{person.id})"))
+                events.met(ctx, patch.met_event_id, person.id)
+    except AlreadyKnown as exc:
+        raise AlreadyKnown(
+            exc.field,
+            f"{exc.message}: open them with `rapport person show {exc.person_id}`, "
+            "or add anyway with --force",
+            exc.person_id,
+        ) from None
+    if similar and not as_json and not sys.stdin.isatty():
+        _warn_similar(name, similar, added=person.id)
+    emit(
+        PersonAdded.of(person, similar),
+        as_json,
+        lambda: say(f"added {person.name} (#{person.id})"),
+    )
+
+
+def _warn_similar(name: str, similar: list[SimilarPerson], added: int | None = None) -> None:
+    """The people whose names are close to `name`, on stderr, with how to act."""
+    from rapport.cli.output import error_line
+
+    typer.echo(f"{name} may already be in your network:", err=True)
+    for s in similar:
+        p = s.person
+        where = f", {p.organization}" if p.organization else ""
+        typer.echo(error_line(f"  #{p.id} {p.name}{where}: {'; '.join(s.reasons)}"), err=True)
+    first = similar[0].person.id
+    if added is not None:
+        typer.echo(
+            f"if they are one person: rapport merge {first} {added}", err=True
+        )
 
 
 @person_app.command("edit")

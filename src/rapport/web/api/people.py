@@ -7,9 +7,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from rapport.domain.records import Brief, Health, InteractionOut, PersonOut, Profile
+from rapport.domain.records import Brief, Health, InteractionOut, PersonAdded, PersonOut, Profile
 from rapport.domain.vocabulary import RelationshipType
-from rapport.services import brief, bulk_edit, health, listings, people, profile
+from rapport.services import brief, bulk_edit, duplicates, health, listings, people, profile
 from rapport.services.bulk_edit import BatchResult
 from rapport.web import views
 from rapport.web.api import wire
@@ -57,11 +57,16 @@ def list_people(
     return {"items": view.rows, "total": view.total, "limit": limit, "offset": offset}
 
 
-@router.post("/people", response_model=PersonOut, status_code=201)
+@router.post("/people", response_model=PersonAdded, status_code=201)
 def add_person(ws: WorkspaceDep, body: PersonIn) -> Any:
-    """Add a person; a relationship type gives them a keep-in-touch rhythm."""
+    """Add a person; a relationship type gives them a keep-in-touch rhythm. An email
+    or phone already another person's answers 409 `already_known` with that person's
+    `person_id`, unless `force`; people whose names are close (perhaps the same
+    person) are listed in the answer's `similar`, and the person is added."""
     with ws.write() as ctx:
-        return people.add(ctx, body.patch())
+        patch = body.patch()
+        similar = [] if body.force else duplicates.similar_to(ctx, patch)
+        return PersonAdded.of(people.add(ctx, patch, force=body.force), similar)
 
 
 @router.get("/people/{person_id:int}", response_model=PersonOut)
