@@ -171,9 +171,7 @@ def _warn_similar(name: str, similar: list[SimilarPerson], added: int | None = N
         typer.echo(error_line(f"  #{p.id} {p.name}{where}: {'; '.join(s.reasons)}"), err=True)
     first = similar[0].person.id
     if added is not None:
-        typer.echo(
-            f"if they are one person: rapport merge {first} {added}", err=True
-        )
+        typer.echo(f"if they are one person: rapport merge {first} {added}", err=True)
 
 
 @person_app.command("edit")

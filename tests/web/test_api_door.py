@@ -1,0 +1,57 @@
+"""POST /api/v1/people at the door: an email or phone already someone's answers 409
+`already_known` with their `person_id` unless `force`; close names come back in
+`similar`. The web form refuses the same way, with "add anyway"."""
+
+from __future__ import annotations
+
+from tests.web.conftest import User, Web
+
+
+def test_api_refuses_a_known_email_and_lists_close_names(ana: User) -> None:
+    first = ana.client.post(
+        "/api/v1/people",
+        json={"full_name": "Katherine Smith", "emails": ["kate@acme.com"], "organization": "Acme"},
+    )
+    assert first.status_code == 201, first.text
+    assert first.json()["similar"] == []
+    kid = first.json()["id"]
+    refused = ana.client.post(
+        "/api/v1/people", json={"full_name": "Kate Smith", "emails": ["Kate@Acme.com"]}
+    )
+    assert refused.status_code == 409
+    assert refused.json() == {
+        "error": {
+            "type": "already_known",
+            "message": f"kate@acme.com is already Katherine Smith's (#{kid}, Acme)",
+            "field": "emails",
+            "person_id": kid,
+        }
+    }
+    close = ana.client.post("/api/v1/people", json={"full_name": "Kate Smith"})
+    assert close.status_code == 201
+    similar = close.json()["similar"]
+    assert [(s["person"]["id"], s["reasons"]) for s in similar] == [
+        (kid, ["Kate is short for Katherine", "same family name Smith"])
+    ]
+    forced = ana.client.post(
+        "/api/v1/people",
+        json={"full_name": "Kate Smith", "emails": ["kate@acme.com"], "force": True},
+    )
+    assert forced.status_code == 201 and forced.json()["emails"] == ["kate@acme.com"]
+    edit = ana.client.patch(
+        f"/api/v1/people/{close.json()['id']}", json={"emails": ["kate@acme.com"]}
+    )
+    assert edit.status_code == 409 and edit.json()["error"]["person_id"] == kid
+
+
+def test_web_form_refuses_a_known_email_then_adds_anyway(web: Web, ana: User) -> None:
+    browser = web.browser(ana)
+    browser.get("/people/new")
+    ana.client.post("/api/v1/people", json={"full_name": "Ana Lima", "emails": ["ana@acme.com"]})
+    form = {"full_name": "Ana Souza", "emails": "ana@acme.com", "notes": "typed"}
+    refused = browser.post("/people", form)
+    assert refused.status_code == 409
+    assert "ana@acme.com is already Ana Lima&#39;s" in refused.text
+    assert 'name="force" value="1"' in refused.text and ">typed</textarea>" in refused.text
+    added = browser.post("/people", {**form, "force": "1"}, follow_redirects=False)
+    assert added.status_code == 303
