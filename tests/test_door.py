@@ -126,7 +126,7 @@ def test_person_add_from_the_cli(cli: Cli) -> None:
     assert f"#{ana_id} Ana Lima, Acme: same name; at the same organization (Acme)" in kate.stderr
     assert f"rapport merge {ana_id} " in kate.stderr
     added = cli("person", "add", "Ana Lima", "--json").json()
-    assert [s["person"]["id"] for s in added["similar"]][0] == ana_id
+    assert added["similar"][0]["person"]["id"] == ana_id
     assert added["similar"][0]["reasons"][0] == "same name"
     forced = cli("person", "add", "Ana Lima", "--email", "ana@acme.com", "--force", "--json")
     assert forced.json()["similar"] == [] and forced.stderr == ""
