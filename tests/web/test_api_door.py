@@ -55,3 +55,22 @@ def test_web_form_refuses_a_known_email_then_adds_anyway(web: Web, ana: User) ->
     assert 'name="force" value="1"' in refused.text and ">typed</textarea>" in refused.text
     added = browser.post("/people", {**form, "force": "1"}, follow_redirects=False)
     assert added.status_code == 303
+
+
+def test_duplicates_page_and_api_explain_each_score(web: Web, ana: User) -> None:
+    for name in ("Kate Smith", "Katherine Smith", "李小龙", "李 小龙"):
+        assert ana.client.post("/api/v1/people", json={"full_name": name}).status_code == 201
+    pairs = ana.client.get("/api/v1/duplicates").json()
+    assert [(p["a"]["name"], p["b"]["name"], p["reasons"]) for p in pairs] == [
+        ("李小龙", "李 小龙", ["same name written with and without spaces"]),
+        (
+            "Kate Smith",
+            "Katherine Smith",
+            ["Kate is short for Katherine", "same family name Smith"],
+        ),
+    ]
+    assert ana.client.get("/api/v1/duplicates?min_score=101").status_code == 422
+    page = web.browser(ana).get("/duplicates")
+    assert page.status_code == 200
+    assert "Kate is short for Katherine; same family name Smith" in page.text
+    assert "rapport merge" in page.text

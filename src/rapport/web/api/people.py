@@ -11,6 +11,7 @@ from rapport.domain.records import Brief, Health, InteractionOut, PersonAdded, P
 from rapport.domain.vocabulary import RelationshipType
 from rapport.services import brief, bulk_edit, duplicates, health, listings, people, profile
 from rapport.services.bulk_edit import BatchResult
+from rapport.services.duplicates import DuplicatePair
 from rapport.web import views
 from rapport.web.api import wire
 from rapport.web.api.schemas import (
@@ -67,6 +68,18 @@ def add_person(ws: WorkspaceDep, body: PersonIn) -> Any:
         patch = body.patch()
         similar = [] if body.force else duplicates.similar_to(ctx, patch)
         return PersonAdded.of(people.add(ctx, patch, force=body.force), similar)
+
+
+@router.get("/duplicates", response_model=list[DuplicatePair])
+def list_duplicates(
+    ws: WorkspaceDep,
+    min_score: Annotated[int, Query(ge=0, le=100)] = 80,
+    limit: Limit = 200,
+) -> Any:
+    """Pairs of people who may be one, best first, each scored 0–100 with its reasons
+    in words ('Kate is short for Katherine', 'same family name Smith')."""
+    with ws.read() as ctx:
+        return duplicates.candidates(ctx, min_score=min_score, limit=limit)
 
 
 @router.get("/people/{person_id:int}", response_model=PersonOut)
