@@ -129,14 +129,16 @@ def add(
     from rapport.services import duplicates, people
 
     similar = []
-    if not force:
-        with session() as ctx:
-            similar = duplicates.similar_to(ctx, _patch(ctx, options, editing=False))
-        if similar and not as_json and sys.stdin.isatty():
-            _warn_similar(name, similar)
-            if not typer.confirm("Add a new person anyway?", default=False):
-                raise typer.Exit(1)
     try:
+        if not force:
+            with session() as ctx:
+                patch = _patch(ctx, options, editing=False)
+                people.check_new(ctx, patch)
+                similar = duplicates.similar_to(ctx, patch)
+            if similar and not as_json and sys.stdin.isatty():
+                _warn_similar(name, similar)
+                if not typer.confirm("Add a new person anyway?", default=False):
+                    raise typer.Exit(1)
         with session(write=True) as ctx:
             patch = _patch(ctx, options, editing=False)
             person = people.add(ctx, patch, force=force)

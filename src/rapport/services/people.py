@@ -92,6 +92,15 @@ def change(ctx: Ctx, person_id: int, changes: Changes) -> None:
     person_writer.write(ctx, [Planned(person_id, state, planned)], MANUAL)
 
 
+def check_new(ctx: Ctx, changes: Changes) -> None:
+    """What `add` would refuse without `force`, refused now (AlreadyKnown), so an
+    interface can say so before it asks about close names."""
+    patch = as_patch(changes)
+    planned = plan(PersonState(), patch, today=ctx.today,
+                   phone_region=ctx.settings.get("phone_region"))  # fmt: skip
+    _refuse_known(ctx, planned, None)
+
+
 def _refuse_known(ctx: Ctx, planned: PersonPlan, person_id: int | None) -> None:
     """AlreadyKnown when an email or phone the plan adds is already another person's:
     one person recorded twice is what merging is for, not a second record."""

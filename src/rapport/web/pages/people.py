@@ -111,7 +111,9 @@ async def add_person(request: Request, ws: WorkspaceDep) -> Response:
     try:
         if not force and form.get("confirmed") != "1":
             with ws.read() as ctx:
-                similar = duplicates.similar_to(ctx, person_patch(ctx, form))
+                patch = person_patch(ctx, form)
+                people.check_new(ctx, patch)
+                similar = duplicates.similar_to(ctx, patch)
             if similar:
                 context = {"form": form, "person": None, "errors": {}, "similar": similar}
                 return render(request, "person_form.html", context | _when(ctx))
