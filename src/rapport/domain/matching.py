@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from typing import NamedTuple
 
 from rapport.domain import nicknames
 from rapport.domain.names import compact, fold, is_cjk, latin
@@ -34,9 +35,8 @@ OTHER_EMAILS = -8
 OTHER_PHONES = -5
 
 
-@dataclass(frozen=True)
-class MatchFacts:
-    """What matching needs to know of one record."""
+class MatchFacts(NamedTuple):
+    """What matching needs to know of one record (a tuple: a network has many)."""
 
     person_id: int
     name: str  # as typed
@@ -65,6 +65,7 @@ class NameKeys:
     folded: str
     compact: str
     spellings: frozenset[str]  # in Latin letters, spaced
+    spelled: str  # the first of them (or the folded name): one spelling to compare
     latin: frozenset[str]  # the same without spaces
     given: str
     family: frozenset[str] = field(default_factory=frozenset)
@@ -80,6 +81,7 @@ class NameKeys:
             folded=fold(name),
             compact=compact(name),
             spellings=spellings,
+            spelled=first or fold(name),
             latin=frozenset(s.replace(" ", "") for s in spellings),
             given=words[0] if len(words) > 1 and not cjk else "",
             family=frozenset(s.split()[-1] for s in spellings if len(s.split()) > 1)
@@ -100,16 +102,14 @@ class NameKeys:
         return frozenset(found)
 
 
-@dataclass(frozen=True)
-class Clue:
+class Clue(NamedTuple):
     """One piece of evidence: its score and what it is, in words."""
 
     score: int
     reasons: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     """Two records that may be one person: `score` 0–100 and why."""
 
     a: int
@@ -171,10 +171,10 @@ def compare(x: MatchFacts, y: MatchFacts) -> Candidate | None:
     """The evidence that `x` and `y` are one person, scored and explained, or None
     when there is none. Symmetric: the same score and reasons in either order."""
     clues: list[Clue] = []
-    for address in sorted(x.emails & y.emails):
-        clues.append(Clue(SAME_EMAIL, (f"same email {address}",)))
-    for number in sorted(x.phones & y.phones):
-        clues.append(Clue(SAME_PHONE, (f"same phone {number}",)))
+    if x.emails and y.emails:
+        clues.extend(Clue(SAME_EMAIL, (f"same email {a}",)) for a in sorted(x.emails & y.emails))
+    if x.phones and y.phones:
+        clues.extend(Clue(SAME_PHONE, (f"same phone {n}",)) for n in sorted(x.phones & y.phones))
     named = name_clue(x.keys, y.keys)
     if named is not None:
         context = _context(x, y)
@@ -182,8 +182,9 @@ def compare(x: MatchFacts, y: MatchFacts) -> Candidate | None:
         clues.append(Clue(adjusted, named.reasons + context.reasons))
     if not clues:
         return None
+    a, b = (x.person_id, y.person_id) if x.person_id < y.person_id else (y.person_id, x.person_id)
+    if len(clues) == 1:
+        return Candidate(a, b, clues[0].score, clues[0].reasons)
     clues.sort(key=lambda c: (-c.score, c.reasons))
     score = min(100, clues[0].score + FURTHER * (len(clues) - 1))
-    reasons = tuple(dict.fromkeys(r for c in clues for r in c.reasons))
-    a, b = sorted((x.person_id, y.person_id))
-    return Candidate(a, b, score, reasons)
+    return Candidate(a, b, score, tuple(dict.fromkeys(r for c in clues for r in c.reasons)))

@@ -90,14 +90,18 @@ def facts(ctx: Ctx, ids: Sequence[int] | None = None) -> dict[int, matching.Matc
 
 
 def _name_pairs(records: Iterable[matching.MatchFacts]) -> set[tuple[int, int]]:
-    """Pairs of people whose names share a block, the 'very similar' blocks pruned by
-    a fast similarity first (they are the largest)."""
-    blocks: dict[tuple[str, ...], list[matching.MatchFacts]] = defaultdict(list)
+    """Pairs of people whose names share a block; in the 'very similar' blocks, only
+    the pairs whose spellings a fast similarity finds close enough."""
+    blocks: dict[tuple[str, ...], list[tuple[int, matching.NameKeys]]] = defaultdict(list)
     for record in records:
-        for block in record.keys.blocks:
-            blocks[block].append(record)
-        if record.organization_id is not None and record.keys.family:
-            blocks[("org", str(record.organization_id), min(record.keys.family)[:1])].append(record)
+        keys = record.keys
+        entry = (record.person_id, keys)
+        for block in keys.blocks:
+            blocks[block].append(entry)
+        if record.organization_id is not None and keys.family:
+            # a family name misspelt at one organization ('Lima', 'Limma')
+            org = str(record.organization_id)
+            blocks[("org", org, min(keys.family)[:1], keys.given[:1])].append(entry)
     pairs: set[tuple[int, int]] = set()
     for block, group in blocks.items():
         if len(group) < 2:
@@ -106,20 +110,25 @@ def _name_pairs(records: Iterable[matching.MatchFacts]) -> set[tuple[int, int]]:
             if len(group) <= MAX_SIMILAR_BLOCK:
                 pairs.update(_similar(group))
         elif len(group) <= MAX_GROUP:
-            pairs.update(_pair(x.person_id, y.person_id) for x, y in combinations(group, 2))
+            pairs.update(_pair(x, y) for (x, _), (y, _) in combinations(group, 2))
     return pairs
 
 
-def _similar(group: list[matching.MatchFacts]) -> Iterable[tuple[int, int]]:
-    from rapidfuzz import fuzz, process
+def _similar(group: list[tuple[int, matching.NameKeys]]) -> Iterable[tuple[int, int]]:
+    """Pairs of the group whose names are very similar: each two distinct spellings
+    compared once (a block repeats names), by rapidfuzz's C scorer directly (a call
+    of `process.extract` per name costs more than the comparisons it makes)."""
+    from rapidfuzz import fuzz
 
-    names = [min(f.keys.spellings) if f.keys.spellings else f.keys.folded for f in group]
-    for i, name in enumerate(names[:-1]):
-        for _, _, j in process.extract(
-            name, names[i + 1 :], scorer=fuzz.token_sort_ratio,
-            score_cutoff=matching.FUZZY_FLOOR, limit=None,
-        ):  # fmt: skip
-            yield _pair(group[i].person_id, group[i + 1 + j].person_id)
+    by_name: dict[str, list[int]] = defaultdict(list)
+    for pid, keys in group:
+        by_name[keys.spelled].append(pid)
+    names = list(by_name)
+    ratio, floor = fuzz.token_sort_ratio, matching.FUZZY_FLOOR
+    for i, name in enumerate(names):
+        for other in names[i + 1 :]:
+            if ratio(name, other, score_cutoff=floor):
+                yield from (_pair(a, b) for a in by_name[name] for b in by_name[other])
 
 
 def _pair(a: int, b: int) -> tuple[int, int]:
