@@ -74,3 +74,16 @@ def test_duplicates_page_and_api_explain_each_score(web: Web, ana: User) -> None
     assert page.status_code == 200
     assert "Kate is short for Katherine; same family name Smith" in page.text
     assert "rapport merge" in page.text
+
+
+def test_web_edit_refuses_someone_else_s_email_and_says_merge(web: Web, ana: User) -> None:
+    lima = ana.client.post("/api/v1/people", json={"full_name": "Ana Lima", "emails": ["a@x.io"]})
+    other = ana.client.post("/api/v1/people", json={"full_name": "Bruno Souza"}).json()["id"]
+    browser = web.browser(ana)
+    browser.get(f"/people/{other}/edit")
+    refused = browser.post(
+        f"/people/{other}/edit", {"full_name": "Bruno Souza", "emails": "a@x.io"}
+    )
+    assert refused.status_code == 409
+    assert f"rapport merge {lima.json()['id']} {other}" in refused.text
+    assert 'name="force"' not in refused.text  # an edit is never forced: merge instead
