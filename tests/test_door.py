@@ -123,7 +123,10 @@ def test_person_add_from_the_cli(cli: Cli) -> None:
     # a close name, not interactive: added, with a warning and the way to merge
     kate = cli("person", "add", "Ana  Lima", "--org", "Acme")
     assert "Ana  Lima may already be in your network" in kate.stderr
-    assert f"#{ana_id} Ana Lima, Acme: same name; at the same organization (Acme)" in kate.stderr
+    assert (
+        f"#{ana_id} Ana Lima, Acme, last contact never: same name; at the same organization (Acme)"
+        in kate.stderr
+    )
     assert f"rapport merge {ana_id} " in kate.stderr
     added = cli("person", "add", "Ana Lima", "--json").json()
     assert added["similar"][0]["person"]["id"] == ana_id

@@ -10,6 +10,9 @@ import typer
 from rapport.cli.output import JsonOption, emit, say, table
 
 if TYPE_CHECKING:
+    import datetime as dt
+    from datetime import tzinfo
+
     from rapport.domain.person_patch import PersonPatch
     from rapport.domain.records import SimilarPerson
     from rapport.services.context import Ctx
@@ -128,15 +131,17 @@ def add(
     from rapport.errors import AlreadyKnown
     from rapport.services import duplicates, people
 
-    similar = []
+    similar: list[SimilarPerson] = []
+    when: tuple[dt.date, tzinfo] | None = None
     try:
         if not force:
             with session() as ctx:
                 patch = _patch(ctx, options, editing=False)
                 people.check_new(ctx, patch)
                 similar = duplicates.similar_to(ctx, patch)
+                when = (ctx.today, ctx.tz)
             if similar and not as_json and sys.stdin.isatty():
-                _warn_similar(name, similar)
+                _warn_similar(name, similar, when)
                 if not typer.confirm("Add a new person anyway?", default=False):
                     raise typer.Exit(1)
         with session(write=True) as ctx:
@@ -153,8 +158,8 @@ def add(
             "or add anyway with --force",
             exc.person_id,
         ) from None
-    if similar and not as_json and not sys.stdin.isatty():
-        _warn_similar(name, similar, added=person.id)
+    if similar and when and not as_json and not sys.stdin.isatty():
+        _warn_similar(name, similar, when, added=person.id)
     emit(
         PersonAdded.of(person, similar),
         as_json,
@@ -162,18 +167,26 @@ def add(
     )
 
 
-def _warn_similar(name: str, similar: list[SimilarPerson], added: int | None = None) -> None:
+def _warn_similar(
+    name: str, similar: list[SimilarPerson], when: tuple[dt.date, tzinfo], added: int | None = None
+) -> None:
     """The people whose names are close to `name`, on stderr, with how to act."""
     from rapport.cli.output import error_line
+    from rapport.domain.relative_time import relative
 
     typer.echo(f"{name} may already be in your network:", err=True)
     for s in similar:
         p = s.person
         where = f", {p.organization}" if p.organization else ""
-        typer.echo(error_line(f"  #{p.id} {p.name}{where}: {'; '.join(s.reasons)}"), err=True)
-    first = similar[0].person.id
+        last = relative(p.last_contact_at, *when)
+        typer.echo(
+            error_line(f"  #{p.id} {p.name}{where}, last contact {last}: {'; '.join(s.reasons)}"),
+            err=True,
+        )
     if added is not None:
-        typer.echo(f"if they are one person: rapport merge {first} {added}", err=True)
+        typer.echo(
+            f"if they are one person: rapport merge {similar[0].person.id} {added}", err=True
+        )
 
 
 @person_app.command("edit")
