@@ -23,6 +23,7 @@ from rapport.services.person_writer import chunks, find_organizations
 from rapport.storage.schema import Organization, Person, PersonEmail, PersonPhone
 
 MAX_GROUP = 50  # a key shared by more people than this is not evidence (a shared inbox)
+DOOR_FLOOR = 70  # a close name scoring less is not worth a question when adding someone
 MAX_SIMILAR_BLOCK = 400  # a family name and initial this common is compared as a name only
 
 
@@ -195,7 +196,7 @@ def similar_to(
         c
         for other in stored.values()
         if matching.name_clue(keys, other.keys) is not None
-        if (c := matching.compare(new, other)) is not None
+        if (c := matching.compare(new, other)) is not None and c.score >= DOOR_FLOOR
     ]
     found.sort(key=lambda c: (-c.score, c.b))
     found = found[:limit]
