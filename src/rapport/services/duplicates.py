@@ -159,9 +159,7 @@ def candidates(ctx: Ctx, *, min_score: int = 80, limit: int = 200) -> list[Dupli
     ]
 
 
-def similar_to(
-    ctx: Ctx, changes: Changes, *, exclude: int | None = None, limit: int = 5
-) -> list[SimilarPerson]:
+def similar_to(ctx: Ctx, changes: Changes, *, limit: int = 5) -> list[SimilarPerson]:
     """People already recorded whose names are close to the person `changes` would
     add (the same name however spaced or spelled, a nickname with the same family
     name, a very similar spelling), closest first, each with its score and reasons."""
@@ -184,7 +182,7 @@ def similar_to(
             .limit(MAX_SIMILAR_BLOCK)
         )
     )
-    stored = facts(ctx, [i for i in ids if i != exclude])
+    stored = facts(ctx, ids)
     org = planned.organization if isinstance(planned.organization, str) else None
     org_id = find_organizations(ctx, [fold(org)]).get(fold(org)) if org else None
     new = matching.MatchFacts(
