@@ -65,11 +65,11 @@ def latin(text: str) -> frozenset[str]:
     """The folded Latin spellings of a name (Łukasz → 'lukasz'; Иван → 'ivan'; Jörg →
     'jorg' and 'joerg'); a CJK name is only itself, folded."""
     folded = fold(text)
-    if is_cjk(folded):
-        return frozenset({folded})
+    if text.isascii() or is_cjk(folded):
+        return frozenset({folded} if folded else ())
     from anyascii import anyascii  # its tables load on first use, not at start-up
 
-    spellings = {fold(anyascii(folded)) if not folded.isascii() else folded}
+    spellings = {fold(anyascii(folded))}
     german = unicodedata.normalize("NFC", text.casefold())
     if german != german.translate(_UMLAUTS):
         spellings.add(fold(anyascii(german.translate(_UMLAUTS))))
