@@ -16,7 +16,7 @@ from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 from rapport.domain import nicknames
-from rapport.domain.names import compact, fold, is_cjk, latin
+from rapport.domain.names import fold, is_cjk, latin
 
 # the score of each kind of evidence, 0–100; the strongest found counts, and each
 # further independent piece adds FURTHER
@@ -72,21 +72,20 @@ class NameKeys:
 
     @classmethod
     def of(cls, name: str) -> NameKeys:
-        spellings = latin(name)
+        folded = fold(name)
+        spellings = latin(name, folded)
         first = min(spellings) if spellings else ""
-        words = first.split()
-        cjk = is_cjk(first)
+        cjk = not name.isascii() and is_cjk(folded)
+        split = [] if cjk else [s.split() for s in spellings]
         return cls(
             written=" ".join(name.split()),
-            folded=fold(name),
-            compact=compact(name),
+            folded=folded,
+            compact=folded.replace(" ", ""),
             spellings=spellings,
-            spelled=first or fold(name),
+            spelled=first or folded,
             latin=frozenset(s.replace(" ", "") for s in spellings),
-            given=words[0] if len(words) > 1 and not cjk else "",
-            family=frozenset(s.split()[-1] for s in spellings if len(s.split()) > 1)
-            if not cjk
-            else frozenset(),
+            given=next((w[0] for w in split if len(w) > 1 and " ".join(w) == first), ""),
+            family=frozenset(w[-1] for w in split if len(w) > 1),
         )
 
     @cached_property

@@ -61,10 +61,12 @@ def compact(text: str) -> str:
     return fold(text).replace(" ", "")
 
 
-def latin(text: str) -> frozenset[str]:
+def latin(text: str, folded: str | None = None) -> frozenset[str]:
     """The folded Latin spellings of a name (Łukasz → 'lukasz'; Иван → 'ivan'; Jörg →
-    'jorg' and 'joerg'); a CJK name is only itself, folded."""
-    folded = fold(text)
+    'jorg' and 'joerg'); a CJK name is only itself, folded. `folded`: `fold(text)`,
+    when the caller has it already."""
+    if folded is None:
+        folded = fold(text)
     if text.isascii() or is_cjk(folded):
         return frozenset({folded} if folded else ())
     from anyascii import anyascii  # its tables load on first use, not at start-up

@@ -5,16 +5,24 @@ shipped as data inside the package: nothing is downloaded)."""
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from nicknames import NickNamer
+
+
+@cache
+def _namer() -> NickNamer:
+    from nicknames import NickNamer  # reads its list on first use, not at start-up
+
+    return NickNamer()
 
 
 @cache
 def _table() -> dict[str, frozenset[str]]:
     """Each name and the names it is a nickname of or has as nickname (both ways)."""
-    from nicknames import NickNamer
-
-    namer = NickNamer()
     related: dict[str, set[str]] = {}
-    for full, nicks in namer.nickname_lookup.items():
+    for full, nicks in _namer().nickname_lookup.items():
         for nick in nicks:
             if nick != full:
                 related.setdefault(full, set()).add(nick)
@@ -24,9 +32,7 @@ def _table() -> dict[str, frozenset[str]]:
 
 @cache
 def _canonicals() -> dict[str, frozenset[str]]:
-    from nicknames import NickNamer
-
-    return {k: frozenset(v) for k, v in NickNamer().canonical_lookup.items()}
+    return {k: frozenset(v) for k, v in _namer().canonical_lookup.items()}
 
 
 def keys(given: str) -> frozenset[str]:
