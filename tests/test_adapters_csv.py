@@ -142,3 +142,70 @@ def test_any_bytes_give_records_or_import_failed(data: bytes) -> None:
             assert isinstance(item, ContactRecord | Skipped)
     except ImportFailed:
         pass
+
+
+# --- the preview a CSV's columns are mapped on ----------------------------------------
+
+
+def test_preview_shows_an_unknown_header_and_the_first_rows_with_guesses() -> None:
+    shown = csv_contacts.preview(SAMPLES / "crm-export.csv")
+    assert shown.header_line == 1
+    assert shown.header == (
+        "Kontakt",
+        "E-Mail-Adresse",
+        "Firma",
+        "Position",
+        "Telefon",
+        "Stichworte",
+    )
+    assert shown.fields == (None, None, None, "title", None, None)  # 'Position' is a job title
+    assert shown.rows[0] == (
+        2,
+        ("Søren Jensen", "soren@nordisk.example", "Nordisk Data", "CTO", "+45 32 12 34 56",
+         "lead, nordic"),
+    )  # fmt: skip
+    assert shown.rows[1] == (3, ("Łukasz Nowak", "lukasz@example.pl", "", "Freelancer", "", ""))
+
+
+def test_preview_reads_as_parse_does() -> None:
+    """LinkedIn's notes before the header, a byte-order mark and UTF-16, a quoted field
+    over two lines, short rows padded, blank rows passed over, at most `rows` rows."""
+    linkedin = csv_contacts.preview(SAMPLES / "linkedin-Connections.csv", rows=2)
+    assert linkedin.header_line > 1 and linkedin.header[:2] == ("First Name", "Last Name")
+    assert linkedin.fields[:2] == ("given_name", "family_name") and len(linkedin.rows) == 2
+    text = 'Full Name\tMail\tNotes\n\nAna Lima\tana@acme.com\t"two\nlines"\nBo\n'
+    for data in (text.encode("utf-8-sig"), text.encode("utf-16")):
+        shown = csv_contacts.preview(data)
+        assert shown.header == ("Full Name", "Mail", "Notes")
+        assert shown.fields == ("name", "email", "notes")
+        assert shown.rows == ((3, ("Ana Lima", "ana@acme.com", "two\nlines")), (5, ("Bo", "", "")))
+
+
+def test_preview_refuses_what_parse_refuses_with_the_line() -> None:
+    with pytest.raises(ImportFailed, match="the file is empty"):
+        csv_contacts.preview(b"\n\n  \n")
+    with pytest.raises(ImportFailed, match="binary data"):
+        csv_contacts.preview(b"\x00\x01\x02" * 100)
+    with pytest.raises(ImportFailed, match="a field longer than") as raised:
+        csv_contacts.preview(b'name,notes\nAna,ok\nBo,"' + b"x" * 140_000 + b'"\n')
+    assert raised.value.line == 3
+
+
+@given(st.binary(max_size=300))
+def test_preview_of_any_bytes_is_a_preview_or_import_failed(data: bytes) -> None:
+    try:
+        shown = csv_contacts.preview(data)
+    except ImportFailed:
+        return
+    assert all(len(cells) == len(shown.header) for _, cells in shown.rows)
+    assert len(shown.fields) == len(shown.header)
+
+
+def test_a_mapping_must_give_a_name_or_an_email() -> None:
+    assert csv_contacts.mapping_of(["Full Name=name", " Mail = email "]) == {
+        "Full Name": "name",
+        "Mail": "email",
+    }
+    assert csv_contacts.mapping_of([]) is None
+    with pytest.raises(ImportFailed, match="no column is mapped to a name or an email"):
+        list(csv_contacts.parse(SAMPLES / "crm-export.csv", mapping={"Firma": "organization"}))

@@ -244,10 +244,14 @@ def test_mailbox_threads_become_one_interaction_per_thread_per_day(open_ctx: Ope
     assert (single.created, single.people_created) == (1, 0)
 
 
-def test_mail_without_known_own_address_guesses_it(open_ctx: OpenCtx) -> None:
+def test_mail_without_known_own_address_asks_about_its_guess(open_ctx: OpenCtx) -> None:
     from tests.generate_samples import mbox
 
-    summary = _run(open_ctx, mbox(120, me="me@home.example"))
+    data = mbox(120, me="me@home.example")
+    asked = _run(open_ctx, data)
+    assert (asked.maybe_you, asked.created, asked.people_created) == (["me@home.example"], 0, 0)
+    assert asked.question == "me@home.example is on 112 of 112 messages. Is this you?"
+    summary = _run(open_ctx, data, me=["me@home.example"])
     assert summary.own_addresses == ["me@home.example"]
     assert summary.created > 0 and summary.people_created > 0
     with open_ctx(write=False) as ctx:
@@ -337,7 +341,9 @@ def test_streams_import_like_files(open_ctx: OpenCtx) -> None:
         assert summary.source == "<stream>" and summary.changed, name
 
 
-def test_a_linkedin_row_joins_the_person_already_known_by_name(open_ctx: OpenCtx) -> None:
+def test_a_linkedin_row_with_only_the_name_in_common_is_kept_for_review(
+    open_ctx: OpenCtx,
+) -> None:
     with open_ctx() as ctx:
         known = make_person(ctx, "Ana Lima", emails=["ana.lima@gmail.com"])
     csv = (
@@ -347,9 +353,9 @@ def test_a_linkedin_row_joins_the_person_already_known_by_name(open_ctx: OpenCtx
         b"Bruno,Souza,https://www.linkedin.com/in/bruno-souza,,Globex,CEO,01 Feb 2020\n"
     )
     summary = _run(open_ctx, csv)
-    assert (summary.created, summary.updated) == (1, 1)
+    assert (summary.created, summary.updated, summary.proposed) == (1, 0, 1)
     assert _count(open_ctx) == 2
     ana = _person(open_ctx, "Ana Lima")
     assert ana.id == known.id
-    assert ana.urls == ["https://www.linkedin.com/in/ana-lima"]
+    assert ana.urls == [] and ana.organization is None and ana.title is None
     assert ana.emails == ["ana.lima@gmail.com"]

@@ -310,6 +310,64 @@ def test_adding_someone_already_there_asks_is_this_them(browser: Any, live: Live
     assert not live.problems, live.problems
 
 
+def test_your_addresses_on_the_settings_page(browser: Any, live: Live) -> None:
+    """Settings' "Your addresses": add one of yours that a contact also has (the page
+    says so and offers to archive that record), then remove it; the page is as before."""
+    page = _page(browser, live, "desktop")
+    _sign_in(page, live)
+    page.goto(live.url + "/people/2")
+    name = page.locator("h1").inner_text().strip()
+    address = page.locator("a[href^='mailto:']").first.inner_text().strip()
+    page.goto(live.url + "/settings")
+    section = page.locator("#me")
+    assert section.locator("li:has-text('demo@example.com')").count() == 1
+    section.locator("input[type=email][name=address]").fill(address.upper())
+    section.locator("button:text-is('Add address')").click()
+    page.wait_for_selector(f".flash:has-text('{address} is yours now')")
+    mine = page.locator(f"#me li:has-text('{address}')")
+    assert "added in Settings" in mine.inner_text()
+    assert mine.locator(f"button:text-is('Archive {name}')").count() == 1
+    _shoot(page, live, "settings-your-addresses", "desktop")
+    mine.locator(f"button[aria-label='Remove {address}']").click()
+    page.wait_for_selector(f".flash:has-text('{address} is no longer one of your addresses')")
+    assert page.locator(f"#me li:has-text('{address}')").count() == 0
+    page.context.close()
+    assert not live.problems, live.problems
+
+
+def test_a_second_birthday_and_the_date_order(browser: Any, live: Live) -> None:
+    """A person has one birthday: the form refuses another, naming the one stored,
+    and offers to change it or add a second; Settings chooses the date order."""
+    page = _page(browser, live, "desktop")
+    _sign_in(page, live)
+    page.goto(live.url + "/people/9")
+    page.click("summary:text-is('Add a date')")
+    form = page.locator("form[action$='/milestones']")
+    form.locator("select[name=kind]").select_option("birthday")
+    form.locator("input[name=date]").fill("1984-05-01")
+    form.locator("button:text-is('Add date')").click()
+    refusal = page.wait_for_selector(".flash-error:has-text('already has a birthday')")
+    assert "1988" in refusal.inner_text()  # the one stored, in words
+    page.click("summary:text-is('Add a date')")
+    form = page.locator("form[action$='/milestones']")
+    form.locator("select[name=kind]").select_option("birthday")
+    form.locator("input[name=date]").fill("1984-05-01")
+    form.locator("select[name=if_exists]").select_option("another")
+    form.locator("button:text-is('Add date')").click()
+    page.wait_for_selector(".flash:has-text('birthday: 1 May 1984')")
+    assert page.locator("li:has-text('birthday: 1 May 1984')").count() == 1
+    page.goto(live.url + "/settings")
+    page.locator("#dates select[name=date_order]").select_option("MDY")
+    page.click("#dates button:text-is('Save date order')")
+    page.wait_for_selector(".flash:has-text('Dates are read month first')")
+    _shoot(page, live, "settings-date-order", "desktop")
+    page.locator("#dates select[name=date_order]").select_option("auto")
+    page.click("#dates button:text-is('Save date order')")
+    page.wait_for_selector(".flash:has-text('Date order saved')")
+    page.context.close()
+    assert not live.problems, live.problems
+
+
 PAGES = [
     ("today", "/"),
     ("people", "/people"),

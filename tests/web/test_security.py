@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from rapport.services import accounts
+from rapport.services import accounts, imports, review
 from tests.factories import make_interaction, make_person
 from tests.web.conftest import LOCAL, PASSWORD, Browser, User, Web, all_routes
 
@@ -71,6 +71,9 @@ def anas_things(web: Web, ana: User) -> dict[str, int]:
     with web.open(ana) as ctx:
         pid = make_person(ctx, "Carla Dias", types=["client"]).id
         iid = make_interaction(ctx, [pid]).id
+    with web.open(ana) as ctx:  # a record matched by name alone: kept for review
+        imports.run(ctx, b"Name,Organization\nCarla Dias,Initech\n")
+        proposal = review.listing(ctx).items[0].id
     promise = ana.client.post("/api/v1/promises", json={"person_id": pid, "description": "x"})
     favour = ana.client.post(
         "/api/v1/favours", json={"person_id": pid, "direction": "received", "kind": "advice"}
@@ -90,6 +93,7 @@ def anas_things(web: Web, ana: User) -> dict[str, int]:
         "milestone_id": milestone.json()["id"],
         "event_id": event.json()["id"],
         "token_id": token.json()["token"]["id"],
+        "proposal_id": proposal,
     }
 
 

@@ -19,6 +19,7 @@ from typing import TextIO
 from rapport.adapters.limits import MAX_FIELD_CHARS, Budget
 from rapport.adapters.records import ContactRecord, PartialDate, Skipped
 from rapport.adapters.text import Source, decode, read_bytes, source_name
+from rapport.domain.date_order import DateOrder, read_numeric
 from rapport.domain.milestones import parse_month_day
 from rapport.domain.names import fold
 from rapport.errors import ImportFailed, Invalid
@@ -46,7 +47,10 @@ FIELDS = (
     "met_on",
     "how_met",
 )
+# a row needs one of these to become a person (a name, else its email)
+PERSON_FIELDS = ("name", "given_name", "family_name", "email")
 _MULTI = {"email", "phone", "url", "tags", "types"}
+PREVIEW_ROWS = 5  # the rows shown under the header when the columns are mapped by hand
 DELIMITERS = (",", ";", "\t", "|")
 _HEADER_SEARCH_ROWS = 30
 
@@ -294,6 +298,12 @@ def find_layout(
                 f"cannot map a column to {bad[0]!r}: fields are {', '.join(FIELDS)}",
                 source=source,
             )
+        if not set(mapping.values()) & set(PERSON_FIELDS):
+            raise ImportFailed(
+                "no column is mapped to a name or an email, so no row can make a person: "
+                "map one (e.g. 'Full Name=name')",
+                source=source,
+            )
     lines = text.splitlines()[:_HEADER_SEARCH_ROWS]
     best: tuple[int, Layout] | None = None
     for number, line in enumerate(lines, start=1):
@@ -344,23 +354,105 @@ def parse(
     flavour: str | None = None,
     mapping: Mapping[str, str] | None = None,
     budget: Budget | None = None,
+    date_order: DateOrder | None = None,
 ) -> Iterator[ContactRecord | Skipped]:
     """One ContactRecord per data row, with its line number; Skipped for a row that
-    cannot be a contact (too many fields, no name)."""
+    cannot be a contact (too many fields, no name). Numeric dates ('12-10-1985') are
+    read in `date_order`, the user's; without it, slashes month first (as US exports
+    write them) and dots day first."""
     name = source_name(source)
     text = decode(read_bytes(source), name)
     layout = find_layout(text, name, mapping, flavour)
-    yield from _rows(text, layout, name, budget or Budget())
+    yield from _rows(text, layout, name, budget or Budget(), date_order)
+
+
+def mapping_of(pairs: Iterable[str]) -> dict[str, str] | None:
+    """A column mapping from 'Column=field' pairs (`--map`, the API's `map`); None
+    for none. Invalid for a pair that is not COLUMN=FIELD."""
+    found: dict[str, str] = {}
+    for pair in pairs:
+        column, sep, field = pair.rpartition("=")
+        if not sep or not column.strip() or not field.strip():
+            raise Invalid("map", f"{pair!r} is not COLUMN=FIELD (e.g. 'Full Name=name')")
+        found[column.strip()] = field.strip()
+    return found or None
+
+
+@dataclass(frozen=True)
+class Preview:
+    """A CSV's header and first rows, to map its columns by hand: `fields` is what
+    each column would be imported as without a mapping (None: left out)."""
+
+    header_line: int  # 1-based physical line of the header row
+    header: tuple[str, ...]
+    fields: tuple[str | None, ...]
+    rows: tuple[tuple[int, tuple[str, ...]], ...]  # (line, a cell per header column)
+
+
+def preview(source: Source, *, rows: int = PREVIEW_ROWS, budget: Budget | None = None) -> Preview:
+    """The header and the first `rows` data rows of a CSV, read by the same rules as
+    `parse` (encoding, header search, delimiter, field limit). A file whose columns
+    none are known takes its first non-blank line as the header. ImportFailed for
+    text that is no CSV at all (binary, empty, a broken quote)."""
+    name = source_name(source)
+    text = decode(read_bytes(source), name)
+    try:
+        layout = find_layout(text, name)
+    except ImportFailed:
+        layout = _first_line_layout(text, name)
+    guessed = dict(layout.fields)
+    width = len(layout.header)
+    shown: list[tuple[int, tuple[str, ...]]] = []
+    for line, cells in _cells(text, layout, name, budget or Budget()):
+        if len(shown) == rows:
+            break
+        padded = [*cells[:width], *([""] * (width - len(cells)))]
+        shown.append((line, tuple(padded)))
+    return Preview(
+        layout.header_line,
+        tuple(c.strip().lstrip("\ufeff") for c in layout.header),
+        tuple(guessed.get(i) for i in range(width)),
+        tuple(shown),
+    )
+
+
+def _first_line_layout(text: str, source: str) -> Layout:
+    """The first non-blank line as the header, split by the delimiter that gives it
+    the most columns, each column guessed from its name."""
+    for number, line in enumerate(text.splitlines()[:_HEADER_SEARCH_ROWS], start=1):
+        if not line.strip():
+            continue
+        splits = [(len(_split_row(line, d)), -i, d) for i, d in enumerate(DELIMITERS)]
+        _, _, delimiter = max(splits)
+        cells = _split_row(line, delimiter)
+        if not cells:
+            raise ImportFailed("unreadable CSV: the header row cannot be split", number, source)
+        return Layout("csv", delimiter, number, tuple(cells), _mapped_fields("csv", cells, None))
+    raise ImportFailed("the file is empty", source=source)
 
 
 def _rows(
-    text: str, layout: Layout, source: str, budget: Budget
+    text: str, layout: Layout, source: str, budget: Budget, date_order: DateOrder | None
 ) -> Iterator[ContactRecord | Skipped]:
+    width = len(layout.header)
+    for start, row in _cells(text, layout, source, budget):
+        if len(row) > width and any(c.strip() for c in row[width:]):
+            yield Skipped(start, f"{len(row)} fields where the header has {width}")
+            continue
+        try:
+            yield _record(start, row, layout, date_order)
+        except Invalid as exc:
+            yield Skipped(start, exc.reason)
+
+
+def _cells(
+    text: str, layout: Layout, source: str, budget: Budget
+) -> Iterator[tuple[int, list[str]]]:
+    """(first physical line, cells) of each non-blank row after the header."""
     stream = io.StringIO(text, newline="")
     for _ in range(layout.header_line):
         stream.readline()
     reader = csv.reader(stream, delimiter=layout.delimiter)
-    width = len(layout.header)
     consumed = layout.header_line
     while True:
         start = consumed + 1
@@ -372,18 +464,13 @@ def _rows(
         except csv.Error as exc:
             raise ImportFailed(_unreadable(exc), line=start, source=source) from exc
         consumed = layout.header_line + reader.line_num
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) > width and any(c.strip() for c in row[width:]):
-            yield Skipped(start, f"{len(row)} fields where the header has {width}")
-            continue
-        try:
-            yield _record(start, row, layout)
-        except Invalid as exc:
-            yield Skipped(start, exc.reason)
+        if any(cell.strip() for cell in row):
+            yield start, row
 
 
-def _record(line: int, row: Sequence[str], layout: Layout) -> ContactRecord:
+def _record(
+    line: int, row: Sequence[str], layout: Layout, date_order: DateOrder | None = None
+) -> ContactRecord:
     rec = ContactRecord(line=line)
     values: dict[str, list[str]] = {}
     for index, field in layout.fields:
@@ -412,12 +499,12 @@ def _record(line: int, row: Sequence[str], layout: Layout) -> ContactRecord:
     rec.how_met = one.get("how_met")
     for field in ("birthday", "anniversary"):
         if field in one and one[field] not in _NO_DATES:
-            date = _partial_date(one[field])
+            date = _partial_date(one[field], date_order)
             if date is None:
                 rec.warnings.append(f"line {line}: {field} {one[field]!r} is not a date, dropped")
             setattr(rec, field, date)
     if "met_on" in one:
-        rec.met_on = _day(one["met_on"])
+        rec.met_on = _day(one["met_on"], date_order)
         if rec.met_on is None:
             rec.warnings.append(f"line {line}: date {one['met_on']!r} not read")
     if layout.flavour == "linkedin":
@@ -454,8 +541,16 @@ _DAY_FORMATS = ("%d %b %Y", "%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%d.%m.%Y", "%b 
 
 
 @functools.lru_cache(maxsize=8192)
-def _day(text: str) -> dt.date | None:
-    """A date as exports write them: '07 Nov 2023' (LinkedIn), ISO, US slashes."""
+def _day(text: str, date_order: DateOrder | None = None) -> dt.date | None:
+    """A date as exports write them: '07 Nov 2023' (LinkedIn), ISO, numbers in
+    `date_order` (without it, US slashes and dots day first)."""
+    if date_order is not None:
+        try:
+            found = read_numeric(text, date_order)
+        except Invalid:
+            return None
+        if found is not None and found.year is not None:
+            return dt.date(found.year, found.month, found.day)
     for fmt in _DAY_FORMATS:
         try:
             return dt.datetime.strptime(text.strip(), fmt).date()
@@ -464,13 +559,13 @@ def _day(text: str) -> dt.date | None:
     return None
 
 
-def _partial_date(text: str) -> PartialDate | None:
+def _partial_date(text: str, date_order: DateOrder | None = None) -> PartialDate | None:
     raw = text.strip()
-    found = _day(raw)
+    found = _day(raw, date_order)
     if found is not None:
         return PartialDate(found.month, found.day, found.year)
     try:
-        month, day, year = parse_month_day(raw)
+        month, day, year = parse_month_day(raw, date_order)
     except Invalid:
         return None
     return PartialDate(month, day, year)

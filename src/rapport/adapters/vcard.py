@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from rapport.adapters.limits import Budget
 from rapport.adapters.records import ContactRecord, PartialDate, Skipped
 from rapport.adapters.text import Source, decode, decode_bytes, read_bytes, source_name
+from rapport.domain.date_order import DateOrder
 from rapport.domain.milestones import parse_month_day
 from rapport.domain.names import fold, join_name
 from rapport.errors import ImportFailed, Invalid
@@ -76,14 +77,17 @@ def _is_preferred(line: _Line) -> bool:
 # --- reading ------------------------------------------------------------------------
 
 
-def parse(source: Source, budget: Budget | None = None) -> Iterator[ContactRecord | Skipped]:
+def parse(
+    source: Source, budget: Budget | None = None, *, date_order: DateOrder | None = None
+) -> Iterator[ContactRecord | Skipped]:
     """One ContactRecord per card (or Skipped with the card's line and the reason).
-    ImportFailed when the file holds no card or ends inside one."""
+    ImportFailed when the file holds no card or ends inside one. A date that is not
+    ISO ('12-10-1985', written by some phones) is read in `date_order`, the user's."""
     name = source_name(source)
     text = decode(read_bytes(source), name)
     for card in _cards(text, name, budget or Budget()):
         try:
-            yield _record(card)
+            yield _record(card, date_order)
         except Invalid as exc:
             yield Skipped(card.line, exc.reason)
 
@@ -281,7 +285,7 @@ def _components(line: _Line) -> list[str]:
     return [_unescape(p).strip() for p in _split(line.value, ";")]
 
 
-def _record(card: _Card) -> ContactRecord:
+def _record(card: _Card, date_order: DateOrder | None = None) -> ContactRecord:
     rec = ContactRecord(line=card.line, dropped=card.dropped, warnings=card.warnings)
     rec.full_name = _text(card.first("FN"))
     n = card.first("N")
@@ -318,8 +322,8 @@ def _record(card: _Card) -> ContactRecord:
             rec.met_on = dt.date.fromisoformat(met)
         except ValueError:
             rec.warnings.append(f"line {card.line}: met-on date {met!r} not read")
-    rec.birthday = _partial_date(card, card.first("BDAY"))
-    rec.anniversary = _partial_date(card, card.first(*_ANNIVERSARY))
+    rec.birthday = _partial_date(card, card.first("BDAY"), date_order)
+    rec.anniversary = _partial_date(card, card.first(*_ANNIVERSARY), date_order)
     if _is_organization(card, rec):
         rec.kind = "org"
         rec.organization = rec.organization or rec.name or None
@@ -391,7 +395,9 @@ def _zone(value: str | None) -> str | None:
     return value
 
 
-def _partial_date(card: _Card, line: _Line | None) -> PartialDate | None:
+def _partial_date(
+    card: _Card, line: _Line | None, date_order: DateOrder | None = None
+) -> PartialDate | None:
     text = _text(line)
     if line is None or not text:
         return None
@@ -401,7 +407,7 @@ def _partial_date(card: _Card, line: _Line | None) -> PartialDate | None:
             year = int(match.group(1)) if match.group(1) else None
             month, day = int(match.group(2)), int(match.group(3))
         else:
-            month, day, year = parse_month_day(text)
+            month, day, year = parse_month_day(text, date_order)
         if year in _UNKNOWN_YEARS or line.params.get("X-APPLE-OMIT-YEAR"):
             year = None
         dt.date(year or 2000, month, day)

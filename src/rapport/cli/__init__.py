@@ -63,6 +63,7 @@ def _register() -> None:
     from rapport.cli import (
         admin,
         agenda,
+        dates,
         digest,
         events,
         favours,
@@ -73,6 +74,7 @@ def _register() -> None:
         milestones,
         people,
         promises,
+        review,
         web,
     )
 
@@ -87,7 +89,9 @@ def _register() -> None:
     agenda.register(app)
     admin.register(app)
     digest.register(app)
+    dates.register()
     io.register(app)
+    review.register(app)
     history.register(app)
     web.register(app)
 

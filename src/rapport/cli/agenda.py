@@ -29,12 +29,12 @@ def agenda(
     promises, thanks owed, birthdays and anniversaries, new roles, strained ties,
     mentoring sessions and feedback to act on. Each reason has a reference (p12) to
     answer it by; the numbers refer to this listing until you list the agenda again."""
+    from rapport.cli import dates
     from rapport.cli.runtime import session
-    from rapport.domain.dates import parse_day
     from rapport.services import agenda as agenda_service
 
     with session(write=True) as ctx:
-        day = parse_day(date, ctx.today, prefer="future") if date else ctx.today
+        day = dates.day(ctx, date, prefer="future") if date else ctx.today
         result = agenda_service.show(ctx, "cli", day, limit=limit)
     emit(result, as_json, lambda: _render_agenda(result, limit))
 
@@ -117,13 +117,13 @@ def snooze(
     """Put an agenda reason off until later."""
     import datetime as dt
 
+    from rapport.cli import dates
     from rapport.cli.runtime import session
-    from rapport.domain.dates import parse_day
     from rapport.services import agenda as agenda_service
 
     with session(write=True) as ctx:
         day = (
-            parse_day(until, ctx.today, prefer="future", field="until")
+            dates.day(ctx, until, prefer="future", field="until")
             if until
             else ctx.today + dt.timedelta(days=days)
         )

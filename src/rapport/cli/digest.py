@@ -12,7 +12,10 @@ from rapport.cli.output import JsonOption, emit, plain, say, table
 if TYPE_CHECKING:
     from rapport.services.digest import Delivery
 
-settings_app = typer.Typer(help="Mail server and daily digest settings.", no_args_is_help=True)
+settings_app = typer.Typer(
+    help="Your addresses, the agenda's timing, the mail server and the daily digest.",
+    no_args_is_help=True,
+)
 
 
 def digest(
@@ -27,8 +30,8 @@ def digest(
     """Print today's digest, or send it (for those who prefer cron to `rapport serve`)."""
     import datetime as dt
 
+    from rapport.cli import dates
     from rapport.cli.runtime import rapport, session
-    from rapport.domain.dates import parse_day
     from rapport.services import digest as digest_service
 
     if send:
@@ -46,7 +49,7 @@ def digest(
             raise typer.Exit(8)
         return
     with session() as ctx:
-        day = parse_day(date, ctx.today, prefer="future") if date else ctx.today
+        day = dates.day(ctx, date, prefer="future") if date else ctx.today
         message = digest_service.render(ctx, day)
 
     def render() -> None:

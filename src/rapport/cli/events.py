@@ -21,16 +21,16 @@ def add(
     as_json: bool = JsonOption,
 ) -> None:
     """Add an event."""
+    from rapport.cli import dates
     from rapport.cli.runtime import session
-    from rapport.domain.dates import parse_day
     from rapport.services import events
 
     with session(write=True) as ctx:
         row = events.create(
             ctx,
             name,
-            parse_day(on, ctx.today, field="on"),
-            ends_on=parse_day(ends, ctx.today, field="ends") if ends else None,
+            dates.day(ctx, on, field="on"),
+            ends_on=dates.day(ctx, ends, field="ends") if ends else None,
             place=place,
             notes=notes,
         )

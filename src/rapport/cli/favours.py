@@ -17,12 +17,12 @@ def _exchange(
     thanked: bool,
     as_json: bool,
 ) -> None:
+    from rapport.cli import dates
     from rapport.cli.runtime import session
-    from rapport.domain.dates import parse_day
     from rapport.services import favours, resolve
 
     with session(write=True) as ctx:
-        day = parse_day(on, ctx.today, field="on") if on else ctx.today
+        day = dates.day(ctx, on, field="on") if on else ctx.today
         row = favours.record(
             ctx,
             resolve.person_id(ctx, person),

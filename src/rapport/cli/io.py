@@ -60,20 +60,6 @@ def _progress(label: str) -> Iterator[Callable[[str, int, int | None], None] | N
         yield update
 
 
-def _mapping(pairs: list[str] | None) -> dict[str, str] | None:
-    from rapport.errors import Invalid
-
-    if not pairs:
-        return None
-    found = {}
-    for pair in pairs:
-        column, sep, field = pair.rpartition("=")
-        if not sep or not column.strip() or not field.strip():
-            raise Invalid("map", f"{pair!r} is not COLUMN=FIELD (e.g. 'Full Name=name')")
-        found[column.strip()] = field.strip()
-    return found
-
-
 def import_(
     file: Path = typer.Argument(
         ..., help="The file: vCard, CSV (LinkedIn, Google, Outlook, any), .ics, mbox, .eml, "
@@ -97,22 +83,59 @@ def import_(
         "email, no for calendars, where they are listed instead).",
     ),
     me: list[str] | None = typer.Option(
-        None, "--me", help="Your own email address (repeatable), to tell who wrote to whom."
+        None, "--me",
+        help="Your own email address (repeatable): never imported as a contact, it tells who "
+        "wrote to whom; remembered for next time (`rapport settings me`).",
+    ),
+    not_me: list[str] | None = typer.Option(
+        None, "--not-me",
+        help="An address that is not yours, when the import asks 'is this you?' (repeatable): "
+        "imported like anyone else's, and not asked about again.",
     ),
     dry_run: bool = typer.Option(False, "--dry-run", help="Show what would change; save nothing."),
     as_json: bool = JsonOption,
 ) -> None:  # fmt: skip
     """Import contacts, meetings, emails or a backup; importing again changes nothing."""
+    from rapport.adapters import csv_contacts
     from rapport.cli.runtime import session
     from rapport.services import imports
 
-    options = imports.ImportOptions(
-        format=format_, strict=strict, mapping=_mapping(map_), add_people=add_people, me=me or ()
-    )
-    with _progress(file.name) as progress, session(write=not dry_run) as ctx:
-        summary = imports.run(ctx, file, options, progress)
-        summary.dry_run = dry_run
+    yours, not_yours = list(me or ()), list(not_me or ())
+    while True:
+        options = imports.ImportOptions(
+            format=format_,
+            strict=strict,
+            mapping=csv_contacts.mapping_of(map_ or ()),
+            add_people=add_people,
+            me=tuple(yours),
+            not_me=tuple(not_yours),
+        )
+        with _progress(file.name) as progress, session(write=not dry_run) as ctx:
+            summary = imports.run(ctx, file, options, progress)
+            summary.dry_run = dry_run
+        if not summary.maybe_you:
+            break
+        # asked outside the transaction: no lock is held while the user thinks
+        if _is_you(summary):
+            yours += summary.maybe_you
+        else:
+            not_yours += summary.maybe_you
     emit(summary, as_json, lambda: _render_summary(summary))
+
+
+def _is_you(summary: ImportSummary) -> bool:
+    """Ask "is this you?" on a terminal; without one, stop and say how to answer."""
+    from rapport.errors import ImportFailed
+
+    if not sys.stdin.isatty():
+        address = summary.maybe_you[0]
+        noun = "meetings" if summary.format == "ics" else "messages"
+        raise ImportFailed(
+            f"{address} is on most of its {noun} and may be you: nothing was imported; "
+            f"run again with --me {address} if it is you, or --not-me {address} if not",
+            source=summary.source,
+        )
+    return typer.confirm(summary.question or "Is this you?", default=True, err=True)
 
 
 def _render_summary(s: ImportSummary) -> None:
@@ -127,8 +150,10 @@ def _render_summary(s: ImportSummary) -> None:
         say(f"  {s.organizations_created} {noun} added")
     if s.role_changes:
         say(f"  {s.role_changes} people changed organization or title (kept as role history)")
+    if s.proposed:
+        say(f"  {s.proposed} kept for review (matched by name only) — see `rapport review`")
     if s.own_addresses and s.kind == "interactions":
-        say(f"  you are {', '.join(s.own_addresses)} (set with `rapport init --email` or --me)")
+        say(f"  you are {', '.join(s.own_addresses)} (see `rapport settings me`)")
     for problem in s.skipped[:SHOWN]:
         where = f"line {problem.line}: " if problem.line else ""
         say(f"  skipped {where}{problem.reason}")

@@ -33,8 +33,8 @@ def log(
     as_json: bool = JsonOption,
 ) -> None:
     """Log an interaction with one or more people."""
+    from rapport.cli import dates
     from rapport.cli.runtime import session
-    from rapport.domain.dates import parse_moment
     from rapport.services import interactions, resolve
 
     with session(write=True) as ctx:
@@ -44,7 +44,7 @@ def log(
             ctx,
             interactions.InteractionIn(
                 kind=kind,
-                occurred_at=parse_moment(when, ctx.today, ctx.tz),
+                occurred_at=dates.moment(ctx, when),
                 participant_ids=ids,
                 summary=summary,
                 direction=direction,

@@ -24,8 +24,8 @@ def feedback(
     as_json: bool = JsonOption,
 ) -> None:
     """Record feedback you received, with action items."""
+    from rapport.cli import dates
     from rapport.cli.runtime import session
-    from rapport.domain.dates import parse_day
     from rapport.services import mentoring, resolve
 
     with session(write=True) as ctx:
@@ -33,9 +33,9 @@ def feedback(
             ctx,
             resolve.person_id(ctx, person),
             content,
-            received_on=parse_day(on, ctx.today, field="on") if on else None,
+            received_on=dates.day(ctx, on, field="on") if on else None,
             actions=action or [],
-            due_on=parse_day(due, ctx.today, prefer="future", field="due") if due else None,
+            due_on=dates.day(ctx, due, prefer="future", field="due") if due else None,
         )
     emit(
         row,
@@ -89,8 +89,8 @@ def intro(
     as_json: bool = JsonOption,
 ) -> None:
     """Record an introduction: who introduced whom to whom."""
+    from rapport.cli import dates
     from rapport.cli.runtime import session
-    from rapport.domain.dates import parse_day
     from rapport.services import mentoring, resolve
 
     with session(write=True) as ctx:
@@ -99,7 +99,7 @@ def intro(
             resolve.person_id(ctx, person),
             to_person_id=resolve.person_id(ctx, to) if to else None,
             introducer_id=resolve.person_id(ctx, by) if by else None,
-            occurred_on=parse_day(on, ctx.today, field="on") if on else None,
+            occurred_on=dates.day(ctx, on, field="on") if on else None,
             note=note,
         )
     emit(row, as_json, lambda: say(f"{row.introducer} introduced {row.person} to {row.to_person}"))

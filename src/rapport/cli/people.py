@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from rapport.cli.milestones import record_birthday
 from rapport.cli.output import JsonOption, emit, say, table
 
 if TYPE_CHECKING:
@@ -20,13 +21,14 @@ if TYPE_CHECKING:
 person_app = typer.Typer(help="Add, change, look at and list people.", no_args_is_help=True)
 
 Many = list[str] | None
+BIRTHDAY_HELP = "1985-10-12, '12 October', or 12/10/1985 in your date order."
 
 
 def _patch(ctx: Ctx, options: dict[str, Any], *, editing: bool) -> PersonPatch:
     """The patch a command's options (its `locals()`) say: only the options given
     count. Lists given to `add` are the person's; to `edit`, they are added to the
     person's, after the `--remove-…` ones are taken out."""
-    from rapport.domain.dates import parse_day
+    from rapport.cli import dates
     from rapport.domain.person_patch import Items, PersonPatch
     from rapport.services import resolve
 
@@ -36,12 +38,10 @@ def _patch(ctx: Ctx, options: dict[str, Any], *, editing: bool) -> PersonPatch:
         if options.get(option) is not None
     }
     if options.get("met_on"):
-        fields["met_on"] = parse_day(options["met_on"], ctx.today, field="met-on")
+        fields["met_on"] = dates.day(ctx, options["met_on"], field="met-on")
     if value := options.get("not_before"):
         fields["not_before"] = (
-            None
-            if value == "none"
-            else parse_day(value, ctx.today, prefer="future", field="not-before")
+            None if value == "none" else dates.day(ctx, value, prefer="future", field="not-before")
         )
     if options.get("met_at"):
         fields["met_event_id"] = resolve.event_id(ctx, options["met_at"])
@@ -114,6 +114,7 @@ def add(
         help="Preferred channel: in-person, phone, email, video, message, social.",
     ),
     nickname: str = typer.Option(None, "--nickname"),
+    birthday: str = typer.Option(None, "--birthday", help=BIRTHDAY_HELP),
     force: bool = typer.Option(
         False,
         "--force",
@@ -147,6 +148,8 @@ def add(
         with session(write=True) as ctx:
             patch = _patch(ctx, options, editing=False)
             person = people.add(ctx, patch, force=force)
+            if birthday:
+                record_birthday(ctx, person.id, birthday)
             if met_at and isinstance(patch.met_event_id, int):
                 from rapport.services import events
 
@@ -230,6 +233,9 @@ def edit(
         None, "--strained/--not-strained", help="Mark the relationship strained, or repaired."
     ),
     strained_context: str = typer.Option(None, "--context", help="What strained it."),
+    birthday: str = typer.Option(None, "--birthday", help=BIRTHDAY_HELP),
+    replace: bool = typer.Option(False, "--replace", help="With --birthday: change theirs."),
+    another: bool = typer.Option(False, "--another", help="With --birthday: record a second one."),
     as_json: bool = JsonOption,
 ) -> None:
     """Change a person's details."""
@@ -240,6 +246,8 @@ def edit(
     with session(write=True) as ctx:
         pid = resolve.person_id(ctx, ref)
         person = people.edit(ctx, pid, _patch(ctx, options, editing=True))
+        if birthday:
+            record_birthday(ctx, pid, birthday, replace=replace, another=another)
     emit(person, as_json, lambda: say(f"updated {person.name} (#{person.id})"))
 
 

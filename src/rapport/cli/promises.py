@@ -22,12 +22,12 @@ def promise(
     as_json: bool = JsonOption,
 ) -> None:
     """Record a promise: mine to them, or theirs to me with --they."""
+    from rapport.cli import dates
     from rapport.cli.runtime import session
-    from rapport.domain.dates import parse_day
     from rapport.services import promises, resolve
 
     with session(write=True) as ctx:
-        due_on = parse_day(due, ctx.today, prefer="future", field="due") if due else None
+        due_on = dates.day(ctx, due, prefer="future", field="due") if due else None
         row = promises.promise(
             ctx, resolve.person_id(ctx, person), what, owner="them" if they else "me", due_on=due_on
         )

@@ -6,6 +6,7 @@ import calendar
 import datetime as dt
 import re
 
+from rapport.domain.date_order import DateOrder, read_numeric
 from rapport.errors import Invalid
 
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
@@ -41,16 +42,25 @@ def next_occurrence(
     return this_year if this_year >= today else occurrence(month, day, today.year + 1)
 
 
-def parse_month_day(text: str) -> tuple[int, int, int | None]:
-    """(month, day, year or None) from '1985-06-12', '06-12', '--06-12' (vCard),
-    '12 June', 'June 12' or 'Jun 12 1985'. Invalid for anything else or an impossible day."""
+def parse_month_day(
+    text: str,
+    order: DateOrder | None = None,
+    *,
+    today: dt.date | None = None,
+    field: str = "date",
+) -> tuple[int, int, int | None]:
+    """(month, day, year or None) from '1985-06-12', '--06-12' (vCard), '12 June',
+    'June 12', 'Jun 12 1985', or numbers in `order` ('12/06', '12-06-1985', '12.6.85';
+    see `date_order.read_numeric`). Invalid for anything else or an impossible day."""
     raw = text.strip().lower().replace(",", " ")
     year: int | None = None
     match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", raw)
     if match:
         year, month, day = (int(g) for g in match.groups())
-    elif m := re.fullmatch(r"(?:--)?(\d{1,2})-(\d{1,2})", raw):
+    elif m := re.fullmatch(r"--(\d{1,2})-(\d{1,2})", raw):
         month, day = int(m.group(1)), int(m.group(2))
+    elif numeric := read_numeric(raw, order, today=today, field=field):
+        year, month, day = numeric.year, numeric.month, numeric.day
     else:
         words = raw.split()
         month = day = 0
@@ -62,12 +72,12 @@ def parse_month_day(text: str) -> tuple[int, int, int | None]:
             elif word.rstrip("stndrh").isdigit():
                 day = int(word.rstrip("stndrh"))
         if not month or not day or len(words) > 3:
-            raise Invalid("date", f"cannot read {text!r} (try 1985-06-12, 06-12 or 'June 12')")
+            raise Invalid(field, f"cannot read {text!r} (try 1985-06-12, 'June 12' or '12 June')")
     if not 1 <= month <= 12:
-        raise Invalid("date", f"{text!r} has no month {month}")
+        raise Invalid(field, f"{text!r} has no month {month}")
     leap_year = 2000
     try:
         dt.date(year or leap_year, month, day)
     except ValueError as exc:
-        raise Invalid("date", f"{text!r} is not a day of the calendar") from exc
+        raise Invalid(field, f"{text!r} is not a day of the calendar") from exc
     return month, day, year

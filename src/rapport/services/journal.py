@@ -35,6 +35,7 @@ NOUNS = {
     "agenda_mark": ("agenda answer", "agenda answers"),
     "event_attendee": ("person met at an event", "people met at events"),
     "role": ("role", "roles"),
+    "proposal": ("record kept for review", "records kept for review"),
     "workspace": ("setting", "settings"),
 }
 VERBS = ("added", "changed", "removed")

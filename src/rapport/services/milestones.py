@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Literal
 
 from sqlalchemy import select, tuple_
 
+from rapport.domain.date_order import in_words
 from rapport.domain.milestones import next_occurrence
 from rapport.domain.records import MilestoneOut
 from rapport.domain.text import clean_text
 from rapport.domain.vocabulary import MilestoneKind, Recurrence, parse_choice
-from rapport.errors import Invalid, NotFound
+from rapport.errors import Conflict, Invalid, NotFound
 from rapport.services.context import Ctx
 from rapport.services.people import get as get_person
 from rapport.services.people import names_of
@@ -26,6 +28,25 @@ DEFAULT_LEAD_DAYS = {
 }
 
 
+# what to do with a birthday for someone who has one: refuse, move it, or add a second
+IfExists = Literal["refuse", "replace", "another"]
+
+
+class BirthdayTaken(Conflict):
+    """A birthday given for someone who has one, neither to replace it nor as another."""
+
+    def __init__(self, person: str, existing: str, hint: str = "") -> None:
+        self.person, self.existing = person, existing
+        super().__init__(
+            f"{person} already has a birthday: {existing}."
+            + (f" {hint}" if hint else " Replace it, or record a second one.")
+        )
+
+    def hinted(self, hint: str) -> BirthdayTaken:
+        """The same refusal, saying how to go on in the caller's words."""
+        return BirthdayTaken(self.person, self.existing, hint)
+
+
 def add(
     ctx: Ctx,
     person_id: int,
@@ -37,10 +58,30 @@ def add(
     recurrence: str | None = None,
     lead_days: int | None = None,
     label: str | None = None,
+    if_exists: IfExists = "refuse",
 ) -> MilestoneOut:
     """Record a date to mark. Promotions and new jobs happen once unless told
-    otherwise; everything else comes back yearly."""
+    otherwise; everything else comes back yearly. A person has one birthday: a
+    birthday for someone who has one is BirthdayTaken unless `if_exists` says to
+    replace it (the first one moves) or to add another; the very day stored already
+    is that row."""
     person = get_person(ctx, person_id)
+    if kind == MilestoneKind.BIRTHDAY.value:
+        stored = _birthday(ctx, person_id)
+        if stored is not None and if_exists != "another":
+            if (stored.month, stored.day) == (month, day) and year in (None, stored.year):
+                return outs(ctx, [stored])[0]
+            if if_exists != "replace":
+                raise BirthdayTaken(
+                    person.full_name, in_words(stored.month, stored.day, stored.year)
+                )
+            moved = in_words(month, day, year)
+            ctx.journal("milestone", f"{person.full_name}: birthday moved to {moved}")
+            stored.month, stored.day, stored.year = month, day, year
+            if lead_days is not None:
+                stored.lead_days = lead_days
+            ctx.session.flush()
+            return outs(ctx, [stored])[0]
     ctx.journal("milestone", f"{person.full_name}: {kind} on {month}/{day}")
     value = parse_choice(MilestoneKind, kind, "kind")
     once_by_default = value in (MilestoneKind.PROMOTION, MilestoneKind.NEW_JOB)
@@ -71,6 +112,16 @@ def add(
     ctx.session.add(row)
     ctx.session.flush()
     return outs(ctx, [row])[0]
+
+
+def _birthday(ctx: Ctx, person_id: int) -> Milestone | None:
+    """The person's (first recorded) birthday."""
+    return ctx.session.scalars(
+        select(Milestone)
+        .where(Milestone.person_id == person_id, Milestone.kind == MilestoneKind.BIRTHDAY.value)
+        .order_by(Milestone.id)
+        .limit(1)
+    ).first()
 
 
 def remove(ctx: Ctx, milestone_id: int) -> None:

@@ -10,8 +10,9 @@ from dataclasses import asdict, dataclass
 from rapport.domain import drafts
 from rapport.domain.agenda import rules as agenda_rules
 from rapport.domain.cadence import DEFAULT_CADENCE_DAYS, cadence_defaults
-from rapport.domain.names import looks_like_email
 from rapport.errors import Invalid
+from rapport.services import date_order as order_setting
+from rapport.services import owner
 from rapport.services.context import Ctx, zone
 from rapport.storage.schema import Workspace
 
@@ -27,6 +28,8 @@ class Preferences:
     edited_templates: list[str]  # kinds whose template the user changed
     agenda: dict[str, int]  # the agenda's delays and windows, in days (rules.RULES)
     agenda_defaults: dict[str, int]  # their built-in values
+    date_order: str  # DMY, MDY, YMD, or auto (from the time zone: services.date_order)
+    date_order_used: str | None  # the order typed dates are read in (None: ISO only)
 
 
 def _workspace(ctx: Ctx) -> Workspace:
@@ -42,13 +45,15 @@ def describe(ctx: Ctx) -> Preferences:
     return Preferences(
         workspace=ws.name,
         timezone=ws.timezone,
-        own_emails=list(settings.get("own_emails") or []),
+        own_emails=owner.addresses(ctx),
         cadence=cadence_defaults(settings.get("cadence")),
         cadence_defaults={str(k): v for k, v in DEFAULT_CADENCE_DAYS.items()},
         templates={k: str(edited.get(k) or v) for k, v in drafts.DEFAULT_TEMPLATES.items()},
         edited_templates=sorted(k for k in edited if k in drafts.DEFAULT_TEMPLATES),
         agenda=asdict(agenda_rules.rules_from(settings.get("agenda"))),
         agenda_defaults=dict(agenda_rules.DEFAULTS),
+        date_order=order_setting.describe(ctx).setting,
+        date_order_used=order_setting.order(ctx),
     )
 
 
@@ -61,6 +66,7 @@ def update(
     cadence: Mapping[str, int | None] | None = None,
     templates: Mapping[str, str | None] | None = None,
     agenda: Mapping[str, int | None] | None = None,
+    date_order: str | None = None,
 ) -> Preferences:
     """Change what is given; a None rhythm, template or agenda setting goes back to
     the default."""
@@ -73,17 +79,6 @@ def update(
     if timezone is not None:
         ctx.tz = zone(timezone.strip())
         ws.timezone = timezone.strip()
-    if own_emails is not None:
-        emails: list[str] = []
-        for raw in own_emails:
-            address = raw.strip().lower()
-            if not address:
-                continue
-            if not looks_like_email(address):
-                raise Invalid("own_emails", f"{raw.strip()!r} is not an email address")
-            if address not in emails:
-                emails.append(address)
-        settings["own_emails"] = emails
     if cadence is not None:
         current = dict(settings.get("cadence") or {})
         for type_, days in cadence.items():
@@ -121,7 +116,11 @@ def update(
                 continue
             windows[name] = agenda_rules.checked(name, days)
         settings["agenda"] = windows
+    if date_order is not None:
+        order_setting.put(settings, date_order)
     ws.settings = settings
     ctx.settings = dict(settings)
+    if own_emails is not None:  # who the user is has its own service
+        owner.replace(ctx, own_emails)
     ctx.session.flush()
     return describe(ctx)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from rapport.domain.cadence import DEFAULT_CADENCE_DAYS
 from rapport.domain.names import looks_like_email
 from rapport.errors import Invalid
+from rapport.services import owner as owner_addresses
 from rapport.services.context import Ctx, zone
 from rapport.storage.schema import User, Workspace
 
@@ -44,9 +45,7 @@ def configure(
         owner.email = owner_email.strip().lower()
         if owner_name is not None:
             owner.display_name = owner_name.strip()
-        own = set(ws.settings.get("own_emails", []))
-        own.add(owner.email)
-        ws.settings = {**ws.settings, "own_emails": sorted(own)}
+        owner_addresses.add(ctx, owner.email, origin="init")
     ctx.session.flush()
     return describe(ctx)
 

@@ -582,6 +582,38 @@ class DigestState(Base):
     last_error_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
+# --- the review queue -------------------------------------------------------------------
+
+
+class Proposal(Base):
+    """A record an import matched to a person only by their name (or by a phone
+    another name shares), kept for the user to decide instead of applied: the record
+    as imported (`record`, JSON), why it was thought to be them (`evidence`), where
+    it came from. `decision` stays None until accepted ("accepted"), kept separate
+    ("separate") or dropped (its person gone: "dropped"); decided ones are kept so a
+    re-import proposes nothing twice (`digest`: the record's content)."""
+
+    __tablename__ = "proposal"
+    __table_args__ = (Index("ix_proposal_workspace_decision", "workspace_id", "decision", "id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    # None once the person is deleted or merged away: the proposal is then dropped
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL"), index=True
+    )
+    person_name: Mapped[str] = mapped_column(String(300))  # as it was when proposed
+    kind: Mapped[str] = mapped_column(String(32))  # same-name, same-name-org, shared-phone
+    evidence: Mapped[str] = mapped_column(String(500))
+    record: Mapped[dict[str, Any]] = mapped_column(JSON)
+    digest: Mapped[str] = mapped_column(String(64))
+    source_format: Mapped[str] = mapped_column(String(32))
+    source_name: Mapped[str] = mapped_column(String(500))
+    line: Mapped[int | None] = mapped_column(Integer)
+    decision: Mapped[str | None] = mapped_column(String(16))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[dt.datetime] = _created()
+
+
 # --- the journal ------------------------------------------------------------------------
 
 

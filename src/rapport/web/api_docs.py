@@ -81,6 +81,9 @@ curl -H "$AUTH" -H "Content-Type: application/json" -X POST "$API/interactions" 
      -d '{"participant_ids": [12], "kind": "meeting", "summary": "Coffee: pilot scope"}'
 curl -H "$AUTH" -H "Content-Type: application/json" -X POST "$API/agenda/done" -d '{"ref": "#12"}'
 curl -H "$AUTH" -F file=@contacts.vcf "$API/imports"
+curl -H "$AUTH" -F file=@crm.csv -F "map=Full Name=name" -F "map=Mail=email" \\
+     -F dry_run=true "$API/imports"
+curl -H "$AUTH" -F file=@calendar.ics -F me=you@home.example -F add_people=false "$API/imports"
 curl -H "$AUTH" -o backup.json "$API/exports/backup"
 ```
 

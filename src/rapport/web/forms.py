@@ -10,14 +10,14 @@ from typing import TYPE_CHECKING, Annotated
 from fastapi import Form, UploadFile
 from pydantic import AfterValidator
 
-from rapport.domain.dates import parse_day, parse_moment
 from rapport.domain.records import InteractionOut
 from rapport.errors import ImportFailed, Invalid
-from rapport.services import interactions, resolve
+from rapport.services import date_order, interactions, resolve
 from rapport.services.context import Ctx
 
 if TYPE_CHECKING:
-    from rapport.services.imports import ImportSummary
+    from rapport.services.imports import ImportOptions, ImportSummary
+    from rapport.web.deps import Workspace
 
 QUICK_DAYS = {"today": 0, "yesterday": 1, "last-week": 7}
 
@@ -32,11 +32,22 @@ def _no_nul(value: str) -> str:
 Text = Annotated[str, Form(max_length=20_000), AfterValidator(_no_nul)]
 
 
-def moment(ctx: Ctx, quick: str | None, typed: str | None, *, field: str = "when") -> dt.datetime:
+def moment(
+    ctx: Ctx,
+    quick: str | None,
+    typed: str | None,
+    *,
+    field: str = "when",
+    said: list[str] | None = None,
+) -> dt.datetime:
     """When something happened: a typed date/phrase wins over a one-click choice
-    (today, yesterday, last week); neither means now-ish today (noon)."""
+    (today, yesterday, last week); neither means now-ish today (noon). A typed date
+    another order reads otherwise is added to `said` in words."""
     if typed and typed.strip():
-        return parse_moment(typed, ctx.today, ctx.tz, field=field)
+        found, typed_as = date_order.moment(ctx, typed, field=field)
+        if typed_as is not None and said is not None:
+            said.append(typed_as.words)
+        return found
     days = QUICK_DAYS.get((quick or "today").strip())
     if days is None:
         raise Invalid(field, f"{quick!r} is not one of: today, yesterday, last-week")
@@ -44,10 +55,23 @@ def moment(ctx: Ctx, quick: str | None, typed: str | None, *, field: str = "when
     return dt.datetime.combine(day, dt.time(12, 0), ctx.tz)
 
 
-def day(ctx: Ctx, typed: str | None, *, field: str, future: bool = False) -> dt.date | None:
+def day(
+    ctx: Ctx,
+    typed: str | None,
+    *,
+    field: str,
+    future: bool = False,
+    said: list[str] | None = None,
+) -> dt.date | None:
+    """The day typed (in the workspace's date order), None when nothing was; when
+    another order would read it otherwise, the day in words is added to `said`, for
+    the answer to show ('due 12 October 2026')."""
     if not typed or not typed.strip():
         return None
-    return parse_day(typed, ctx.today, prefer="future" if future else "past", field=field)
+    found, typed_as = date_order.day(ctx, typed, prefer="future" if future else "past", field=field)
+    if typed_as is not None and said is not None:
+        said.append(typed_as.words)
+    return found
 
 
 def words(text: str | None) -> list[str]:
@@ -76,9 +100,10 @@ def quick_log(
     when: str | None = None,
     notes: str | None = None,
     direction: str = "mutual",
+    said: list[str] | None = None,
 ) -> InteractionOut:
     """Log an interaction with the people named in `who` (comma-separated names,
-    prefixes, emails or #ids)."""
+    prefixes, emails or #ids); an ambiguous typed date goes to `said` in words."""
     refs = words(who)
     if not refs:
         raise Invalid("who", "say who it was with")
@@ -87,7 +112,7 @@ def quick_log(
         ctx,
         interactions.InteractionIn(
             kind=kind or "meeting",
-            occurred_at=moment(ctx, quick, when),
+            occurred_at=moment(ctx, quick, when, said=said),
             participant_ids=ids,
             summary=summary,
             notes=notes,
@@ -100,23 +125,37 @@ MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
 async def upload_bytes(upload: UploadFile | None) -> tuple[bytes, str]:
-    """The uploaded file's bytes and name; ImportFailed when missing or too large."""
+    """The uploaded file's bytes and name; ImportFailed when missing, empty or too
+    large."""
     if upload is None or not upload.filename:
         raise ImportFailed("choose a file to import")
     data = await upload.read(MAX_UPLOAD_BYTES + 1)
     await upload.close()
     if len(data) > MAX_UPLOAD_BYTES:
-        raise ImportFailed("the file is larger than 50 MB", source=upload.filename)
+        limit = f"{MAX_UPLOAD_BYTES / 1024 / 1024:g} MB"
+        raise ImportFailed(
+            f"the file is larger than {limit}, the most one import takes", source=upload.filename
+        )
     if not data:
         raise ImportFailed("the file is empty", source=upload.filename)
     return data, upload.filename
 
 
-def import_file(ctx: Ctx, data: bytes, name: str, fmt: str | None, strict: bool) -> ImportSummary:
-    """Import uploaded bytes; the summary names the file as the user knows it."""
+class _NamedBytes(io.BytesIO):
+    name = "<upload>"
+
+
+def import_file(
+    ws: Workspace, data: bytes, name: str, options: ImportOptions, *, dry_run: bool = False
+) -> ImportSummary:
+    """Import uploaded bytes in one transaction (`dry_run`: rolled back, nothing
+    saved); the summary and any error name the file as the user knows it."""
     from rapport.services import imports
 
-    options = imports.ImportOptions(format=fmt or None, strict=strict)
-    summary = imports.run(ctx, io.BytesIO(data), options)
+    stream = _NamedBytes(data)
+    stream.name = name  # what errors and the summary call the file
+    with ws.read() if dry_run else ws.write() as ctx:
+        summary = imports.run(ctx, stream, options)
     summary.source = name
+    summary.dry_run = dry_run
     return summary

@@ -19,7 +19,8 @@ from rapport.adapters import detect
 from rapport.adapters.limits import Budget
 from rapport.adapters.records import ContactRecord, MeetingRecord, R, Skipped, cleaned
 from rapport.adapters.text import Source, source_name
-from rapport.errors import ImportFailed
+from rapport.errors import ImportFailed, Invalid
+from rapport.services import date_order, owner
 from rapport.services.context import Ctx
 from rapport.services.cycle_collection import fewer_collections
 from rapport.services.imports import activity as import_activity
@@ -41,8 +42,11 @@ class ImportOptions:
     strict: bool = False  # stop at the first bad row
     mapping: Mapping[str, str] | None = None  # generic CSV: column -> field
     add_people: bool | None = None  # None: yes for email, no (offer) for calendars
-    me: Sequence[str] = ()  # the user's own addresses, besides the workspace's
-    not_me: Sequence[str] = ()  # addresses the user said are not theirs ("is this you?": no)
+    # the user's own addresses, besides the workspace's: remembered once the import runs
+    me: Sequence[str] = ()
+    # addresses the user said are not theirs ("is this you?": no): imported as anyone
+    # else's, and remembered so the question is not asked again
+    not_me: Sequence[str] = ()
 
 
 @dataclass
@@ -64,9 +68,12 @@ class ImportSummary:
     own_addresses: list[str] = field(default_factory=list)
     # name-only (or otherwise unsure) matches: kept for review, nothing applied
     proposed: int = 0
-    # unknown addresses on most meetings or messages: probably the user's own, not
-    # added as people; the interfaces ask "is this you?" and import again with --me
+    # an unknown address on most meetings or messages (the most frequent, so one at
+    # a time): probably the user's own; nothing was imported. The interfaces ask "is
+    # this you?" and import again with it in `me` (yes) or `not_me` (no)
     maybe_you: list[str] = field(default_factory=list)
+    # with maybe_you, the question in words ("… is on 41 of 45 meetings. Is this you?")
+    question: str | None = None
     dry_run: bool = False
 
     @property
@@ -92,7 +99,9 @@ def _problems(items: Sequence[Skipped]) -> list[Problem]:
 def _check_strict(skipped: Sequence[Skipped], options: ImportOptions, source: str) -> None:
     if options.strict and skipped:
         first = skipped[0]
-        raise ImportFailed(f"{first.reason} (--strict: nothing imported)", first.line, source)
+        raise ImportFailed(
+            f"{first.reason} (stopped at the first bad row: nothing imported)", first.line, source
+        )
 
 
 def run(
@@ -113,10 +122,19 @@ def _run(
     if progress:
         progress("reading", 0, None)
     budget = Budget()  # the time reading the file may take, whatever its kind
-    if fmt in detect.CONTACT_FORMATS:
-        return _contacts(ctx, source, fmt, name, opts, progress, budget)
-    if fmt in ("ics", "mail"):
-        return _activity(ctx, source, fmt, name, opts, progress, budget)
+    if fmt in detect.CONTACT_FORMATS or fmt in ("ics", "mail"):
+        _check_addresses(ctx, opts)
+        if fmt in detect.CONTACT_FORMATS:
+            summary = _contacts(ctx, source, fmt, name, opts, progress, budget)
+        else:
+            summary = _activity(ctx, source, fmt, name, opts, progress, budget)
+        if not summary.maybe_you:  # the import ran: what the user said about themselves sticks
+            if opts.me:
+                said = {owner.checked(a, "me") for a in opts.me if a.strip()}
+                known = owner.add(ctx, opts.me, origin="import").addresses
+                summary.warnings += [a.hint for a in known if a.hint and a.address in said]
+            owner.add_not_me(ctx, opts.not_me)
+        return summary
     from rapport.adapters import backup as backup_file
     from rapport.services import backup
 
@@ -139,7 +157,9 @@ def _contacts(
     if fmt == "vcard":
         from rapport.adapters import vcard
 
-        parsed = [_cleaned(r) for r in vcard.parse(source, budget)]
+        parsed = [
+            _cleaned(r) for r in vcard.parse(source, budget, date_order=date_order.order(ctx))
+        ]
     else:
         from rapport.adapters import csv_contacts
 
@@ -151,14 +171,20 @@ def _contacts(
                 flavour=None if flavour == "csv" else flavour,
                 mapping=opts.mapping,
                 budget=budget,
+                date_order=date_order.order(ctx),
             )
         ]
     records = [r for r in parsed if isinstance(r, ContactRecord)]
     bad = [r for r in parsed if isinstance(r, Skipped)]
+    records, yours = _not_you(records, own_addresses(ctx, opts.me))
     _check_strict([b for b in bad if b.invalid], opts, name)
     total = len(records)
     result = import_contacts.load(
-        ctx, records, fmt, (lambda done: progress("importing", done, total)) if progress else None
+        ctx,
+        records,
+        fmt,
+        (lambda done: progress("importing", done, total)) if progress else None,
+        name=name,
     )
     _check_strict(result.skipped, opts, name)
     dropped: Counter[str] = Counter(d for r in records for d in dict.fromkeys(r.dropped))
@@ -170,21 +196,52 @@ def _contacts(
         updated=result.updated,
         unchanged=result.unchanged,
         skipped=_problems([b for b in bad if b.invalid] + result.skipped),
-        ignored=_problems([b for b in bad if not b.invalid] + result.ignored),
+        ignored=_problems([b for b in bad if not b.invalid] + yours + result.ignored),
         warnings=result.warnings,
         role_changes=result.role_changes,
         organizations_created=result.organizations_created,
         dropped=dict(dropped),
+        proposed=result.proposed,
     )
 
 
 def own_addresses(ctx: Ctx, extra: Sequence[str] = ()) -> set[str]:
-    """The user's own email addresses: the workspace's, the owner's, and `extra`."""
+    """The user's own email addresses: the workspace's (`services.owner`) and `extra`."""
     from rapport.domain.names import email_key
 
-    found = {email_key(a) for a in ctx.settings.get("own_emails", []) if isinstance(a, str)}
-    found.update(email_key(a) for a in extra if a.strip())
-    return found
+    return {*owner.addresses(ctx), *(email_key(a) for a in extra if a.strip())}
+
+
+def _check_addresses(ctx: Ctx, opts: ImportOptions) -> None:
+    """`me` and `not_me` are email addresses, and say no address is both."""
+    me = {owner.checked(a, "me") for a in opts.me if a.strip()}
+    not_me = {owner.checked(a, "not_me") for a in opts.not_me if a.strip()}
+    both = sorted(me & not_me) or sorted(not_me & set(owner.addresses(ctx)))
+    if both:
+        raise Invalid(
+            "not_me",
+            f"{both[0]} is one of your addresses; to say it is not, remove it first "
+            f"(rapport settings me --remove {both[0]})"
+            if both[0] not in me
+            else f"{both[0]} is given as both yours (me) and not yours (not_me)",
+        )
+
+
+def _not_you(
+    records: list[ContactRecord], own: set[str]
+) -> tuple[list[ContactRecord], list[Skipped]]:
+    """The records that are someone else, and those left out for being the user."""
+    from rapport.domain.names import email_key
+
+    others: list[ContactRecord] = []
+    yours: list[Skipped] = []
+    for record in records:
+        mine = next((e for e in record.emails if email_key(e) in own), None)
+        if mine is None:
+            others.append(record)
+        else:
+            yours.append(Skipped(record.line, f"that is you ({email_key(mine)})", invalid=False))
+    return others, yours
 
 
 def _until(ctx: Ctx) -> dt.datetime:
@@ -212,9 +269,16 @@ def _activity(
         for rec in ical.parse(source, until=_until(ctx), tz=ctx.tz, budget=budget):
             rec = _cleaned(rec)
             (meetings if isinstance(rec, MeetingRecord) else bad).append(rec)  # type: ignore[arg-type]
-        if not own:
-            guessed = ical.guess_own(meetings)
-            own = {guessed} if guessed else set()
+        appearances = [
+            {a.key for a in m.attendees} | ({m.organizer.key} if m.organizer else set())
+            for m in meetings
+        ]
+        asked = _ask(ctx, appearances, own, opts, ical.guess_own(meetings) if not own else None)
+        if asked:
+            return ImportSummary(
+                name, fmt, "interactions", maybe_you=[c.address for c in asked],
+                question=owner.question(asked[0], "meetings"),
+            )  # fmt: skip
         items = [_meeting_item(m, own) for m in meetings]
         add_people = bool(opts.add_people)
     else:
@@ -225,9 +289,15 @@ def _activity(
         for message in mail.parse(source, budget):
             message = _cleaned(message)
             (messages if isinstance(message, MessageRecord) else bad).append(message)  # type: ignore[arg-type]
-        if not own:
-            guessed = mail.guess_own(messages)
-            own = {guessed} if guessed else set()
+        appearances = [
+            {m.sender.key, *(a.key for a in m.recipients), *m.delivered_to} for m in messages
+        ]
+        asked = _ask(ctx, appearances, own, opts, mail.guess_own(messages) if not own else None)
+        if asked:
+            return ImportSummary(
+                name, fmt, "interactions", maybe_you=[c.address for c in asked],
+                question=owner.question(asked[0], "messages"),
+            )  # fmt: skip
         conversations, left_out = mail.conversations(messages, own, ctx.tz)
         bad.extend(left_out)
         items = [
@@ -273,6 +343,16 @@ def _activity(
         offered=result.offered,
         own_addresses=sorted(own),
     )
+
+
+def _ask(
+    ctx: Ctx, appearances: list[set[str]], own: set[str], opts: ImportOptions, guess: str | None
+) -> list[owner.Candidate]:
+    """The addresses to ask "is this you?" about before importing (none: go on)."""
+    from rapport.domain.names import email_key
+
+    said_not = {email_key(a) for a in opts.not_me if a.strip()}
+    return owner.maybe_you(ctx, appearances, own, said_not, guess)
 
 
 def _meeting_item(rec: MeetingRecord, own: set[str]) -> import_activity.Item:

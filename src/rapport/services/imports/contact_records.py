@@ -3,8 +3,13 @@ values checked (`normalise`), and what the import did (`ContactResult`)."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rapport.adapters.records import ContactRecord, PartialDate, Skipped
@@ -33,6 +38,18 @@ def clip(text: str | None, size: int) -> str | None:
     return clean[:size] if clean else None
 
 
+def stand_in(rec: ContactRecord) -> bool:
+    """Whether the record's name is the adapters' stand-in for a record without a
+    readable one (its organization or first email): it names a new person, it does
+    not rename a known one."""
+    return (
+        not rec.given_name
+        and not rec.family_name
+        and rec.full_name is not None
+        and rec.full_name in (rec.organization, *rec.emails)
+    )
+
+
 @dataclass
 class Contact:
     """One person to create or update: the records that describe them, merged, with
@@ -44,6 +61,10 @@ class Contact:
     phones: dict[str, str] = field(default_factory=dict)
     urls: dict[str, str] = field(default_factory=dict)
     person_id: int | None = None  # None: to be created
+    # matched only by name (or by a phone a differently named person has): the
+    # person it may be, for the review queue; never updated by the import
+    proposed_for: int | None = None
+    shared_phone: str | None = None  # the number, when that was the evidence
 
     def absorb(self, other: ContactRecord) -> None:
         """Fill what this contact lacks from another record of the same person."""
@@ -66,6 +87,7 @@ class ContactResult:
     unchanged: int = 0
     role_changes: int = 0
     organizations_created: int = 0
+    proposed: int = 0  # records kept for review (new proposals)
     created_ids: list[int] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     ignored: list[Skipped] = field(default_factory=list)
@@ -116,3 +138,49 @@ def yearly_dates(rec: ContactRecord) -> list[tuple[str, PartialDate, str, str | 
         if date is not None:
             found.append((name, date, kind, label))
     return found
+
+
+# what a stored record keeps: everything an update or a new person is made of
+_KEPT = (
+    "full_name", "given_name", "family_name", "nickname", "organization", "title",
+    "location", "timezone", "notes", "tags", "types", "how_met",
+)  # fmt: skip
+
+
+def record_json(contact: Contact) -> dict[str, Any]:
+    """The contact as JSON (for the review queue): its merged record, with the
+    addresses, numbers and links of every row of it, checked."""
+    rec = contact.record
+    data: dict[str, Any] = {name: getattr(rec, name) for name in _KEPT}
+    data["emails"] = list(contact.emails.values())
+    data["phones"] = list(contact.phones.values())
+    data["urls"] = list(contact.urls.values())
+    for name in ("birthday", "anniversary"):
+        date = getattr(rec, name)
+        data[name] = None if date is None else dataclasses.asdict(date)
+    data["met_on"] = rec.met_on.isoformat() if rec.met_on else None
+    return data
+
+
+def record_digest(data: dict[str, Any]) -> str:
+    """The content of a stored record, compared between imports."""
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def contact_from_json(ctx: Ctx, data: dict[str, Any], line: int | None) -> Contact:
+    """The contact a stored record (`record_json`) describes, checked again."""
+    values: dict[str, Any] = {name: data.get(name) for name in _KEPT}
+    values["tags"] = list(values["tags"] or [])
+    values["types"] = list(values["types"] or [])
+    rec = ContactRecord(
+        line=line or 0,
+        **values,
+        emails=list(data.get("emails") or []),
+        phones=list(data.get("phones") or []),
+        urls=list(data.get("urls") or []),
+        birthday=PartialDate(**data["birthday"]) if data.get("birthday") else None,
+        anniversary=PartialDate(**data["anniversary"]) if data.get("anniversary") else None,
+        met_on=dt.date.fromisoformat(data["met_on"]) if data.get("met_on") else None,
+    )
+    return normalise(ctx, rec, [])

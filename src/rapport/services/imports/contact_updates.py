@@ -16,6 +16,7 @@ from rapport.services.imports.contact_records import (
     Contact,
     ContactResult,
     clip,
+    stand_in,
     url_key,
     yearly_dates,
 )
@@ -42,23 +43,11 @@ def changes_for(contact: Contact, state: PersonState) -> PersonPatch | None:
     return PersonPatch(**found) if found else None
 
 
-def _stand_in(rec: ContactRecord) -> bool:
-    """Whether the record's name is the adapters' stand-in for a record without a
-    readable one (its organization or first email): it names a new person, it does
-    not rename a known one."""
-    return (
-        not rec.given_name
-        and not rec.family_name
-        and rec.full_name is not None
-        and rec.full_name in (rec.organization, *rec.emails)
-    )
-
-
 def _new_name(rec: ContactRecord, state: PersonState) -> dict[str, Any]:
     """The file's full name wins, its given and family names too; a part it does not
     give comes from its new full name, else stays as stored. Without a full name
     (LinkedIn gives only the parts) the name is the parts, a missing one as stored."""
-    if _stand_in(rec):
+    if stand_in(rec):
         return {}
     given, family = clip(rec.given_name, 200), clip(rec.family_name, 200)
     full = clip(rec.full_name, 300)

@@ -8,7 +8,17 @@ from typing import Any
 from fastapi import APIRouter, Depends, Security
 from fastapi.security import HTTPBearer
 
-from rapport.web.api import agenda, digest, history, io, mentoring, misc, people, records
+from rapport.web.api import (
+    agenda,
+    digest,
+    history,
+    io,
+    mentoring,
+    misc,
+    people,
+    records,
+    review,
+)
 from rapport.web.api.schemas import ErrorEnvelope
 from rapport.web.deps import current_user
 
@@ -29,5 +39,5 @@ bearer = HTTPBearer(auto_error=False, description="An API token: `Bearer rpt_…
 router = APIRouter(
     prefix="/api/v1", dependencies=[Security(bearer), Depends(current_user)], responses=ERRORS
 )
-for module in (people, records, agenda, mentoring, misc, io, digest, history):
+for module in (people, records, agenda, mentoring, misc, io, digest, history, review):
     router.include_router(module.router)

@@ -8,10 +8,11 @@ from fastapi import APIRouter, Query
 
 from rapport.domain.accounts import NewToken, TokenOut, UserOut
 from rapport.domain.records import SearchResult
-from rapport.services import preferences, search, tokens
+from rapport.services import owner, preferences, search, tokens
+from rapport.services.owner import Owner
 from rapport.services.preferences import Preferences
 from rapport.web import views
-from rapport.web.api.schemas import PathId, SettingsPatch, Text, TokenIn
+from rapport.web.api.schemas import Email, OwnAddressIn, PathId, SettingsPatch, Text, TokenIn
 from rapport.web.deps import CurrentUser, WorkspaceDep
 
 router = APIRouter()
@@ -62,7 +63,35 @@ def patch_settings(ws: WorkspaceDep, body: SettingsPatch) -> Any:
             cadence=body.cadence,
             templates=body.templates,
             agenda=body.agenda.given() if body.agenda is not None else None,
+            date_order=body.date_order,
         )
+
+
+@router.get("/settings/me", response_model=Owner, tags=["settings"])
+def get_own_addresses(ws: WorkspaceDep) -> Any:
+    """Your own email addresses (never imported as a contact; they tell who reached out),
+    where each came from, any contact that has one (with what to do about it), and the
+    addresses you said are not yours."""
+    with ws.read() as ctx:
+        return owner.describe(ctx)
+
+
+@router.post("/settings/me", response_model=Owner, tags=["settings"])
+def add_own_address(ws: WorkspaceDep, body: OwnAddressIn) -> Any:
+    """Remember an address as yours; one on a contact says so in its `hint`."""
+    with ws.write() as ctx:
+        return owner.add(ctx, body.address, origin="settings")
+
+
+@router.delete("/settings/me", response_model=Owner, tags=["settings"])
+def remove_own_address(
+    ws: WorkspaceDep,
+    address: Annotated[Email, Query(description="The address to forget")],
+) -> Any:
+    """Forget an address of yours, or one you said is not yours (404 when it is
+    neither)."""
+    with ws.write() as ctx:
+        return owner.remove(ctx, address)
 
 
 @router.get("/tokens", response_model=list[TokenOut], tags=["tokens"])

@@ -214,19 +214,25 @@ def list_milestones(
 
 @router.post("/milestones", response_model=MilestoneOut, status_code=201, tags=["milestones"])
 def add_milestone(ws: WorkspaceDep, body: MilestoneIn) -> Any:
-    """A date to mark: birthday, work anniversary, promotion, new job, custom."""
-    with ws.write() as ctx:
-        return milestones.add(
-            ctx,
-            body.person_id,
-            body.kind,
-            body.month,
-            body.day,
-            year=body.year,
-            recurrence=body.recurrence,
-            lead_days=body.lead_days,
-            label=body.label,
-        )
+    """A date to mark: birthday, work anniversary, promotion, new job, custom. A
+    birthday for someone who has one is refused (409) unless `replace` or `another`."""
+    try:
+        with ws.write() as ctx:
+            return milestones.add(
+                ctx,
+                body.person_id,
+                body.kind,
+                body.month,
+                body.day,
+                year=body.year,
+                recurrence=body.recurrence,
+                lead_days=body.lead_days,
+                label=body.label,
+                if_exists="replace" if body.replace else "another" if body.another else "refuse",
+            )
+    except milestones.BirthdayTaken as exc:
+        hint = 'Send "replace": true to change it, or "another": true to record a second one.'
+        raise exc.hinted(hint) from None
 
 
 @router.delete("/milestones/{milestone_id:int}", status_code=204, tags=["milestones"])

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zoneinfo
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from fastapi import Path, Query
 from pydantic import (
@@ -28,6 +28,7 @@ from pydantic import (
 from pydantic.config import JsonDict
 
 from rapport.domain import drafts, person_patch
+from rapport.domain import review as review_values
 from rapport.domain.agenda import rules as agenda_rules
 from rapport.domain.names import fold
 from rapport.domain.text import text_problem
@@ -86,6 +87,7 @@ Day = Annotated[dt.date, wire.day_only, wire.day_schema]
 Moment = Annotated[dt.datetime, wire.moment_only, wire.moment_schema]
 Email = Annotated[str, wire.email, Str(320, 3)]
 Url = Annotated[str, wire.url, Str(1000, 1)]
+ColumnMap = Annotated[str, wire.column_map, Str(1000, 3)]  # 'Column=field'  (import --map)
 TagName = Annotated[str, wire.tag, Str(100, 1), _foldable(100)]
 TimeZone = Annotated[str, wire.one_of(sorted(zoneinfo.available_timezones()))]
 
@@ -254,6 +256,13 @@ _MILESTONE: JsonDict = {
                 },
             ]
         },
+        # a birthday for someone who has one: replace it or add another, not both
+        {
+            "not": {
+                "required": ["replace", "another"],
+                "properties": {"replace": {"const": True}, "another": {"const": True}},
+            }
+        },
     ]
 }
 
@@ -269,6 +278,12 @@ class MilestoneIn(In):
     recurrence: Recurrence | None = None
     lead_days: Annotated[int, Field(ge=0, le=60), WHOLE] | None = None
     label: Annotated[Text, Str(300)] | None = None
+    replace: StrictBool = Field(
+        False, description="A birthday for someone who has one: change theirs to this date"
+    )
+    another: StrictBool = Field(
+        False, description="A birthday for someone who has one: record it as a second one"
+    )
 
     @model_validator(mode="after")
     def _real_day(self) -> MilestoneIn:
@@ -276,6 +291,8 @@ class MilestoneIn(In):
             dt.date(2000, self.month, self.day)  # a leap year: 29 February exists
         except ValueError:
             raise ValueError(f"day: {self.month}/{self.day} is not a date") from None
+        if self.replace and self.another:
+            raise ValueError("another: give replace or another, not both")
         return self
 
 
@@ -424,6 +441,15 @@ class TokenIn(In):
     name: Annotated[Filled, Str(200, 1)]
 
 
+class OwnAddressIn(In):
+    """One of your own email addresses (`rapport settings me --add`)."""
+
+    address: Email
+
+
+DateOrderSetting = Literal["DMY", "MDY", "YMD", "auto"]
+
+
 class SettingsPatch(In):
     workspace: Annotated[Filled, Str(200, 1)] | None = None
     timezone: TimeZone | None = None
@@ -438,6 +464,11 @@ class SettingsPatch(In):
     ) = None
     agenda: AgendaRulesIn | None = Field(
         None, description="The agenda's delays and windows; a null one restores its default"
+    )
+    date_order: DateOrderSetting | None = Field(
+        None,
+        description="The order typed dates like 12/10/1985 are read in; auto: as the time "
+        "zone's country writes them",
     )
 
 
@@ -543,3 +574,16 @@ class ErrorBody(BaseModel):
 
 class ErrorEnvelope(BaseModel):
     error: ErrorBody
+
+
+# --- the review queue ---------------------------------------------------------------------
+
+ProposalKind = Annotated[str, wire.one_of(review_values.KINDS)]
+
+
+class ReviewKindIn(In):
+    """Which kind of proposal to decide all of at once."""
+
+    kind: ProposalKind = Field(
+        description="same-name, same-name-org (name and organization) or shared-phone"
+    )

@@ -20,6 +20,8 @@ from pydantic import BeforeValidator, GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, core_schema
 
+from rapport.adapters import csv_contacts
+
 FIRST_YEAR, LAST_YEAR = 1800, 2200
 
 _YEAR = r"(?:1[89]\d\d|2[01]\d\d|2200)"
@@ -61,6 +63,10 @@ WEB = rf"^https?://[^/{_CTRL}{_SPACE_CLASS}]+[^{_CTRL}{_SPACE_CLASS}]*$"
 # domain.names.looks_like_email, with no white space around it
 _NOT_IN_EMAIL = rf"[^@<>(),;:\"{_CTRL}{_SPACE_CLASS}]"
 EMAIL = rf"^{_NOT_IN_EMAIL}+@{_NOT_IN_EMAIL}+\.{_NOT_IN_EMAIL}+$"
+# adapters.csv_contacts.mapping_of: 'Column=field', a column with something in it and
+# one of the fields a column can be mapped to
+_FIELDS = "|".join(csv_contacts.FIELDS)
+COLUMN_MAP = rf"^[^{_CTRL}]*[^{_CTRL}{_SPACE_CLASS}=][^{_CTRL}]*=(?:{_FIELDS})$"
 # services.people.clean_urls: a dot and no space
 URL = rf"^[^{_CTRL} ]*\.[^{_CTRL} ]*$"
 # services.people.tag_name: something left once spaces and leading '#' go
@@ -176,4 +182,5 @@ tag = Matches(TAG, "needs a character besides '#' and spaces")
 phone = Matches(PHONE, "is not a phone number (it needs three digits)")
 person_key = Matches(PERSON_KEY, "is not a person's id")
 clock = Matches(CLOCK, "is not a time of day like 07:30")
+column_map = Matches(COLUMN_MAP, "is not COLUMN=FIELD with a field Rapport has")
 web = Matches(WEB, "is not a web address (http://… or https://…)")

@@ -17,6 +17,7 @@ from rapport.web.pages import (
     io,
     people,
     person,
+    review,
     settings,
     today,
 )
@@ -33,6 +34,7 @@ for module in (
     events,
     insights,
     history,
+    review,
     io,
     settings,
     command,

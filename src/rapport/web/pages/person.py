@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from rapport.domain.date_order import in_words
 from rapport.errors import Invalid
 from rapport.services import favours, milestones, promises
 from rapport.web import views
@@ -48,16 +49,18 @@ def add_promise(
     owner: Text = "me",
     due: Text = "",
 ) -> Response:
+    said: list[str] = []
     with ws.write() as ctx:
         row = promises.promise(
             ctx,
             person_id,
             description,
             owner=owner,
-            due_on=day(ctx, due, field="due", future=True),
+            due_on=day(ctx, due, field="due", future=True, said=said),
         )
     who = "You promised" if row.owner == "me" else f"{row.person} promised"
-    flash(request, f"{who}: {row.description}.")
+    by = f" (by {said[0]})" if said else ""
+    flash(request, f"{who}: {row.description}{by}.")
     return _back(person_id)
 
 
@@ -107,21 +110,32 @@ def add_milestone(
     date: Text = "",
     label: Text = "",
     year_known: Text = "",
+    if_exists: Text = "refuse",
 ) -> Response:
-    with ws.write() as ctx:
-        when = day(ctx, date, field="date")
-        if when is None:
-            raise Invalid("date", "give the date (2026-03-01)")
-        row = milestones.add(
-            ctx,
-            person_id,
-            kind,
-            when.month,
-            when.day,
-            year=when.year if year_known != "no" else None,
-            label=label or None,
-        )
-    flash(request, f"Added {row.person}'s {(row.label or row.kind).replace('-', ' ')}.")
+    choice: milestones.IfExists = (
+        "replace" if if_exists == "replace" else "another" if if_exists == "another" else "refuse"
+    )
+    try:
+        with ws.write() as ctx:
+            when = day(ctx, date, field="date")
+            if when is None:
+                raise Invalid("date", "give the date (2026-03-01)")
+            row = milestones.add(
+                ctx,
+                person_id,
+                kind,
+                when.month,
+                when.day,
+                year=when.year if year_known != "no" else None,
+                label=label or None,
+                if_exists=choice,
+            )
+    except milestones.BirthdayTaken as exc:
+        hint = "Under “Add a date”, choose to change theirs or to add a second one."
+        flash(request, exc.hinted(hint).message, "error")
+        return _back(person_id)
+    what = (row.label or row.kind).replace("-", " ")
+    flash(request, f"Added {row.person}'s {what}: {in_words(row.month, row.day, row.year)}.")
     return _back(person_id)
 
 

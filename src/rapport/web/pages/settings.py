@@ -1,6 +1,6 @@
-"""Settings: time zone and own email addresses, keep-in-touch rhythm per type, draft
-templates, the daily digest (mail server, time, its health), API tokens, the
-account's password and its signed-in browsers."""
+"""Settings: time zone, your own email addresses (added and removed one by one),
+keep-in-touch rhythm per type, draft templates, the daily digest (mail server, time,
+its health), API tokens, the account's password and its signed-in browsers."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from fastapi.responses import RedirectResponse, Response
 from rapport.domain.accounts import NewToken
 from rapport.domain.agenda import rules as agenda_rules
 from rapport.errors import Invalid, RapportError
-from rapport.services import accounts, digest, preferences, sessions, tokens
+from rapport.services import accounts, digest, owner, preferences, sessions, tokens
+from rapport.services import date_order as order_setting
 from rapport.web.deps import WorkspaceDep
 from rapport.web.forms import Text, number, words
 from rapport.web.pages.auth import sign_in, sign_out
@@ -39,6 +40,7 @@ def _page(
 ) -> Response:
     with ws.read() as ctx:
         prefs = preferences.describe(ctx)
+        own = owner.describe(ctx)
         token_list = tokens.listing(ctx)
         digest_settings = digest.settings_view(ctx)
         digest_status = digest.status(ctx)
@@ -51,6 +53,8 @@ def _page(
         "settings.html",
         {
             "prefs": prefs,
+            "owner": own,
+            "origins": owner.ORIGINS,
             "tokens": token_list,
             "sessions": signed_in,
             "new_token": new_token,
@@ -101,6 +105,35 @@ async def save_settings(request: Request, ws: WorkspaceDep) -> Response:
         return _page(request, ws, status_code=422, errors={exc.field: exc.reason})
     flash(request, "Settings saved.")
     return RedirectResponse("/settings", status_code=303)
+
+
+@router.post("/settings/me")
+def add_own_address(request: Request, ws: WorkspaceDep, address: Text = "") -> Response:
+    """Your addresses: remember one more."""
+    try:
+        with ws.write() as ctx:
+            added = owner.add(ctx, address, origin="settings")
+    except Invalid as exc:
+        return _page(request, ws, status_code=422, errors={"address": exc.reason})
+    key = address.strip().lower()
+    on = next((a for a in added.addresses if a.address == key and a.person_id), None)
+    flash(
+        request,
+        f"{key} is yours now. {on.person_name} has it too: if that record is you, archive "
+        "it (below)."
+        if on
+        else f"{key} is yours now: imports will not add it as a contact.",
+    )
+    return RedirectResponse("/settings#me", status_code=303)
+
+
+@router.post("/settings/me/remove")
+def remove_own_address(request: Request, ws: WorkspaceDep, address: Text = "") -> Response:
+    """Your addresses: forget one."""
+    with ws.write() as ctx:
+        owner.remove(ctx, address)
+    flash(request, f"{address.strip()} is no longer one of your addresses.")
+    return RedirectResponse("/settings#me", status_code=303)
 
 
 @router.post("/settings/digest")
@@ -221,3 +254,15 @@ def end_all_sessions(request: Request, ws: WorkspaceDep) -> Response:
     sessions.end_all(ws.rapport, ws.user.id)
     sign_out(request)
     return RedirectResponse("/login", status_code=303)
+
+
+@router.post("/settings/dates")
+def save_date_order(request: Request, ws: WorkspaceDep, date_order: Text = "auto") -> Response:
+    """The Dates form: the order typed dates like 12/10/1985 are read in."""
+    try:
+        with ws.write() as ctx:
+            view = order_setting.choose(ctx, date_order)
+    except Invalid as exc:
+        return _page(request, ws, status_code=422, errors={"date_order": exc.reason})
+    flash(request, f"Date order saved. {view.says}")
+    return RedirectResponse("/settings#dates", status_code=303)

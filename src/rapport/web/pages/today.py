@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from rapport.errors import Invalid, RapportError
-from rapport.services import agenda, drafts, people
+from rapport.services import agenda, drafts, people, review
 from rapport.web import views
 from rapport.web.deps import WorkspaceDep
 from rapport.web.forms import Text, quick_log
@@ -32,9 +32,11 @@ def _today(request: Request, ws: WorkspaceDep, **extra: object) -> Response:
     ).endswith("?all=1")
     with ws.read() as ctx:
         view = views.today(ctx, limit=None if show_all else TODAY_LIMIT)
+        waiting = review.waiting(ctx)
         tz = ctx.tz
     template = "partials/agenda.html" if _is_htmx(request) else "today.html"
-    return render(request, template, {"view": view, "today": view.agenda.day, "tz": tz, **extra})
+    context = {"view": view, "today": view.agenda.day, "tz": tz, "review_waiting": waiting}
+    return render(request, template, {**context, **extra})
 
 
 @router.get("/")
@@ -112,6 +114,7 @@ def log(
         "direction": direction,
     }
     target = back if back.startswith("/") and not back.startswith("//") else "/"
+    said: list[str] = []
     try:
         with ws.write() as ctx:
             logged = quick_log(
@@ -123,6 +126,7 @@ def log(
                 when=when,
                 notes=notes,
                 direction=direction,
+                said=said,
             )
     except RapportError as exc:
         if exc.http_status >= 500:
@@ -137,7 +141,8 @@ def log(
             )
         return _today(request, ws, log_form=form, log_error=error)
     names = ", ".join(logged.participants)
-    flash(request, f"Logged {logged.kind} with {names}.")
+    on = f" on {said[0]}" if said else ""
+    flash(request, f"Logged {logged.kind} with {names}{on}.")
     if _is_htmx(request):
         return Response(status_code=204, headers={"HX-Redirect": target})
     return RedirectResponse(target, status_code=303)

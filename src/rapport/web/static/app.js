@@ -1,5 +1,6 @@
 // Rapport's few behaviours that need a script (no build step; loaded with defer).
-// The command bar, keyboard shortcuts, copy buttons, and the People bulk selection.
+// The command bar, keyboard shortcuts, copy buttons, the People bulk selection, and
+// import refusals shown in place.
 (function () {
   "use strict";
 
@@ -112,6 +113,18 @@
     const percent = Math.round((100 * event.detail.loaded) / event.detail.total);
     bar.value = percent;
     if (label) label.textContent = percent >= 100 ? "Importing…" : "Uploading " + percent + "%";
+  });
+
+  // A form marked data-swap-errors answers a refusal (4xx) with the fragment that
+  // says why: show it where a success would go (htmx leaves 4xx answers unswapped)
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    const status = event.detail.xhr.status;
+    const asking = event.detail.requestConfig && event.detail.requestConfig.elt;
+    const form = asking && asking.closest("[data-swap-errors]");
+    if (form && status >= 400 && status < 500) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
   });
 
   // On a phone the nav scrolls sideways: keep the current page's tab in view

@@ -1,0 +1,62 @@
+"""Review: the records an import matched only by name (or by a phone under another
+name), each with its evidence and what accepting it would change; Accept, Keep
+separate, or all of one kind at once (each with Undo)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from rapport.domain.review import KINDS, ReviewOutcome
+from rapport.services import review
+from rapport.web.deps import WorkspaceDep
+from rapport.web.forms import Text
+from rapport.web.templating import back_to, flash, render
+
+router = APIRouter()
+
+
+@router.get("/review")
+def review_page(
+    request: Request,
+    ws: WorkspaceDep,
+    page: int = Query(1, ge=1, le=1_000_000),
+    kind: str = Query("", max_length=32),
+) -> Response:
+    with ws.read() as ctx:
+        found = review.listing(ctx, page=page, kind=kind or None)
+    return render(request, "review.html", {"view": found, "kind": kind, "kinds": KINDS})
+
+
+def _done(request: Request, outcome: ReviewOutcome) -> Response:
+    message = " ".join([outcome.message + ".", *outcome.dropped, *outcome.problems])
+    flash(request, message, "ok" if not outcome.problems else "error")
+    return RedirectResponse(back_to(request, "/review"), status_code=303)
+
+
+@router.post("/review/{proposal_id}/accept")
+def accept(request: Request, ws: WorkspaceDep, proposal_id: int) -> Response:
+    with ws.write() as ctx:
+        outcome = review.accept(ctx, [proposal_id])
+    return _done(request, outcome)
+
+
+@router.post("/review/{proposal_id}/separate")
+def separate(request: Request, ws: WorkspaceDep, proposal_id: int) -> Response:
+    with ws.write() as ctx:
+        outcome = review.separate(ctx, [proposal_id])
+    return _done(request, outcome)
+
+
+@router.post("/review/accept-all")
+def accept_all(request: Request, ws: WorkspaceDep, kind: Text = "") -> Response:
+    with ws.write() as ctx:
+        outcome = review.accept_all(ctx, kind)
+    return _done(request, outcome)
+
+
+@router.post("/review/separate-all")
+def separate_all(request: Request, ws: WorkspaceDep, kind: Text = "") -> Response:
+    with ws.write() as ctx:
+        outcome = review.separate_all(ctx, kind)
+    return _done(request, outcome)
