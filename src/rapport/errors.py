@@ -60,6 +60,18 @@ class Contradicts(Invalid):
     http_status = 409
 
 
+class AlreadyKnown(Contradicts):
+    """An email or phone given to a person is already another person's: adding them
+    would record someone twice. `person_id` is that other person."""
+
+    exit_code = 4
+
+    def __init__(self, field: str, message: str, person_id: int) -> None:
+        super().__init__(field, message)
+        self.message = message  # the field is in the words already
+        self.person_id = person_id
+
+
 class Forbidden(RapportError):
     http_status = 403
     exit_code = 5

@@ -25,7 +25,7 @@ def test_add_get_change_a_person(ana: User) -> None:
     assert person["name"] == "Carla Dias"
     assert person["effective_cadence_days"] == 30
     got = ana.client.get(f"/api/v1/people/{person['id']}").json()
-    assert got == person
+    assert got == {k: v for k, v in person.items() if k != "similar"}
     changed = ana.client.patch(
         f"/api/v1/people/{person['id']}", json={"title": "Head of Design", "tags": []}
     )

@@ -284,6 +284,32 @@ def test_undo_and_reopen_a_promise(browser: Any, live: Live) -> None:
     assert not live.problems, live.problems
 
 
+def test_adding_someone_already_there_asks_is_this_them(browser: Any, live: Live) -> None:
+    """Reported: a second record of someone already there was added without a word.
+    A close name (Soren / Søren Madsen) asks "is this Søren Madsen?" on the first
+    submit, keeping everything typed; "Add a new person" then adds them."""
+    page = _page(browser, live, "desktop")
+    _sign_in(page, live)
+    page.goto(live.url + "/people/new")
+    page.fill("input[name=full_name]", "Soren Madsen")
+    page.fill("input[name=title]", "Treasurer")
+    page.fill("textarea[name=notes]", "met at the harbour")
+    page.click("button:text-is('Add person')")
+    question = page.wait_for_selector("#similar:has-text('Is this Søren Madsen')")
+    assert "Nordlys Energy" in question.inner_text()
+    assert "same name spelled two ways" in question.inner_text()
+    opener = page.locator("#similar a:text-is('Open Søren')")
+    assert opener.get_attribute("href", timeout=2_000).startswith("/people/")
+    assert page.input_value("input[name=title]") == "Treasurer"
+    assert page.input_value("textarea[name=notes]") == "met at the harbour"
+    _shoot(page, live, "person-add-is-this-them", "desktop")
+    page.click("#similar button:text-is('Add a new person')")
+    page.wait_for_selector(".flash:has-text('Added Soren Madsen')")
+    page.wait_for_selector("h1:has-text('Soren Madsen')")
+    page.context.close()
+    assert not live.problems, live.problems
+
+
 def test_your_addresses_on_the_settings_page(browser: Any, live: Live) -> None:
     """Settings' "Your addresses": add one of yours that a contact also has (the page
     says so and offers to archive that record), then remove it; the page is as before."""

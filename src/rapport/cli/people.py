@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -10,7 +11,11 @@ from rapport.cli.milestones import record_birthday
 from rapport.cli.output import JsonOption, emit, say, table
 
 if TYPE_CHECKING:
+    import datetime as dt
+    from datetime import tzinfo
+
     from rapport.domain.person_patch import PersonPatch
+    from rapport.domain.records import SimilarPerson
     from rapport.services.context import Ctx
 
 person_app = typer.Typer(help="Add, change, look at and list people.", no_args_is_help=True)
@@ -110,23 +115,81 @@ def add(
     ),
     nickname: str = typer.Option(None, "--nickname"),
     birthday: str = typer.Option(None, "--birthday", help=BIRTHDAY_HELP),
+    force: bool = typer.Option(
+        False,
+        "--force",
+        help="Add them even if an email or phone is already someone else's, or the "
+        "name is close to someone's (no question asked).",
+    ),
     as_json: bool = JsonOption,
 ) -> None:
-    """Add a person."""
+    """Add a person. An email or phone already someone else's is refused (unless
+    --force); a close name (Kate / Katherine Smith) is a warning, and a question on a
+    terminal."""
     options = dict(locals())
     from rapport.cli.runtime import session
-    from rapport.services import people
+    from rapport.domain.records import PersonAdded
+    from rapport.errors import AlreadyKnown
+    from rapport.services import duplicates, people
 
-    with session(write=True) as ctx:
-        patch = _patch(ctx, options, editing=False)
-        person = people.add(ctx, patch)
-        if birthday:
-            record_birthday(ctx, person.id, birthday)
-        if met_at and isinstance(patch.met_event_id, int):
-            from rapport.services import events
+    similar: list[SimilarPerson] = []
+    when: tuple[dt.date, tzinfo] | None = None
+    try:
+        if not force:
+            with session() as ctx:
+                patch = _patch(ctx, options, editing=False)
+                people.check_new(ctx, patch)
+                similar = duplicates.similar_to(ctx, patch)
+                when = (ctx.today, ctx.tz)
+            if similar and not as_json and sys.stdin.isatty():
+                _warn_similar(name, similar, when)
+                if not typer.confirm("Add a new person anyway?", default=False):
+                    raise typer.Exit(1)
+        with session(write=True) as ctx:
+            patch = _patch(ctx, options, editing=False)
+            person = people.add(ctx, patch, force=force)
+            if birthday:
+                record_birthday(ctx, person.id, birthday)
+            if met_at and isinstance(patch.met_event_id, int):
+                from rapport.services import events
 
-            events.met(ctx, patch.met_event_id, person.id)
-    emit(person, as_json, lambda: say(f"added {person.name} (#{person.id})"))
+                events.met(ctx, patch.met_event_id, person.id)
+    except AlreadyKnown as exc:
+        raise AlreadyKnown(
+            exc.field,
+            f"{exc.message}: open them with `rapport person show {exc.person_id}`, "
+            "or add anyway with --force",
+            exc.person_id,
+        ) from None
+    if similar and when and not as_json and not sys.stdin.isatty():
+        _warn_similar(name, similar, when, added=person.id)
+    emit(
+        PersonAdded.of(person, similar),
+        as_json,
+        lambda: say(f"added {person.name} (#{person.id})"),
+    )
+
+
+def _warn_similar(
+    name: str, similar: list[SimilarPerson], when: tuple[dt.date, tzinfo], added: int | None = None
+) -> None:
+    """The people whose names are close to `name`, on stderr, with how to act."""
+    from rapport.cli.output import error_line
+    from rapport.domain.relative_time import relative
+
+    typer.echo(f"{name} may already be in your network:", err=True)
+    for s in similar:
+        p = s.person
+        where = f", {p.organization}" if p.organization else ""
+        last = relative(p.last_contact_at, *when)
+        typer.echo(
+            error_line(f"  #{p.id} {p.name}{where}, last contact {last}: {'; '.join(s.reasons)}"),
+            err=True,
+        )
+    if added is not None:
+        typer.echo(
+            f"if they are one person: rapport merge {similar[0].person.id} {added}", err=True
+        )
 
 
 @person_app.command("edit")

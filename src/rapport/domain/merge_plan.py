@@ -85,7 +85,6 @@ COUNTED = {
     "feedback": ("piece of feedback", "pieces of feedback"),
 }
 SAME_ORGANIZATION = 30  # both at one organization, and nothing else: a weak sign
-SIMILAR_ELSEWHERE = 16  # alike names at different organizations score this much lower
 
 
 # --- evidence ------------------------------------------------------------------------------
@@ -93,32 +92,26 @@ SIMILAR_ELSEWHERE = 16  # alike names at different organizations score this much
 
 def evidence(keep: RecordFacts, other: RecordFacts) -> tuple[int, list[str]]:
     """How likely the two records are one person (0–100) and why, by the duplicate
-    finder's own scores (`domain.matching`)."""
-    items: list[tuple[int, str]] = []
-    for key in sorted(set(keep.emails) & set(other.emails)):
-        items.append((matching.SAME_EMAIL, f"same email {keep.emails[key]}"))
-    for key in sorted(set(keep.phones) & set(other.phones)):
-        items.append((matching.SAME_PHONE, f"same phone {keep.phones[key]}"))
-    org = keep.fields.get("organization_id")
-    same_org = org is not None and org == other.fields.get("organization_id")
-    a, b = fold(keep.name), fold(other.name)
-    if a and a == b:
-        items.append(
-            (matching.SAME_NAME_SAME_ORG, "same name at the same organization")
-            if same_org
-            else (matching.SAME_NAME, "same name")
+    finder's own rule (`domain.matching.compare`); both at one organization and
+    nothing else is a weak sign."""
+    facts = [
+        matching.MatchFacts(
+            r.id,
+            r.name,
+            r.fields.get("organization_id"),
+            r.organization,
+            frozenset(r.emails),
+            frozenset(r.phones),
         )
-    elif a and b and (similar := matching.name_score(a, b)) >= matching.FUZZY_FLOOR:
-        if same_org:
-            items.append((similar - 8, f"similar names ({similar}%) at the same organization"))
-        else:
-            items.append((similar - SIMILAR_ELSEWHERE, f"similar names ({similar}%)"))
-    if same_org and not items:
-        items.append((SAME_ORGANIZATION, f"both at {keep.organization}"))
-    if not items:
-        return 0, []
-    found = matching.combine({(keep.id, other.id): items})[0]
-    return found.score, list(found.reasons)
+        for r in (keep, other)
+    ]
+    found = matching.compare(*facts)
+    if found is not None:
+        return found.score, list(found.reasons)
+    org = keep.fields.get("organization_id")
+    if org is not None and org == other.fields.get("organization_id"):
+        return SAME_ORGANIZATION, [f"both at {keep.organization}"]
+    return 0, []
 
 
 def unrelated_warning(keep: RecordFacts, other: RecordFacts) -> str:

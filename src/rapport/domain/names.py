@@ -41,3 +41,38 @@ _EMAIL = re.compile(r"^[^@\s<>(),;:\"]+@[^@\s<>(),;:\"]+\.[^@\s<>(),;:\"]+$")
 
 def looks_like_email(address: str) -> bool:
     return bool(_EMAIL.match(address.strip()))
+
+
+# Han, kana and hangul: names written in them carry no meaningful spaces ('李 小龙' is
+# '李小龙'), and their Latin transliteration is lossy (李小龙 and 李晓龙 are both
+# 'Li Xiaolong'), so they are compared as written, spaces removed
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+# German umlauts have a second Latin spelling: Jörg is also Joerg
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"})
+
+
+def is_cjk(text: str) -> bool:
+    """Whether `text` has Chinese, Japanese or Korean characters."""
+    return bool(_CJK.search(text))
+
+
+def compact(text: str) -> str:
+    """`fold` without any space: '李 小龙' and '李小龙', 'Mary Ann' and 'Maryann' alike."""
+    return fold(text).replace(" ", "")
+
+
+def latin(text: str, folded: str | None = None) -> frozenset[str]:
+    """The folded Latin spellings of a name (Łukasz → 'lukasz'; Иван → 'ivan'; Jörg →
+    'jorg' and 'joerg'); a CJK name is only itself, folded. `folded`: `fold(text)`,
+    when the caller has it already."""
+    if folded is None:
+        folded = fold(text)
+    if text.isascii() or is_cjk(folded):
+        return frozenset({folded} if folded else ())
+    from anyascii import anyascii  # its tables load on first use, not at start-up
+
+    spellings = {fold(anyascii(folded))}
+    german = unicodedata.normalize("NFC", text.casefold())
+    if german != german.translate(_UMLAUTS):
+        spellings.add(fold(anyascii(german.translate(_UMLAUTS))))
+    return frozenset(s for s in spellings if s)

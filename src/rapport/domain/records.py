@@ -44,6 +44,16 @@ class PersonSummary:
 
 
 @dataclass(frozen=True)
+class SimilarPerson:
+    """Someone already recorded whose name is close to a person being added: who,
+    how close (0–100), and why."""
+
+    person: PersonSummary
+    score: int
+    reasons: list[str]
+
+
+@dataclass(frozen=True)
 class PersonOut:
     id: int
     name: str
@@ -77,6 +87,19 @@ class PersonOut:
     last_contact_at: dt.datetime | None
     created_at: dt.datetime
     roles: list[RoleOut] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PersonAdded(PersonOut):
+    """A person just added, and the people already recorded whose names are close
+    (perhaps the same person: open them, or merge)."""
+
+    similar: list[SimilarPerson] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, person: PersonOut, similar: list[SimilarPerson]) -> PersonAdded:
+        values = {f.name: getattr(person, f.name) for f in dataclasses.fields(PersonOut)}
+        return cls(**values, similar=similar)
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,17 @@ from sqlalchemy.orm.util import identity_key
 
 from rapport.domain.cadence import cadence_defaults, effective_cadence
 from rapport.domain.names import fold
-from rapport.domain.person_patch import Changes, PersonPatch, PersonState, as_patch, plan
+from rapport.domain.person_patch import (
+    Changes,
+    PersonPatch,
+    PersonPlan,
+    PersonState,
+    as_patch,
+    plan,
+)
 from rapport.domain.records import PersonOut, PersonSummary, RoleOut
 from rapport.domain.vocabulary import RelationshipType, parse_choice
-from rapport.errors import Invalid, NotFound
+from rapport.errors import AlreadyKnown, Invalid, NotFound
 from rapport.services import person_writer
 from rapport.services.context import Ctx
 from rapport.services.person_state import read_states
@@ -44,12 +51,16 @@ def get(ctx: Ctx, person_id: int) -> Person:
     return person
 
 
-def add(ctx: Ctx, changes: Changes) -> PersonOut:
-    """Create a person from `changes` (full_name or given/family name required)."""
+def add(ctx: Ctx, changes: Changes, *, force: bool = False) -> PersonOut:
+    """Create a person from `changes` (full_name or given/family name required).
+    AlreadyKnown, naming them, when an email or phone given is another person's,
+    unless `force` (an importer's matching decides for itself: it writes directly)."""
     patch = as_patch(changes)
     state = PersonState()
     planned = plan(state, patch, today=ctx.today, phone_region=ctx.settings.get("phone_region"))
     _check_references(ctx, patch)
+    if not force:
+        _refuse_known(ctx, planned, None)
     name = planned.values["full_name"]
     ctx.journal("add", f"Added {name}")
     person = Person(workspace_id=ctx.workspace_id, full_name=name, name_key=fold(name))
@@ -77,7 +88,54 @@ def change(ctx: Ctx, person_id: int, changes: Changes) -> None:
     state = read_states(ctx, [person_id])[person_id]
     planned = plan(state, patch, today=ctx.today, phone_region=ctx.settings.get("phone_region"))
     _check_references(ctx, patch)
+    _refuse_known(ctx, planned, person_id)
     person_writer.write(ctx, [Planned(person_id, state, planned)], MANUAL)
+
+
+def check_new(ctx: Ctx, changes: Changes) -> None:
+    """What `add` would refuse without `force`, refused now (AlreadyKnown), so an
+    interface can say so before it asks about close names."""
+    patch = as_patch(changes)
+    planned = plan(PersonState(), patch, today=ctx.today,
+                   phone_region=ctx.settings.get("phone_region"))  # fmt: skip
+    _refuse_known(ctx, planned, None)
+
+
+def _refuse_known(ctx: Ctx, planned: PersonPlan, person_id: int | None) -> None:
+    """AlreadyKnown when an email or phone the plan adds is already another person's:
+    one person recorded twice is what merging is for, not a second record."""
+    checks = (
+        ("emails", PersonEmail, PersonEmail.address_key, PersonEmail.address,
+         [key for key, _, _ in planned.lists.emails.add]),
+        ("phones", PersonPhone, PersonPhone.number_key, PersonPhone.number,
+         [key for key, _ in planned.lists.phones.add]),
+    )  # fmt: skip
+    for field, model, key, shown, keys in checks:
+        if not keys:
+            continue
+        query = (
+            select(shown, Person.id, Person.full_name, Organization.name)
+            .join(Person, Person.id == model.person_id)
+            .outerjoin(Organization, Organization.id == Person.organization_id)
+            .where(model.workspace_id == ctx.workspace_id, key.in_(keys))
+            .order_by(Person.id)
+            .limit(1)
+        )
+        if person_id is not None:
+            query = query.where(model.person_id != person_id)
+        found = ctx.session.execute(query).first()
+        if found is None:
+            continue
+        value, other, name, org = found
+        whose = f"{value} is already {name}'s (#{other}" + (f", {org})" if org else ")")
+        if person_id is None:
+            raise AlreadyKnown(field, whose, other)
+        raise AlreadyKnown(
+            field,
+            f"{whose}; if they are the same person, merge the two records "
+            f"(rapport merge {other} {person_id})",
+            other,
+        )
 
 
 def _check_references(ctx: Ctx, patch: PersonPatch) -> None:

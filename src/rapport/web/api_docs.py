@@ -44,6 +44,7 @@ Every error has one shape, with the HTTP status of its kind:
 | 403 | `csrf` | a cookie-authenticated write without its `X-CSRF-Token` |
 | 404 | `not_found` | not in your workspace |
 | 409 | `ambiguous` (with `candidates`), `conflict` | a name matching several people; a duplicate |
+| 409 | `already_known` (`person_id`) | an email or phone already someone else's (`force` skips) |
 | 409 | `contradicts` (with `field`) | well-formed, but against today, another field or the data |
 | 422 | `invalid` (with `field`; `errors` lists every problem) | input the schema refuses |
 | 405 | `method_not_allowed` (with an `Allow` header) | a method the path does not take |

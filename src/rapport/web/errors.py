@@ -18,7 +18,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Match
 from starlette.types import Receive, Scope, Send
 
-from rapport.errors import Ambiguous, ImportFailed, Invalid, RapportError
+from rapport.errors import AlreadyKnown, Ambiguous, ImportFailed, Invalid, RapportError
 from rapport.web.templating import render
 
 log = logging.getLogger("rapport.web")
@@ -93,6 +93,8 @@ async def rapport_error(request: Request, exc: Exception) -> Response:
             extra["candidates"] = exc.candidates
         if isinstance(exc, ImportFailed):
             extra["line"] = exc.line
+        if isinstance(exc, AlreadyKnown):
+            extra["person_id"] = exc.person_id
         field = exc.field if isinstance(exc, Invalid) else None
         response = envelope(exc.http_status, error_type(exc), exc.message, field, **extra)
         if headers:

@@ -8,10 +8,20 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from rapport.domain.merge_facts import MergePreview
-from rapport.domain.records import Brief, Health, InteractionOut, PersonOut, Profile
+from rapport.domain.records import Brief, Health, InteractionOut, PersonAdded, PersonOut, Profile
 from rapport.domain.vocabulary import RelationshipType
-from rapport.services import brief, bulk_edit, health, listings, merge, people, profile
+from rapport.services import (
+    brief,
+    bulk_edit,
+    duplicates,
+    health,
+    listings,
+    merge,
+    people,
+    profile,
+)
 from rapport.services.bulk_edit import BatchResult
+from rapport.services.duplicates import DuplicatePair
 from rapport.services.merge import MergeResult
 from rapport.web import views
 from rapport.web.api import wire
@@ -59,11 +69,28 @@ def list_people(
     return {"items": view.rows, "total": view.total, "limit": limit, "offset": offset}
 
 
-@router.post("/people", response_model=PersonOut, status_code=201)
+@router.post("/people", response_model=PersonAdded, status_code=201)
 def add_person(ws: WorkspaceDep, body: PersonIn) -> Any:
-    """Add a person; a relationship type gives them a keep-in-touch rhythm."""
+    """Add a person; a relationship type gives them a keep-in-touch rhythm. An email
+    or phone already another person's answers 409 `already_known` with that person's
+    `person_id`, unless `force`; people whose names are close (perhaps the same
+    person) are listed in the answer's `similar`, and the person is added."""
     with ws.write() as ctx:
-        return people.add(ctx, body.patch())
+        patch = body.patch()
+        similar = [] if body.force else duplicates.similar_to(ctx, patch)
+        return PersonAdded.of(people.add(ctx, patch, force=body.force), similar)
+
+
+@router.get("/duplicates", response_model=list[DuplicatePair])
+def list_duplicates(
+    ws: WorkspaceDep,
+    min_score: Annotated[int, Query(ge=0, le=100)] = 80,
+    limit: Limit = 200,
+) -> Any:
+    """Pairs of people who may be one, best first, each scored 0–100 with its reasons
+    in words ('Kate is short for Katherine', 'same family name Smith')."""
+    with ws.read() as ctx:
+        return duplicates.candidates(ctx, min_score=min_score, limit=limit)
 
 
 @router.get("/people/{person_id:int}", response_model=PersonOut)

@@ -152,7 +152,7 @@ class PersonFields(In):
 
     def patch(self) -> person_patch.PersonPatch:
         """The fields the body sets (lists replace the person's; null clears one)."""
-        values = self.model_dump(exclude_unset=True)
+        values = self.model_dump(exclude_unset=True, exclude={"force"})
         for key in person_patch.LIST_FIELDS:
             if key in values and values[key] is None:
                 values[key] = []
@@ -163,6 +163,11 @@ class PersonFields(In):
 
 class PersonIn(PersonFields):
     full_name: Name
+    force: StrictBool = Field(
+        default=False,
+        description="Add them even if an email or phone is already another person's "
+        "(otherwise 409 `already_known`, with that person's `person_id`).",
+    )
 
 
 class PersonPatchIn(PersonFields):
@@ -561,6 +566,10 @@ class ErrorBody(BaseModel):
     type: str
     message: str
     field: str | None = None
+    person_id: int | None = Field(
+        default=None,
+        description="`already_known`: the person who already has the email or phone",
+    )
 
 
 class ErrorEnvelope(BaseModel):

@@ -16,14 +16,6 @@ router = APIRouter()
 LIKELY = 60  # the lowest duplicate score offered on the chooser
 
 
-@router.get("/duplicates")
-def duplicates_page(request: Request, ws: WorkspaceDep) -> Response:
-    """People who may be recorded twice, best match first, each with a merge preview."""
-    with ws.read() as ctx:
-        pairs = duplicates.candidates(ctx, min_score=LIKELY)
-    return render(request, "duplicates.html", {"pairs": pairs})
-
-
 @router.get("/people/{person_id}/merge")
 def choose(request: Request, ws: WorkspaceDep, person_id: int, who: str = "") -> Response:
     """Whom to merge with: a name or #id typed, or one of the likely duplicates."""

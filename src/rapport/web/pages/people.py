@@ -9,8 +9,8 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from rapport.domain.person_patch import PersonPatch
-from rapport.errors import Invalid, RapportError
-from rapport.services import bulk_edit, people
+from rapport.errors import AlreadyKnown, Invalid, RapportError
+from rapport.services import bulk_edit, duplicates, people
 from rapport.services.context import Ctx
 from rapport.web import views
 from rapport.web.deps import WorkspaceDep
@@ -103,10 +103,22 @@ def new_person(request: Request, name: str = "") -> Response:
 
 @router.post("/people")
 async def add_person(request: Request, ws: WorkspaceDep) -> Response:
+    """Add a person. A first submit whose name is close to someone's asks "is this
+    them?" (everything typed kept); "add a new person" sends it again confirmed. An
+    email or phone already someone's is refused, with "add anyway" (`force`)."""
     form = await _form(request)
+    force = form.get("force") == "1"
     try:
+        if not force and form.get("confirmed") != "1":
+            with ws.read() as ctx:
+                patch = person_patch(ctx, form)
+                people.check_new(ctx, patch)
+                similar = duplicates.similar_to(ctx, patch)
+            if similar:
+                context = {"form": form, "person": None, "errors": {}, "similar": similar}
+                return render(request, "person_form.html", context | _when(ctx))
         with ws.write() as ctx:
-            added = people.add(ctx, person_patch(ctx, form))
+            added = people.add(ctx, person_patch(ctx, form), force=force)
     except RapportError as exc:
         return _form_error(request, form, None, exc)
     flash(request, f"Added {added.name}. Log your first conversation below.")
@@ -130,9 +142,14 @@ def _form_error(
             "form": form,
             "person": {"id": person_id} if person_id else None,
             "errors": {field: reason},
+            "known": exc.person_id if isinstance(exc, AlreadyKnown) else None,
         },
-        status_code=422,
+        status_code=exc.http_status if isinstance(exc, AlreadyKnown) else 422,
     )
+
+
+def _when(ctx: Ctx) -> dict[str, Any]:
+    return {"today": ctx.today, "tz": ctx.tz}
 
 
 @router.get("/people/{person_id}/edit")
