@@ -21,7 +21,7 @@ def cli(database_url: str, tmp_path: Path) -> Cli:
     cli = Cli(database_url, TODAY.isoformat(), str(tmp_path))
     cli("person", "add", "Ana Lima", "--email", "ana@acme.com", "--org", "Initech",
         "--title", "Engineer")  # fmt: skip
-    cli("person", "add", "Ana L.", "--email", "ana@acme.com", "--org", "Acme",
+    cli("person", "add", "Ana L.", "--force", "--email", "ana@acme.com", "--org", "Acme",
         "--title", "Designer", "--location", "Porto")  # fmt: skip
     cli("person", "add", "Bruno Costa")
     return cli

@@ -108,12 +108,16 @@ def test_evidence_is_scored_as_the_duplicate_finder_scores_it() -> None:
         2, "Ana Lima", fields=at(ACME, "Acme", None), emails={"ana@acme.com": "ana@acme.com"}
     )
     shown = plan(a, b, TODAY).preview
-    assert shown.evidence == ["same email Ana@acme.com", "same name at the same organization"]
+    assert shown.evidence == [
+        "same email ana@acme.com",
+        "same name",
+        "at the same organization (one organization)",
+    ]
     assert shown.score == 100 and shown.warning is None
 
     c = record(3, "Katarina Silva", fields=at(ACME, "Acme", None), organization="Acme")
     d = record(4, "Katarina Silvas", fields=at(INITECH, "Initech", None))
-    assert plan(c, d, TODAY).preview.evidence[0].startswith("similar names (")
+    assert plan(c, d, TODAY).preview.evidence[0].startswith("very similar names (")
 
     e = record(5, "Bruno Costa", fields=at(ACME, "Acme", None), organization="Acme")
     assert plan(c, e, TODAY).preview.evidence == ["both at Acme"]

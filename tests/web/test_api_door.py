@@ -73,7 +73,8 @@ def test_duplicates_page_and_api_explain_each_score(web: Web, ana: User) -> None
     page = web.browser(ana).get("/duplicates")
     assert page.status_code == 200
     assert "Kate is short for Katherine; same family name Smith" in page.text
-    assert "rapport merge" in page.text
+    kate, katherine = pairs[1]["a"]["id"], pairs[1]["b"]["id"]
+    assert f'href="/people/{kate}/merge/{katherine}"' in page.text  # the merge preview
 
 
 def test_web_edit_refuses_someone_else_s_email_and_says_merge(web: Web, ana: User) -> None:

@@ -57,7 +57,10 @@ def test_pages_choose_preview_confirm_and_undo(web: Web, ana: User) -> None:
     browser = web.browser(ana)
     assert f'href="/people/{keep}/merge"' in browser.get(f"/people/{keep}").text
     listed = browser.get("/duplicates")
-    assert f'href="/people/{keep}/merge/{dup}"' in listed.text and "score 100" in listed.text
+    assert (
+        f'href="/people/{keep}/merge/{dup}"' in listed.text
+        and "<strong>100</strong>" in listed.text
+    )
     assert 'href="/duplicates"' in browser.get("/people").text
     chooser = browser.get(f"/people/{keep}/merge")
     assert f'href="/people/{keep}/merge/{dup}"' in chooser.text
