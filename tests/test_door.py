@@ -124,7 +124,7 @@ def test_person_add_from_the_cli(cli: Cli) -> None:
     kate = cli("person", "add", "Ana  Lima", "--org", "Acme")
     assert "Ana  Lima may already be in your network" in kate.stderr
     assert (
-        f"#{ana_id} Ana Lima, Acme, last contact never: same name; at the same organization (Acme)"
+        f"#{ana_id} Ana Lima, Acme, no contact yet: same name; at the same organization (Acme)"
         in kate.stderr
     )
     assert f"rapport merge {ana_id} " in kate.stderr

@@ -45,7 +45,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
         demo.build(ctx)
         ana = people.show(ctx, 1)
         people.add(ctx, {"full_name": "Ana Lima", "emails": ana.emails[:1],
-                         "organization": "Initech", "title": "Designer"})  # fmt: skip
+                         "organization": "Initech", "title": "Designer"}, force=True)  # fmt: skip
     accounts.add(handle, demo.DEMO_EMAIL, demo.DEMO_PASSWORD, display_name="Sam")
     port = _free_port()
     server = uvicorn.Server(

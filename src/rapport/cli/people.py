@@ -181,9 +181,13 @@ def _warn_similar(
     for s in similar:
         p = s.person
         where = f", {p.organization}" if p.organization else ""
-        last = relative(p.last_contact_at, *when)
+        last = (
+            f"last contact {relative(p.last_contact_at, *when)}"
+            if p.last_contact_at
+            else "no contact yet"
+        )
         typer.echo(
-            error_line(f"  #{p.id} {p.name}{where}, last contact {last}: {'; '.join(s.reasons)}"),
+            error_line(f"  #{p.id} {p.name}{where}, {last}: {'; '.join(s.reasons)}"),
             err=True,
         )
     if added is not None:
