@@ -78,7 +78,7 @@ def test_pages_choose_preview_confirm_and_undo(web: Web, ana: User) -> None:
     assert refused.status_code == 403
     merged = browser.post(f"/people/{keep}/merge/{dup}")
     assert merged.url.path == f"/people/{keep}"
-    assert "Merged Ana L. into Ana Lima." in merged.text
+    assert f"Merged Ana L. (#{dup}) into Ana Lima (#{keep})." in merged.text
     found = re.search(r'action="/history/(\d+)/undo"', merged.text)
     assert found is not None
     undone = browser.post(f"/history/{found.group(1)}/undo", headers={"referer": f"/people/{keep}"})

@@ -78,7 +78,9 @@ def merge(ctx: Ctx, keep_id: int, other_id: int) -> MergeResult:
     deleted. One journal entry ("merge"), undone whole by `journal.undo`."""
     planned = _plan(ctx, keep_id, other_id)
     keep, other = people.get(ctx, keep_id), people.get(ctx, other_id)
-    entry = ctx.journal("merge", f"Merged {other.full_name} into {keep.full_name}")
+    entry = ctx.journal(
+        "merge", f"Merged {other.full_name} (#{other.id}) into {keep.full_name} (#{keep.id})"
+    )
     _write(ctx, keep, other, planned)
     return MergeResult(people.out(ctx, people.get(ctx, keep_id)), planned.preview, entry)
 

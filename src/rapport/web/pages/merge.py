@@ -53,5 +53,6 @@ def preview(request: Request, ws: WorkspaceDep, keep_id: int, other_id: int) -> 
 def confirm(request: Request, ws: WorkspaceDep, keep_id: int, other_id: int) -> Response:
     with ws.write() as ctx:
         done = merge.merge(ctx, keep_id, other_id)
-    flash(request, f"Merged {done.preview.other.name} into {done.person.name}.")
+    gone = done.preview.other
+    flash(request, f"Merged {gone.name} (#{gone.id}) into {done.person.name} (#{done.person.id}).")
     return RedirectResponse(f"/people/{keep_id}", status_code=303)
