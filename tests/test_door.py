@@ -137,3 +137,27 @@ def test_person_add_from_the_cli(cli: Cli) -> None:
     assert all(p["reasons"] for p in pairs)
     edited = cli("person", "edit", f"#{added['id']}", "--email", "ana@acme.com", ok=False)
     assert "rapport merge" in edited.stderr
+
+
+def test_one_persons_candidates_are_the_finders_pairs_with_them(ctx) -> None:
+    """The merge chooser asks for one person's likely duplicates without scoring the
+    whole network: it must find exactly the finder's pairs that include them."""
+    from rapport.services import demo
+
+    demo.build(ctx)
+    make_person(ctx, "Kate Smith", emails=["kate@acme.com"])
+    make_person(ctx, "Katherine Smith", organization="Acme")
+    make_person(ctx, "K. Smith", emails=["KATE@acme.com"])
+    make_person(ctx, "李小龙")
+    make_person(ctx, "李 小龙", phones=["+351 912 345 670"])
+    make_person(ctx, "Bruce Lee", phones=["+351912345670"])
+    everyone = duplicates.candidates(ctx, min_score=60, limit=100_000)
+    assert len(everyone) >= 4
+    for person_id in {p.id for pair in everyone for p in (pair.a, pair.b)}:
+        theirs = {
+            (pair.a.id, pair.b.id, pair.score, tuple(pair.reasons))
+            for pair in everyone
+            if person_id in (pair.a.id, pair.b.id)
+        }
+        found = duplicates.candidates_for(ctx, person_id, min_score=60, limit=1000)
+        assert {(p.a.id, p.b.id, p.score, tuple(p.reasons)) for p in found} == theirs

@@ -189,20 +189,7 @@ def similar_to(ctx: Ctx, changes: Changes, *, limit: int = 5) -> list[SimilarPer
                    phone_region=ctx.settings.get("phone_region"))  # fmt: skip
     name = str(planned.values["full_name"])
     keys = matching.name_keys(name)
-    spellings = {keys.compact, *keys.latin}
-    families = {keys.folded.split()[-1], *keys.family} if keys.folded else set()
-    near = or_(
-        func.replace(Person.name_key, " ", "").in_(spellings),
-        *(Person.name_key.endswith(" " + f, autoescape=True) for f in families if f),
-    )
-    ids = list(
-        ctx.session.scalars(
-            select(Person.id)
-            .where(Person.workspace_id == ctx.workspace_id, near)
-            .order_by(Person.id)
-            .limit(MAX_SIMILAR_BLOCK)
-        )
-    )
+    ids = _near_name_ids(ctx, keys)
     stored = facts(ctx, ids)
     org = planned.organization if isinstance(planned.organization, str) else None
     org_id = find_organizations(ctx, [fold(org)]).get(fold(org)) if org else None
@@ -221,6 +208,61 @@ def similar_to(ctx: Ctx, changes: Changes, *, limit: int = 5) -> list[SimilarPer
     found = found[:limit]
     summaries = {s.id: s for s in people.summaries(ctx, [c.b for c in found])}
     return [SimilarPerson(summaries[c.b], c.score, list(c.reasons)) for c in found]
+
+
+def _near_name_ids(ctx: Ctx, keys: matching.NameKeys) -> list[int]:
+    """People whose names may be close to `keys`: the same name without spaces in
+    any spelling, or the same family name (the index answers; at most a block)."""
+    spellings = {keys.compact, *keys.latin}
+    families = {keys.folded.split()[-1], *keys.family} if keys.folded else set()
+    near = or_(
+        func.replace(Person.name_key, " ", "").in_(spellings),
+        *(Person.name_key.endswith(" " + f, autoescape=True) for f in families if f),
+    )
+    return list(
+        ctx.session.scalars(
+            select(Person.id)
+            .where(Person.workspace_id == ctx.workspace_id, near)
+            .order_by(Person.id)
+            .limit(MAX_SIMILAR_BLOCK)
+        )
+    )
+
+
+def candidates_for(
+    ctx: Ctx, person_id: int, *, min_score: int = 60, limit: int = 20
+) -> list[DuplicatePair]:
+    """The people who may be the same as `person_id`, best first, by the finder's
+    rule, looking only at those sharing an email or phone or a close name (so a
+    person's page does not score the whole network)."""
+    mine = facts(ctx, [person_id]).get(person_id)
+    if mine is None:
+        return []
+    ids = set(_near_name_ids(ctx, mine.keys))
+    for model in (PersonEmail, PersonPhone):
+        key = model.address_key if model is PersonEmail else model.number_key  # type: ignore[union-attr]
+        ws = model.workspace_id == ctx.workspace_id
+        own = select(key).where(ws, model.person_id == person_id)
+        ids.update(
+            ctx.session.scalars(
+                select(model.person_id).where(ws, key.in_(own)).limit(MAX_SIMILAR_BLOCK)
+            )
+        )
+    ids.discard(person_id)
+    others = facts(ctx, sorted(ids))
+    found = [
+        c
+        for other in others.values()
+        if (c := matching.compare(mine, other)) is not None and c.score >= min_score
+    ]
+    found.sort(key=lambda c: (-c.score, c.a, c.b))
+    found = found[:limit]
+    summaries = {s.id: s for s in people.summaries(ctx, _ids(found))}
+    return [
+        DuplicatePair(c.score, list(c.reasons), summaries[c.a], summaries[c.b])
+        for c in found
+        if c.a in summaries and c.b in summaries
+    ]
 
 
 def _ids(found: Iterable[matching.Candidate]) -> list[int]:

@@ -33,8 +33,7 @@ def choose(request: Request, ws: WorkspaceDep, person_id: int, who: str = "") ->
                 problem = f"that is {person.name} themselves: choose another record"
         pairs = [
             (pair.b if pair.a.id == person_id else pair.a, pair)
-            for pair in duplicates.candidates(ctx, min_score=LIKELY, limit=2000)
-            if person_id in (pair.a.id, pair.b.id)
+            for pair in duplicates.candidates_for(ctx, person_id, min_score=LIKELY)
         ]
     return render(
         request, "merge_choose.html", {"p": person, "pairs": pairs, "who": who, "problem": problem}
