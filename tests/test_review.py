@@ -149,6 +149,35 @@ def test_importing_the_same_file_again_proposes_nothing_new(open_ctx: OpenCtx) -
         assert ctx.session.scalar(select(func.count()).select_from(Proposal)) == 1
 
 
+def test_a_newer_export_supersedes_the_proposal_an_older_one_left(open_ctx: OpenCtx) -> None:
+    """Two LinkedIn exports a year apart, each matching Ana only by name: the queue
+    holds the newer record alone, so accepting cannot bring back the older role."""
+    _known_ana(open_ctx)
+    older = _linkedin("Ana,Lima,https://www.linkedin.com/in/other-ana,,Globex,Designer,")
+    assert _run(open_ctx, older).proposed == 1
+    newer = _linkedin("Ana,Lima,https://www.linkedin.com/in/other-ana,,Initech,Head of Design,")
+    assert _run(open_ctx, newer).proposed == 1
+    waiting = _queue(open_ctx)
+    assert waiting.total == 1 and waiting.items[0].source_name == "<data>"
+    with open_ctx(write=False) as ctx:
+        decided = ctx.session.execute(select(Proposal.decision).order_by(Proposal.id)).all()
+    assert [d for (d,) in decided] == ["superseded", None]
+    with open_ctx() as ctx:  # undoing the newer import puts the older record back
+        journal.undo(ctx)
+    assert [p.id for p in _queue(open_ctx).items] != [waiting.items[0].id]
+    assert _queue(open_ctx).total == 1
+    assert _run(open_ctx, newer).proposed == 1
+    waiting = _queue(open_ctx)
+    with open_ctx() as ctx:
+        review.accept(ctx, [waiting.items[0].id])
+    ana = _show(open_ctx, "Ana Lima")
+    assert (ana.organization, ana.title) == ("Initech", "Head of Design")
+    # once Ana has her profile, a namesake with another profile is someone else
+    other = _linkedin("Ana,Lima,https://www.linkedin.com/in/third-ana,,Hooli,Engineer,")
+    namesake = _run(open_ctx, other)
+    assert (namesake.created, namesake.proposed) == (1, 0)
+
+
 def test_a_newer_export_still_brings_keyed_role_changes_to_the_agenda(
     open_ctx: OpenCtx,
 ) -> None:

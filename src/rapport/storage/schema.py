@@ -590,7 +590,8 @@ class Proposal(Base):
     another name shares), kept for the user to decide instead of applied: the record
     as imported (`record`, JSON), why it was thought to be them (`evidence`), where
     it came from. `decision` stays None until accepted ("accepted"), kept separate
-    ("separate") or dropped (its person gone: "dropped"); decided ones are kept so a
+    ("separate"), replaced by a newer export's record ("superseded") or dropped (its
+    person gone: "dropped"); decided ones are kept so a
     re-import proposes nothing twice (`digest`: the record's content)."""
 
     __tablename__ = "proposal"

@@ -2,7 +2,8 @@
 person has) go to the review queue instead of being applied (`services.review`
 decides them). A proposal that would change nothing is just "unchanged"; one the
 queue already holds (the same person, the same record: a file imported again) is
-not added twice, whether it waits or was decided. Proposals are written with one
+not added twice, whether it waits or was decided; a newer record for the same
+person from the same kind of export supersedes the one waiting. Proposals are written with one
 executemany, so a large file stays fast. The kinds are `domain.review.KINDS`."""
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
 from rapport.domain.names import fold
 from rapport.domain.person_patch import PersonState
@@ -21,6 +22,7 @@ from rapport.services.imports.contact_records import (
     clip,
     record_digest,
     record_json,
+    url_key,
 )
 from rapport.services.imports.contact_updates import changes_for
 from rapport.services.person_state import read_states
@@ -92,6 +94,45 @@ def keep(ctx: Ctx, contacts: Sequence[Contact], fmt: str, name: str, result: Con
                 "created_at": now,
             }
         )
-    if rows:  # Core executemany: one statement, however many proposals
+    if rows:
+        _supersede(ctx, rows)
+        # Core executemany: one statement, however many proposals
         ctx.session.connection().execute(insert(Proposal), rows)
     result.proposed += len(rows)
+
+
+def _identity(record: dict[str, Any]) -> set[str]:
+    """What tells one record's person from another's across exports: its profile
+    links, else its folded name."""
+    urls = {url_key(u) for u in record.get("urls") or ()}
+    return urls or {"name:" + fold(str(record.get("full_name") or ""))}
+
+
+def _supersede(ctx: Ctx, rows: Sequence[dict[str, Any]]) -> None:
+    """A newer export's record for someone replaces the one an earlier import left
+    waiting for them (same person, same source format, same profile or name): the
+    queue then holds only the newest, so accepting never brings back an older role."""
+    new: dict[tuple[int, str], list[set[str]]] = {}
+    for row in rows:
+        new.setdefault((row["person_id"], row["source_format"]), []).append(
+            _identity(row["record"])
+        )
+    ids = list({pid for pid, _ in new})
+    older: list[int] = []
+    for start in range(0, len(ids), CHUNK):
+        for pid, fmt, proposal_id, record in ctx.rows(
+            select(Proposal.person_id, Proposal.source_format, Proposal.id, Proposal.record).where(
+                Proposal.workspace_id == ctx.workspace_id,
+                Proposal.person_id.in_(ids[start : start + CHUNK]),
+                Proposal.decision.is_(None),
+            )
+        ):
+            mine = _identity(record)
+            if any(mine & theirs for theirs in new.get((pid, fmt), ())):
+                older.append(proposal_id)
+    for start in range(0, len(older), CHUNK):
+        ctx.session.execute(
+            update(Proposal)
+            .where(Proposal.id.in_(older[start : start + CHUNK]))
+            .values(decision="superseded", decided_at=ctx.now())
+        )
