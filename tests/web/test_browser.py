@@ -15,7 +15,9 @@ import shutil
 import socket
 import threading
 import time
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,10 +25,10 @@ from typing import Any
 import pytest
 
 from rapport.services import accounts, demo
-from rapport.services.context import Rapport
+from rapport.services.context import Ctx, Rapport
 from rapport.settings import Settings
 from rapport.web.app import create_app
-from tests.conftest import TODAY
+from tests.conftest import TODAY, _pg_admin_url, _pg_reachable
 
 pytestmark = pytest.mark.browser
 
@@ -63,9 +65,42 @@ def _free_port() -> int:
         return port
 
 
-@pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
-    """The demo network served on a free port for the whole module."""
+# the backends a module's browser tests run on (`live_on`): SQLite and PostgreSQL
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@contextmanager
+def _database(backend: str, folder: Path) -> Iterator[str]:
+    """A database of its own for one served app: a SQLite file in `folder`, or a
+    PostgreSQL database made for it (migrated by the app) and dropped afterwards."""
+    if backend == "sqlite":
+        yield f"sqlite:///{folder / 'demo.db'}"
+        return
+    from sqlalchemy import create_engine, make_url, text
+
+    problem = _pg_reachable()
+    if problem:
+        pytest.fail(f"PostgreSQL is needed for the browser tests on it: {problem}")
+    name = f"rapport_browser_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(_pg_admin_url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(_pg_admin_url()).set(database=name).render_as_string(False)
+    finally:
+        with admin.connect() as c:
+            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@contextmanager
+def live_on(
+    backend: str,
+    tmp_path_factory: pytest.TempPathFactory,
+    prepare: Callable[[Ctx], None] | None = None,
+) -> Iterator[Live]:
+    """The demo network (and what `prepare` adds to it) served on a free port, on
+    `backend`, until the block ends."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: scripts/test installs it (apt-get install chromium)")
     import uvicorn
@@ -73,39 +108,51 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
 
     old = accounts.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
     data = tmp_path_factory.mktemp("browser")
-    settings = Settings(database_url=f"sqlite:///{data / 'demo.db'}", data_dir=data)
-    handle = Rapport(settings)
-    with handle.open(write=True, today=TODAY) as ctx:
-        demo.build(ctx)
-    accounts.add(handle, demo.DEMO_EMAIL, demo.DEMO_PASSWORD, display_name="Sam")
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(settings, rapport=handle, today=TODAY),
-            host="127.0.0.1",
-            port=port,
-            log_level="warning",
-            lifespan="off",
+    with _database(backend, data) as url:
+        settings = Settings(database_url=url, data_dir=data)
+        handle = Rapport(settings)
+        with handle.open(write=True, today=TODAY) as ctx:
+            demo.build(ctx)
+            if prepare is not None:
+                prepare(ctx)
+        accounts.add(handle, demo.DEMO_EMAIL, demo.DEMO_PASSWORD, display_name="Sam")
+        port = _free_port()
+        server = uvicorn.Server(
+            uvicorn.Config(
+                create_app(settings, rapport=handle, today=TODAY),
+                host="127.0.0.1",
+                port=port,
+                log_level="warning",
+                lifespan="off",
+            )
         )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert server.started, "uvicorn did not start"
-    target = os.environ.get("RAPPORT_SCREENSHOTS_DIR")
-    shots = Path(target) if target else tmp_path_factory.mktemp("screenshots")
-    shots.mkdir(parents=True, exist_ok=True)
-    yield Live(f"http://127.0.0.1:{port}", shots)
-    server.should_exit = True
-    thread.join(timeout=10)
-    handle.dispose()
-    accounts.use_hasher(old)
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 20
+        while not server.started and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert server.started, "uvicorn did not start"
+        target = os.environ.get("RAPPORT_SCREENSHOTS_DIR")
+        shots = Path(target) if target else tmp_path_factory.mktemp("screenshots")
+        shots.mkdir(parents=True, exist_ok=True)
+        try:
+            yield Live(f"http://127.0.0.1:{port}", shots)
+        finally:
+            server.should_exit = True
+            thread.join(timeout=10)
+            handle.dispose()
+            accounts.use_hasher(old)
 
 
 @pytest.fixture(scope="module")
-def browser(live: Live) -> Iterator[Any]:
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    """The demo network served on a free port for the whole module (SQLite)."""
+    with live_on("sqlite", tmp_path_factory) as served:
+        yield served
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

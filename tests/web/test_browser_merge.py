@@ -5,78 +5,33 @@ both records back."""
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from rapport.services import accounts, demo, people
-from rapport.services.context import Rapport
-from rapport.settings import Settings
-from rapport.web.app import create_app
-from tests.conftest import TODAY
-from tests.web.test_browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    Live,
-    _free_port,
-    _page,
-    _shoot,
-    _sign_in,
-)
+from rapport.services import people
+from rapport.services.context import Ctx
+from tests.web.test_browser import BACKENDS, Live, _page, _shoot, _sign_in, browser, live_on
+
+__all__ = ["browser"]  # Chromium, launched once for the module
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
-    """The demo network with a LinkedIn copy of Ana Lima, served on a free port."""
-    import uvicorn
-    from argon2 import PasswordHasher
-
-    old = accounts.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
-    data = tmp_path_factory.mktemp("browser-merge")
-    settings = Settings(database_url=f"sqlite:///{data / 'demo.db'}", data_dir=data)
-    handle = Rapport(settings)
-    with handle.open(write=True, today=TODAY) as ctx:
-        demo.build(ctx)
-        ana = people.show(ctx, 1)
-        people.add(ctx, {"full_name": "Ana Lima", "emails": ana.emails[:1],
-                         "organization": "Initech", "title": "Designer"}, force=True)  # fmt: skip
-    accounts.add(handle, demo.DEMO_EMAIL, demo.DEMO_PASSWORD, display_name="Sam")
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(settings, rapport=handle, today=TODAY),
-            host="127.0.0.1", port=port, log_level="warning", lifespan="off",
-        )
-    )  # fmt: skip
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert server.started, "uvicorn did not start"
-    yield Live(f"http://127.0.0.1:{port}", tmp_path_factory.mktemp("screenshots"))
-    server.should_exit = True
-    thread.join(timeout=10)
-    handle.dispose()
-    accounts.use_hasher(old)
+def _linkedin_copy_of_ana(ctx: Ctx) -> None:
+    ana = people.show(ctx, 1)
+    people.add(ctx, {"full_name": "Ana Lima", "emails": ana.emails[:1],
+                     "organization": "Initech", "title": "Designer"}, force=True)  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def browser(live: Live) -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: scripts/test installs it (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+@pytest.fixture(scope="module", params=BACKENDS)
+def live(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Live]:
+    """The demo network with a LinkedIn copy of Ana Lima, served on each backend."""
+    with live_on(request.param, tmp_path_factory, _linkedin_copy_of_ana) as served:
+        yield served
 
 
 def test_merge_a_duplicate_from_the_person_page_then_undo(browser: Any, live: Live) -> None:
