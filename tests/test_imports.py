@@ -206,6 +206,10 @@ def test_calendar_meetings_become_interactions(open_ctx: OpenCtx) -> None:
     reasons = summary.ignored_reasons()
     assert reasons["cancelled"] == 2
     assert reasons["no one else in it"] == 1  # WebSummit, an all-day block
+    # a reason that quotes a title with a colon in it is kept whole, not cut there
+    left_out = imports.ImportSummary("x.ics", "ics", "interactions")
+    left_out.ignored = [imports.Problem(3, "no one in '1:1 Ana / Sam' is in your network")]
+    assert left_out.ignored_reasons() == {"no one in '1:1 Ana / Sam' is in your network": 1}
     from rapport.services import interactions
 
     with open_ctx(write=False) as ctx:

@@ -84,7 +84,7 @@ class ImportSummary:
 
     def ignored_reasons(self) -> dict[str, int]:
         """How many parts were left out for each (generalised) reason."""
-        counts: Counter[str] = Counter(p.reason.split(":")[0] for p in self.ignored)
+        counts: Counter[str] = Counter(p.reason.split(": ")[0] for p in self.ignored)
         return dict(counts.most_common())
 
 
