@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rapport.services import resolve
+from rapport.services import owner, resolve
 from tests.factories import make_person
 from tests.web.conftest import User, Web
 
@@ -107,3 +107,16 @@ def test_the_settings_page_adds_and_removes_addresses(web: Web, ana: User) -> No
     removed = browser.post("/settings/me/remove", {"address": "ana@home.example"})
     assert "ana@home.example is no longer one of your addresses." in removed.text
     assert f'action="/people/{home}/archive"' not in removed.text
+
+
+def test_the_settings_page_forgets_an_address_said_not_to_be_yours(web: Web, ana: User) -> None:
+    with web.open(ana) as ctx:
+        owner.add_not_me(ctx, ["sam@example.com"])
+    browser = web.browser(ana)
+    page = browser.get("/settings")
+    assert 'aria-label="Forget sam@example.com"' in page.text
+    forgotten = browser.post("/settings/me/remove", {"address": "sam@example.com"})
+    assert "Imports may ask again whether sam@example.com is you." in forgotten.text
+    assert 'aria-label="Forget sam@example.com"' not in forgotten.text
+    with web.open(ana) as ctx:
+        assert owner.not_me(ctx) == []

@@ -131,8 +131,12 @@ def add_own_address(request: Request, ws: WorkspaceDep, address: Text = "") -> R
 def remove_own_address(request: Request, ws: WorkspaceDep, address: Text = "") -> Response:
     """Your addresses: forget one."""
     with ws.write() as ctx:
+        was_not_me = address.strip().lower() in owner.not_me(ctx)
         owner.remove(ctx, address)
-    flash(request, f"{address.strip()} is no longer one of your addresses.")
+    if was_not_me:
+        flash(request, f"Imports may ask again whether {address.strip()} is you.")
+    else:
+        flash(request, f"{address.strip()} is no longer one of your addresses.")
     return RedirectResponse("/settings#me", status_code=303)
 
 
