@@ -170,14 +170,7 @@ def _candidates(ctx: Ctx, min_score: int, limit: int) -> list[DuplicatePair]:
         if a in everyone and b in everyone
         if (c := matching.compare(everyone[a], everyone[b])) is not None and c.score >= min_score
     ]
-    found.sort(key=lambda c: (-c.score, c.a, c.b))
-    found = found[:limit]
-    summaries = {s.id: s for s in people.summaries(ctx, _ids(found))}
-    return [
-        DuplicatePair(c.score, list(c.reasons), summaries[c.a], summaries[c.b])
-        for c in found
-        if c.a in summaries and c.b in summaries
-    ]
+    return _best(ctx, found, limit)
 
 
 def similar_to(ctx: Ctx, changes: Changes, *, limit: int = 5) -> list[SimilarPerson]:
@@ -255,8 +248,12 @@ def candidates_for(
         for other in others.values()
         if (c := matching.compare(mine, other)) is not None and c.score >= min_score
     ]
-    found.sort(key=lambda c: (-c.score, c.a, c.b))
-    found = found[:limit]
+    return _best(ctx, found, limit)
+
+
+def _best(ctx: Ctx, found: list[matching.Candidate], limit: int) -> list[DuplicatePair]:
+    """The `limit` best candidates, best first, with both people summarised."""
+    found = sorted(found, key=lambda c: (-c.score, c.a, c.b))[:limit]
     summaries = {s.id: s for s in people.summaries(ctx, _ids(found))}
     return [
         DuplicatePair(c.score, list(c.reasons), summaries[c.a], summaries[c.b])

@@ -250,6 +250,14 @@ def _until(ctx: Ctx) -> dt.datetime:
     return min(ctx.now(), end_of_today)
 
 
+def _asking(name: str, fmt: str, asked: Sequence[owner.Candidate], noun: str) -> ImportSummary:
+    """The summary of an import that wrote nothing and asks "is this you?"."""
+    return ImportSummary(
+        name, fmt, "interactions", maybe_you=[c.address for c in asked],
+        question=owner.question(asked[0], noun),
+    )  # fmt: skip
+
+
 def _activity(
     ctx: Ctx,
     source: Source,
@@ -275,10 +283,7 @@ def _activity(
         ]
         asked = _ask(ctx, appearances, own, opts, ical.guess_own(meetings) if not own else None)
         if asked:
-            return ImportSummary(
-                name, fmt, "interactions", maybe_you=[c.address for c in asked],
-                question=owner.question(asked[0], "meetings"),
-            )  # fmt: skip
+            return _asking(name, fmt, asked, "meetings")
         items = [_meeting_item(m, own) for m in meetings]
         add_people = bool(opts.add_people)
     else:
@@ -294,10 +299,7 @@ def _activity(
         ]
         asked = _ask(ctx, appearances, own, opts, mail.guess_own(messages) if not own else None)
         if asked:
-            return ImportSummary(
-                name, fmt, "interactions", maybe_you=[c.address for c in asked],
-                question=owner.question(asked[0], "messages"),
-            )  # fmt: skip
+            return _asking(name, fmt, asked, "messages")
         conversations, left_out = mail.conversations(messages, own, ctx.tz)
         bad.extend(left_out)
         items = [
