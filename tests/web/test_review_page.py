@@ -4,7 +4,7 @@ answered with a sentence, and Today's line while records wait."""
 
 from __future__ import annotations
 
-from rapport.services import imports
+from rapport.services import imports, review
 from tests.factories import make_person
 from tests.web.conftest import User, Web
 
@@ -31,3 +31,10 @@ def test_the_review_page_decides_with_undo(web: Web, ana: User) -> None:
     assert "Ana Lima" in left and "Bruno Souza</strong>" not in left
     missing = browser.post("/review/999/accept")
     assert missing.status_code == 404 and "no proposal #999 waiting" in missing.text
+    # a second click on a decided proposal (another tab, a double click) says so
+    with web.open(ana) as ctx:
+        bruno = review.listing(ctx, kind="same-name").items[0].id
+    assert "1 new person" in browser.post(f"/review/{bruno}/separate").text
+    again = browser.post(f"/review/{bruno}/accept")
+    assert again.status_code == 200
+    assert f"Proposal #{bruno} was already decided: nothing more changed." in again.text

@@ -66,6 +66,21 @@ def _waiting(ctx: Ctx) -> Any:
     return (Proposal.workspace_id == ctx.workspace_id) & Proposal.decision.is_(None)
 
 
+def decided(ctx: Ctx, proposal_id: int) -> bool:
+    """Whether `proposal_id` is a proposal of this workspace already decided (a second
+    click on the same button finds it so)."""
+    return (
+        ctx.session.scalar(
+            select(Proposal.id).where(
+                Proposal.workspace_id == ctx.workspace_id,
+                Proposal.id == proposal_id,
+                Proposal.decision.is_not(None),
+            )
+        )
+        is not None
+    )
+
+
 def check_kind(kind: str | None) -> str | None:
     """`kind` if it is a kind of proposal (or None); Invalid naming the kinds if not."""
     if kind is not None and kind not in KINDS:

@@ -4,10 +4,13 @@ separate, or all of one kind at once (each with Undo)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from rapport.domain.review import KINDS, ReviewOutcome
+from rapport.errors import NotFound
 from rapport.services import review
 from rapport.web.deps import WorkspaceDep
 from rapport.web.forms import Text
@@ -34,18 +37,31 @@ def _done(request: Request, outcome: ReviewOutcome) -> Response:
     return RedirectResponse(back_to(request, "/review"), status_code=303)
 
 
+def _decide(
+    request: Request, ws: WorkspaceDep, proposal_id: int, decide: Callable[..., ReviewOutcome]
+) -> Response:
+    """One proposal decided; one already decided (a second click, another tab) is
+    said in a message on the queue, not as an error page."""
+    try:
+        with ws.write() as ctx:
+            outcome = decide(ctx, [proposal_id])
+    except NotFound:
+        with ws.read() as ctx:
+            if not review.decided(ctx, proposal_id):
+                raise
+        flash(request, f"Proposal #{proposal_id} was already decided: nothing more changed.")
+        return RedirectResponse(back_to(request, "/review"), status_code=303)
+    return _done(request, outcome)
+
+
 @router.post("/review/{proposal_id}/accept")
 def accept(request: Request, ws: WorkspaceDep, proposal_id: int) -> Response:
-    with ws.write() as ctx:
-        outcome = review.accept(ctx, [proposal_id])
-    return _done(request, outcome)
+    return _decide(request, ws, proposal_id, review.accept)
 
 
 @router.post("/review/{proposal_id}/separate")
 def separate(request: Request, ws: WorkspaceDep, proposal_id: int) -> Response:
-    with ws.write() as ctx:
-        outcome = review.separate(ctx, [proposal_id])
-    return _done(request, outcome)
+    return _decide(request, ws, proposal_id, review.separate)
 
 
 @router.post("/review/accept-all")
