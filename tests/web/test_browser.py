@@ -144,6 +144,20 @@ def live_on(
             accounts.use_hasher(old)
 
 
+def live_on_each_backend(prepare: Callable[[Ctx], None] | None = None) -> Any:
+    """A module's `live` fixture: the demo network (and what `prepare` adds) served
+    on SQLite and on PostgreSQL, each module's tests running once on each."""
+
+    @pytest.fixture(scope="module", params=BACKENDS, name="live")
+    def served_on(
+        request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+    ) -> Iterator[Live]:
+        with live_on(request.param, tmp_path_factory, prepare) as served:
+            yield served
+
+    return served_on
+
+
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     """The demo network served on a free port for the whole module (SQLite)."""

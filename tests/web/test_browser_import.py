@@ -5,24 +5,25 @@ message in the result area (htmx swaps this form's refusals)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.web.test_browser import BACKENDS, SIZES, Live, _page, _shoot, _sign_in, browser, live_on
+from tests.web.test_browser import (
+    SIZES,
+    Live,
+    _page,
+    _shoot,
+    _sign_in,
+    browser,
+    live_on_each_backend,
+)
 
 __all__ = ["browser"]  # Chromium, launched once for the module
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def live(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Live]:
-    """The demo network served on each backend."""
-    with live_on(request.param, tmp_path_factory) as served:
-        yield served
+live = live_on_each_backend()
 
 
 pytestmark = pytest.mark.browser

@@ -5,14 +5,20 @@ both records back."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from rapport.services import people
 from rapport.services.context import Ctx
-from tests.web.test_browser import BACKENDS, Live, _page, _shoot, _sign_in, browser, live_on
+from tests.web.test_browser import (
+    Live,
+    _page,
+    _shoot,
+    _sign_in,
+    browser,
+    live_on_each_backend,
+)
 
 __all__ = ["browser"]  # Chromium, launched once for the module
 
@@ -25,13 +31,7 @@ def _linkedin_copy_of_ana(ctx: Ctx) -> None:
                      "organization": "Initech", "title": "Designer"}, force=True)  # fmt: skip
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def live(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Live]:
-    """The demo network with a LinkedIn copy of Ana Lima, served on each backend."""
-    with live_on(request.param, tmp_path_factory, _linkedin_copy_of_ana) as served:
-        yield served
+live = live_on_each_backend(_linkedin_copy_of_ana)
 
 
 def test_merge_a_duplicate_from_the_person_page_then_undo(browser: Any, live: Live) -> None:

@@ -4,26 +4,26 @@ the review page one is accepted, one kept separate, and the result shows."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.web.test_browser import BACKENDS, Live, _page, _shoot, _sign_in, browser, live_on
+from tests.web.test_browser import (
+    Live,
+    _page,
+    _shoot,
+    _sign_in,
+    browser,
+    live_on_each_backend,
+)
 
 pytestmark = pytest.mark.browser
 SAMPLES = Path(__file__).parent.parent / "samples"
 __all__ = ["browser"]  # Chromium, launched once for the module
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def live(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Live]:
-    """The demo network served on each backend."""
-    with live_on(request.param, tmp_path_factory) as served:
-        yield served
+live = live_on_each_backend()
 
 
 def test_review_accept_one_keep_one_separate(browser: Any, live: Live) -> None:
