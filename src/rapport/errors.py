@@ -108,3 +108,20 @@ class StorageUnavailable(RapportError):
 
     http_status = 503
     exit_code = 7
+
+
+class SyncFailed(RapportError):
+    """A mail or calendar server could not be reached, refused the sign-in or answered
+    in a way the sync cannot use. The message says which, in words, and never
+    contains the password."""
+
+    http_status = 502
+    exit_code = 8
+
+
+class SecretUnreadable(RapportError):
+    """A stored password cannot be decrypted with this data directory's key (the
+    database was copied without its key, or the key was replaced)."""
+
+    http_status = 409
+    exit_code = 8

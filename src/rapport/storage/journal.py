@@ -49,12 +49,15 @@ from sqlalchemy.sql.elements import BinaryExpression, BindParameter, BooleanClau
 from sqlalchemy.sql.visitors import iterate
 
 from rapport.storage.schema import Base
+from rapport.storage.sync_tables import SYNC_TABLES
 
 OPTION = "rapport_journal"  # the connection's execution option holding the Recorder
 # agenda_listing: what an interface last showed (display state, rewritten by every
 # listing), not the user's data: journaling it would make reading the agenda an action
+# the sync tables (storage.sync_tables): a connection's machinery, and never a password
 NOT_JOURNALED = frozenset(
     {"search_doc", "app_user", "api_token", "digest_state", "journal_entry", "agenda_listing"}
+    | SYNC_TABLES
 )
 CHUNK = 4000  # keys per query: well under SQLite's 32,766 variables
 

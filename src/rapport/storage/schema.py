@@ -639,3 +639,8 @@ class JournalEntry(Base):
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     undoes_id: Mapped[int | None] = mapped_column(Integer)
     undone_by_id: Mapped[int | None] = mapped_column(Integer)
+
+
+# --- live sync (issue 17): its own module, registered on Base here ----------------------
+
+from rapport.storage import sync_tables  # noqa: E402, F401
