@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from email.header import decode_header
 from email.message import Message
 from email.parser import HeaderParser
@@ -264,14 +264,31 @@ def _subject(text: str) -> str:
     return _SUBJECT_PREFIX.sub("", text).strip() or "(no subject)"
 
 
-def conversations(
-    messages: Iterable[MessageRecord], own: set[str], tz: ZoneInfo
-) -> tuple[list[Conversation], list[Skipped]]:
-    """One conversation per thread per (local) day, with the people other than the user
-    in it; direction from who wrote first that day. Messages that do not involve the
-    user, go to a crowd, or involve no one else are Skipped (ignored)."""
-    items = sorted(messages, key=lambda m: (m.sent_at, m.line or 0))
+def message_key(m: MessageRecord) -> str:
+    """The key a message is remembered by: its Message-ID, else its thread key (a
+    hash of sender, date and subject for a message with no ids at all)."""
+    return (m.message_id or m.thread_key)[:500]
+
+
+def thread_keys(m: MessageRecord) -> list[str]:
+    """Every key that ties `m` to its thread: its thread key, the ids it refers to,
+    its own id."""
+    keys = [m.thread_key, *m.related, *([m.message_id] if m.message_id else [])]
+    return list(dict.fromkeys(k[:500] for k in keys))
+
+
+def threads(
+    messages: Iterable[MessageRecord], known: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """The root of the thread of each key of `messages` (`thread_keys`): messages that
+    refer to one another share one. Within the messages the root is the smallest key
+    of the thread (so a file gives the same roots however it is ordered); a root
+    already `known` (key → root, remembered from an earlier import or sync) wins over
+    new keys, so a reply read later joins the conversation stored before."""
     parent: dict[str, str] = {}
+    fixed = set((known or {}).values())
+    for key, root in (known or {}).items():
+        parent[key] = root
 
     def find(key: str) -> str:
         root = key
@@ -281,11 +298,38 @@ def conversations(
             parent[key], key = root, parent[key]
         return root
 
-    for m in items:
-        for other in [*m.related, *([m.message_id] if m.message_id else [])]:
-            a, b = find(m.thread_key), find(other)
-            if a != b:
-                parent[max(a, b)] = min(a, b)
+    every: list[str] = []
+    for m in messages:
+        keys = thread_keys(m)
+        every.extend(keys)
+        for other in keys[1:]:
+            a, b = find(keys[0]), find(other)
+            if a == b:
+                continue
+            if (a in fixed) != (b in fixed):
+                loser, winner = (b, a) if a in fixed else (a, b)
+            else:
+                loser, winner = max(a, b), min(a, b)
+            parent[loser] = winner
+    return {key: find(key) for key in dict.fromkeys(every)}
+
+
+def conversations(
+    messages: Iterable[MessageRecord],
+    own: set[str],
+    tz: ZoneInfo,
+    roots: Mapping[str, str] | None = None,
+) -> tuple[list[Conversation], list[Skipped]]:
+    """One conversation per thread per (local) day, with the people other than the user
+    in it; direction from who wrote first that day. Messages that do not involve the
+    user, go to a crowd, or involve no one else are Skipped (ignored). `roots` are the
+    thread roots of the messages' keys (`threads`), computed from them when not given."""
+    items = sorted(messages, key=lambda m: (m.sent_at, m.line or 0))
+    found_roots = roots if roots is not None else threads(items)
+
+    def find(key: str) -> str:
+        return found_roots.get(key[:500], key[:500])
+
     groups: dict[tuple[str, dt.date], list[tuple[MessageRecord, list[Address]]]] = defaultdict(list)
     skipped: list[Skipped] = []
     for m in items:
@@ -314,6 +358,7 @@ def conversations(
             for person in others:
                 if person.key not in people or (person.name and not people[person.key].name):
                     people[person.key] = person
+        written = sum(1 for m, _ in members if m.sender.key in own)
         found.append(
             Conversation(
                 line=first.line,
@@ -323,6 +368,7 @@ def conversations(
                 direction="me" if first.sender.key in own else "them",
                 counterparts=list(people.values()),
                 messages=len(members),
+                written=written,
             )
         )
     found.sort(key=lambda c: (c.started_at, c.external_id))

@@ -122,6 +122,7 @@ class Conversation:
     direction: str  # "me" when the user wrote first that day, else "them"
     counterparts: list[Address]
     messages: int
+    written: int = 0  # of the messages, how many the user wrote
 
 
 R = TypeVar("R", ContactRecord, MeetingRecord, MessageRecord)

@@ -107,8 +107,11 @@ class SyncResource(Base):
 
 
 class MailThread(Base):
-    """Which thread a message belongs to (its root's key), kept across syncs so a
-    reply fetched weeks after the first message lands in the same conversation."""
+    """Which thread a message belongs to (its root's key), kept across syncs and
+    imports so a reply fetched weeks after the first message lands in the same
+    conversation. A key is a Message-ID read (`read`: the message was counted, so
+    reading it again from another folder, a re-scan or an mbox file adds nothing) or
+    only referred to by one (References, In-Reply-To)."""
 
     __tablename__ = "mail_thread"
     workspace_id: Mapped[int] = mapped_column(
@@ -116,6 +119,7 @@ class MailThread(Base):
     )
     message_key: Mapped[str] = mapped_column(String(500), primary_key=True)
     root_key: Mapped[str] = mapped_column(String(500))
+    read: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Correspondent(Base):

@@ -300,21 +300,15 @@ def _activity(
         asked = _ask(ctx, appearances, own, opts, mail.guess_own(messages) if not own else None)
         if asked:
             return _asking(name, fmt, asked, "messages")
-        conversations, left_out = mail.conversations(messages, own, ctx.tz)
+        from rapport.services import mail_threads
+
+        # thread roots remembered from earlier files and syncs: the same conversation
+        # keeps its external id, so a mailbox read again (or synced) does not double
+        threads = mail_threads.threaded(ctx, messages)
+        conversations, left_out = mail.conversations(messages, own, ctx.tz, threads.roots)
+        mail_threads.remember(ctx, threads, messages)
         bad.extend(left_out)
-        items = [
-            import_activity.Item(
-                line=c.line,
-                external_id=c.external_id,
-                occurred_at=c.started_at,
-                kind="email",
-                summary=c.subject,
-                direction=c.direction,
-                people=c.counterparts,
-                notes=f"{c.messages} messages" if c.messages > 1 else None,
-            )
-            for c in conversations
-        ]
+        items = [import_activity.mail_item(c) for c in conversations]
         add_people = True if opts.add_people is None else opts.add_people
     until = _until(ctx)
     for item in items:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import insert, select
 
-from rapport.adapters.records import Address, ContactRecord, Skipped
+from rapport.adapters.records import Address, ContactRecord, Conversation, Skipped
 from rapport.domain.names import email_key
 from rapport.errors import ImportFailed, Invalid
 from rapport.services import interactions
@@ -43,6 +43,70 @@ class Item:
     direction: str
     people: list[Address]
     notes: str | None = None
+
+
+def mail_item(conversation: Conversation) -> Item:
+    """The interaction to be of a day of an email thread (mbox import and IMAP sync)."""
+    c = conversation
+    return Item(
+        line=c.line,
+        external_id=c.external_id,
+        occurred_at=c.started_at,
+        kind="email",
+        summary=c.subject,
+        direction=c.direction,
+        people=c.counterparts,
+        notes=message_count(c.messages),
+    )
+
+
+def message_count(n: int) -> str | None:
+    """An email interaction's notes: how many messages, when more than one."""
+    return f"{n} messages" if n > 1 else None
+
+
+_COUNT = re.compile(r"^(\d+) messages$")
+
+
+def stored_ids(ctx: Ctx, source: str, external_ids: Sequence[str]) -> set[str]:
+    """Which of `external_ids` are interactions from `source` already."""
+    found: set[str] = set()
+    wanted = list(dict.fromkeys(external_ids))
+    for start in range(0, len(wanted), 1000):
+        found.update(
+            ctx.session.scalars(
+                select(Interaction.external_id).where(
+                    Interaction.workspace_id == ctx.workspace_id,
+                    Interaction.source == source,
+                    Interaction.external_id.in_(wanted[start : start + 1000]),
+                )
+            ).all()  # type: ignore[arg-type]
+        )
+    return found
+
+
+def add_messages(ctx: Ctx, source: str, more: dict[str, int]) -> int:
+    """Count `more` messages (external id → how many) on stored email interactions
+    whose notes are still the message count: a reply read in a later sync. How many
+    interactions changed."""
+    changed = 0
+    for external_id, n in more.items():
+        row = ctx.session.scalar(
+            select(Interaction).where(
+                Interaction.workspace_id == ctx.workspace_id,
+                Interaction.source == source,
+                Interaction.external_id == external_id,
+            )
+        )
+        if row is None or n <= 0:
+            continue
+        counted = _COUNT.match(row.notes or "")
+        if row.notes and counted is None:  # the user's own notes: left alone
+            continue
+        row.notes = message_count((int(counted.group(1)) if counted else 1) + n)
+        changed += 1
+    ctx.session.flush()
+    return changed
 
 
 @dataclass

@@ -56,6 +56,7 @@ def upgrade() -> None:
         sa.Column("workspace_id", sa.Integer(), nullable=False),
         sa.Column("message_key", sa.String(length=500), nullable=False),
         sa.Column("root_key", sa.String(length=500), nullable=False),
+        sa.Column("read", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(
             ["workspace_id"],
             ["workspace.id"],
