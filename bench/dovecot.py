@@ -16,6 +16,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,7 +70,7 @@ def _self_signed(cert: Path, key: Path) -> None:
 _CONFIG = """\
 protocols = imap
 listen = 127.0.0.1
-base_dir = {root}/run
+base_dir = {run}
 state_dir = {root}/state
 log_path = {root}/dovecot.log
 info_log_path = {root}/dovecot.log
@@ -130,6 +131,7 @@ class Dovecot:
     root: Path
     port: int
     tls_port: int | None
+    run_dir: Path  # base_dir: short, for the unix sockets' 108-byte limit
     user: str = USER
     password: str = PASSWORD
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
@@ -155,17 +157,24 @@ class Dovecot:
             target.write_bytes(data)
         self._own(self.root / "mail")
 
-    def drop_folder(self, folder: str) -> None:
-        """Remove `folder` from the disk (the server gives it a new UIDVALIDITY when
-        it is created again)."""
-        shutil.rmtree(self.folder_dir(folder), ignore_errors=True)
+    def renumber(self, folder: str) -> None:
+        """Give `folder` a new UIDVALIDITY, as a server does when it rebuilds a folder:
+        the Maildir's uidlist says another one and its index is forgotten."""
+        box = self.folder_dir(folder)
+        uidlist = box / "dovecot-uidlist"
+        head, _, rest = uidlist.read_text().partition("\n")
+        words = [f"V{int(w[1:]) + 1000}" if w.startswith("V") else w for w in head.split()]
+        uidlist.write_text(" ".join(words) + "\n" + rest)
+        for index in box.glob("dovecot.index*"):
+            index.unlink()
+        self._own(box)
 
     def _own(self, top: Path) -> None:
         for path in [top, *top.rglob("*")]:
             os.chown(path, 65534, 65534)  # nobody:nogroup: mail refuses uid 0
 
     def stop(self) -> None:
-        pid_file = self.root / "run" / "master.pid"
+        pid_file = self.run_dir / "master.pid"
         try:
             pid = int(pid_file.read_text().strip())
         except (OSError, ValueError):
@@ -187,6 +196,7 @@ class Dovecot:
             except ProcessLookupError:
                 break
             time.sleep(0.05)
+        shutil.rmtree(self.run_dir, ignore_errors=True)
 
 
 def start(root: Path, *, tls: bool = False) -> Dovecot:
@@ -197,7 +207,7 @@ def start(root: Path, *, tls: bool = False) -> Dovecot:
             "(scripts/test does: apt-get install -y dovecot-imapd)"
         )
     root.mkdir(parents=True, exist_ok=True)
-    for sub in ("run", "state", "mail", "home"):
+    for sub in ("state", "mail", "home"):
         (root / sub).mkdir(exist_ok=True)
     # imap-login runs as dovenull and mail as nobody: every parent must be traversable
     for parent in [root, *root.parents]:
@@ -212,10 +222,16 @@ def start(root: Path, *, tls: bool = False) -> Dovecot:
         cert, key = root / "cert.pem", root / "key.pem"
         _self_signed(cert, key)
         ssl = f"ssl = yes\nssl_cert = <{cert}\nssl_key = <{key}"
-    server = Dovecot(root=root, port=free_port(), tls_port=tls_port if tls else None)
+    run_dir = Path(tempfile.mkdtemp(prefix="dovecot-", dir="/tmp"))
+    run_dir.chmod(0o755)
+    server = Dovecot(
+        root=root, port=free_port(), tls_port=tls_port if tls else None, run_dir=run_dir
+    )
     config = root / "dovecot.conf"
     config.write_text(
-        _CONFIG.format(root=root, port=server.port, tls_port=tls_port if tls else 0, ssl=ssl)
+        _CONFIG.format(
+            root=root, run=run_dir, port=server.port, tls_port=tls_port if tls else 0, ssl=ssl
+        )
     )
     (root / "passwd").write_text(f"{server.user}:{{PLAIN}}{server.password}::::::\n")
     for sub in ("mail", "home"):
