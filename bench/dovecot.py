@@ -70,7 +70,7 @@ def _self_signed(cert: Path, key: Path) -> None:
 _CONFIG = """\
 protocols = imap
 listen = 127.0.0.1
-base_dir = {run}
+base_dir = {root}/run
 state_dir = {root}/state
 log_path = {root}/dovecot.log
 info_log_path = {root}/dovecot.log
@@ -131,7 +131,6 @@ class Dovecot:
     root: Path
     port: int
     tls_port: int | None
-    run_dir: Path  # base_dir: short, for the unix sockets' 108-byte limit
     user: str = USER
     password: str = PASSWORD
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
@@ -174,7 +173,7 @@ class Dovecot:
             os.chown(path, 65534, 65534)  # nobody:nogroup: mail refuses uid 0
 
     def stop(self) -> None:
-        pid_file = self.run_dir / "master.pid"
+        pid_file = self.root / "run" / "master.pid"
         try:
             pid = int(pid_file.read_text().strip())
         except (OSError, ValueError):
@@ -196,42 +195,33 @@ class Dovecot:
             except ProcessLookupError:
                 break
             time.sleep(0.05)
-        shutil.rmtree(self.run_dir, ignore_errors=True)
+        shutil.rmtree(self.root, ignore_errors=True)
 
 
-def start(root: Path, *, tls: bool = False) -> Dovecot:
-    """Start Dovecot under `root` (a fresh directory); DovecotUnavailable when it cannot."""
+def start(*, tls: bool = False) -> Dovecot:
+    """Start Dovecot in a new directory under /tmp (removed by `stop`): short paths for
+    its unix sockets (108 bytes at most), and parents every user can traverse, which
+    pytest's own temporary directories are not (0700, reset by each session).
+    DovecotUnavailable when it cannot start."""
     if not Path(DOVECOT).exists():
         raise DovecotUnavailable(
             f"{DOVECOT} is missing: install Debian's dovecot-imapd "
             "(scripts/test does: apt-get install -y dovecot-imapd)"
         )
-    root.mkdir(parents=True, exist_ok=True)
-    for sub in ("state", "mail", "home"):
-        (root / sub).mkdir(exist_ok=True)
-    # imap-login runs as dovenull and mail as nobody: every parent must be traversable
-    for parent in [root, *root.parents]:
-        if parent == Path("/"):
-            break
-        mode = parent.stat().st_mode
-        if mode & 0o005 != 0o005:
-            parent.chmod(mode | 0o755)
+    root = Path(tempfile.mkdtemp(prefix="dovecot-", dir="/tmp"))
+    root.chmod(0o755)
+    for sub in ("run", "state", "mail", "home"):
+        (root / sub).mkdir()
     ssl = "ssl = no"
     tls_port = free_port()
     if tls:
         cert, key = root / "cert.pem", root / "key.pem"
         _self_signed(cert, key)
         ssl = f"ssl = yes\nssl_cert = <{cert}\nssl_key = <{key}"
-    run_dir = Path(tempfile.mkdtemp(prefix="dovecot-", dir="/tmp"))
-    run_dir.chmod(0o755)
-    server = Dovecot(
-        root=root, port=free_port(), tls_port=tls_port if tls else None, run_dir=run_dir
-    )
+    server = Dovecot(root=root, port=free_port(), tls_port=tls_port if tls else None)
     config = root / "dovecot.conf"
     config.write_text(
-        _CONFIG.format(
-            root=root, run=run_dir, port=server.port, tls_port=tls_port if tls else 0, ssl=ssl
-        )
+        _CONFIG.format(root=root, port=server.port, tls_port=tls_port if tls else 0, ssl=ssl)
     )
     (root / "passwd").write_text(f"{server.user}:{{PLAIN}}{server.password}::::::\n")
     for sub in ("mail", "home"):
@@ -253,6 +243,7 @@ def start(root: Path, *, tls: bool = False) -> Dovecot:
                 else ""
             )
             log = (root / "dovecot.log").read_text() if (root / "dovecot.log").exists() else ""
+            shutil.rmtree(root, ignore_errors=True)
             raise DovecotUnavailable(f"dovecot exited at start: {err.strip()} {log[-2000:]}")
         try:
             with socket.create_connection(("127.0.0.1", server.port), timeout=0.5) as s:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from email.utils import format_datetime
-from pathlib import Path
 
 import pytest
 from bench import dovecot
@@ -17,10 +16,10 @@ from bench.dovecot import Dovecot
 __all__ = ["Dovecot", "email", "running"]
 
 
-def running(root: Path, *, tls: bool = False) -> Iterator[Dovecot]:
-    """A started server under `root`, stopped afterwards (for a fixture to yield from)."""
+def running(*, tls: bool = False) -> Iterator[Dovecot]:
+    """A started server, stopped afterwards (for a fixture to yield from)."""
     try:
-        server = dovecot.start(root, tls=tls)
+        server = dovecot.start(tls=tls)
     except dovecot.DovecotUnavailable as exc:
         pytest.fail(f"cannot start Dovecot for the IMAP tests: {exc}", pytrace=False)
     try:

@@ -31,8 +31,8 @@ DAY = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[Dovecot]:
-    yield from running(tmp_path / "dovecot")
+def server() -> Iterator[Dovecot]:
+    yield from running()
 
 
 def account(app: Rapport, server: Dovecot, **changes: object) -> AccountConfig:
@@ -305,8 +305,8 @@ def test_no_server_and_a_missing_folder_fail_in_words(app: Rapport, server: Dove
 
 
 @pytest.fixture
-def tls_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Dovecot]:
-    for found in running(tmp_path / "dovecot-tls", tls=True):
+def tls_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[Dovecot]:
+    for found in running(tls=True):
         # the test's self-signed certificate is the one authority trusted
         monkeypatch.setenv("SSL_CERT_FILE", str(found.root / "cert.pem"))
         yield found

@@ -144,7 +144,8 @@ def count(ctx: Ctx, conversations: Sequence[Conversation]) -> int:
 
 
 def _note(row: Correspondent, c: Conversation, a: Address) -> None:
-    threads = list(row.threads or [])
+    # copies: the JSON column notices a change only when the new value differs
+    threads = [dict(t) for t in row.threads or []]
     entry = next((t for t in threads if t.get("external_id") == c.external_id), None)
     if entry is None:
         threads.append(
