@@ -63,6 +63,7 @@ def _register() -> None:
     from rapport.cli import (
         admin,
         agenda,
+        correspondents,
         dates,
         digest,
         events,
@@ -92,6 +93,7 @@ def _register() -> None:
     dates.register()
     io.register(app)
     review.register(app)
+    correspondents.register(app)
     history.register(app)
     web.register(app)
 

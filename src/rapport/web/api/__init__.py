@@ -10,6 +10,7 @@ from fastapi.security import HTTPBearer
 
 from rapport.web.api import (
     agenda,
+    correspondents,
     digest,
     history,
     io,
@@ -39,5 +40,16 @@ bearer = HTTPBearer(auto_error=False, description="An API token: `Bearer rpt_…
 router = APIRouter(
     prefix="/api/v1", dependencies=[Security(bearer), Depends(current_user)], responses=ERRORS
 )
-for module in (people, records, agenda, mentoring, misc, io, digest, history, review):
+for module in (
+    people,
+    records,
+    agenda,
+    mentoring,
+    misc,
+    io,
+    digest,
+    history,
+    review,
+    correspondents,
+):
     router.include_router(module.router)

@@ -1,6 +1,7 @@
 """Review: the records an import matched only by name (or by a phone under another
 name), each with its evidence and what accepting it would change; Accept, Keep
-separate, or all of one kind at once (each with Undo)."""
+separate, or all of one kind at once (each with Undo). Below them, the people the
+mail sync offers (`services.correspondents`): Add, or Not now."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from rapport.domain.review import KINDS, ReviewOutcome
 from rapport.errors import NotFound
-from rapport.services import review
+from rapport.services import correspondents, review
 from rapport.web.deps import WorkspaceDep
 from rapport.web.forms import Text
 from rapport.web.templating import back_to, flash, render
@@ -28,7 +29,12 @@ def review_page(
 ) -> Response:
     with ws.read() as ctx:
         found = review.listing(ctx, page=page, kind=kind or None)
-    return render(request, "review.html", {"view": found, "kind": kind, "kinds": KINDS})
+        offered = correspondents.offered(ctx)
+    return render(
+        request,
+        "review.html",
+        {"view": found, "kind": kind, "kinds": KINDS, "correspondents": offered},
+    )
 
 
 def _done(request: Request, outcome: ReviewOutcome) -> Response:
@@ -76,3 +82,23 @@ def separate_all(request: Request, ws: WorkspaceDep, kind: Text = "") -> Respons
     with ws.write() as ctx:
         outcome = review.separate_all(ctx, kind)
     return _done(request, outcome)
+
+
+@router.post("/review/correspondents/add")
+def add_correspondent(request: Request, ws: WorkspaceDep, address: Text = "") -> Response:
+    with ws.write() as ctx:
+        done = correspondents.add(ctx, [address])
+    flash(
+        request,
+        f"Added {address} with {done.interactions_created + done.interactions_updated} "
+        "conversations.",
+    )
+    return RedirectResponse(back_to(request, "/review"), status_code=303)
+
+
+@router.post("/review/correspondents/ignore")
+def ignore_correspondent(request: Request, ws: WorkspaceDep, address: Text = "") -> Response:
+    with ws.write() as ctx:
+        correspondents.ignore(ctx, [address])
+    flash(request, f"{address} will not be offered again.")
+    return RedirectResponse(back_to(request, "/review"), status_code=303)
