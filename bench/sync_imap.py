@@ -17,6 +17,7 @@ import argparse
 import datetime as dt
 import random
 import resource
+import shutil
 import tempfile
 import threading
 import time
@@ -169,6 +170,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
         app.dispose()
     finally:
         server.stop()
+        shutil.rmtree(work, ignore_errors=True)
     figures = {
         "messages": float(args.messages),
         "first_sync_s": first_s,

@@ -5,6 +5,7 @@ changes, mbox then sync, read-only, TLS, and failures in words."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -286,13 +287,16 @@ def test_check_says_what_is_in_each_folder(app: Rapport, server: Dovecot) -> Non
 
 
 def test_a_wrong_password_fails_in_words_without_the_password(
-    app: Rapport, server: Dovecot
+    app: Rapport, server: Dovecot, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.DEBUG)  # imapclient logs every command at DEBUG
     acc = account(app, server, password="not-the-right-one")
     with pytest.raises(SyncFailed) as failed:
         run(app, acc)
     assert "refused the sign-in for ana@example.com" in str(failed.value)
     assert "not-the-right-one" not in str(failed.value)
+    assert "LOGIN" in caplog.text or "login" in caplog.text
+    assert "not-the-right-one" not in caplog.text
 
 
 def test_no_server_and_a_missing_folder_fail_in_words(app: Rapport, server: Dovecot) -> None:
