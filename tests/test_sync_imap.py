@@ -332,3 +332,12 @@ def test_tls_and_starttls(
     monkeypatch.setenv("SSL_CERT_FILE", "/nonexistent")
     with pytest.raises(SyncFailed, match="TLS"):
         imap.check(secure)
+
+
+def test_folders_on_request_are_followed_too(app: Rapport, server: Dovecot) -> None:
+    bo = person(app, "Bo Chen", "bo@acme.com")
+    server.deliver("INBOX", [])
+    server.deliver("Projects", lunch_thread())
+    outcome = run(app, account(app, server, folders=["Projects"]))
+    assert outcome.folders == ["INBOX", "Projects"]  # no Sent folder on this server yet
+    assert email_rows(app)[0][3] == [bo]
