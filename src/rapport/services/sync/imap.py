@@ -16,7 +16,7 @@ import imaplib
 import ssl
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -94,17 +94,18 @@ def _signed_in(account: AccountConfig, outcome: Outcome) -> Iterator[IMAPClient]
                 "name and the password (an app password for Gmail, iCloud, Outlook.com)"
             ) from None
         yield client
+    except TimeoutError:
+        raise SyncFailed(f"{where} did not answer within {TIMEOUT} seconds") from None
     except IMAPClientAbortError as exc:
         raise SyncFailed(f"the connection to {where} was lost: {_said(exc)}") from None
     except (OSError, imaplib.IMAP4.error) as exc:
-        if isinstance(exc, SyncFailed):
-            raise
         raise SyncFailed(f"{where} answered in a way the sync cannot use: {_said(exc)}") from None
     finally:
         try:
             client.logout()
-        except Exception:  # the connection is gone already: nothing to close
-            client.shutdown() if hasattr(client, "shutdown") else None
+        except Exception:  # the connection is gone already: just close the socket
+            with suppress(Exception):
+                client.shutdown()
 
 
 def _said(exc: BaseException) -> str:
