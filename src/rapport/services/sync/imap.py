@@ -114,24 +114,27 @@ def _said(exc: BaseException) -> str:
 
 
 def _count_commands(client: IMAPClient, outcome: Outcome) -> None:
-    """Count the commands sent (each one a round trip), for the benchmark and tests."""
+    """Count the commands sent (each one a round trip), for the benchmark and tests:
+    every command, imaplib's or imapclient's own (SEARCH, STATUS), takes a new tag."""
     imap: Any = client._imap
-    send = imap._command
+    new_tag = imap._new_tag
 
-    def counted(*args: Any, **kwargs: Any) -> Any:
+    def counted() -> Any:
         outcome.commands += 1
-        return send(*args, **kwargs)
+        return new_tag()
 
-    imap._command = counted
+    imap._new_tag = counted
 
 
-def _folders(client: IMAPClient, account: AccountConfig, sent: str | None) -> list[str]:
-    """INBOX, the Sent folder and the account's own, each once; `sent` when the
-    Sent folder is known from a cursor (no LIST then), else found by LIST."""
+def _folders(
+    client: IMAPClient, account: AccountConfig, sent: str | None
+) -> tuple[list[str], str | None]:
+    """INBOX, the Sent folder and the account's own, each once, and the Sent folder:
+    `sent` when it is known from a cursor (no LIST then), else found by LIST."""
     if sent is None:
         sent = _find_sent(client)
     wanted = ["INBOX", *([sent] if sent else []), *account.folders]
-    return list(dict.fromkeys(wanted))
+    return list(dict.fromkeys(wanted)), sent
 
 
 def _find_sent(client: IMAPClient) -> str | None:
@@ -163,7 +166,7 @@ def check(account: AccountConfig) -> str:
     with _signed_in(account, outcome) as client:
         sent = _find_sent(client)
         shown = []
-        for folder in _folders(client, account, sent):
+        for folder in _folders(client, account, sent)[0]:
             messages = _status(client, folder, False).get(b"MESSAGES", 0)
             label = folder
             if folder == sent and folder != "Sent":
@@ -196,7 +199,7 @@ def run(
     with _signed_in(account, outcome) as client:
         condstore = client.has_capability("CONDSTORE")
         sent = next((c.folder for c in cursors.values() if c.state.get("role") == "sent"), None)
-        folders = _folders(client, account, sent)
+        folders, sent = _folders(client, account, sent)
         outcome.folders = folders
         for folder in folders:
             if stop.is_set():
