@@ -341,3 +341,18 @@ def test_folders_on_request_are_followed_too(app: Rapport, server: Dovecot) -> N
     outcome = run(app, account(app, server, folders=["Projects"]))
     assert outcome.folders == ["INBOX", "Projects"]  # no Sent folder on this server yet
     assert email_rows(app)[0][3] == [bo]
+
+
+def test_a_renamed_sent_folder_is_found_again(app: Rapport, server: Dovecot) -> None:
+    bo = person(app, "Bo Chen", "bo@acme.com")
+    server.deliver("INBOX", lunch_thread()[:1])
+    server.deliver("Archive", [])  # (the server's \\Sent folder, "Sent", is not there)
+    server.deliver("Sent Items", [my_reply()])
+    acc = account(app, server)
+    assert run(app, acc).folders == ["INBOX", "Sent Items"]  # found by its name
+    assert email_rows(app) == [("2026-11-02/lunch-1@acme.com", "Lunch?", "2 messages", [bo])]
+    server.folder_dir("Sent Items").rename(server.folder_dir("Sent Mail"))
+    again = run(app, acc)
+    assert again.folders == ["INBOX", "Sent Mail"]  # STATUS "Sent Items" failed, LIST found it
+    assert email_rows(app)[0][2] == "2 messages"  # the same messages: nothing doubled
+    assert run(app, acc).commands == 2 + 2  # the new name remembered

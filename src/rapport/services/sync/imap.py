@@ -49,7 +49,7 @@ class Outcome:
 
     counts: dict[str, int] = field(default_factory=dict)
     commands: int = 0
-    folders: list[str] = field(default_factory=list)
+    folders: list[str] = field(default_factory=list)  # those read (STATUS answered)
 
 
 def _where(account: AccountConfig) -> str:
@@ -195,12 +195,11 @@ def run(
     """`sync`, with the number of IMAP commands it took."""
     outcome = Outcome()
     counts = mail_sync.Counts()
-    cursors = mail_sync.start(app, account)
     with _signed_in(account, outcome) as client:
+        cursors = mail_sync.start(app, account)  # once signed in: the address is real
         condstore = client.has_capability("CONDSTORE")
         sent = next((c.folder for c in cursors.values() if c.state.get("role") == "sent"), None)
         folders, sent = _folders(client, account, sent)
-        outcome.folders = folders
         for folder in folders:
             if stop.is_set():
                 break
@@ -211,10 +210,15 @@ def run(
                     raise
                 # the Sent folder remembered was renamed: look for it again
                 found = _find_sent(client)
+                stale = cursors.get(folder)
+                if stale is not None:  # not the Sent folder any more: not asked again
+                    stale.state = {k: v for k, v in stale.state.items() if k != "role"}
+                    mail_sync.store(app, account, stale, [], counts)
                 if found is None or found == folder:
                     continue
                 folder, sent = found, found
                 status = _status(client, folder, condstore)
+            outcome.folders.append(folder)
             cursor = cursors.get(folder) or FolderCursor(folder)
             if folder == sent:
                 cursor.state = {**cursor.state, "role": "sent"}
