@@ -90,21 +90,22 @@ def add_messages(ctx: Ctx, source: str, more: dict[str, int]) -> int:
     whose notes are still the message count: a reply read in a later sync. How many
     interactions changed."""
     changed = 0
-    for external_id, n in more.items():
-        row = ctx.session.scalar(
+    wanted = [k for k, n in more.items() if n > 0]
+    for start in range(0, len(wanted), 1000):
+        rows = ctx.session.scalars(
             select(Interaction).where(
                 Interaction.workspace_id == ctx.workspace_id,
                 Interaction.source == source,
-                Interaction.external_id == external_id,
+                Interaction.external_id.in_(wanted[start : start + 1000]),
             )
-        )
-        if row is None or n <= 0:
-            continue
-        counted = _COUNT.match(row.notes or "")
-        if row.notes and counted is None:  # the user's own notes: left alone
-            continue
-        row.notes = message_count((int(counted.group(1)) if counted else 1) + n)
-        changed += 1
+        ).all()
+        for row in rows:
+            counted = _COUNT.match(row.notes or "")
+            if row.notes and counted is None:  # the user's own notes: left alone
+                continue
+            n = more[str(row.external_id)]
+            row.notes = message_count((int(counted.group(1)) if counted else 1) + n)
+            changed += 1
     ctx.session.flush()
     return changed
 
