@@ -27,6 +27,7 @@ from rapport.services.sync_accounts import AccountConfig, AccountSpec, add
 from rapport.storage.schema import Interaction, InteractionParticipant
 from rapport.storage.sync_tables import SyncCursor, UpcomingMeeting
 from tests.caldav_server import PASSWORD, USER, RadicaleServer
+from tests.cli_runner import Cli
 from tests.factories import make_person
 
 NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -273,7 +274,7 @@ def test_recurring_occurrences_up_to_now_become_meetings_and_the_next_one_is_upc
 
 
 def test_a_meeting_tomorrow_shows_in_the_brief_and_the_agenda_until_it_has_passed(
-    app: Rapport, server: RadicaleServer, calendar: Any
+    app: Rapport, server: RadicaleServer, calendar: Any, database_url: str, tmp_path: Path
 ) -> None:
     with app.open(write=True) as ctx:
         ids = _people(ctx)
@@ -290,6 +291,11 @@ def test_a_meeting_tomorrow_shows_in_the_brief_and_the_agenda_until_it_has_passe
     reason = next(r for r in entry.reasons if r.kind == "prepare")
     assert reason.text == "you meet tomorrow at 10:00: Project kickoff"
     assert "what you promised" in reason.action
+    cli = Cli(database_url, today.isoformat(), str(tmp_path))
+    assert "You meet Bruno tomorrow at 10:00 (Project kickoff)" in cli("brief", "Bruno").stdout
+    said = cli("brief", "Bruno", "--json").json()
+    assert said["meetings"] == ["You meet Bruno tomorrow at 10:00 (Project kickoff)"]
+    assert "you meet tomorrow at 10:00: Project kickoff" in cli("agenda").stdout
 
     # snoozed, it is off the agenda; the brief still says it
     with app.open(write=True, today=today) as ctx:

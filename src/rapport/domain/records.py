@@ -331,6 +331,16 @@ class NetworkHealth:
 
 
 @dataclass(frozen=True)
+class MeetingAhead:
+    """A meeting still to come, from a synced calendar, as the brief tells it."""
+
+    starts_at: dt.datetime  # in the workspace's time zone
+    summary: str
+    kind: str  # meeting, video
+    location: str | None = None
+
+
+@dataclass(frozen=True)
 class Brief:
     """What to know before meeting a person."""
 
@@ -344,6 +354,9 @@ class Brief:
     upcoming_milestones: list[MilestoneOut]
     health: Health
     talking_points: list[str]
+    # "You meet Ana tomorrow at 10:00 (Project kickoff)": their next meetings, from
+    # the synced calendars
+    meetings: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
