@@ -11,7 +11,6 @@ words; tests fail on it, never skip.
 
 from __future__ import annotations
 
-import contextlib
 import socket
 import subprocess
 import sys
@@ -108,17 +107,11 @@ class RadicaleServer:
     def client(self) -> Any:
         """A `caldav.DAVClient` signed in as the user (what the tests change the
         calendar with: a real client library, not the connector under test)."""
-        import caldav
+        from caldav.davclient import DAVClient
 
-        return caldav.DAVClient(url=self.url, username=self.user, password=self.password)
+        return DAVClient(url=self.url, username=self.user, password=self.password)
 
     def make_calendar(self, name: str) -> Any:
         """A new calendar named `name` in the user's home (a caldav.Calendar)."""
         principal = self.client().principal()
         return principal.make_calendar(name=name)
-
-
-@contextlib.contextmanager
-def running(folder: Path) -> Any:
-    with RadicaleServer(folder) as server:
-        yield server

@@ -356,6 +356,25 @@ def test_an_unreachable_server_and_a_gone_calendar_fail_in_words(
         _sync(app, gone)
 
 
+def test_a_web_server_that_is_not_a_calendar_server_is_said_to_be_none(
+    app: Rapport, server: RadicaleServer, calendar: Any, tmp_path: Path
+) -> None:
+    import functools
+    import http.server
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    web = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=web.serve_forever, daemon=True)
+    thread.start()
+    try:
+        plain = _account(app, server, calendar, host=f"http://127.0.0.1:{web.server_port}/")
+        with pytest.raises(SyncFailed, match="is not a CalDAV server"):
+            connector.check(plain)
+    finally:
+        web.shutdown()
+        web.server_close()
+
+
 def test_a_sync_stopped_midway_resumes_with_nothing_lost_or_doubled(
     app: Rapport, server: RadicaleServer, calendar: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -438,3 +457,75 @@ def test_a_server_without_sync_tokens_is_read_by_etags(
     assert counts["meetings"] == 1
     assert counts["meetings removed"] == 1
     assert [m[0] for m in _meetings(app)] == ["two"]
+
+
+_KILLED_SYNC = """
+import os, signal, sys, threading
+from rapport.services import calendar_sync, sync_accounts
+from rapport.services.context import Rapport
+from rapport.services.secret_box import for_data_dir
+from rapport.services.sync import caldav
+from rapport.settings import Settings
+from pathlib import Path
+
+url, data_dir, account_id, where = sys.argv[1:5]
+app = Rapport(Settings(database_url=url, data_dir=Path(data_dir)))
+box = for_data_dir(Path(data_dir))
+with app.open() as ctx:
+    account = sync_accounts.config(sync_accounts.get_row(ctx, int(account_id)), box)
+caldav.BATCH = 3
+real = calendar_sync.apply
+calls = []
+
+def apply(ctx, *args, **kwargs):
+    calls.append(1)
+    counts = real(ctx, *args, **kwargs)
+    if where == "inside" and len(calls) == 2:
+        ctx.session.flush()
+        os.kill(os.getpid(), signal.SIGKILL)  # written, not committed
+    return counts
+
+def progress(phase, done, total):
+    if where == "between" and done >= 6:
+        os.kill(os.getpid(), signal.SIGKILL)  # two batches committed, the third not begun
+
+calendar_sync.apply = apply
+caldav.sync(app, account, progress, threading.Event())
+"""
+
+
+@pytest.mark.parametrize("where", ["between", "inside"])
+def test_a_sync_killed_by_sigkill_resumes_with_nothing_lost_or_doubled(
+    server: RadicaleServer, calendar: Any, tmp_path: Path, where: str
+) -> None:
+    """kill -9 between two batches, or in the middle of one's transaction (SQLite: the
+    database is a file another process can open)."""
+    import os
+    import subprocess
+    import sys
+
+    from rapport.settings import Settings
+
+    url = f"sqlite:///{tmp_path / 'rapport.db'}"
+    app = Rapport(Settings(database_url=url, data_dir=tmp_path))
+    with app.open(write=True) as ctx:
+        _people(ctx)
+    for n in range(8):
+        calendar.save_event(
+            _ics(f"k{n}", NOW - dt.timedelta(days=n + 1), f"Call {n}", ["bruno@example.com"])
+        )
+    account = _account(app, server, calendar)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    killed = subprocess.run(
+        [sys.executable, "-c", _KILLED_SYNC, url, str(tmp_path), str(account.id), where],
+        env=env,
+        capture_output=True,
+        timeout=120,
+    )
+    assert killed.returncode == -9, killed.stderr.decode()[-2000:]
+    stored = len(_meetings(app))
+    assert stored == (6 if where == "between" else 3)  # the batches committed, no more
+    _sync(app, account, now=dt.datetime.now(dt.UTC))
+    assert len(_meetings(app)) == 8
+    assert {m[0] for m in _meetings(app)} == {f"k{n}" for n in range(8)}
+    app.dispose()
