@@ -92,10 +92,13 @@ def parse(text: str, window: Window) -> Parsed:
 
 
 def own_addresses(ctx: Ctx, username: str) -> set[str]:
+    """The user's addresses: the workspace's, and the account's user name when it is
+    an address the user has not said is someone else's."""
+    from rapport.services import owner
     from rapport.services.imports import own_addresses as known
 
     own = known(ctx)
-    if "@" in username:
+    if "@" in username and email_key(username) not in owner.not_me(ctx):
         own.add(email_key(username))
     return own
 
@@ -108,9 +111,11 @@ def apply(
     deleted: Sequence[str],
     own: set[str],
     window: Window,
+    offered: set[str] | None = None,
 ) -> Counter[str]:
     """Store one batch of a calendar's changes: `fetched` events (new or changed) and
-    `deleted` hrefs. What changed, counted."""
+    `deleted` hrefs. What changed, counted; the attendees not in the network (offered,
+    never added, as the .ics importer does) are added to `offered`."""
     counts: Counter[str] = Counter()
     hrefs = [f.href for f in fetched] + list(deleted)
     rows = _resources(ctx, account_id, hrefs)
@@ -149,7 +154,8 @@ def apply(
     loaded = activity.load(ctx, items, SOURCE, own, add_people=False)
     counts["meetings"] += loaded.created
     counts["meetings updated"] += loaded.updated
-    counts["attendees not in your network"] += len(loaded.offered)
+    if offered is not None:
+        offered.update(loaded.offered)
     counts["upcoming meetings"] += _replace_upcoming(
         ctx, account_id, old_ids | upcoming.keys(), upcoming.values(), known, own
     )

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -25,12 +25,12 @@ from rapport.adapters.caldav_protocol import CalDAVClient, CalendarInfo, Changes
 from rapport.errors import SyncFailed
 from rapport.services import calendar_sync, owner
 from rapport.services.context import Ctx, Rapport
+from rapport.services.sync import Progress
 from rapport.services.sync_accounts import AccountConfig
 from rapport.storage.sync_tables import SyncCursor, SyncResource
 
 BATCH = 200  # events per calendar-multiget, and per transaction
 HOME = ""  # the cursor (folder "") that remembers the calendar home
-Progress = Callable[[str, int, int | None], None]
 
 
 def check(account: AccountConfig) -> str:
@@ -65,25 +65,31 @@ def sync(
     with app.open(write=False, workspace_id=account.workspace_id) as ctx:
         window = calendar_sync.Window(now=now or ctx.now(), tz=ctx.tz)
         own = calendar_sync.own_addresses(ctx, account.username)
-        mine = _is_email(account.username) and account.username.lower() not in owner.addresses(ctx)
+        address = account.username.strip().lower()
+        # the account's address is the user's, unless they said it is not
+        mine = _is_email(address) and address not in {*owner.addresses(ctx), *owner.not_me(ctx)}
         home = _cursor_state(ctx, account.id, HOME).get("home")
-    if mine:
-        with app.open(write=True, workspace_id=account.workspace_id) as ctx:
-            ctx.journal("sync", f"Synced {account.name}: your calendar address")
-            owner.add(ctx, [account.username], origin="account")
     counts: Counter[str] = Counter()
+    offered: set[str] = set()
     with _client(account) as client:
         try:
             found_home, calendars = client.discover(home)
             followed = _followed(calendars, account)
             _remember_home(app, account, found_home, followed)
+            if mine:
+                with app.open(write=True, workspace_id=account.workspace_id) as ctx:
+                    ctx.journal("sync", f"Synced {account.name}: your calendar address")
+                    owner.add(ctx, [address], origin="account")
             for calendar in followed:
                 if stop.is_set():
                     break
-                counts += _calendar(app, account, client, calendar, window, own, progress, stop)
+                counts += _calendar(
+                    app, account, client, calendar, window, (own, offered), progress, stop
+                )
         finally:
             if stats is not None:
                 stats["round_trips"] = stats.get("round_trips", 0) + client.round_trips
+    counts["attendees not in your network"] = len(offered)
     return {k: v for k, v in counts.items() if v}
 
 
@@ -168,11 +174,12 @@ def _calendar(
     client: CalDAVClient,
     calendar: CalendarInfo,
     window: calendar_sync.Window,
-    own: set[str],
+    who: tuple[set[str], set[str]],
     progress: Progress,
     stop: threading.Event,
 ) -> Counter[str]:
-    """One calendar brought up to date; what changed, counted."""
+    """One calendar brought up to date; what changed, counted. `who`: the user's
+    addresses, and the attendees offered so far (added to)."""
     with app.open(write=False, workspace_id=account.workspace_id) as ctx:
         cursor = _cursor(ctx, account.id, calendar.url)
         token = cursor.sync_token if cursor is not None else None
@@ -208,7 +215,7 @@ def _calendar(
     if unchanged and not wanted:
         return Counter()
     return _store(
-        app, account, client, calendar, wanted, deleted, changes, window, own, progress, stop
+        app, account, client, calendar, wanted, deleted, changes, window, who, progress, stop
     )
 
 
@@ -239,7 +246,7 @@ def _store(
     deleted: Sequence[str],
     changes: Changes,
     window: calendar_sync.Window,
-    own: set[str],
+    who: tuple[set[str], set[str]],
     progress: Progress,
     stop: threading.Event,
 ) -> Counter[str]:
@@ -268,8 +275,9 @@ def _store(
                 f"({len(fetched)} events read"
                 + (f", {len(removing)} deleted)" if removing else ")"),
             )
+            own, offered = who
             counts += calendar_sync.apply(
-                ctx, account.id, calendar.url, fetched, removing, own, window
+                ctx, account.id, calendar.url, fetched, removing, own, window, offered
             )
             if last:
                 _save_cursor(
