@@ -187,6 +187,28 @@ def test_first_sync_makes_meetings_with_known_attendees_and_a_second_changes_not
     assert stats["round_trips"] == 1  # the home's PROPFIND: the token has not moved
 
 
+def test_an_attendee_added_to_the_network_later_joins_the_meetings_they_were_in(
+    app: Rapport, server: RadicaleServer, calendar: Any
+) -> None:
+    with app.open(write=True) as ctx:
+        ids = _people(ctx)
+    past = NOW - dt.timedelta(days=3)
+    calendar.save_event(_ics("board", past, "Board", ["carla@example.com", "dora@out.org"]))
+    calendar.save_event(_ics("solo", past, "Dora alone", ["dora@out.org"]))
+    account = _account(app, server, calendar)
+    assert _sync(app, account)["attendees not in your network"] == 1
+    assert _participants(app, "board") == {ids["carla"]}
+    with app.open(write=True) as ctx:
+        dora = make_person(ctx, "Dora Reis", emails=["dora@out.org"])
+    stats: dict[str, int] = {}
+    counts = _sync(app, account, stats=stats)  # nothing changed on the server
+    assert stats["round_trips"] == 2  # the home, and the two events read again
+    assert counts["meetings"] == 1  # the one she had alone
+    assert _participants(app, "board") == {ids["carla"], dora.id}
+    assert _participants(app, "solo") == {dora.id}
+    assert _sync(app, account) == {}
+
+
 def test_a_moved_event_moves_its_interaction_and_a_deleted_one_removes_it_until_undone(
     app: Rapport, server: RadicaleServer, calendar: Any
 ) -> None:

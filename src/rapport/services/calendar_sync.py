@@ -159,7 +159,7 @@ def apply(
     counts["upcoming meetings"] += _replace_upcoming(
         ctx, account_id, old_ids | upcoming.keys(), upcoming.values(), known, own
     )
-    _keep_resources(ctx, account_id, folder, rows, fetched, parsed, deleted)
+    _keep_resources(ctx, account_id, folder, rows, fetched, parsed, deleted, known.keys() | own)
     counts["events"] += len(fetched)
     counts["events deleted"] += sum(1 for h in deleted if h in rows)
     return counts
@@ -198,6 +198,24 @@ def _interactions(ctx: Ctx, external_ids: Sequence[str]) -> dict[str, tuple[int,
             if external:
                 found[external] = (iid, at, summary)
     return found
+
+
+def newly_known(ctx: Ctx, account_id: int, folder: str) -> set[str]:
+    """The events of the calendar with an attendee who has joined the network since
+    they were read: to be read again, so they join the meetings they were in."""
+    waiting = [
+        (href, set(keys))
+        for href, keys in ctx.session.execute(
+            select(SyncResource.href, SyncResource.waiting_for).where(
+                SyncResource.account_id == account_id, SyncResource.folder == folder
+            )
+        )
+        if keys
+    ]
+    if not waiting:
+        return set()
+    known = _known(ctx)
+    return {href for href, keys in waiting if not keys.isdisjoint(known)}
 
 
 def _known(ctx: Ctx) -> dict[str, int]:
@@ -256,6 +274,7 @@ def _keep_resources(
     fetched: Sequence[Fetched],
     parsed: dict[str, Parsed],
     deleted: Sequence[str],
+    known: set[str],
 ) -> None:
     for href in deleted:
         row = rows.get(href)
@@ -272,6 +291,14 @@ def _keep_resources(
             row = SyncResource(account_id=account_id, folder=folder, href=f.href)
             ctx.session.add(row)
         row.etag, row.external_ids, row.recheck_at = f.etag, ids, found.recheck_at
+        row.waiting_for = sorted(
+            {
+                a.key
+                for m in [*found.past, *found.upcoming]
+                for a in [*m.attendees, *([m.organizer] if m.organizer else [])]
+                if a.key not in known
+            }
+        )
     ctx.session.flush()
 
 

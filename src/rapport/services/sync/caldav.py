@@ -199,7 +199,7 @@ def _calendar(
                     SyncResource.recheck_at <= window.now,
                 )
             )
-        )
+        ) | calendar_sync.newly_known(ctx, account.id, calendar.url)
     unchanged = cursor is not None and (
         (calendar.sync_token is not None and token == calendar.sync_token)
         or (calendar.sync_token is None and calendar.ctag is not None and ctag == calendar.ctag)

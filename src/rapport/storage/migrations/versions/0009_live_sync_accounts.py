@@ -133,6 +133,7 @@ def upgrade() -> None:
         sa.Column("etag", sa.String(length=300), nullable=True),
         sa.Column("external_ids", sa.JSON(), nullable=False),
         sa.Column("recheck_at", rapport.storage.schema.UTCDateTime(), nullable=True),
+        sa.Column("waiting_for", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(
             ["account_id"],
             ["sync_account.id"],
