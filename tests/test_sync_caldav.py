@@ -231,7 +231,7 @@ def test_a_moved_event_moves_its_interaction_and_a_deleted_one_removes_it_until_
     assert _participants(app, "m1") == {ids["bruno"], ids["carla"]}
 
     calendar.save_event(_ics("m1", moved_to, "Lunch, moved", ["carla@example.com"]))
-    _sync(app, account)
+    assert _sync(app, account) == {"meetings updated": 1, "events": 1}
     assert _participants(app, "m1") == {ids["carla"]}  # Bruno left it
 
     calendar.event_by_uid("m1").delete()

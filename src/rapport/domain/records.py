@@ -267,7 +267,7 @@ class AgendaReason:
     """One reason to reach out to a person today."""
 
     kind: str  # keep-in-touch, follow-up, promise, nudge, thanks, milestone, role-change,
-    # strained, mentoring, feedback
+    # strained, mentoring, feedback, prepare
     key: str  # stable id of this reason for this cycle (done/snooze/dismiss act on it)
     text: str  # the one-line why, e.g. "last contact 94 days ago, against a 60-day rhythm"
     action: str  # the suggested action, e.g. "Send a short check-in"

@@ -143,10 +143,10 @@ def apply(
             interactions.delete_interaction(ctx, iid)
             counts["meetings removed"] += 1
             continue
-        title = item.summary[:500]
+        title = item.summary.strip()[:500]  # as `interactions.log_many` keeps it
         if at != item.occurred_at or summary != title:
             reschedule(ctx, iid, item.occurred_at, title)
-            counts["meetings moved"] += 1
+            counts["meetings moved" if at != item.occurred_at else "meetings updated"] += 1
         gone = sorted(set(participants(ctx, iid)) - pids)
         if gone:
             drop_participants(ctx, iid, gone)

@@ -1,7 +1,7 @@
 """One rule per source of the agenda besides keep in touch: follow up after meeting,
 keep promises (and nudge theirs), say thank you, celebrate milestones, acknowledge new
-roles, repair strained ties, hold mentoring sessions. Each turns its facts into
-(person id, reason) pairs; `assembly` merges them."""
+roles, repair strained ties, hold mentoring sessions, prepare for meetings. Each turns
+its facts into (person id, reason) pairs; `assembly` merges them."""
 
 from __future__ import annotations
 
