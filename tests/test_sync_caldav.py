@@ -551,3 +551,18 @@ def test_a_sync_killed_by_sigkill_resumes_with_nothing_lost_or_doubled(
     assert len(_meetings(app)) == 8
     assert {m[0] for m in _meetings(app)} == {f"k{n}" for n in range(8)}
     app.dispose()
+
+
+def test_the_calendar_home_is_found_again_when_the_account_changes_address(
+    app: Rapport, server: RadicaleServer, calendar: Any
+) -> None:
+    import dataclasses
+
+    account = _account(app, server, calendar)
+    first: dict[str, int] = {}
+    _sync(app, account, stats=first)
+    assert first["round_trips"] == 5  # well-known (redirected), principal's home, home, report
+    moved = dataclasses.replace(account, host=f"{server.url}ana%40example.com/")
+    again: dict[str, int] = {}
+    assert _sync(app, moved, stats=again) == {}
+    assert again["round_trips"] == 3  # the principal from the new address, its home, the home

@@ -68,7 +68,9 @@ def sync(
         address = account.username.strip().lower()
         # the account's address is the user's, unless they said it is not
         mine = _is_email(address) and address not in {*owner.addresses(ctx), *owner.not_me(ctx)}
-        home = _cursor_state(ctx, account.id, HOME).get("home")
+        remembered = _cursor_state(ctx, account.id, HOME)
+        # the home found for this address and user (the account may have been changed)
+        home = remembered.get("home") if remembered.get("for") == _whose(account) else None
     counts: Counter[str] = Counter()
     offered: set[str] = set()
     with _client(account) as client:
@@ -91,6 +93,10 @@ def sync(
                 stats["round_trips"] = stats.get("round_trips", 0) + client.round_trips
     counts["attendees not in your network"] = len(offered)
     return {k: v for k, v in counts.items() if v}
+
+
+def _whose(account: AccountConfig) -> str:
+    return f"{account.username} at {account.host}"
 
 
 def _client(account: AccountConfig) -> CalDAVClient:
@@ -157,8 +163,9 @@ def _remember_home(
     """Keep the home for next time; forget calendars no longer followed or gone
     (the meetings they made stay on the timelines)."""
     with app.open(write=True, workspace_id=account.workspace_id) as ctx:
-        if _cursor_state(ctx, account.id, HOME).get("home") != home:
-            _save_cursor(ctx, account.id, HOME, state={"home": home})
+        state = {"home": home, "for": _whose(account)}
+        if _cursor_state(ctx, account.id, HOME) != state:
+            _save_cursor(ctx, account.id, HOME, state=state)
         kept = {c.url for c in followed} | {HOME}
         for row in ctx.session.scalars(
             select(SyncCursor).where(SyncCursor.account_id == account.id)
