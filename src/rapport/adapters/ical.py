@@ -419,3 +419,28 @@ def write_feed(items: Iterable[FeedItem], stream: TextIO, *, name: str, stamp: d
         count += 1
     stream.write(calendar.to_ical().decode("utf-8"))
     return count
+
+
+def next_start(source: Source, after: dt.datetime, tz: ZoneInfo) -> dt.datetime | None:
+    """The first start later than `after` (aware) of any event in the calendar, series
+    expanded lazily (a calendar sync asks when an event will next matter); None when
+    there is none, or the calendar cannot be read."""
+    import icalendar
+    import recurring_ical_events
+
+    try:
+        text = decode(read_bytes(source), source_name(source))
+        calendar = icalendar.Calendar.from_ical(text)
+        local = after.astimezone(tz).replace(tzinfo=None)
+        query = recurring_ical_events.of(calendar, skip_bad_series=True)
+        for n, event in enumerate(query.after(local)):
+            if n >= 50:  # occurrences come in order: the first later start is among these
+                break
+            if str(event.get("STATUS", "")).upper() == "CANCELLED":
+                continue
+            start = _moment(event.decoded("DTSTART"), tz)
+            if start > after:
+                return start
+    except Exception:  # an unreadable event has no next start the sync can use
+        return None
+    return None

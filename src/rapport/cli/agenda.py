@@ -246,6 +246,8 @@ def _render_brief(b: Brief, tz: dt.tzinfo) -> None:
     for label, value in rows:
         if value:
             out.print(f"  [dim]{label:>12}[/dim]  {escape(str(value))}")
+    for line in b.meetings:
+        out.print(f"[bold]{escape(line)}[/bold]")
     if b.recent:
         out.print("[bold]Last conversations[/bold]")
         for i in b.recent:

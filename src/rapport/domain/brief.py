@@ -4,18 +4,24 @@ what to know before meeting them and what to talk about. Pure: no database."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import replace
 
-from rapport.domain.records import Brief, Health, PersonOut, Profile
+from rapport.domain.records import Brief, Health, MeetingAhead, PersonOut, Profile
+from rapport.domain.relative_time import when_ahead
 
 RECENT_CONVERSATIONS = 3  # the brief recalls this many of the latest conversations
 MILESTONE_DAYS = 60  # dates this close are worth a word
 NEW_ROLE_DAYS = 120  # a role detected this recently is still news
+MEETINGS_AHEAD = 3  # the brief names this many of the next meetings
 
 
-def build(profile: Profile, health: Health, today: dt.date) -> Brief:
-    """Who they are, how you met, the last conversations, promises both ways, the
-    favours balance, upcoming dates, what to talk about, and the tie's health."""
+def build(
+    profile: Profile, health: Health, today: dt.date, meetings: Sequence[MeetingAhead] = ()
+) -> Brief:
+    """Who they are, how you met, the next meetings (`meetings`, soonest first, in the
+    user's zone), the last conversations, promises both ways, the favours balance,
+    upcoming dates, what to talk about, and the tie's health."""
     person = profile.person
     recent = profile.interactions[:RECENT_CONVERSATIONS]
     open_promises = [c for c in profile.commitments if c.status == "open"]
@@ -36,8 +42,17 @@ def build(profile: Profile, health: Health, today: dt.date) -> Brief:
         upcoming_milestones=upcoming,
         health=health,
         talking_points=[],
+        meetings=[meeting_line(person, m, today) for m in meetings[:MEETINGS_AHEAD]],
     )
     return replace(facts, talking_points=talking_points(facts, today))
+
+
+def meeting_line(person: PersonOut, meeting: MeetingAhead, today: dt.date) -> str:
+    """'You meet Ana tomorrow at 10:00 (Project kickoff)'."""
+    first = person.given_name or person.name.split(" ")[0]
+    what = f" ({meeting.summary})" if meeting.summary else ""
+    how = "have a video call with" if meeting.kind == "video" else "meet"
+    return f"You {how} {first} {when_ahead(meeting.starts_at, today)}{what}"
 
 
 def how_we_met(person: PersonOut) -> str:

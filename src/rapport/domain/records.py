@@ -267,7 +267,7 @@ class AgendaReason:
     """One reason to reach out to a person today."""
 
     kind: str  # keep-in-touch, follow-up, promise, nudge, thanks, milestone, role-change,
-    # strained, mentoring, feedback
+    # strained, mentoring, feedback, prepare
     key: str  # stable id of this reason for this cycle (done/snooze/dismiss act on it)
     text: str  # the one-line why, e.g. "last contact 94 days ago, against a 60-day rhythm"
     action: str  # the suggested action, e.g. "Send a short check-in"
@@ -331,6 +331,16 @@ class NetworkHealth:
 
 
 @dataclass(frozen=True)
+class MeetingAhead:
+    """A meeting still to come, from a synced calendar, as the brief tells it."""
+
+    starts_at: dt.datetime  # in the workspace's time zone
+    summary: str
+    kind: str  # meeting, video
+    location: str | None = None
+
+
+@dataclass(frozen=True)
 class Brief:
     """What to know before meeting a person."""
 
@@ -344,6 +354,9 @@ class Brief:
     upcoming_milestones: list[MilestoneOut]
     health: Health
     talking_points: list[str]
+    # "You meet Ana tomorrow at 10:00 (Project kickoff)": their next meetings, from
+    # the synced calendars
+    meetings: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

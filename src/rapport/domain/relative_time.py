@@ -57,3 +57,16 @@ def relative(when: dt.datetime | dt.date | None, today: dt.date, tz: dt.tzinfo) 
         return "never"
     day = day_of(when, tz) if isinstance(when, dt.datetime) else when
     return in_days((day - today).days)
+
+
+def when_ahead(moment: dt.datetime, today: dt.date) -> str:
+    """A moment still to come (in the user's zone), as said aloud: 'today at 15:30',
+    'tomorrow at 10:00', 'on Thursday at 09:00', 'on 14 December at 10:00'."""
+    days = (moment.date() - today).days
+    if days <= 1:
+        day = in_days(max(days, 0))
+    elif days < 7:
+        day = f"on {moment:%A}"
+    else:
+        day = f"on {moment.day} {moment:%B}"
+    return f"{day} at {moment:%H:%M}"

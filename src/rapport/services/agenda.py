@@ -204,8 +204,13 @@ def done(
                 role.acknowledged_at = ctx.now()
                 said.append("new role acknowledged")
         _mark(ctx, reason, person.id, "done")
-    if log_contact:
-        summary = note or "; ".join(dict.fromkeys(summaries))
+    if log_contact and any(r.kind not in answers.NOT_A_CONTACT for r in reasons):
+        contacts = [
+            s
+            for s, r in zip(summaries, reasons, strict=True)
+            if r.kind not in answers.NOT_A_CONTACT
+        ]
+        summary = note or "; ".join(dict.fromkeys(contacts))
         logged = log(
             ctx,
             InteractionIn(

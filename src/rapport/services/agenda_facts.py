@@ -18,7 +18,7 @@ from sqlalchemy import and_, case, extract, or_, select, tuple_
 
 from rapport.domain.agenda import facts as f
 from rapport.domain.agenda.rules import AgendaRules, rules_from
-from rapport.services import keep_in_touch
+from rapport.services import keep_in_touch, upcoming
 from rapport.services.context import Ctx
 from rapport.storage.schema import (
     AgendaMark,
@@ -51,8 +51,11 @@ def gather(ctx: Ctx, today: dt.date) -> f.AgendaFacts:
     role_changes = _role_changes(ctx, today, windows)
     strained = _strained(ctx)
     mentoring = _mentoring(ctx)
+    prepare = upcoming.to_prepare(ctx, today)
     due = keep_in_touch.due(ctx, today)
-    named = _named(follow_ups, promises, thanks, milestones, role_changes, strained, mentoring)
+    named = _named(
+        follow_ups, promises, thanks, milestones, role_changes, strained, mentoring, prepare
+    )
     people = _people(ctx, named, due)
     return f.AgendaFacts(
         follow_ups=follow_ups,
@@ -62,6 +65,7 @@ def gather(ctx: Ctx, today: dt.date) -> f.AgendaFacts:
         role_changes=role_changes,
         strained=strained,
         mentoring=mentoring,
+        prepare=prepare,
         due=due,
         people=people,
         marks=marks(ctx, sorted(people), checkins=bool(due)),

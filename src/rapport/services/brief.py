@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from rapport.domain import brief as rules
 from rapport.domain.records import Brief, Profile
-from rapport.services import health, profile
+from rapport.services import health, profile, upcoming
 from rapport.services.context import Ctx
 
 
@@ -18,5 +18,11 @@ def brief(ctx: Ctx, person_id: int) -> Brief:
 
 def of_profile(ctx: Ctx, found: Profile) -> Brief:
     """The brief from a profile already read (a person's page has one): only the
-    health is read."""
-    return rules.build(found, health.person_health(ctx, found.person.id), ctx.today)
+    health and the next meetings are read."""
+    person_id = found.person.id
+    return rules.build(
+        found,
+        health.person_health(ctx, person_id),
+        ctx.today,
+        upcoming.for_person(ctx, person_id, rules.MEETINGS_AHEAD),
+    )

@@ -160,7 +160,8 @@ def draft(
     the listing `interface` showed last, a person), written for its most important
     reason."""
     entry, reasons = agenda.find(ctx, ref, everything=True, interface=interface)
-    reason = reasons[0]
+    # preparing for a meeting is no message: write for the entry's next reason, if any
+    reason = next((r for r in reasons if r.kind != "prepare"), reasons[0])
     person = get_person(ctx, entry.person_id)
     subject, body = drafts.compose(
         template(ctx, reason.kind, templates_dir), _situation(ctx, person, reason)

@@ -104,6 +104,12 @@ class SyncResource(Base):
     href: Mapped[str] = mapped_column(String(1000))
     etag: Mapped[str | None] = mapped_column(String(300))
     external_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # when what it made changes with no change on the server: its next meeting starts
+    # (and becomes an interaction) or comes within the upcoming window; read again then
+    recheck_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
+    # its attendees not in the network (offered, not added): once one of them is, the
+    # event is read again and they join the meetings they were in
+    waiting_for: Mapped[list[str]] = mapped_column(JSON, default=list)
 
 
 class MailThread(Base):

@@ -2,9 +2,9 @@
 
 Every source the guides teach feeds it: keep in touch, follow up after meeting, keep
 promises, say thank you, celebrate milestones, acknowledge new roles, repair strained
-ties, hold mentoring sessions, act on feedback. The facts are gathered once a day
-(`facts.AgendaFacts`, by services/agenda_facts.py); `build(facts, today)` turns them
-into the agenda, purely:
+ties, hold mentoring sessions, act on feedback, prepare for a meeting (from synced
+calendars). The facts are gathered once a day (`facts.AgendaFacts`, by
+services/agenda_facts.py); `build(facts, today)` turns them into the agenda, purely:
 
 - `facts`: the records, and the windows that decide which rows are worth gathering;
 - `rules`: the delays and windows a user may change (workspace settings), defaults;

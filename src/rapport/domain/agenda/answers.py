@@ -13,8 +13,10 @@ kind, and until when a dismissal holds (the dismiss cycle).
     strained       (the logged contact repairs it)  after `recheck_days`
     milestone      marks the day for this year      next year, its lead time before the
                                                     day (a one-off date: never)
+    prepare        (no contact: the meeting is one) the day after the meeting
 
-`done` logs the contact for every kind unless told not to."""
+`done` logs the contact for every kind unless told not to, except preparing for a
+meeting (the meeting itself is logged once it has happened)."""
 
 from __future__ import annotations
 
@@ -30,7 +32,10 @@ DONE_DOES: Final = {
     "thanks": "records the thanks",
     "role-change": "acknowledges the new role",
     "milestone": "marks the day for this year",
+    "prepare": "marks you ready for the meeting",
 }
+# kinds whose `done` is no contact with the person, so none is logged
+NOT_A_CONTACT: Final = frozenset({"prepare"})
 # what a logged "done" says happened, in the timeline, when no note is given
 DONE_SUMMARY: Final = {
     "keep-in-touch": "Checked in",
@@ -55,7 +60,7 @@ def on_day(day: dt.date, today: dt.date) -> str:
 def what_done_does(reason: AgendaReason, log_contact: bool = True) -> str:
     """What `done` on `reason` will do, in a few words."""
     does = [DONE_DOES[reason.kind]] if reason.kind in DONE_DOES else []
-    if log_contact:
+    if log_contact and reason.kind not in NOT_A_CONTACT:
         does.append("logs the contact")
     return " and ".join(does) or "marks it done"
 

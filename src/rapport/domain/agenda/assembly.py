@@ -22,6 +22,7 @@ from rapport.domain.agenda.sources import (
     follow_up_reasons,
     mentoring_reasons,
     milestone_reasons,
+    prepare_reasons,
     promise_reasons,
     role_change_reasons,
     strained_reasons,
@@ -42,6 +43,7 @@ def build(facts: AgendaFacts, today: dt.date, limit: int | None = None) -> Agend
         *role_change_reasons(facts.role_changes, today, facts.rules),
         *strained_reasons(facts.strained, today, facts.rules),
         *mentoring_reasons(facts.mentoring, today),
+        *prepare_reasons(facts.prepare, today),
     ]
     entries, total = assemble(reasons, facts.people, facts.marks, today, limit, touch=facts.due)
     return Agenda(day=today, entries=entries, total=total)

@@ -16,7 +16,7 @@ MILESTONE_LOOKAHEAD_DAYS: Final = 61  # the longest lead time a milestone can ha
 ROLE_ANNIVERSARY_LEAD_DAYS: Final = 3  # work anniversaries from the role history
 ROLE_ANNIVERSARY_AFTER_DAYS: Final = 300  # a role this new has no anniversary yet
 # kinds that need no contact with the person, so boundaries never hide them
-NO_CONTACT_KINDS: Final = frozenset({"promise", "feedback"})
+NO_CONTACT_KINDS: Final = frozenset({"promise", "feedback", "prepare"})
 
 
 @dataclass(frozen=True)
@@ -107,6 +107,16 @@ class StrainedFacts:
 
 
 @dataclass(frozen=True)
+class PrepareFacts:
+    """A person in a meeting still to come today or tomorrow (synced calendars)."""
+
+    meeting_id: int
+    person_id: int
+    starts_at: dt.datetime  # in the user's zone
+    summary: str
+
+
+@dataclass(frozen=True)
 class MentoringFacts:
     mentorship_id: int
     person_id: int
@@ -153,6 +163,7 @@ class AgendaFacts:
     role_changes: Sequence[RoleChangeFacts] = ()
     strained: Sequence[StrainedFacts] = ()
     mentoring: Sequence[MentoringFacts] = ()
+    prepare: Sequence[PrepareFacts] = ()  # meetings from now to the end of tomorrow
     due: Sequence[TouchDue] = ()  # past their rhythm, most overdue first
     people: Mapping[int, PersonFacts] = field(default_factory=dict)
     marks: Mapping[str, Mark] = field(default_factory=dict)

@@ -21,6 +21,7 @@ class Priority(NamedTuple):
 
 PRIORITY: Final[Mapping[str, Priority]] = {
     "promise late": Priority(0.95),  # mine, past its day
+    "prepare today": Priority(0.92),  # a meeting later today: now or never
     "follow-up": Priority(0.9, per_day=0.02),  # a meeting loses value every day
     "milestone today": Priority(0.9),
     "promise due today": Priority(0.85),
@@ -29,6 +30,7 @@ PRIORITY: Final[Mapping[str, Priority]] = {
     "feedback due": Priority(0.75),
     "mentoring": Priority(0.72),
     "promise due soon": Priority(0.7),
+    "prepare tomorrow": Priority(0.7),  # a meeting tomorrow: time to read up today
     "role-change": Priority(0.7),
     "strained": Priority(0.65),
     "thanks late": Priority(0.6),

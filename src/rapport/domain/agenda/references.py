@@ -15,6 +15,8 @@ reason is on the agenda (`p12` is promise 12 however the list is ranked):
     role:<role>                       r<role>
     strained:<person>:<since>         s<person>
     mentoring:<mentorship>:<due day>  g<mentorship>      (g for guidance)
+    prepare:<person>:<meeting day>    b<person>          a meeting today or tomorrow
+                                                         (b for brief)
 
 A number names an entry of the listing the user last saw (`Listing`), not today's
 ranking, so answering #1 does not change what #2 means."""
@@ -41,8 +43,9 @@ _PREFIX: Final = {
     "role": "r",
     "strained": "s",
     "mentoring": "g",
+    "prepare": "b",
 }
-_REFERENCE = re.compile(r"^(th|[tfpmarsg])(\d+)(?:-(\d+))?$", re.ASCII)
+_REFERENCE = re.compile(r"^(th|[tfpmarsgb])(\d+)(?:-(\d+))?$", re.ASCII)
 
 
 def short_ref(key: str) -> str:

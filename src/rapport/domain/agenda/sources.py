@@ -1,7 +1,7 @@
 """One rule per source of the agenda besides keep in touch: follow up after meeting,
 keep promises (and nudge theirs), say thank you, celebrate milestones, acknowledge new
-roles, repair strained ties, hold mentoring sessions. Each turns its facts into
-(person id, reason) pairs; `assembly` merges them."""
+roles, repair strained ties, hold mentoring sessions, prepare for meetings. Each turns
+its facts into (person id, reason) pairs; `assembly` merges them."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from rapport.domain.agenda.facts import (
     FollowUpFacts,
     MentoringFacts,
     MilestoneFacts,
+    PrepareFacts,
     PromiseFacts,
     RoleChangeFacts,
     StrainedFacts,
@@ -22,7 +23,7 @@ from rapport.domain.agenda.priorities import PRIORITY
 from rapport.domain.agenda.rules import AgendaRules
 from rapport.domain.milestones import next_occurrence
 from rapport.domain.records import AgendaReason
-from rapport.domain.relative_time import in_days, plural
+from rapport.domain.relative_time import in_days, plural, when_ahead
 
 Found = list[tuple[int, AgendaReason]]
 
@@ -307,4 +308,33 @@ def mentoring_reasons(facts: Iterable[MentoringFacts], today: dt.date) -> Found:
             dismiss_until=_later(today, f.cadence_days),  # one more session rhythm
         )
         found.append((f.person_id, reason))
+    return found
+
+
+def prepare_reasons(facts: Iterable[PrepareFacts], today: dt.date) -> Found:
+    """Before a meeting later today or tomorrow, with each person in it: one reason
+    per person, naming their meetings in order. Its key holds the day of the first,
+    so a reason answered for today's meeting comes back for tomorrow's."""
+    meetings: dict[int, list[PrepareFacts]] = {}
+    for f in sorted(facts, key=lambda f: (f.starts_at, f.meeting_id)):
+        meetings.setdefault(f.person_id, []).append(f)
+    found = []
+    for person_id, theirs in meetings.items():
+        first = theirs[0].starts_at.date()
+        said = [
+            when_ahead(m.starts_at, today) + (f": {m.summary}" if m.summary else "") for m in theirs
+        ]
+        reason = AgendaReason(
+            kind="prepare",
+            key=f"prepare:{person_id}:{first.isoformat()}",
+            text="you meet " + "; and ".join(said),
+            action=(
+                "Prepare: read the brief — what they care about, what you promised them, "
+                "and where you left off"
+            ),
+            priority=PRIORITY["prepare today" if first <= today else "prepare tomorrow"].start,
+            shown_until=first,
+            dismiss_until=first + dt.timedelta(days=1),
+        )
+        found.append((person_id, reason))
     return found

@@ -284,7 +284,7 @@ def _activity(
         asked = _ask(ctx, appearances, own, opts, ical.guess_own(meetings) if not own else None)
         if asked:
             return _asking(name, fmt, asked, "meetings")
-        items = [_meeting_item(m, own) for m in meetings]
+        items = [meeting_item(m, own) for m in meetings]
         add_people = bool(opts.add_people)
     else:
         from rapport.adapters import mail
@@ -351,7 +351,10 @@ def _ask(
     return owner.maybe_you(ctx, appearances, own, said_not, guess)
 
 
-def _meeting_item(rec: MeetingRecord, own: set[str]) -> import_activity.Item:
+def meeting_item(rec: MeetingRecord, own: set[str]) -> import_activity.Item:
+    """A past meeting as the interaction it makes: the organizer and attendees other
+    than the user (`own`), the direction from who organised it. The .ics importer
+    and the calendar sync (`services.calendar_sync`) both go through here."""
     people = [a for a in rec.attendees if a.key not in own]
     organizer = rec.organizer
     if organizer is not None and organizer.key not in own:

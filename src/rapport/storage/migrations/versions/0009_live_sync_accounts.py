@@ -133,6 +133,8 @@ def upgrade() -> None:
         sa.Column("href", sa.String(length=1000), nullable=False),
         sa.Column("etag", sa.String(length=300), nullable=True),
         sa.Column("external_ids", sa.JSON(), nullable=False),
+        sa.Column("recheck_at", rapport.storage.schema.UTCDateTime(), nullable=True),
+        sa.Column("waiting_for", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(
             ["account_id"],
             ["sync_account.id"],
@@ -142,6 +144,10 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sync_resource")),
         sa.UniqueConstraint("account_id", "href", name=op.f("uq_sync_resource_account_id_href")),
     )
+    with op.batch_alter_table("sync_resource", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_sync_resource_recheck_at"), ["recheck_at"], unique=False
+        )
     op.create_table(
         "upcoming_meeting",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -212,6 +218,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_upcoming_meeting_account_id"))
 
     op.drop_table("upcoming_meeting")
+    with op.batch_alter_table("sync_resource", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_sync_resource_recheck_at"))
+
     op.drop_table("sync_resource")
     op.drop_table("sync_cursor")
     with op.batch_alter_table("sync_account", schema=None) as batch_op:
