@@ -61,6 +61,7 @@ app = typer.Typer(
 
 def _register() -> None:
     from rapport.cli import (
+        accounts,
         admin,
         agenda,
         dates,
@@ -93,6 +94,7 @@ def _register() -> None:
     io.register(app)
     review.register(app)
     history.register(app)
+    accounts.register(app)
     web.register(app)
 
 

@@ -18,8 +18,12 @@ import binascii
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rapport.errors import SecretUnreadable
+
+if TYPE_CHECKING:
+    from rapport.services.context import Rapport
 
 KEY_ENV = "RAPPORT_SECRET_KEY"
 KEY_FILE = "secret.key"
@@ -53,6 +57,11 @@ class SecretBox:
                 "database was moved without its key, or the key changed): give the "
                 "password again"
             ) from exc
+
+
+def of(app: Rapport) -> SecretBox:
+    """The box of the installation `app` runs in (its data directory's key)."""
+    return for_data_dir(app.settings.data_dir)
 
 
 def for_data_dir(data_dir: Path) -> SecretBox:

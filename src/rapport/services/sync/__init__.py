@@ -108,6 +108,20 @@ def check_config(account: AccountConfig) -> str:
     return connector(account.kind).check(account)
 
 
+def check_first(spec: sync_accounts.AccountSpec) -> str:
+    """Sign in with what the user gave before adding it; a failure says why and that
+    nothing was saved."""
+    account = sync_accounts.spec_config(spec)
+    try:
+        return check_config(account)
+    except SyncFailed as exc:
+        reason = redact(str(exc), account.password)
+        raise SyncFailed(
+            f"{reason}; nothing was saved (check the host, port, security, user and "
+            "password, or save it anyway without this check)"
+        ) from None
+
+
 def _claim(app: Rapport, account_id: int, now: dt.datetime, force: bool) -> RunResult | None:
     """Claim the account for a run; a RunResult when it is not to run now."""
     with unit_of_work(app.engine, write=True) as session:
@@ -169,20 +183,61 @@ def run(
             last_beat[0] = beat
             _save_progress(app, account_id, beat, phase, done, total)
 
+    secret = account.password if account is not None else ""
     try:
         if account is None:
             raise SecretUnreadable(error)
         counts = connector(kind).sync(app, account, report, stop or threading.Event())
     except RapportError as exc:
-        return _failed(app, account_id, name, moment, str(exc))
+        return _failed(app, account_id, name, moment, redact(str(exc), secret))
     except Exception as exc:  # a bug or a server's surprise: kept, and tried again later
-        log.exception("sync of account %s failed", account_id)
-        return _failed(app, account_id, name, moment, f"unexpected error: {exc}")
+        said = redact(f"unexpected error: {type(exc).__name__}: {exc}", secret)
+        # the message, never the traceback's text: a library may quote what it sent
+        log.error("sync of account %s failed: %s", account_id, said)
+        return _failed(app, account_id, name, moment, said)
     except BaseException:
         _failed(app, account_id, name, moment, "the sync was stopped")
         raise
     _succeeded(app, account_id, counts)
     return RunResult(account_id, name, "synced", _said(counts), counts)
+
+
+def redact(message: str, secret: str) -> str:
+    """`message` with the password (if a server or library quoted it) hidden."""
+    return message.replace(secret, "•••") if secret else message
+
+
+def running(app: Rapport, account_id: int) -> bool:
+    """True while a run of the account is going (in any process), unless its claim
+    is stale."""
+    moment = dt.datetime.now(dt.UTC)
+    with unit_of_work(app.engine, write=False) as session:
+        since = session.scalar(
+            select(SyncAccount.running_since).where(SyncAccount.id == account_id)
+        )
+    if since is None:
+        return False
+    if since.tzinfo is None:
+        since = since.replace(tzinfo=dt.UTC)
+    return since >= moment - STALE_CLAIM
+
+
+def start(app: Rapport, box: SecretBox, account_id: int) -> threading.Thread | None:
+    """Run the account now in a thread of its own (a "sync now" from the web or the
+    API); None when a run is already going. The claim still decides: a run another
+    process starts at the same instant makes this one end as claimed-elsewhere."""
+    if running(app, account_id):
+        return None
+
+    def work() -> None:
+        try:
+            run(app, box, account_id, force=True)
+        except Exception:  # recorded by run(); a thread has no one to raise to
+            log.error("sync of account %s stopped unexpectedly", account_id)
+
+    thread = threading.Thread(target=work, name=f"rapport-sync-{account_id}", daemon=True)
+    thread.start()
+    return thread
 
 
 def _said(counts: dict[str, int]) -> str:

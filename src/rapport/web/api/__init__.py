@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Security
 from fastapi.security import HTTPBearer
 
 from rapport.web.api import (
+    accounts,
     agenda,
     digest,
     history,
@@ -41,3 +42,4 @@ router = APIRouter(
 )
 for module in (people, records, agenda, mentoring, misc, io, digest, history, review):
     router.include_router(module.router)
+router.include_router(accounts.router)

@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 from rapport.domain.accounts import NewToken
 from rapport.domain.agenda import rules as agenda_rules
 from rapport.errors import Invalid, RapportError
-from rapport.services import accounts, digest, owner, preferences, sessions, tokens
+from rapport.services import accounts, digest, owner, preferences, secret_box, sessions, tokens
 from rapport.services import date_order as order_setting
 from rapport.web.deps import WorkspaceDep
 from rapport.web.forms import Text, number, words
@@ -151,6 +151,7 @@ async def save_digest(request: Request, ws: WorkspaceDep) -> Response:
             if values.get("smtp_host"):
                 digest.configure_smtp(
                     ctx,
+                    secret_box.of(ws.rapport),
                     host=values["smtp_host"],
                     port=number(values.get("smtp_port"), field="smtp_port") or None,
                     security=values.get("smtp_security") or "starttls",
