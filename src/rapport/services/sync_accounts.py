@@ -24,6 +24,8 @@ DEFAULT_PORTS = {("imap", "tls"): 993, ("imap", "starttls"): 143, ("imap", "none
 DEFAULT_INTERVAL = 15  # minutes between two syncs of an account
 _NAME = re.compile(r"^[^\s/][^/]{0,99}$")
 MAX_FOLDERS = 100
+# control characters but tab and line breaks: what the API's schema refuses too
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 NO_PASSWORD = ""  # `secret` of an account restored from a backup: paused until given again
 
 
@@ -135,7 +137,7 @@ def _folders(given: Sequence[str]) -> list[str]:
         folder = raw.strip()
         if not folder or folder in folders:
             continue
-        if len(folder) > 1000 or any(ord(c) < 32 for c in folder):
+        if len(folder) > 1000 or _CONTROL.search(folder):
             raise Invalid("folders", f"{folder[:60]!r} is not a folder or calendar name")
         folders.append(folder)
     if len(folders) > MAX_FOLDERS:

@@ -163,9 +163,22 @@ def run(
     refused = _claim(app, account_id, moment, force)
     if refused is not None:
         return refused
+    return _claimed_run(app, box, account_id, moment, stop, progress)
+
+
+def _claimed_run(
+    app: Rapport,
+    box: SecretBox,
+    account_id: int,
+    moment: dt.datetime,
+    stop: threading.Event | None,
+    progress: Progress | None,
+) -> RunResult:
+    """The run of an account this process has claimed."""
     with unit_of_work(app.engine, write=False) as session:
         row = session.get(SyncAccount, account_id)
-        assert row is not None
+        if row is None:  # removed since the claim
+            return RunResult(account_id, "?", "failed", "the account was removed")
         name, kind = row.name, row.kind
         account: AccountConfig | None = None
         error = ""
@@ -223,16 +236,17 @@ def running(app: Rapport, account_id: int) -> bool:
 
 
 def start(app: Rapport, box: SecretBox, account_id: int) -> threading.Thread | None:
-    """Run the account now in a thread of its own (a "sync now" from the web or the
-    API); None when a run is already going. The claim still decides: a run another
-    process starts at the same instant makes this one end as claimed-elsewhere."""
-    if running(app, account_id):
+    """Run the account now (even if paused or not due) in a thread of its own: a
+    "sync now" from the web or the API. The claim is made before returning, so the
+    account reads as running at once; None when a run is already going."""
+    moment = dt.datetime.now(dt.UTC)
+    if _claim(app, account_id, moment, force=True) is not None:
         return None
 
     def work() -> None:
         try:
-            run(app, box, account_id, force=True)
-        except Exception:  # recorded by run(); a thread has no one to raise to
+            _claimed_run(app, box, account_id, moment, None, None)
+        except Exception:  # recorded by the run; a thread has no one to raise to
             log.error("sync of account %s stopped unexpectedly", account_id)
 
     thread = threading.Thread(target=work, name=f"rapport-sync-{account_id}", daemon=True)
