@@ -18,12 +18,9 @@ import binascii
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rapport.errors import SecretUnreadable
-
-if TYPE_CHECKING:
-    from rapport.services.context import Rapport
+from rapport.services.context import Rapport
 
 KEY_ENV = "RAPPORT_SECRET_KEY"
 KEY_FILE = "secret.key"
