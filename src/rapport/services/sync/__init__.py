@@ -100,7 +100,11 @@ def _abandoned(claimed_by: str | None) -> bool:
 def check(ctx: Ctx, box: SecretBox, ref: str | int) -> str:
     """Sign in to the account and say what is there (nothing is stored)."""
     row = sync_accounts.get_row(ctx, ref)
-    return connector(row.kind).check(sync_accounts.config(row, box))
+    account = sync_accounts.config(row, box)
+    try:
+        return connector(row.kind).check(account)
+    except SyncFailed as exc:
+        raise SyncFailed(redact(str(exc), account.password)) from None
 
 
 def check_config(account: AccountConfig) -> str:
