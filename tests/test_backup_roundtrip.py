@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
 from rapport.adapters import backup as backup_file
 from rapport.adapters.records import ContactRecord
+from rapport.errors import Invalid, SecretUnreadable
 from rapport.services import (
     backup,
     events,
@@ -195,7 +197,8 @@ def build(ctx: Ctx, plan: Plan) -> None:
         )  # fmt: skip
     for who, kind, day, with_year in plan.dates:
         year = day.year if with_year or kind == "promotion" else None
-        milestones.add(ctx, ids[who], kind, day.month, day.day, year=year)
+        # a second birthday for one person is kept as another (the plan may draw two)
+        milestones.add(ctx, ids[who], kind, day.month, day.day, year=year, if_exists="another")
     for name, days, who in plan.events:
         event = events.create(ctx, name, TODAY - dt.timedelta(days=days), place="Lisbon")
         for i in who:
@@ -283,3 +286,64 @@ def test_backup_restores_every_row_into_an_empty_database(
         with target.open(write=True, today=TODAY) as ctx:  # ids continue after the restored ones
             later = people.add(ctx, {"full_name": "Added Later"})
             assert later.id > max(r[0] for r in expected["person"])
+
+
+def test_a_backup_keeps_accounts_without_passwords_and_restores_them_paused(
+    database_url: str, sqlite_template: Path, tmp_path: Path
+) -> None:
+    """The backup records that an account exists (kind, name, host, port, security,
+    user, folders, interval), never its password, nor the mail server's; restored,
+    the account waits paused for its password, which brings it back."""
+    from rapport.services import digest, secret_box, sync_accounts
+
+    source_path = tmp_path / "source-accounts.db"
+    shutil.copy(sqlite_template, source_path)
+    if database_url.startswith("sqlite"):
+        target_path = tmp_path / "target-accounts.db"
+        shutil.copy(sqlite_template, target_path)
+        target_url = f"sqlite:///{target_path}"
+    else:
+        _truncate_all(database_url)
+        target_url = database_url
+    spec = sync_accounts.AccountSpec(
+        kind="caldav", host="https://dav.example.com/cal/", username="sam",
+        password="Dav-PASSWORD-991", name="calendar", folders=["Work", "Home"],
+        interval_minutes=30,
+    )  # fmt: skip
+    with opened(f"sqlite:///{source_path}", tmp_path / "source") as source:
+        with source.open(write=True, today=TODAY) as ctx:
+            sync_accounts.add(ctx, secret_box.of(source), spec)
+            digest.configure_smtp(
+                ctx, secret_box.of(source), host="smtp.example.com", password="Smtp-PW-77",
+                sender="sam@example.com",
+            )  # fmt: skip
+        with source.open(today=TODAY) as ctx:
+            out = io.StringIO()
+            backup.export(ctx, out)
+    text = out.getvalue()
+    for secret in ("Dav-PASSWORD-991", "Smtp-PW-77", "v1:", "password_sealed", '"secret"'):
+        assert secret not in text
+    with opened(target_url, tmp_path / "target") as target:
+        with target.open(write=True, today=TODAY) as ctx:
+            counts = backup.restore(ctx, backup_file.parse(text.encode("utf-8")))
+        assert counts["sync_account"] == 1
+        box = secret_box.of(target)
+        with target.open(today=TODAY) as ctx:
+            view = sync_accounts.get(ctx, "calendar")
+            assert (view.kind, view.host, view.username, view.folders, view.interval_minutes) == (
+                "caldav", "https://dav.example.com/cal/", "sam", ["Work", "Home"], 30,
+            )  # fmt: skip
+            assert not view.enabled and not view.has_password and not view.running
+            says = sync_accounts.state(view, dt.datetime.now(dt.UTC)).says
+            assert says == "give the password again: rapport accounts password 'calendar'"
+            assert digest.settings_view(ctx)["smtp"]["password_set"] is False
+            with pytest.raises(SecretUnreadable, match="rapport accounts password"):
+                sync_accounts.config(sync_accounts.get_row(ctx, view.id), box)
+        with target.open(write=True, today=TODAY) as ctx:
+            with pytest.raises(Invalid, match="password"):
+                sync_accounts.change(ctx, box, view.id, enabled=True)
+            again = sync_accounts.change(ctx, box, view.id, password="Dav-PASSWORD-991")
+        assert again.enabled and again.has_password and again.last_error is None
+        with target.open(today=TODAY) as ctx:
+            opened_config = sync_accounts.config(sync_accounts.get_row(ctx, view.id), box)
+        assert opened_config.password == "Dav-PASSWORD-991"

@@ -13,7 +13,7 @@ from email.message import EmailMessage
 import pytest
 from aiosmtpd.controller import Controller
 
-from rapport.services import digest, favours, people, promises, workspace
+from rapport.services import digest, favours, people, promises, secret_box, workspace
 from rapport.services.context import Rapport
 from rapport.settings import Settings
 from tests.factories import make_interaction, make_person
@@ -61,7 +61,14 @@ def _setup(app: Rapport, port: int, tz: str = "Europe/Lisbon") -> int:
         workspace.configure(
             ctx, timezone=tz, owner_email="sam@example.com", owner_name="Sam Rivera"
         )
-        digest.configure_smtp(ctx, host="127.0.0.1", port=port, security="none", password="s3cret!")
+        digest.configure_smtp(
+            ctx,
+            secret_box.of(app),
+            host="127.0.0.1",
+            port=port,
+            security="none",
+            password="s3cret!",
+        )
         digest.configure_digest(
             ctx, enabled=True, time="07:30", base_url="https://rapport.example.org"
         )
@@ -179,10 +186,12 @@ def test_the_password_is_never_shown_back(app: Rapport, smtp) -> None:
         view = digest.settings_view(ctx)
         described = workspace.describe(ctx)
     assert view["smtp"]["password_set"] is True
-    assert "s3cret!" not in repr(view) and "s3cret!" not in repr(described)
+    assert described["settings"]["smtp"]["password_set"] is True
+    for shown in (repr(view), repr(described)):
+        assert "s3cret!" not in shown and "v1:" not in shown  # not even sealed
 
 
-def test_settings_are_validated(ctx) -> None:
+def test_settings_are_validated(app: Rapport, ctx) -> None:
     from rapport.errors import Invalid
 
     with pytest.raises(Invalid, match="time"):
@@ -190,9 +199,11 @@ def test_settings_are_validated(ctx) -> None:
     with pytest.raises(Invalid, match="to"):
         digest.configure_digest(ctx, to="nobody")
     with pytest.raises(Invalid, match="security"):
-        digest.configure_smtp(ctx, host="smtp.example.com", security="tls", sender="a@b.co")
+        digest.configure_smtp(
+            ctx, secret_box.of(app), host="smtp.example.com", security="tls", sender="a@b.co"
+        )
     with pytest.raises(Invalid, match="from"):
-        digest.configure_smtp(ctx, host="smtp.example.com")
+        digest.configure_smtp(ctx, secret_box.of(app), host="smtp.example.com")
     with pytest.raises(Invalid, match="to"):
         digest.configure_digest(ctx, enabled=True)
 

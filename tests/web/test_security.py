@@ -84,6 +84,11 @@ def anas_things(web: Web, ana: User) -> dict[str, int]:
     )
     event = ana.client.post("/api/v1/events", json={"name": "Summit", "starts_on": "2026-11-01"})
     token = ana.client.post("/api/v1/tokens", json={"name": "t"})
+    account = ana.client.post(
+        "/api/v1/accounts",
+        json={"kind": "imap", "host": "127.0.0.1", "port": 9, "security": "none",
+              "username": "ana", "password": "x", "check": False},
+    )  # fmt: skip
     entry = ana.client.get("/api/v1/history", params={"limit": 1}).json()[0]
     return {
         "entry_id": entry["id"],
@@ -97,6 +102,7 @@ def anas_things(web: Web, ana: User) -> dict[str, int]:
         "event_id": event.json()["id"],
         "token_id": token.json()["token"]["id"],
         "proposal_id": proposal,
+        "account_id": account.json()["id"],
     }
 
 
@@ -104,6 +110,7 @@ BODIES = {
     "/api/v1/people/{person_id}": {"title": "x"},
     "/api/v1/promises/{promise_id}/resolve": {"status": "kept"},
     "/api/v1/events/{event_id}/attendees": {"name": "Someone"},
+    "/api/v1/accounts/{account_id}": {"enabled": False},
 }
 
 

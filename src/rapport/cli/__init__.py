@@ -61,6 +61,7 @@ app = typer.Typer(
 
 def _register() -> None:
     from rapport.cli import (
+        accounts,
         admin,
         agenda,
         correspondents,
@@ -95,6 +96,7 @@ def _register() -> None:
     review.register(app)
     correspondents.register(app)
     history.register(app)
+    accounts.register(app)
     web.register(app)
 
 

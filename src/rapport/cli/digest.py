@@ -78,7 +78,9 @@ def _deliver_once(workspace_id: int) -> Delivery:
 
 
 def doctor(as_json: bool = JsonOption) -> None:
-    """Check Rapport's health: database, schema, mail server, the digest's last and next send."""
+    """Check Rapport's health: database, schema, mail server, the digest's last and next
+    send, each sync account's state."""
+    from rapport.cli.accounts import doctor_rows
     from rapport.cli.runtime import rapport, session
     from rapport.services import database
     from rapport.services import digest as digest_service
@@ -105,6 +107,7 @@ def doctor(as_json: bool = JsonOption) -> None:
             else "none"
         ),
     }
+    report.update(doctor_rows())
     emit(
         {"status": st, "report": report},
         as_json,
@@ -140,13 +143,16 @@ def settings_smtp(
     as_json: bool = JsonOption,
 ) -> None:
     """Set the mail server the digest is sent through."""
-    from rapport.cli.runtime import session
+    from rapport.cli.runtime import rapport, session
     from rapport.services import digest as digest_service
+    from rapport.services import secret_box
 
     password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    box = secret_box.of(rapport())
     with session(write=True) as ctx:
         view = digest_service.configure_smtp(
             ctx,
+            box,
             host=host,
             port=port,
             security=security,

@@ -57,16 +57,22 @@ def serve(
             "so cookies are Secure."
         )
     app = create_app(settings, rapport=app_handle)
-    # the daily digest goes out while the server runs (never from the demo's sample data)
-    from rapport.services.scheduler import DigestScheduler
+    # the daily digest goes out and the accounts sync while the server runs (never
+    # from the demo's sample data)
+    from rapport.services import secret_box, smtp_password
+    from rapport.services.scheduler import DigestScheduler, SyncScheduler
 
-    scheduler = None if demo else DigestScheduler(app_handle)
-    if scheduler is not None:
+    schedulers: list[DigestScheduler | SyncScheduler] = []
+    if not demo:
+        box = secret_box.of(app_handle)
+        smtp_password.seal_clear(app_handle, box)  # an older Rapport's, in clear
+        schedulers = [DigestScheduler(app_handle), SyncScheduler(app_handle, box)]
+    for scheduler in schedulers:
         scheduler.start()
     try:
         uvicorn.run(app, host=host, port=port, proxy_headers=True, log_level="info")
     finally:
-        if scheduler is not None:
+        for scheduler in schedulers:
             scheduler.stop()
 
 

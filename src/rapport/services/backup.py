@@ -16,8 +16,10 @@ from sqlalchemy import Column, Table, TypeDecorator, func, select, text, update
 
 from rapport.adapters import backup as backup_file
 from rapport.errors import Conflict, ImportFailed
+from rapport.services import smtp_password, sync_accounts
 from rapport.services.context import Ctx
 from rapport.storage.schema import Base, Interaction, InteractionParticipant, Workspace
+from rapport.storage.sync_tables import SyncAccount
 
 CHUNK = 1000
 # rows that belong to the account rather than the network: a restore replaces them
@@ -25,6 +27,23 @@ ACCOUNT_TABLES = ("app_user", "api_token")
 # the journal of actions is the history of this database, not part of the network
 NOT_BACKED_UP = ("journal_entry",)
 WORKSPACE_FIELDS = ("name", "timezone", "settings", "created_at")
+# a sync account is backed up as what it is (kind, name, host, user, folders,
+# interval), never its password or this machine's scheduler state: restored, it
+# waits paused for its password (`rapport accounts password NAME`)
+ACCOUNT_STATE = (
+    "secret",
+    "enabled",
+    "last_run_at",
+    "last_success_at",
+    "next_run_at",
+    "running_since",
+    "claimed_by",
+    "attempts",
+    "last_error",
+    "last_error_at",
+    "progress",
+    "totals",
+)
 
 
 def tables() -> list[Table]:
@@ -90,9 +109,32 @@ def meta(ctx: Ctx) -> dict[str, Any]:
 
 
 def dump(ctx: Ctx) -> Iterator[tuple[str, list[str], Iterator[list[Any]]]]:
-    """(table, columns, rows) for every backed-up table; rows are JSON-ready lists."""
+    """(table, columns, rows) for every backed-up table; rows are JSON-ready lists.
+    Passwords are left out: a sync account's (with its scheduler state, which is this
+    machine's) and the mail server's."""
     for table in tables():
-        yield table.name, [c.name for c in table.c], _rows(ctx, table)
+        names = [c.name for c in table.c]
+        rows = _rows(ctx, table)
+        if table.name == SyncAccount.__tablename__:
+            kept = [i for i, n in enumerate(names) if n not in ACCOUNT_STATE]
+            yield table.name, [names[i] for i in kept], ([r[i] for i in kept] for r in rows)
+        elif table.name == Workspace.__tablename__:
+            at = names.index("settings")
+            yield table.name, names, (_without_smtp_password(r, at) for r in rows)
+        else:
+            yield table.name, names, rows
+
+
+def _without_smtp_password(row: list[Any], at: int) -> list[Any]:
+    settings = row[at]
+    if isinstance(settings, dict) and isinstance(settings.get("smtp"), dict):
+        smtp = {
+            k: v
+            for k, v in settings["smtp"].items()
+            if k not in (smtp_password.CLEAR, smtp_password.SEALED)
+        }
+        row = [*row[:at], {**settings, "smtp": smtp}, *row[at + 1 :]]
+    return row
 
 
 def export(ctx: Ctx, stream: TextIO) -> int:
@@ -205,6 +247,8 @@ def _insert(ctx: Ctx, table: Table, data: backup_file.Table) -> int:
     for i, raw in enumerate(data.dicts(), start=1):
         row = {k: _from_json(v, kinds[k], f"{table.name} row {i}") for k, v in raw.items()}
         row["workspace_id"] = ctx.workspace_id
+        if table.name == SyncAccount.__tablename__:
+            row.update(_account_restored(row, ctx.now()))
         refs = {k: row[k] for k in self_refs if row.get(k) is not None}
         if refs:
             # columns updated automatically (person.updated_at) are given as they were
@@ -220,6 +264,20 @@ def _insert(ctx: Ctx, table: Table, data: backup_file.Table) -> int:
         values = {k[1:]: v for k, v in row.items() if k != "_id"}
         ctx.session.execute(update(table).where(table.c.id == row["_id"]).values(**values))
     return len(rows)
+
+
+def _account_restored(row: dict[str, Any], now: dt.datetime) -> dict[str, Any]:
+    """A restored account: paused until its password is given again, with no run."""
+    name = str(row.get("name") or "")
+    return {
+        "secret": sync_accounts.NO_PASSWORD,
+        "enabled": False,
+        "last_run_at": None, "last_success_at": None, "next_run_at": None,
+        "running_since": None, "claimed_by": None, "attempts": 0,
+        "last_error": sync_accounts.password_again(name)
+        + " (restored from a backup, which never holds passwords)",
+        "last_error_at": now, "progress": {}, "totals": {},
+    }  # fmt: skip
 
 
 def _advance_sequences(ctx: Ctx, restored: Sequence[Table]) -> None:

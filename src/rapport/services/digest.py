@@ -17,8 +17,9 @@ from rapport.adapters.mailer import SECURITY, DeliveryFailed, SmtpSettings, buil
 from rapport.domain.digest import Digest, DigestContent, compose
 from rapport.domain.names import looks_like_email
 from rapport.errors import Contradicts, Invalid
-from rapport.services import agenda, health, milestones, promises
+from rapport.services import agenda, health, milestones, promises, secret_box, smtp_password
 from rapport.services.context import Ctx, Rapport
+from rapport.services.secret_box import SecretBox
 from rapport.storage.schema import DigestState, Exchange, User, Workspace
 from rapport.storage.uow import unit_of_work
 
@@ -43,6 +44,7 @@ def _update_settings(ctx: Ctx, key: str, values: dict[str, Any]) -> None:
 
 def configure_smtp(
     ctx: Ctx,
+    box: SecretBox,
     *,
     host: str,
     port: int | None = None,
@@ -51,8 +53,8 @@ def configure_smtp(
     password: str | None = None,
     sender: str | None = None,
 ) -> dict[str, Any]:
-    """Store the SMTP server to send through (the password is kept for sending and
-    never shown back)."""
+    """Store the SMTP server to send through (the password is kept sealed with the
+    installation's key, for sending, and never shown back)."""
     if not host.strip() or " " in host.strip():
         raise Invalid("host", f"{host!r} is not a host name")
     if security not in SECURITY:
@@ -72,10 +74,14 @@ def configure_smtp(
         "port": chosen_port,
         "security": security,
         "user": (user or "").strip() or None,
-        "password": password if password is not None else previous.get("password"),
         "sender": from_address,
     }
-    _update_settings(ctx, "smtp", values)
+    kept = {k: previous[k] for k in (smtp_password.CLEAR, smtp_password.SEALED) if k in previous}
+    _update_settings(
+        ctx,
+        "smtp",
+        smtp_password.sealed_values(box, ctx.workspace_id, {**values, **kept}, password),
+    )
     return settings_view(ctx)
 
 
@@ -120,7 +126,9 @@ def _owner_email(ctx: Ctx) -> str | None:
 def settings_view(ctx: Ctx) -> dict[str, Any]:
     """The digest and SMTP settings as they may be shown: no password."""
     smtp = dict(ctx.settings.get("smtp") or {})
-    has_password = bool(smtp.pop("password", None) or os.environ.get(PASSWORD_ENV))
+    has_password = smtp_password.is_set(smtp) or bool(os.environ.get(PASSWORD_ENV))
+    smtp.pop(smtp_password.CLEAR, None)
+    smtp.pop(smtp_password.SEALED, None)
     digest = ctx.settings.get("digest") or {}
     return {
         "digest": {
@@ -133,7 +141,7 @@ def settings_view(ctx: Ctx) -> dict[str, Any]:
     }
 
 
-def smtp_settings(ctx: Ctx) -> SmtpSettings:
+def smtp_settings(ctx: Ctx, box: SecretBox) -> SmtpSettings:
     smtp = ctx.settings.get("smtp") or {}
     if not smtp.get("host"):
         raise Invalid("smtp", "no mail server set: rapport settings smtp --host … --user …")
@@ -142,7 +150,8 @@ def smtp_settings(ctx: Ctx) -> SmtpSettings:
         port=int(smtp["port"]),
         security=smtp.get("security", "starttls"),
         user=smtp.get("user"),
-        password=os.environ.get(PASSWORD_ENV) or smtp.get("password"),
+        password=os.environ.get(PASSWORD_ENV)
+        or smtp_password.password(box, ctx.workspace_id, smtp),
         sender=smtp["sender"],
     )
 
@@ -224,6 +233,8 @@ def deliver(app: Rapport, workspace_id: int, now: dt.datetime, *, force: bool = 
     passed today and today's has not gone out): claim the day in the database, send,
     then record the outcome. `force` sends even if not due or already sent."""
     _ensure_state(app, workspace_id)
+    box = secret_box.of(app)
+    smtp_password.seal_clear(app, box, workspace_id)  # an older Rapport's, on first use
     with app.open(write=True, workspace_id=workspace_id) as ctx:
         local = now.astimezone(ctx.tz)
         day = local.date()
@@ -264,7 +275,7 @@ def deliver(app: Rapport, workspace_id: int, now: dt.datetime, *, force: bool = 
             return Delivery(workspace_id, "claimed-elsewhere", "another process is sending it")
         try:
             digest = compose(content(ctx, day))
-            smtp = smtp_settings(ctx)
+            smtp = smtp_settings(ctx, box)
             to = settings_view(ctx)["digest"]["to"]
         except Exception:
             ctx.session.rollback()

@@ -1,14 +1,17 @@
-"""The scheduler inside `rapport serve`: a daemon thread that checks every minute
-whether a daily digest is due. No cron, no queue: its state is in the database, so a
-restart neither loses nor repeats a day, and two servers never both send."""
+"""The schedulers inside `rapport serve`: a daemon thread that checks every minute
+whether a daily digest is due, and one that starts the sync of each account that is
+due (each in a thread of its own). No cron, no queue: their state is in the
+database, so a restart neither loses nor repeats a day or a sync, and two servers
+never both send a digest nor sync one account at once."""
 
 from __future__ import annotations
 
 import logging
 import threading
 
-from rapport.services import digest
+from rapport.services import digest, sync
 from rapport.services.context import Rapport
+from rapport.services.secret_box import SecretBox
 
 log = logging.getLogger("rapport.scheduler")
 
@@ -42,3 +45,72 @@ class DigestScheduler:
             except Exception:  # never let one bad pass stop the reminders
                 log.exception("digest check failed; trying again in %s s", self.interval)
             self._stop.wait(self.interval)
+
+
+class SyncScheduler:
+    """The live sync inside `rapport serve`: every `interval` seconds, each account
+    that is due runs in a thread of its own (at most `workers` at once), apart from
+    the digest's thread, so a long first sync delays neither the digest nor the
+    other accounts. Which process runs an account is decided by the runner's claim
+    in the database, so several servers on one database share the work. `stop()`
+    sets the event every run watches: a run stops at its next saved cursor."""
+
+    def __init__(
+        self, app: Rapport, box: SecretBox, *, interval: float = 30.0, workers: int = 4
+    ) -> None:
+        self.app = app
+        self.box = box
+        self.interval = interval
+        self.workers = workers
+        self.results: list[sync.RunResult] = []  # the latest runs, newest last (for tests)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._running: dict[int, threading.Thread] = {}
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="rapport-sync", daemon=True)
+            self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+        for worker in list(self._running.values()):
+            worker.join(timeout)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.pass_once()
+            except Exception:  # never let one bad pass stop the syncing
+                log.exception("sync check failed; trying again in %s s", self.interval)
+            self._stop.wait(self.interval)
+
+    def pass_once(self) -> list[threading.Thread]:
+        """Start a run for each due account not already running here; the threads."""
+        self._running = {k: t for k, t in self._running.items() if t.is_alive()}
+        started = []
+        for account_id in sync.due(self.app):
+            if self._stop.is_set() or len(self._running) >= self.workers:
+                break
+            if account_id in self._running:
+                continue
+            worker = threading.Thread(
+                target=self._one, args=(account_id,), name=f"rapport-sync-{account_id}", daemon=True
+            )
+            self._running[account_id] = worker
+            worker.start()
+            started.append(worker)
+        return started
+
+    def _one(self, account_id: int) -> None:
+        try:
+            result = sync.run(self.app, self.box, account_id, stop=self._stop)
+        except Exception:
+            log.exception("sync of account %s stopped unexpectedly", account_id)
+            return
+        self.results = [*self.results[-99:], result]
+        if result.outcome in ("synced", "failed"):
+            log.warning("sync of %s: %s: %s", result.name, result.outcome, result.message)

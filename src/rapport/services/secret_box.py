@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rapport.errors import SecretUnreadable
+from rapport.services.context import Rapport
 
 KEY_ENV = "RAPPORT_SECRET_KEY"
 KEY_FILE = "secret.key"
@@ -53,6 +54,11 @@ class SecretBox:
                 "database was moved without its key, or the key changed): give the "
                 "password again"
             ) from exc
+
+
+def of(app: Rapport) -> SecretBox:
+    """The box of the installation `app` runs in (its data directory's key)."""
+    return for_data_dir(app.settings.data_dir)
 
 
 def for_data_dir(data_dir: Path) -> SecretBox:

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
-from rapport.errors import Conflict, Invalid, NotFound
+from rapport.errors import Conflict, Invalid, NotFound, SecretUnreadable
 from rapport.services.context import Ctx
 from rapport.services.secret_box import SecretBox
 from rapport.storage.sync_tables import SyncAccount
@@ -23,6 +23,15 @@ SECURITY = ("tls", "starttls", "none")
 DEFAULT_PORTS = {("imap", "tls"): 993, ("imap", "starttls"): 143, ("imap", "none"): 143}
 DEFAULT_INTERVAL = 15  # minutes between two syncs of an account
 _NAME = re.compile(r"^[^\s/][^/]{0,99}$")
+MAX_FOLDERS = 100
+# control characters but tab and line breaks: what the API's schema refuses too
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+NO_PASSWORD = ""  # `secret` of an account restored from a backup: paused until given again
+
+
+def password_again(name: str) -> str:
+    """What an account without its password says (restored from a backup)."""
+    return f"give the password again: rapport accounts password {name!r}"
 
 
 @dataclass
@@ -80,10 +89,7 @@ class AccountView:
     last_error_at: dt.datetime | None
     progress: dict[str, Any]
     totals: dict[str, Any]
-
-    @property
-    def has_password(self) -> bool:
-        return True  # an account always has one; said so the views can show "•••"
+    has_password: bool  # False once restored from a backup, until given again
 
 
 def purpose(account_id: int) -> str:
@@ -114,7 +120,7 @@ def _checked(spec: AccountSpec) -> AccountSpec:
         raise Invalid("password", "give the password (an app password for Gmail, iCloud, …)")
     if not 1 <= spec.interval_minutes <= 24 * 60:
         raise Invalid("interval", "the interval is between 1 and 1440 minutes")
-    folders = [f.strip() for f in spec.folders if f.strip()]
+    folders = _folders(spec.folders)
     name = (spec.name or "").strip() or f"{kind} {spec.username.strip()}"[:100]
     if not _NAME.match(name):
         raise Invalid("name", f"{name!r} is not a usable name (no '/', up to 100 characters)")
@@ -122,6 +128,31 @@ def _checked(spec: AccountSpec) -> AccountSpec:
         kind=kind, host=host, username=spec.username.strip(), password=spec.password,
         name=name, port=spec.port, security=security, folders=folders,
         interval_minutes=spec.interval_minutes,
+    )  # fmt: skip
+
+
+def _folders(given: Sequence[str]) -> list[str]:
+    folders: list[str] = []
+    for raw in given:
+        folder = raw.strip()
+        if not folder or folder in folders:
+            continue
+        if len(folder) > 1000 or _CONTROL.search(folder):
+            raise Invalid("folders", f"{folder[:60]!r} is not a folder or calendar name")
+        folders.append(folder)
+    if len(folders) > MAX_FOLDERS:
+        raise Invalid("folders", f"at most {MAX_FOLDERS} folders or calendars")
+    return folders
+
+
+def spec_config(spec: AccountSpec) -> AccountConfig:
+    """An account not stored yet as a connector signs in with it (to test it before
+    adding): checked like `add` checks it."""
+    good = _checked(spec)
+    return AccountConfig(
+        id=0, workspace_id=0, kind=good.kind, name=good.name or "", host=good.host,
+        port=good.port, security=good.security, username=good.username,
+        password=good.password, folders=tuple(good.folders),
     )  # fmt: skip
 
 
@@ -171,15 +202,20 @@ def change(
     if password is not None:
         if not password:
             raise Invalid("password", "the new password is empty")
+        if row.secret == NO_PASSWORD:  # restored paused for want of it: resume
+            row.enabled = True
+            row.last_error = row.last_error_at = None
         row.secret = box.seal(password, purpose(row.id))
         row.attempts, row.next_run_at = 0, ctx.now()  # try again at once
     if folders is not None:
-        row.folders = [f.strip() for f in folders if f.strip()]
+        row.folders = _folders(folders)
     if interval_minutes is not None:
         if not 1 <= interval_minutes <= 24 * 60:
             raise Invalid("interval", "the interval is between 1 and 1440 minutes")
         row.interval_minutes = interval_minutes
     if enabled is not None:
+        if enabled and row.secret == NO_PASSWORD:
+            raise Invalid("password", password_again(row.name))
         row.enabled = enabled
         if enabled:
             row.attempts, row.next_run_at = 0, ctx.now()
@@ -213,8 +249,11 @@ def get(ctx: Ctx, ref: str | int) -> AccountView:
 def get_row(ctx: Ctx, ref: str | int) -> SyncAccount:
     """An account of this workspace by id or name."""
     row: SyncAccount | None = None
-    if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
-        row = ctx.session.get(SyncAccount, int(ref))
+    number = ref if isinstance(ref, int) else None
+    if isinstance(ref, str) and ref.isascii() and ref.isdigit() and len(ref) <= 10:
+        number = int(ref)
+    if number is not None and 1 <= number <= 2_147_483_647:
+        row = ctx.session.get(SyncAccount, number)
         if row is not None and row.workspace_id != ctx.workspace_id:
             row = None
     if row is None and isinstance(ref, str):
@@ -226,6 +265,8 @@ def get_row(ctx: Ctx, ref: str | int) -> SyncAccount:
 
 def config(row: SyncAccount, box: SecretBox) -> AccountConfig:
     """The account with its password opened, for a connector to sign in."""
+    if row.secret == NO_PASSWORD:
+        raise SecretUnreadable(f"no password is kept for {row.name!r}: " + password_again(row.name))
     return AccountConfig(
         id=row.id,
         workspace_id=row.workspace_id,
@@ -262,6 +303,7 @@ def view(row: SyncAccount) -> AccountView:
         last_error_at=row.last_error_at,
         progress=dict(row.progress or {}),
         totals=dict(row.totals or {}),
+        has_password=row.secret != NO_PASSWORD,
     )
 
 
@@ -271,3 +313,78 @@ def _find(ctx: Ctx, name: str) -> SyncAccount | None:
             SyncAccount.workspace_id == ctx.workspace_id, SyncAccount.name == name
         )
     )
+
+
+# --- the state in words: what the CLI, the pages and the API say -----------------------
+
+
+def moment_words(moment: dt.datetime | None, now: dt.datetime) -> str:
+    """`moment` told from `now`: 'just now', '3 minutes ago', 'in 2 hours', 'never'."""
+    if moment is None:
+        return "never"
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    seconds = int((moment - now).total_seconds())
+    if abs(seconds) < 60:
+        return "just now" if seconds <= 0 else "in a minute"
+    minutes = (abs(seconds) + 30) // 60
+    if minutes < 60:
+        span = f"{minutes} minute{'s' if minutes != 1 else ''}"
+    elif minutes < 48 * 60:
+        hours = minutes // 60
+        span = f"{hours} hour{'s' if hours != 1 else ''}"
+    else:
+        days = minutes // (24 * 60)
+        span = f"{days} days"
+    return f"in {span}" if seconds > 0 else f"{span} ago"
+
+
+def progress_words(progress: dict[str, Any]) -> str:
+    """'INBOX: 1,200 of 48,000' (or without the total when it is not known)."""
+    if not progress:
+        return "starting"
+    phase, done, total = progress.get("phase"), progress.get("done"), progress.get("total")
+    said = f"{int(done or 0):,}" + (f" of {int(total):,}" if total else "")
+    return f"{phase}: {said}" if phase else said
+
+
+@dataclass(frozen=True)
+class AccountState:
+    """An account's state as the interfaces say it, in words."""
+
+    says: str  # one line: "synced 3 minutes ago; next in 12 minutes"
+    last_sync: str  # "3 minutes ago", "never"
+    next_sync: str  # "in 12 minutes", "paused", "now"
+    error: str | None  # the last error in words, while it is the latest outcome
+    progress: str | None  # "INBOX: 1,200 of 48,000" while a run is going
+
+
+def state(account: AccountView, now: dt.datetime) -> AccountState:
+    """What `account` is doing and has done, told from `now`."""
+    last = moment_words(account.last_success_at, now)
+    failing = account.last_error is not None
+    if not account.has_password:
+        nxt = "when the password is given"
+    elif not account.enabled:
+        nxt = "paused"
+    elif account.next_run_at is None or account.next_run_at <= now:
+        nxt = "now"
+    else:
+        nxt = moment_words(account.next_run_at, now)
+    if account.running:
+        shown = progress_words(account.progress)
+        says = f"syncing ({shown})"
+        return AccountState(says, last, nxt, account.last_error, shown)
+    if not account.has_password:
+        says = password_again(account.name)
+    elif failing:
+        times = f"{account.attempts} times" if account.attempts > 1 else "once"
+        says = f"failed {times}: {account.last_error}"
+        says += "; paused" if not account.enabled else f"; next try {nxt}"
+    elif not account.enabled:
+        says = f"paused; last synced {last}"
+    elif account.last_success_at is None:
+        says = "not synced yet; first sync " + nxt
+    else:
+        says = f"synced {last}; next {nxt}"
+    return AccountState(says, last, nxt, account.last_error, None)

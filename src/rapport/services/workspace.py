@@ -83,6 +83,7 @@ def shown_settings(settings: dict[str, Any]) -> dict[str, Any]:
     shown = dict(settings)
     if isinstance(shown.get("smtp"), dict):
         smtp = dict(shown["smtp"])
-        smtp["password_set"] = bool(smtp.pop("password", None))
+        clear, sealed = smtp.pop("password", None), smtp.pop("password_sealed", None)
+        smtp["password_set"] = bool(clear or sealed)
         shown["smtp"] = smtp
     return shown

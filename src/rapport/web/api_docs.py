@@ -51,6 +51,8 @@ Every error has one shape, with the HTTP status of its kind:
 | 422 | `import_failed` (with `line`) | a file that cannot be imported |
 | 415 | `unknown_format` | an uploaded file in none of the formats Rapport reads |
 | 429 | `rate_limited` | too many attempts |
+| 409 | `secret_unreadable` | an account's password cannot be read: give it again |
+| 502 | `sync_failed` | a mail or calendar server unreachable or refusing: why, in words |
 
 A `contradicts` answer is for what no schema can say: the same body may be right on
 another day or against other data. A snooze until today or earlier, a favour or a

@@ -100,12 +100,30 @@ def _abandoned(claimed_by: str | None) -> bool:
 def check(ctx: Ctx, box: SecretBox, ref: str | int) -> str:
     """Sign in to the account and say what is there (nothing is stored)."""
     row = sync_accounts.get_row(ctx, ref)
-    return connector(row.kind).check(sync_accounts.config(row, box))
+    account = sync_accounts.config(row, box)
+    try:
+        return connector(row.kind).check(account)
+    except SyncFailed as exc:
+        raise SyncFailed(redact(str(exc), account.password)) from None
 
 
 def check_config(account: AccountConfig) -> str:
     """The same for an account not stored yet (to test before adding)."""
     return connector(account.kind).check(account)
+
+
+def check_first(spec: sync_accounts.AccountSpec) -> str:
+    """Sign in with what the user gave before adding it; a failure says why and that
+    nothing was saved."""
+    account = sync_accounts.spec_config(spec)
+    try:
+        return check_config(account)
+    except SyncFailed as exc:
+        reason = redact(str(exc), account.password)
+        raise SyncFailed(
+            f"{reason}; nothing was saved (check the host, port, security, user and "
+            "password, or save it anyway without this check)"
+        ) from None
 
 
 def _claim(app: Rapport, account_id: int, now: dt.datetime, force: bool) -> RunResult | None:
@@ -149,9 +167,22 @@ def run(
     refused = _claim(app, account_id, moment, force)
     if refused is not None:
         return refused
+    return _claimed_run(app, box, account_id, moment, stop, progress)
+
+
+def _claimed_run(
+    app: Rapport,
+    box: SecretBox,
+    account_id: int,
+    moment: dt.datetime,
+    stop: threading.Event | None,
+    progress: Progress | None,
+) -> RunResult:
+    """The run of an account this process has claimed."""
     with unit_of_work(app.engine, write=False) as session:
         row = session.get(SyncAccount, account_id)
-        assert row is not None
+        if row is None:  # removed since the claim
+            return RunResult(account_id, "?", "failed", "the account was removed")
         name, kind = row.name, row.kind
         account: AccountConfig | None = None
         error = ""
@@ -169,20 +200,62 @@ def run(
             last_beat[0] = beat
             _save_progress(app, account_id, beat, phase, done, total)
 
+    secret = account.password if account is not None else ""
     try:
         if account is None:
             raise SecretUnreadable(error)
         counts = connector(kind).sync(app, account, report, stop or threading.Event())
     except RapportError as exc:
-        return _failed(app, account_id, name, moment, str(exc))
+        return _failed(app, account_id, name, moment, redact(str(exc), secret))
     except Exception as exc:  # a bug or a server's surprise: kept, and tried again later
-        log.exception("sync of account %s failed", account_id)
-        return _failed(app, account_id, name, moment, f"unexpected error: {exc}")
+        said = redact(f"unexpected error: {type(exc).__name__}: {exc}", secret)
+        # the message, never the traceback's text: a library may quote what it sent
+        log.error("sync of account %s failed: %s", account_id, said)
+        return _failed(app, account_id, name, moment, said)
     except BaseException:
         _failed(app, account_id, name, moment, "the sync was stopped")
         raise
     _succeeded(app, account_id, counts)
     return RunResult(account_id, name, "synced", _said(counts), counts)
+
+
+def redact(message: str, secret: str) -> str:
+    """`message` with the password (if a server or library quoted it) hidden."""
+    return message.replace(secret, "•••") if secret else message
+
+
+def running(app: Rapport, account_id: int) -> bool:
+    """True while a run of the account is going (in any process), unless its claim
+    is stale."""
+    moment = dt.datetime.now(dt.UTC)
+    with unit_of_work(app.engine, write=False) as session:
+        since = session.scalar(
+            select(SyncAccount.running_since).where(SyncAccount.id == account_id)
+        )
+    if since is None:
+        return False
+    if since.tzinfo is None:
+        since = since.replace(tzinfo=dt.UTC)
+    return since >= moment - STALE_CLAIM
+
+
+def start(app: Rapport, box: SecretBox, account_id: int) -> threading.Thread | None:
+    """Run the account now (even if paused or not due) in a thread of its own: a
+    "sync now" from the web or the API. The claim is made before returning, so the
+    account reads as running at once; None when a run is already going."""
+    moment = dt.datetime.now(dt.UTC)
+    if _claim(app, account_id, moment, force=True) is not None:
+        return None
+
+    def work() -> None:
+        try:
+            _claimed_run(app, box, account_id, moment, None, None)
+        except Exception:  # recorded by the run; a thread has no one to raise to
+            log.error("sync of account %s stopped unexpectedly", account_id)
+
+    thread = threading.Thread(target=work, name=f"rapport-sync-{account_id}", daemon=True)
+    thread.start()
+    return thread
 
 
 def _said(counts: dict[str, int]) -> str:

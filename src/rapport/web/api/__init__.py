@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Security
 from fastapi.security import HTTPBearer
 
 from rapport.web.api import (
+    accounts,
     agenda,
     correspondents,
     digest,
@@ -53,3 +54,4 @@ for module in (
     correspondents,
 ):
     router.include_router(module.router)
+router.include_router(accounts.router)

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from rapport.adapters.mailer import SECURITY
 from rapport.domain.digest import Digest
-from rapport.services import digest
+from rapport.services import digest, secret_box
 from rapport.services.digest import Delivery, DigestStatus
 from rapport.web.api import wire
 from rapport.web.api.schemas import WHOLE, Day, Email, Filled, In, Short, StrictBool
@@ -57,7 +57,7 @@ def patch_digest(ws: WorkspaceDep, body: DigestPatch) -> Any:
     """Change what is given: turn it on or off, the time, recipient, links, mail server."""
     with ws.write() as ctx:
         if body.smtp is not None:
-            digest.configure_smtp(ctx, **body.smtp.model_dump())
+            digest.configure_smtp(ctx, secret_box.of(ws.rapport), **body.smtp.model_dump())
         digest.configure_digest(
             ctx, enabled=body.enabled, time=body.time, to=body.to, base_url=body.base_url
         )

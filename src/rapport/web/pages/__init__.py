@@ -20,6 +20,7 @@ from rapport.web.pages import (
     person,
     review,
     settings,
+    sync_accounts,
     today,
 )
 
@@ -39,6 +40,7 @@ for module in (
     io,
     merge,
     settings,
+    sync_accounts,
     command,
     api_reference,
 ):

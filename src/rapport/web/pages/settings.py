@@ -14,7 +14,16 @@ from fastapi.responses import RedirectResponse, Response
 from rapport.domain.accounts import NewToken
 from rapport.domain.agenda import rules as agenda_rules
 from rapport.errors import Invalid, RapportError
-from rapport.services import accounts, digest, owner, preferences, sessions, tokens
+from rapport.services import (
+    accounts,
+    digest,
+    owner,
+    preferences,
+    secret_box,
+    sessions,
+    sync_accounts,
+    tokens,
+)
 from rapport.services import date_order as order_setting
 from rapport.web.deps import WorkspaceDep
 from rapport.web.forms import Text, number, words
@@ -44,6 +53,7 @@ def _page(
         token_list = tokens.listing(ctx)
         digest_settings = digest.settings_view(ctx)
         digest_status = digest.status(ctx)
+        sync_count = len(sync_accounts.listing(ctx))
     current = session_of(request.scope).get(SESSION_ID)
     signed_in = sessions.listing(
         ws.rapport, ws.user.id, current if isinstance(current, str) else None
@@ -62,6 +72,7 @@ def _page(
             "zones": zone_names(),
             "digest": digest_settings,
             "digest_status": digest_status,
+            "sync_count": sync_count,
             "security_choices": ("starttls", "ssl", "none"),
             "agenda_rules": agenda_rules.RULES,
         },
@@ -151,6 +162,7 @@ async def save_digest(request: Request, ws: WorkspaceDep) -> Response:
             if values.get("smtp_host"):
                 digest.configure_smtp(
                     ctx,
+                    secret_box.of(ws.rapport),
                     host=values["smtp_host"],
                     port=number(values.get("smtp_port"), field="smtp_port") or None,
                     security=values.get("smtp_security") or "starttls",
