@@ -283,7 +283,7 @@ def test_the_runner_syncs_the_account_and_keeps_its_counts(app: Rapport, server:
 def test_check_says_what_is_in_each_folder(app: Rapport, server: Dovecot) -> None:
     server.deliver("INBOX", lunch_thread())
     server.deliver("Sent", [my_reply()])
-    assert imap.check(account(app, server)) == "INBOX: 2 messages; Sent: 1 messages"
+    assert imap.check(account(app, server)) == "INBOX: 2 messages; Sent: 1 message"
 
 
 def test_a_wrong_password_fails_in_words_without_the_password(

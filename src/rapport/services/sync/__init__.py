@@ -22,6 +22,7 @@ from typing import Protocol
 
 from sqlalchemy import or_, select, update
 
+from rapport.domain.counts import said
 from rapport.errors import RapportError, SecretUnreadable, SyncFailed
 from rapport.services import sync_accounts
 from rapport.services.context import Ctx, Rapport
@@ -259,8 +260,7 @@ def start(app: Rapport, box: SecretBox, account_id: int) -> threading.Thread | N
 
 
 def _said(counts: dict[str, int]) -> str:
-    shown = [f"{n:,} {what.replace('_', ' ')}" for what, n in counts.items() if n]
-    return ", ".join(shown) if shown else "nothing new"
+    return said(counts)
 
 
 def _save_progress(

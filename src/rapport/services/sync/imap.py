@@ -23,6 +23,7 @@ from typing import Any
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
 
+from rapport.domain.counts import counted
 from rapport.errors import SyncFailed
 from rapport.services.context import Rapport
 from rapport.services.sync import mail_sync
@@ -171,7 +172,7 @@ def check(account: AccountConfig) -> str:
             label = folder
             if folder == sent and folder != "Sent":
                 label = f"Sent ({folder})"
-            shown.append(f"{label}: {messages:,} messages")
+            shown.append(f"{label}: {counted(messages, 'messages')}")
         if sent is None:
             shown.append("no Sent folder found")
     return "; ".join(shown)
