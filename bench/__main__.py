@@ -42,6 +42,13 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     parser.add_argument("--markdown", type=Path, help="also write the tables here (Markdown)")
     parser.add_argument(
+        "--sync",
+        action="store_true",
+        help="also run the live-sync benchmarks: a 100,000-message mailbox on Dovecot "
+        "(bench.sync_imap) and a 5,000-event calendar on Radicale (bench.sync_caldav)",
+    )
+    parser.add_argument("--sync-only", action="store_true", help="only the live-sync benchmarks")
+    parser.add_argument(
         "--reuse",
         action="store_true",
         help="measure the network loaded by the previous run in --out (skip the load)",
@@ -206,8 +213,18 @@ def run_postgres(
         return rows, server_version(url)
 
 
+def run_sync_benchmarks() -> None:
+    """The live-sync benchmarks, each in a process of its own (they start their servers)."""
+    for module in ("bench.sync_imap", "bench.sync_caldav"):
+        print(f"== python -m {module}", flush=True)
+        subprocess.run([sys.executable, "-m", module], cwd=ROOT, check=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     args = arguments(argv)
+    if args.sync_only:
+        run_sync_benchmarks()
+        return
     base = dataclasses.replace(SMALL if args.small else Spec(), seed=args.seed)
     spec = base if args.small else scaled(base, args.people, args.interactions)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -242,6 +259,8 @@ def main(argv: list[str] | None = None) -> None:
         f"whole benchmark: {total:.0f} s",
     ]
     print(f"whole benchmark: {total:.0f} s")
+    if args.sync:
+        run_sync_benchmarks()
     if args.markdown:
         args.markdown.write_text(results_markdown(sections, notes, pg_version))
         print(f"tables written to {args.markdown}")

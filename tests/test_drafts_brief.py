@@ -117,6 +117,15 @@ def test_brief_gathers_what_to_know(me) -> None:
     assert 0 <= b.health.value <= 100
 
 
+def test_picking_up_from_a_synced_email_names_its_subject_not_the_message_count(me) -> None:
+    ana = make_person(me, "Ana Lima")
+    make_interaction(
+        me, [ana.id], on=TODAY - D(days=2), kind="email", summary="Pilot plan",
+        notes="3 messages", source="mail", external_id="2026-12-05/pilot@x",
+    )  # fmt: skip
+    assert brief.brief(me, ana.id).talking_points[0] == "Pick up from last time: Pilot plan"
+
+
 def test_role_anniversary_and_mentoring_drafts(me) -> None:
     from rapport.services import mentoring, people
     from rapport.storage.schema import Role

@@ -138,8 +138,7 @@ def listing(as_json: bool = JsonOption) -> None:
         rows = []
         for v in views:
             st = sync_accounts.state(v, now)
-            brought = ", ".join(f"{n:,} {k.replace('_', ' ')}" for k, n in v.totals.items() if n)
-            rows.append([v.id, v.name, v.kind, _where(v), st.says, brought or "—"])
+            rows.append([v.id, v.name, v.kind, _where(v), st.says, v.brought or "—"])
         table(None, ["#", "name", "kind", "where", "state", "brought"], rows)
 
     emit([_shown(v) for v in views], as_json, render)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from rapport.cli.output import JsonOption, emit, say, table
+from rapport.domain.counts import counted
 
 if TYPE_CHECKING:
     from rapport.services.correspondents import CorrespondentOut, Decided
@@ -42,7 +43,7 @@ def _render(found: list[CorrespondentOut]) -> None:
         for c in found
     ]  # fmt: skip
     table(
-        f"{len(found)} people you write with, not in your network",
+        f"{counted(len(found), 'people')} you write with, not in your network",
         ["who", "exchanges", "you wrote in", "last", "latest subjects"],
         rows,
     )

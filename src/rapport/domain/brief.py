@@ -73,8 +73,12 @@ def talking_points(brief: Brief, today: dt.date) -> list[str]:
     person = brief.person
     points: list[str] = []
     last = brief.recent[0] if brief.recent else None
-    if last and (last.notes or last.summary):
-        points.append(f"Pick up from last time: {last.notes or last.summary}")
+    if last:
+        # notes the user wrote say where they left off; an imported or synced one's
+        # are the machine's ("3 messages", a meeting's room): its subject says it better
+        said = last.notes if last.source == "manual" and last.notes else last.summary
+        if said:
+            points.append(f"Pick up from last time: {said}")
     points += [
         f"Your promise: {c.description}" + (f" (due {c.due_on})" if c.due_on else "")
         for c in brief.my_promises

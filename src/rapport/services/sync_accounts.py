@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
+from rapport.domain.counts import said
 from rapport.errors import Conflict, Invalid, NotFound, SecretUnreadable
 from rapport.services.context import Ctx
 from rapport.services.secret_box import SecretBox
@@ -90,6 +91,13 @@ class AccountView:
     progress: dict[str, Any]
     totals: dict[str, Any]
     has_password: bool  # False once restored from a backup, until given again
+
+    @property
+    def brought(self) -> str:
+        """What its runs brought, added up, in words ('' before the first). Upcoming
+        meetings are left out: each run replaces them, so their sum means nothing."""
+        kept = {k: int(n) for k, n in self.totals.items() if k != "upcoming meetings"}
+        return said(kept, nothing="")
 
 
 def purpose(account_id: int) -> str:

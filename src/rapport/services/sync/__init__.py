@@ -123,7 +123,8 @@ def check_first(spec: sync_accounts.AccountSpec) -> str:
         reason = redact(str(exc), account.password)
         raise SyncFailed(
             f"{reason}; nothing was saved (check the host, port, security, user and "
-            "password, or save it anyway without this check)"
+            "password; or save it without signing in first: --no-check on the command "
+            'line, the box under the form on the web, "check": false in the API)'
         ) from None
 
 
