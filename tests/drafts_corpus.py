@@ -189,6 +189,10 @@ FEEDBACK_ACTIONS = (
     LONG,
 )
 
+# meeting titles as calendars hold them
+MEETINGS = ("Project kickoff", "Ana / Sam 1:1", "FW: Weekly sync", "", "Lunch", CJK, LONG)
+MEETING_WHEN = ("tomorrow at 10:00", "today at 15:30")
+
 PEOPLE = (("Ana", "Ana Lima"), ("Bruno", "Bruno Souza"), ("Mei", "Mei Tanaka"))
 
 
@@ -233,6 +237,9 @@ def situations() -> Iterator[Situation]:
         yield base("strained", context=context)
     for action in FEEDBACK_ACTIONS:
         yield base("feedback", promise=action)
+    for meeting, when, summary in itertools.product(MEETINGS, MEETING_WHEN, SUMMARIES[:6]):
+        yield base("prepare", meeting=meeting, meeting_when=when, last=summary,
+                   video=meeting == "Lunch")  # fmt: skip
 
 
 # --- the rules -----------------------------------------------------------------------

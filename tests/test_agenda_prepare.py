@@ -85,3 +85,22 @@ def test_a_past_meeting_asks_nothing_even_before_the_next_sync(open_ctx: OpenCtx
     _meeting(open_ctx, ana.id, _at(TODAY - dt.timedelta(days=1), 10))
     with open_ctx() as ctx:
         assert all(e.person_id != ana.id for e in agenda.build(ctx).entries)
+
+
+def test_the_draft_before_a_meeting_confirms_it_instead_of_asking_for_a_coffee(
+    open_ctx: OpenCtx,
+) -> None:
+    from rapport.services import drafts
+
+    with open_ctx() as ctx:
+        ana = make_person(ctx, "Ana Lima", emails=["ana@acme.com"])
+    starts = _at(TODAY + dt.timedelta(days=1), 10)
+    _meeting(open_ctx, ana.id, starts)
+    with open_ctx() as ctx:
+        local = starts.astimezone(ctx.tz)
+        written = drafts.draft(ctx, f"b{ana.id}")
+    when = f"tomorrow at {local:%H:%M}" if local.date() == TODAY + dt.timedelta(days=1) else ""
+    assert written.kind == "prepare"
+    assert written.subject.startswith("Project kickoff: ")
+    assert when in written.body and "Hi Ana," in written.body
+    assert "coffee" not in written.body and "next few weeks" not in written.body

@@ -93,6 +93,14 @@ Thank you again for your feedback. {% if variant == 1 %}I took it to heart and h
 
 {{ signoff }}
 {{ me }}""",
+    "prepare": """\
+{% if meeting %}{{ meeting }}: {{ meeting_when }}{% else %}See you {{ meeting_when }}{% endif %}
+Hi {{ first }},
+
+{% if variant == 1 %}Just confirming we're on for {{ meeting_when }} — looking forward to it.{% elif video %}Looking forward to our call {{ meeting_when }}.{% else %}Looking forward to seeing you {{ meeting_when }}.{% endif %} Is there anything you'd like me to read or bring beforehand?{% if last_topic %} I'd also love to hear how things have moved on since {{ last_topic }}.{% endif %}
+
+{{ signoff }}
+{{ me }}""",
 }
 
 SIGNOFFS = ("Best,", "All the best,", "Best wishes,", "Warm regards,")

@@ -26,6 +26,7 @@ sentence case); the rest is the body.
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -65,6 +66,9 @@ class Situation:
     milestone: str = ""  # the label, or "3 years at Initech"
     role: str = ""
     goals: str = ""
+    meeting: str = ""  # the title of a meeting ahead, as in the calendar
+    meeting_when: str = ""  # "tomorrow at 10:00"
+    video: bool = False
 
 
 def pick(seed: str, n: int) -> int:
@@ -269,6 +273,19 @@ _MEETING_WORDS = _MEETINGS | frozenset(
     ph.words("""quick long short first great weekly monthly quarterly mentoring intro video phone team
     follow-up virtual good lovely nice informal zoom""")
 )
+_REPLY_PREFIX = re.compile(r"^\s*((re|fw|fwd|aw|wg|tr)\s*:\s*)+", re.IGNORECASE)
+MEETING_TITLE_WORDS = 8  # a longer title is a description, not a name to put in a subject
+
+
+def meeting_title(title: str) -> str:
+    """A meeting's title as a subject can name it ('Weekly sync' from 'FW: Weekly
+    sync'), or '' when it cannot be written to them: another script, or too long."""
+    text = ph.clean(_REPLY_PREFIX.sub("", title or ""))
+    if not text or not ph.latin(text) or len(text.split()) > MEETING_TITLE_WORDS:
+        return ""
+    return text
+
+
 _SUMMARY_LEADS = ("discussed ", "talked about ", "chatted about ", "went over ", "spoke about ")
 
 
@@ -370,6 +387,9 @@ def values(s: Situation) -> dict[str, Any]:
         "milestone_phrase": milestone_phrase(s.milestone_kind, s.milestone, names),
         "role": s.role,
         "goals": s.goals,
+        "meeting": meeting_title(s.meeting),
+        "meeting_when": s.meeting_when or "soon",
+        "video": s.video,
         "promised": promised,
         "promise_subject": promise_subject,
         "their_promise": their_promise(s.promise, names),

@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from rapport.domain import drafts
 from rapport.domain.records import AgendaReason, Draft
-from rapport.services import agenda, interactions
+from rapport.domain.relative_time import when_ahead
+from rapport.services import agenda, interactions, upcoming
 from rapport.services.context import Ctx
 from rapport.services.people import get as get_person
 from rapport.storage.schema import (
@@ -140,6 +141,17 @@ def _goals(ctx: Ctx, person: Person, reason: AgendaReason) -> dict[str, Any]:
     return {"goals": mentorship.goals if mentorship and mentorship.goals else ""}
 
 
+def _meeting(ctx: Ctx, person: Person, reason: AgendaReason) -> dict[str, Any]:
+    ahead = upcoming.for_person(ctx, person.id, limit=1)
+    if not ahead:
+        return {}
+    return {
+        "meeting": ahead[0].summary,
+        "meeting_when": when_ahead(ahead[0].starts_at, ctx.today),
+        "video": ahead[0].kind == "video",
+    }
+
+
 # what each kind of reason adds to the situation
 _BY_KIND: dict[str, Callable[[Ctx, Person, AgendaReason], dict[str, Any]]] = {
     "promise": _promise,
@@ -150,6 +162,7 @@ _BY_KIND: dict[str, Callable[[Ctx, Person, AgendaReason], dict[str, Any]]] = {
     "milestone": _milestone,
     "role-change": _role,
     "mentoring": _goals,
+    "prepare": _meeting,
 }
 
 
@@ -160,7 +173,8 @@ def draft(
     the listing `interface` showed last, a person), written for its most important
     reason."""
     entry, reasons = agenda.find(ctx, ref, everything=True, interface=interface)
-    # preparing for a meeting is no message: write for the entry's next reason, if any
+    # another reason of the entry (a promise, a birthday) says more than the meeting
+    # the user is about to have: write for it; else a note before the meeting
     reason = next((r for r in reasons if r.kind != "prepare"), reasons[0])
     person = get_person(ctx, entry.person_id)
     subject, body = drafts.compose(
