@@ -413,3 +413,21 @@ def test_delivering_the_digest_seals_a_clear_password_first(app: Rapport) -> Non
     assert delivery.outcome == "failed"  # nothing listens: but the password was sealed
     with app.open() as ctx:
         assert SMTP_PASSWORD not in json.dumps(ctx.session.scalar(select(Workspace.settings)))
+
+
+def test_an_unencrypted_password_to_another_machine_is_said(app: Rapport) -> None:
+    made = iter(range(100))
+
+    def exposed(**changes: object) -> str | None:
+        with app.open(write=True) as ctx:
+            name = f"account {next(made)}"
+            return sync_accounts.add(ctx, secret_box.of(app), spec(name=name, **changes)).exposed
+
+    assert exposed(kind="caldav", host="https://dav.example.com/", security="tls") is None
+    assert exposed(kind="caldav", host="http://127.0.0.1:5232/", security="tls") is None
+    said = exposed(kind="caldav", host="http://dav.example.com/", security="tls")
+    assert said is not None and "dav.example.com unencrypted (http://): use https://" in said
+    assert exposed(host="imap.example.com", security="tls") is None
+    assert exposed(host="127.0.0.1", security="none") is None
+    said = exposed(host="imap.example.com", security="none")
+    assert said is not None and "imap.example.com unencrypted (security none): use tls" in said

@@ -54,7 +54,11 @@ def _shown(view: AccountView) -> dict[str, Any]:
     from rapport.services import sync_accounts
 
     state = sync_accounts.state(view, dt.datetime.now(dt.UTC))
-    return {**dataclasses.asdict(view), "state": dataclasses.asdict(state)}
+    return {
+        **dataclasses.asdict(view),
+        "exposed": view.exposed,
+        "state": dataclasses.asdict(state),
+    }
 
 
 def _where(view: AccountView) -> str:
@@ -115,6 +119,8 @@ def add(
     def render() -> None:
         say(f"account “{view.name}” added: {_where(view)}" + (f" ({found})" if found else ""))
         say("It syncs while `rapport serve` runs; `rapport sync` runs it once now.")
+        if view.exposed:
+            say(f"Careful: {view.exposed}.")
 
     emit(_shown(view) | {"checked": found}, as_json, render)
 

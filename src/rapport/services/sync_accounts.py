@@ -93,6 +93,23 @@ class AccountView:
     has_password: bool  # False once restored from a backup, until given again
 
     @property
+    def exposed(self) -> str | None:
+        """Why its password crosses the network unencrypted (None when it does not,
+        or only to this machine)."""
+        if self.kind == "caldav":
+            parts = urlsplit(self.host)
+            plain, server = parts.scheme == "http", parts.hostname or ""
+        else:
+            plain, server = self.security == "none", self.host
+        if not plain or server in ("localhost", "::1") or server.startswith("127."):
+            return None
+        return (
+            f"the password goes to {server} unencrypted "
+            + ("(http://): use https://" if self.kind == "caldav" else "(security none): use tls")
+            + " unless the server is on your own network"
+        )
+
+    @property
     def brought(self) -> str:
         """What its runs brought, added up, in words ('' before the first). Upcoming
         meetings are left out: each run replaces them, so their sum means nothing."""
