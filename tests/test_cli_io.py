@@ -49,6 +49,14 @@ def test_import_twice_then_export_and_restore_elsewhere(
     other = Cli(f"sqlite:///{tmp_path / 'other.db'}", TODAY.isoformat(), str(tmp_path))
     restored = other("import", str(backup), "--json").json()
     assert restored["format"] == "backup" and restored["created"] > 20
+    exported = int(result.stderr.split()[1])  # "exported 326 rows to …"
+    assert restored["created"] + restored["updated"] == exported  # the network's row: updated
+    shutil.copy(sqlite_template, tmp_path / "third.db")
+    third = Cli(f"sqlite:///{tmp_path / 'third.db'}", TODAY.isoformat(), str(tmp_path))
+    third("person", "add", "Lone Person")
+    refused = third("import", str(backup), ok=False)
+    assert refused.exit_code == 4
+    assert "this one already has 1 person (restore into a new" in refused.stderr
     assert _people(other) == names
     assert (
         other("person", "show", "ana", "--json").json()["interaction_count"] == 5

@@ -115,15 +115,18 @@ def user_add(
     from rapport.cli.runtime import rapport
     from rapport.services import accounts
 
-    user = accounts.add(rapport(), email, _read_password(password_stdin), display_name=name)
+    app = rapport()
+    user = accounts.add(app, email, _read_password(password_stdin), display_name=name)
+    first = accounts.count(app) == 1
+    whose = (
+        "it owns the network in this database"
+        if first
+        else "with a network of its own, empty: it does not see the other accounts' people"
+    )
     emit(
         user,
         as_json,
-        lambda: say(
-            f"account {user.email} created"
-            + (" (owner of this network)" if user.is_owner else "")
-            + ": sign in with `rapport serve`"
-        ),
+        lambda: say(f"account {user.email} created, {whose}: sign in with `rapport serve`"),
     )
 
 

@@ -14,6 +14,7 @@ _SINGULAR = {
     "attendees": "attendee",
     "correspondents": "correspondent",
     "people": "person",
+    "records": "record",
 }
 
 
