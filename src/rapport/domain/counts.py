@@ -15,6 +15,7 @@ _SINGULAR = {
     "correspondents": "correspondent",
     "people": "person",
     "records": "record",
+    "rows": "row",
 }
 
 
