@@ -351,6 +351,8 @@ def unarchive(ref: str = typer.Argument(...), as_json: bool = JsonOption) -> Non
 
 def register(app: typer.Typer) -> None:
     from rapport.cli.merging import merge
+    from rapport.cli.roles import role_app
 
     person_app.command("merge")(merge)
+    person_app.add_typer(role_app, name="role")
     app.add_typer(person_app, name="person")

@@ -20,6 +20,7 @@ from rapport.web.api import (
     people,
     records,
     review,
+    roles,
     tags,
 )
 from rapport.web.api.schemas import ErrorEnvelope
@@ -53,6 +54,7 @@ for module in (
     history,
     review,
     correspondents,
+    roles,
     tags,
 ):
     router.include_router(module.router)

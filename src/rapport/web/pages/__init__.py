@@ -19,6 +19,7 @@ from rapport.web.pages import (
     people,
     person,
     review,
+    roles,
     settings,
     sync_accounts,
     tags,
@@ -43,6 +44,7 @@ for module in (
     settings,
     sync_accounts,
     tags,
+    roles,
     command,
     api_reference,
 ):
