@@ -75,12 +75,14 @@ def _props(parent: ET.Element | None) -> PropRequest:
         for child in prop:
             found.props.append(_split(child.tag))
             if child.tag == q(CARDDAV, "address-data"):
-                version = child.get("version")
-                kind = child.get("content-type")
-                if version:
-                    found.version = version
-                elif kind and "version" in kind:
-                    found.version = kind
+                # the version as an attribute (RFC 6352 10.4) or, as DAVx5 writes
+                # it, on an address-data-type inside
+                for element in (child, *child.iter(q(CARDDAV, "address-data-type"))):
+                    version = element.get("version")
+                    if version:
+                        found.version = f"version={version}"
+                    elif "version" in (element.get("content-type") or ""):
+                        found.version = element.get("content-type")
     if not (found.props or found.allprop or found.propname):
         found.allprop = True
     return found
@@ -210,4 +212,6 @@ def href(path: str) -> str:
 
 
 def text(value: str) -> str:
-    return escape(value)
+    """`value` as XML character data; carriage returns as references, so a vCard's
+    CRLF line ends survive the parser's end-of-line handling (XML 1.0 2.11)."""
+    return escape(value).replace("\r", "&#13;")

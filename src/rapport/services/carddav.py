@@ -45,7 +45,6 @@ from rapport.domain.carddav import (
     PutResult,
     SyncChanges,
 )
-from rapport.domain.person_lists import Items
 from rapport.errors import Conflict, NotFound, PreconditionFailed
 from rapport.services import exports, people
 from rapport.services.context import Ctx
@@ -344,13 +343,13 @@ def _changes(record: ContactRecord) -> dict[str, Any]:
         "location": record.location,
         "timezone": record.timezone,
         "notes": record.notes,
-        "emails": Items(tuple(record.emails)),
-        "phones": Items(tuple(record.phones)),
-        "urls": Items(tuple(record.urls)),
-        "tags": Items(tuple(record.tags)),
+        "emails": list(record.emails),
+        "phones": list(record.phones),
+        "urls": list(record.urls),
+        "tags": list(record.tags),
     }
     if record.types:
-        changes["types"] = Items(tuple(record.types))
+        changes["types"] = list(record.types)
     if record.how_met:
         changes["how_met"] = record.how_met
     if record.met_on:
