@@ -433,6 +433,8 @@ def _escape(text: str) -> str:
 
 def _fold(line: str) -> str:
     """RFC 6350 3.2: lines longer than 75 octets folded, never inside a character."""
+    if len(line) <= 75 and (line.isascii() or len(line.encode("utf-8")) <= 75):
+        return line + "\r\n"  # most lines: no character to count
     out: list[str] = []
     current: list[str] = []
     size = 0

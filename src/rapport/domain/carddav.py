@@ -120,3 +120,45 @@ def etag_matches(header: str, etag: str | None) -> bool:
         return False
     tags = [t.strip() for t in header.split(",")]
     return "*" in tags or etag in tags or etag in (t.removeprefix("W/") for t in tags)
+
+
+@dataclass(frozen=True)
+class PhoneSetup:
+    """How to add the address book to a phone: what `rapport carddav`, the Settings
+    page and docs/carddav.md say, from one place."""
+
+    url: str  # the server's /dav/ address
+    username: str  # the account's email
+    password: str  # what to use as the password (an API token)
+    steps: dict[str, list[str]]  # per client: the steps, in order
+
+
+def phone_setup(base_url: str, email: str) -> PhoneSetup:
+    """The setup for an account `email` on a server reachable at `base_url`."""
+    url = base_url.rstrip("/") + "/dav/"
+    host = base_url.split("://", 1)[-1].rstrip("/")
+    password = "an API token: Settings › API tokens, or `rapport token create --name phone`"
+    return PhoneSetup(
+        url=url,
+        username=email,
+        password=password,
+        steps={
+            "iPhone / iPad (Contacts)": [
+                "Settings › Apps › Contacts › Contacts Accounts › Add Account › Other › "
+                "Add CardDAV Account",
+                f"Server: {host}; User name: {email}; Password: the API token",
+                "Without TLS (a server on your own network): Advanced Settings › Use SSL off, "
+                f"Port {host.rsplit(':', 1)[-1] if ':' in host else '80'}, "
+                f"Account URL {url}",
+            ],
+            "Android (DAVx5)": [
+                "DAVx5 › + › Login with URL and user name",
+                f"Base URL: {url}; User name: {email}; Password: the API token",
+                "Create the account, tick the address book “Rapport”, and sync",
+            ],
+            "vdirsyncer and other clients": [
+                f"A CardDAV storage with url {url}, username {email}, password the API token "
+                "(the address book is found from there: RFC 6764 discovery)",
+            ],
+        },
+    )
