@@ -428,3 +428,30 @@ def test_a_recorded_ios_and_davx5_session_replays(web: Web, ana: User, phone: Ph
             assert "8A1F0C2E-4B7D-4E55-9B1A-2F3C4D5E6F70.vcf" in response.text
             assert href not in response.text
     assert len(person_named(web, ana, "Chidi Okafor")) == 1
+
+
+# --- where a user finds it -------------------------------------------------------------------
+
+
+def test_settings_say_how_to_add_the_phone(web: Web, ana: User) -> None:
+    page = web.browser(ana).get("/settings")
+    assert page.status_code == 200
+    assert "Contacts on your phone" in page.text
+    assert "http://testserver/dav/" in page.text and ana.account.email in page.text
+    assert "DAVx5" in page.text and "Add CardDAV Account" in page.text
+
+
+def test_rapport_carddav_prints_the_address_and_the_steps(
+    web: Web, database_url: str, tmp_path: Any
+) -> None:
+    from tests.cli_runner import Cli
+    from tests.conftest import TODAY
+
+    web.user("sam@example.org")
+    cli = Cli(database_url, TODAY.isoformat(), str(tmp_path))
+    shown = cli("carddav", "--url", "http://192.168.1.20:8765", "--json").json()
+    assert shown["url"] == "http://192.168.1.20:8765/dav/"
+    assert shown["username"] == "sam@example.org"
+    assert any("DAVx5" in client for client in shown["steps"])
+    text = cli("carddav", "--url", "http://192.168.1.20:8765").stdout
+    assert "Address book: http://192.168.1.20:8765/dav/" in text
