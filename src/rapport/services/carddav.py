@@ -271,19 +271,25 @@ def cards(ctx: Ctx, names: Sequence[str], version: str) -> dict[str, CardOut]:
     wanted = list(dict.fromkeys(names))
     for start in range(0, len(wanted), CHUNK):
         rows = {
-            c.person_id: c
-            for c in ctx.session.scalars(
-                select(Card).where(
+            row.person_id: row
+            for row in ctx.rows(
+                select(
+                    Card.person_id, Card.name, Card.uid, Card.etag, Card.extras,
+                    Card.extras_version,
+                ).where(
                     Card.workspace_id == ctx.workspace_id,
                     Card.name.in_(wanted[start : start + CHUNK]),
                     Card.deleted.is_(False),
                     Card.person_id.is_not(None),
                 )
             )
-        }
+        }  # fmt: skip
         for record, pid in exports.records(ctx, sorted(k for k in rows if k is not None)):
-            card = rows[pid]
-            found[card.name] = CardOut(card.name, card.etag, _text(card, record, version))
+            row = rows[pid]
+            text = vcard_card.write(
+                record, row.uid, list(row.extras or []), row.extras_version, version
+            )
+            found[row.name] = CardOut(row.name, row.etag, text)
     return found
 
 

@@ -93,15 +93,22 @@ def _records(ctx: Ctx, ids: Sequence[int]) -> Iterator[tuple[ContactRecord, int]
             continue
         dates[pid].setdefault(slot, PartialDate(month, day, year))
     rows = {
-        p.id: (p, org)
-        for p, org in ctx.session.execute(
-            select(Person, Organization.name)
+        row.id: row
+        # columns, not Person objects: the ORM's loading cost more than the query, and
+        # a Core read sees what a Core write of this transaction changed
+        for row in ctx.rows(
+            select(
+                Person.id, Person.full_name, Person.given_name, Person.family_name,
+                Person.nickname, Person.title, Person.location, Person.timezone,
+                Person.notes, Person.met_on, Person.how_met, Organization.name.label("org"),
+            )
             .outerjoin(Organization, Organization.id == Person.organization_id)
             .where(Person.id.in_(ids))
         )
-    }
+    }  # fmt: skip
     for pid in ids:
-        person, org = rows[pid]
+        person = rows[pid]
+        org = person.org
         yield (
             ContactRecord(
                 line=0,
