@@ -280,9 +280,9 @@ def cards(ctx: Ctx, names: Sequence[str], version: str) -> dict[str, CardOut]:
                     Card.workspace_id == ctx.workspace_id,
                     Card.name.in_(wanted[start : start + CHUNK]),
                     Card.deleted.is_(False),
-                    Card.person_id.is_not(None),
-                )
+                )  # (no condition on person_id: SQLite would take its index, not the name's)
             )
+            if row.person_id is not None
         }  # fmt: skip
         for record, pid in exports.records(ctx, sorted(k for k in rows if k is not None)):
             row = rows[pid]
