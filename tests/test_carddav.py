@@ -113,3 +113,31 @@ def test_a_backup_restore_keeps_uids_and_extras(
         assert "X-CUSTOM;TYPE=thing:kept" in text
     finally:
         target.dispose()
+
+
+def test_an_entry_committed_below_one_already_read_is_read_later(open_ctx: OpenCtx) -> None:
+    """On PostgreSQL an entry can commit after one with a higher id was read: its id
+    was a gap, looked for again at each refresh until it appears."""
+    import time
+
+    from sqlalchemy import func, select
+
+    from rapport.storage.carddav_tables import CardBook
+    from rapport.storage.schema import JournalEntry
+
+    with open_ctx() as ctx:
+        pid = people.add(ctx, {"full_name": "Gap Person"}).id
+        token = carddav.changes_since(ctx, None).token
+    with open_ctx() as ctx:
+        people.edit(ctx, pid, {"title": "Committed late"})
+    with open_ctx() as ctx:  # as if the edit's entry had not been visible at the last read
+        late = ctx.session.scalar(select(func.max(JournalEntry.id)))
+        book = ctx.session.get(CardBook, ctx.workspace_id)
+        assert book is not None and late is not None
+        book.journal_seen = late
+        book.journal_gaps = [[float(late), time.time()]]
+    with open_ctx() as ctx:
+        changed = carddav.changes_since(ctx, token)
+        assert [c.name for c in changed.changed] == [f"rapport-{pid}.vcf"]
+        book = ctx.session.get(CardBook, ctx.workspace_id)
+        assert book is not None and book.journal_gaps == []

@@ -34,6 +34,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import func, insert, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from rapport.adapters import vcard_card
 from rapport.adapters.records import ContactRecord
@@ -74,8 +75,14 @@ def refresh(ctx: Ctx) -> CardBook:
             )
             or 0
         )
-        ctx.session.add(book)
-        ctx.session.flush()
+        try:
+            with ctx.session.begin_nested():
+                ctx.session.add(book)
+        except IntegrityError:
+            # another request made it meanwhile (PostgreSQL; SQLite writers queue)
+            if ctx.session.get(CardBook, ctx.workspace_id, with_for_update=True) is None:
+                raise
+            return refresh(ctx)
         everyone = ctx.session.scalars(
             select(Person.id).where(Person.workspace_id == ctx.workspace_id)
         )
@@ -100,14 +107,27 @@ def _touched_since(ctx: Ctx, book: CardBook) -> set[int]:
     now = time.time()
     gaps = {int(i): float(at) for i, at in book.journal_gaps or []}
     e = JournalEntry
+    # the top first, then what is below it: an entry committed in between is either
+    # read below or kept as a gap, never skipped (PostgreSQL reads each statement anew)
+    top = max(ctx.session.scalar(select(func.max(e.id))) or 0, book.journal_seen)
+    if top > book.journal_seen:
+        # every id up to the top either is an entry (any workspace's) or is not yet
+        # committed (or rolled back): those are looked for again
+        present = set(
+            ctx.session.scalars(select(e.id).where(e.id > book.journal_seen, e.id <= top))
+        )
+        for gap in sorted(set(range(book.journal_seen + 1, top + 1)) - present)[-MAX_GAPS:]:
+            gaps[gap] = now
+    # gaps committed since (by any workspace): read below if this one's, then dropped
+    filled = set(ctx.session.scalars(select(e.id).where(e.id.in_(list(gaps))))) if gaps else set()
+    fresh = (e.id > book.journal_seen) & (e.id <= top)
     mine = ctx.session.execute(
         select(e.id, e.changes).where(
             e.workspace_id == ctx.workspace_id,
-            or_(e.id > book.journal_seen, e.id.in_(list(gaps)))
-            if gaps
-            else e.id > book.journal_seen,
+            or_(fresh, e.id.in_(list(gaps))) if gaps else fresh,
         )
     ).all()
+    book.journal_seen = top
     people_ids: set[int] = set()
     orgs: set[int] = set()
     for entry_id, changes in mine:
@@ -115,17 +135,8 @@ def _touched_since(ctx: Ctx, book: CardBook) -> set[int]:
         found_people, found_orgs, _ = journal.people_touched(changes or {})
         people_ids |= found_people
         orgs |= found_orgs
-    top = ctx.session.scalar(select(func.max(e.id))) or 0
-    if top > book.journal_seen:
-        # every id up to the top either is an entry (any workspace's) or is not yet
-        # committed (or rolled back): those are looked for again
-        present = set(
-            ctx.session.scalars(select(e.id).where(e.id > book.journal_seen, e.id <= top))
-        )
-        missing = set(range(book.journal_seen + 1, top + 1)) - present
-        for gap in sorted(missing)[-MAX_GAPS:]:
-            gaps[gap] = now
-        book.journal_seen = top
+    for entry_id in filled:
+        gaps.pop(entry_id, None)
     kept = sorted((i, at) for i, at in gaps.items() if now - at < GAP_SECONDS)[-MAX_GAPS:]
     book.journal_gaps = [[float(i), at] for i, at in kept]
     if orgs:
