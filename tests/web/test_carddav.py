@@ -447,9 +447,11 @@ def test_rapport_carddav_prints_the_address_and_the_steps(
     from tests.cli_runner import Cli
     from tests.conftest import TODAY
 
-    web.user("sam@example.org")
+    sam = web.user("sam@example.org")
+    add_person(web, sam, full_name="Ready Made")
     cli = Cli(database_url, TODAY.isoformat(), str(tmp_path))
     shown = cli("carddav", "--url", "http://192.168.1.20:8765", "--json").json()
+    assert shown["cards"] == 1  # the book is made now, not at the phone's first request
     assert shown["url"] == "http://192.168.1.20:8765/dav/"
     assert shown["username"] == "sam@example.org"
     assert any("DAVx5" in client for client in shown["steps"])

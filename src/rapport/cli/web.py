@@ -227,17 +227,22 @@ def carddav(
     """How to sync a phone's contacts with Rapport (CardDAV): the address, the user
     name and the steps for iPhone and Android (DAVx5)."""
     import socket
+    from dataclasses import asdict
 
     from rapport.cli.runtime import rapport
     from rapport.domain.carddav import phone_setup
     from rapport.services import accounts
+    from rapport.services import carddav as book
 
     app = rapport()
     account = accounts.by_email(app, user) if user else accounts.owner(app)
     setup = phone_setup(url or f"http://{socket.gethostname()}:8765", account.email)
+    # made now, so a phone's first request does not wait for every card to be rendered
+    with app.open(write=True, workspace_id=account.workspace_id, user_id=account.id) as ctx:
+        cards = book.book(ctx).cards
 
     def show() -> None:
-        say(f"Address book: {setup.url}")
+        say(f"Address book: {setup.url}  ({cards} card{'s' if cards != 1 else ''}, ready)")
         say(f"User name:    {setup.username}")
         say(f"Password:     {setup.password}")
         for client, steps in setup.steps.items():
@@ -249,7 +254,7 @@ def carddav(
         say("The phone must reach the server: `rapport serve --host 0.0.0.0` on your network,")
         say("behind TLS (a reverse proxy) beyond it. Cards deleted on the phone are archived.")
 
-    emit(setup, as_json, show)
+    emit({**asdict(setup), "cards": cards}, as_json, show)
 
 
 def register(app: typer.Typer) -> None:
