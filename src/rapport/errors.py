@@ -39,6 +39,17 @@ class Conflict(RapportError):
     exit_code = 4
 
 
+class PreconditionFailed(Conflict):
+    """A conditional request's condition does not hold (HTTP If-Match, If-None-Match,
+    a WebDAV sync-token): `condition` names it, as WebDAV's error element does."""
+
+    http_status = 412
+
+    def __init__(self, condition: str, message: str) -> None:
+        super().__init__(message)
+        self.condition = condition
+
+
 class Invalid(RapportError):
     """A value the user gave is not acceptable; `field` names it."""
 

@@ -13,7 +13,11 @@ from rapport.services import accounts, imports, review
 from tests.factories import make_interaction, make_person
 from tests.web.conftest import LOCAL, PASSWORD, Browser, User, Web, all_routes
 
-PUBLIC = {"/login", "/logout", "/setup", "/healthz", "/feed/{secret}.ics"}
+PUBLIC = {
+    "/login", "/logout", "/setup", "/healthz", "/feed/{secret}.ics",
+    "/.well-known/carddav",  # a redirect to /dav/ (RFC 6764), which authenticates
+}  # fmt: skip
+DAV = ("/dav",)  # the CardDAV server: Basic credentials on every request, never a cookie
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -33,7 +37,11 @@ def test_every_private_route_needs_a_user(web: Web) -> None:
         if path in PUBLIC:
             continue
         response = anonymous.request(method, fill(path))
-        if path.startswith("/api/"):
+        if path.startswith(DAV):
+            if method != "OPTIONS":
+                assert response.status_code == 401, (method, path)
+                assert response.headers["www-authenticate"].startswith("Basic ")
+        elif path.startswith("/api/"):
             assert response.status_code == 401, (method, path, response.text)
             assert response.json()["error"]["type"] == "not_authenticated"
             assert response.headers["www-authenticate"] == "Bearer"
@@ -159,7 +167,7 @@ def test_forms_without_their_csrf_token_are_403(web: Web, ana: User) -> None:
     browser = web.browser(ana)
     checked = 0
     for method, path in routes(web):
-        if method not in UNSAFE or path.startswith("/api/"):
+        if method not in UNSAFE or path.startswith(("/api/", *DAV)) or path in PUBLIC:
             continue
         response = browser.client.request(method, fill(path), data={"name": "x"})
         assert response.status_code == 403, (method, path)
@@ -175,6 +183,17 @@ def test_forms_without_their_csrf_token_are_403(web: Web, ana: User) -> None:
     ok = browser.post("/people", {"full_name": "Nadia Rahman"})
     assert ok.status_code == 200
     assert "Nadia Rahman" in ok.text
+
+
+def test_a_session_cookie_opens_nothing_under_dav(web: Web, ana: User) -> None:
+    """The CardDAV server lets WebDAV methods past the CSRF check because it reads no
+    cookie: a signed-in browser still gets 401 there, and a form's POST is refused."""
+    browser = web.browser(ana)
+    for method in ("PROPFIND", "REPORT", "PUT", "DELETE", "GET"):
+        response = browser.client.request(method, "/dav/addressbooks/contacts/x.vcf")
+        assert response.status_code == 401, method
+    post = browser.client.post("/dav/addressbooks/contacts/x.vcf", data={"name": "x"})
+    assert post.status_code == 403
 
 
 def test_the_api_with_a_session_cookie_needs_the_csrf_header(web: Web, ana: User) -> None:

@@ -433,6 +433,8 @@ def _escape(text: str) -> str:
 
 def _fold(line: str) -> str:
     """RFC 6350 3.2: lines longer than 75 octets folded, never inside a character."""
+    if len(line) <= 75 and (line.isascii() or len(line.encode("utf-8")) <= 75):
+        return line + "\r\n"  # most lines: no character to count
     out: list[str] = []
     current: list[str] = []
     size = 0
@@ -454,10 +456,25 @@ def _date_value(date: PartialDate) -> str:
     return f"{date.year:04d}{date.month:02d}{date.day:02d}"
 
 
-def card_lines(rec: ContactRecord, uid: str | None = None) -> list[str]:
-    """The content lines of one vCard 4.0 for `rec`, unfolded."""
+def _date_value_3(date: PartialDate) -> str:
+    # vCard 3.0 (RFC 2426 3.1.5) has no year-less date: Apple's convention, which this
+    # module reads back as year-less (_UNKNOWN_YEARS)
+    if date.year is None:
+        return f"X-APPLE-OMIT-YEAR=1604:1604-{date.month:02d}-{date.day:02d}"
+    return f"{date.year:04d}-{date.month:02d}-{date.day:02d}"
+
+
+def card_lines(rec: ContactRecord, uid: str | None = None, version: str = "4.0") -> list[str]:
+    """The content lines of one vCard for `rec`, unfolded: 4.0 (RFC 6350), or 3.0
+    (RFC 2426) when `version` says so, for clients such as iOS that read no other."""
+    v3 = version == "3.0"
     # KIND always: a person named like their organization is still a person
-    lines = ["BEGIN:VCARD", "VERSION:4.0", f"KIND:{rec.kind}"]
+    # (vCard 3.0 has no KIND: Apple's X-ABShowAs says a card is a company's)
+    lines = ["BEGIN:VCARD", f"VERSION:{'3.0' if v3 else '4.0'}"]
+    if not v3:
+        lines.append(f"KIND:{rec.kind}")
+    elif rec.kind == "org":
+        lines.append("X-ABShowAs:COMPANY")
     if uid:
         lines.append(f"UID:{_escape(uid)}")
     lines.append(f"FN:{_escape(rec.name)}")
@@ -469,18 +486,29 @@ def card_lines(rec: ContactRecord, uid: str | None = None) -> list[str]:
     if rec.title:
         lines.append(f"TITLE:{_escape(rec.title)}")
     for i, email in enumerate(rec.emails):
-        lines.append(("EMAIL;PREF=1:" if i == 0 else "EMAIL:") + _escape(email))
+        first = "EMAIL;TYPE=INTERNET,PREF:" if v3 else "EMAIL;PREF=1:"
+        lines.append((first if i == 0 else "EMAIL:") + _escape(email))
     # TEL as free text (RFC 6350 6.4.1 allows it) keeps the number as it was typed
-    lines.extend(f"TEL;VALUE=text:{_escape(phone)}" for phone in rec.phones)
+    tel = "TEL:" if v3 else "TEL;VALUE=text:"
+    lines.extend(f"{tel}{_escape(phone)}" for phone in rec.phones)
     lines.extend(f"URL:{_escape(url)}" for url in rec.urls)
     if rec.location:
         lines.append(f"ADR:;;{_escape(rec.location)};;;;")
     if rec.timezone:
         lines.append(f"TZ;VALUE=text:{_escape(rec.timezone)}")
     if rec.birthday:
-        lines.append(f"BDAY:{_date_value(rec.birthday)}")
+        if v3:
+            value = _date_value_3(rec.birthday)
+            lines.append(f"BDAY;{value}" if value.startswith("X-") else f"BDAY:{value}")
+        else:
+            lines.append(f"BDAY:{_date_value(rec.birthday)}")
     if rec.anniversary:
-        lines.append(f"ANNIVERSARY:{_date_value(rec.anniversary)}")
+        if v3:
+            value = _date_value_3(rec.anniversary)
+            sep = ";" if value.startswith("X-") else ":"
+            lines.append(f"X-ANNIVERSARY{sep}{value}")
+        else:
+            lines.append(f"ANNIVERSARY:{_date_value(rec.anniversary)}")
     if rec.tags:
         lines.append("CATEGORIES:" + ",".join(_escape(t) for t in rec.tags))
     if rec.notes:
@@ -492,6 +520,21 @@ def card_lines(rec: ContactRecord, uid: str | None = None) -> list[str]:
         lines.append(f"X-RAPPORT-MET-ON:{rec.met_on.isoformat()}")
     lines.append("END:VCARD")
     return lines
+
+
+def folded(line: str) -> str:
+    """One content line folded for writing (RFC 6350 3.2), with its CRLF."""
+    return _fold(line)
+
+
+def content_lines(text: str) -> Iterator[tuple[str, str]]:
+    """(property name in upper case, without its group; the line as written,
+    unfolded) for each content line of `text`, in order; lines that are not
+    content lines are left out."""
+    for raw, _ in _logical_lines(text):
+        parsed = _content_line(raw)
+        if parsed is not None:
+            yield parsed[0].upper(), raw
 
 
 def write(records: Iterable[tuple[ContactRecord, str | None]], stream: TextIO) -> int:

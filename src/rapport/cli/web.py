@@ -1,4 +1,5 @@
-"""`rapport serve`, `rapport user add|list` and `rapport token create|list|revoke`.
+"""`rapport serve`, `rapport carddav`, `rapport user add|list` and
+`rapport token create|list|revoke`.
 
 FastAPI and uvicorn are imported inside `serve` only: `rapport --help` stays fast."""
 
@@ -55,6 +56,7 @@ def serve(
         say(f"Demo network: sign in as {DEMO_EMAIL} with the password {DEMO_PASSWORD}")
     elif accounts.count(app_handle) == 0:
         say(f"No account yet: open {url}/setup on this machine, or run `rapport user add EMAIL`.")
+    say(f"Contacts on phones (CardDAV): {url}/dav/ (see `rapport carddav`)")
     if host not in ("127.0.0.1", "localhost", "::1"):
         say(
             "Listening beyond this machine: put it behind TLS (a reverse proxy) "
@@ -219,7 +221,51 @@ def token_revoke(
     emit(row, as_json, lambda: say(f"token #{row.id} “{row.name}” revoked"))
 
 
+def carddav(
+    url: str = typer.Option(
+        None,
+        "--url",
+        help="The address the phone reaches the server at "
+        "(default: http://<this machine's name>:8765).",
+    ),
+    user: str = typer.Option(None, "--user", help="The account's email (default: the owner)."),
+    as_json: bool = JsonOption,
+) -> None:
+    """How to sync a phone's contacts with Rapport (CardDAV): the address, the user
+    name and the steps for iPhone and Android (DAVx5)."""
+    import socket
+    from dataclasses import asdict
+
+    from rapport.cli.runtime import rapport
+    from rapport.domain.carddav import phone_setup
+    from rapport.services import accounts
+    from rapport.services import carddav as book
+
+    app = rapport()
+    account = accounts.by_email(app, user) if user else accounts.owner(app)
+    setup = phone_setup(url or f"http://{socket.gethostname()}:8765", account.email)
+    # made now, so a phone's first request does not wait for every card to be rendered
+    with app.open(write=True, workspace_id=account.workspace_id, user_id=account.id) as ctx:
+        cards = book.book(ctx).cards
+
+    def show() -> None:
+        say(f"Address book: {setup.url}  ({cards} card{'s' if cards != 1 else ''}, ready)")
+        say(f"User name:    {setup.username}")
+        say(f"Password:     {setup.password}")
+        for client, steps in setup.steps.items():
+            say("")
+            say(client)
+            for n, step in enumerate(steps, start=1):
+                say(f"  {n}. {step}")
+        say("")
+        say("The phone must reach the server: `rapport serve --host 0.0.0.0` on your network,")
+        say("behind TLS (a reverse proxy) beyond it. Cards deleted on the phone are archived.")
+
+    emit({**asdict(setup), "cards": cards}, as_json, show)
+
+
 def register(app: typer.Typer) -> None:
     app.command("serve")(serve)
+    app.command("carddav")(carddav)
     app.add_typer(user_app, name="user")
     app.add_typer(token_app, name="token")

@@ -26,7 +26,9 @@ CHUNK = 1000
 # rows that belong to the account rather than the network: a restore replaces them
 ACCOUNT_TABLES = ("app_user", "api_token")
 # the journal of actions is the history of this database, not part of the network
-NOT_BACKED_UP = ("journal_entry",)
+# the CardDAV book's counter points into that journal: a restore starts a new book,
+# which compares every card (their UIDs and extras are backed up) once
+NOT_BACKED_UP = ("journal_entry", "carddav_book")
 WORKSPACE_FIELDS = ("name", "timezone", "settings", "created_at")
 # a sync account is backed up as what it is (kind, name, host, user, folders,
 # interval), never its password or this machine's scheduler state: restored, it

@@ -48,6 +48,7 @@ from sqlalchemy.sql.dml import Delete, Insert, Update, UpdateBase
 from sqlalchemy.sql.elements import BinaryExpression, BindParameter, BooleanClauseList
 from sqlalchemy.sql.visitors import iterate
 
+from rapport.storage.carddav_tables import CARDDAV_TABLES
 from rapport.storage.schema import Base
 from rapport.storage.sync_tables import SYNC_TABLES
 
@@ -55,9 +56,11 @@ OPTION = "rapport_journal"  # the connection's execution option holding the Reco
 # agenda_listing: what an interface last showed (display state, rewritten by every
 # listing), not the user's data: journaling it would make reading the agenda an action
 # the sync tables (storage.sync_tables): a connection's machinery, and never a password
+# the CardDAV tables (storage.carddav_tables): derived from the people, which are journaled
 NOT_JOURNALED = frozenset(
     {"search_doc", "app_user", "api_token", "digest_state", "journal_entry", "agenda_listing"}
     | SYNC_TABLES
+    | CARDDAV_TABLES
 )
 CHUNK = 4000  # keys per query: well under SQLite's 32,766 variables
 

@@ -654,4 +654,6 @@ class JournalEntry(Base):
 
 # --- live sync (issue 17): its own module, registered on Base here ----------------------
 
-from rapport.storage import sync_tables  # noqa: E402, F401
+# --- and the CardDAV server's (issue 18) ------------------------------------------------
+
+from rapport.storage import carddav_tables, sync_tables  # noqa: E402, F401

@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from rapport import __version__
 from rapport.services.context import Rapport
 from rapport.settings import Settings
-from rapport.web import api, errors, pages
+from rapport.web import api, carddav, errors, pages
 from rapport.web.csrf import CSRFMiddleware
 from rapport.web.security import RateLimiter, SecurityHeadersMiddleware, secret_key
 from rapport.web.sessions import SessionMiddleware
@@ -59,6 +59,7 @@ def create_app(
     errors.install(app)
     app.include_router(pages.public)
     app.include_router(api.router)
+    app.include_router(carddav.router)
     app.include_router(pages.private)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     # the last added runs first: headers around sessions around the CSRF check

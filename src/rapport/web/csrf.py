@@ -4,7 +4,13 @@ A write (POST, PUT, PATCH, DELETE) is let through only if it carries the session
 CSRF token: in the `X-CSRF-Token` header (HTMX and scripts send it) or in the
 `csrf_token` field of a form. Requests authenticated by an API token carry no
 ambient authority (a browser never adds the header by itself), so they need none.
-This is a middleware, not a per-route check, so a new form cannot forget it."""
+This is a middleware, not a per-route check, so a new form cannot forget it.
+
+The CardDAV server (`web.carddav`, under /dav/) reads no cookie: phones authenticate
+each request with Basic credentials (email, API token). A browser that remembers
+those credentials could send them cross-site, but only with a form's methods: the
+WebDAV methods (PROPFIND, REPORT, PUT, DELETE…) need a CORS preflight this server
+never grants. So under /dav/ every method but POST (which it does not serve) passes."""
 
 from __future__ import annotations
 
@@ -18,6 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from rapport.web.sessions import session_of
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+DAV_PREFIXES = ("/dav/", "/dav", "/.well-known/carddav")  # web.carddav's paths
 FIELD = "csrf_token"
 HEADER = "x-csrf-token"
 MAX_FORM_BYTES = 64 * 1024 * 1024  # uploads are read whole before the check
@@ -36,6 +43,9 @@ class CSRFMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in SAFE_METHODS:
+            await self.app(scope, receive, send)
+            return
+        if scope["method"] != "POST" and _is_dav(scope["path"]):
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
@@ -68,6 +78,10 @@ class CSRFMiddleware:
             await self.reject(scope, receive, send, why)
             return
         await self.app(scope, replay, send)
+
+
+def _is_dav(path: str) -> bool:
+    return path == "/dav" or path.startswith(DAV_PREFIXES[0]) or path == DAV_PREFIXES[2]
 
 
 async def _buffer(receive: Receive) -> tuple[bytes | None, Receive]:

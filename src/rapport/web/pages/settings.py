@@ -13,6 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from rapport.domain.accounts import NewToken
 from rapport.domain.agenda import rules as agenda_rules
+from rapport.domain.carddav import phone_setup
 from rapport.errors import Invalid, RapportError
 from rapport.services import (
     accounts,
@@ -75,6 +76,7 @@ def _page(
             "sync_count": sync_count,
             "security_choices": ("starttls", "ssl", "none"),
             "agenda_rules": agenda_rules.RULES,
+            "carddav": phone_setup(str(request.base_url), ws.user.email),
         },
         status_code=status_code,
     )
