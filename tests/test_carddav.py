@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 from rapport.adapters import backup as backup_file
-from rapport.services import backup, carddav, exports, imports, journal, merge, people
+from rapport.services import backup, carddav, exports, imports, journal, merge, people, tags
 from rapport.services.context import Rapport
 from rapport.settings import Settings
 from tests.conftest import TODAY, OpenCtx, _truncate_all
@@ -36,6 +36,19 @@ def test_an_import_reaches_the_cards_through_the_journal(open_ctx: OpenCtx) -> N
         assert [c.name for c in changed.changed] == [f"rapport-{pid}.vcf"]
         text = carddav.card(ctx, f"rapport-{pid}.vcf", "4.0").text
         assert "TITLE:Head of Research" in text
+
+
+def test_a_tag_renamed_everywhere_reaches_the_cards_of_its_people(open_ctx: OpenCtx) -> None:
+    with open_ctx() as ctx:
+        pid = people.add(ctx, {"full_name": "Jo Berg", "tags": ["summit"]}).id
+        people.add(ctx, {"full_name": "Untagged Person"})
+        token = carddav.changes_since(ctx, None).token
+    with open_ctx() as ctx:
+        tags.rename(ctx, "summit", "Web Summit 2026")
+    with open_ctx() as ctx:
+        changed = carddav.changes_since(ctx, token)
+        assert [c.name for c in changed.changed] == [f"rapport-{pid}.vcf"]
+        assert "Web Summit 2026" in carddav.card(ctx, f"rapport-{pid}.vcf", "4.0").text
 
 
 def test_a_person_merged_away_leaves_a_tombstone(open_ctx: OpenCtx) -> None:

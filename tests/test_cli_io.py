@@ -182,3 +182,15 @@ def test_the_summary_counts_the_organisations_added(cli: Cli) -> None:
     again = cli("import", sample, "--json").json()
     assert (again["created"], again["unchanged"], again["organizations_created"]) == (0, 1, 0)
     assert "added" not in cli("import", sample).stdout
+
+
+def test_vcard_3_on_request_for_address_books_that_read_no_other(cli: Cli) -> None:
+    cli("person", "add", "Zoë Ångström", "--email", "zoe@example.org", "--org", "Café Société")
+    four = cli("export", "--vcard").stdout
+    three = cli("export", "--vcard", "--vcard-version", "3.0").stdout
+    assert "VERSION:4.0" in four and "VERSION:3.0" not in four
+    assert "VERSION:3.0" in three and "FN:Zoë Ångström" in three
+    refused = cli("export", "--vcard", "--vcard-version", "2.1", ok=False)
+    assert refused.exit_code == 2 and "choose 4.0 or 3.0" in refused.stderr
+    alone = cli("export", "--csv", "--vcard-version", "3.0", ok=False)
+    assert alone.exit_code == 2 and "--vcard-version goes with --vcard" in alone.stderr

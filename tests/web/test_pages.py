@@ -278,6 +278,10 @@ def test_import_and_export_pages(web: Web, ana: User) -> None:
     assert 'href="/io/export/csv?excel=1"' in browser.get("/io").text
     excel = browser.get("/io/export/csv?excel=1")
     assert excel.content.startswith(b"\xef\xbb\xbf") and "王芳".encode() in excel.content
+    assert 'href="/io/export/vcard3"' in browser.get("/io").text
+    three = browser.get("/io/export/vcard3")
+    assert three.headers["content-disposition"].endswith('filename="rapport-people-3.0.vcf"')
+    assert "VERSION:3.0" in three.text and "Olivia Brown" in three.text
 
 
 def test_command_bar(web: Web, ana: User) -> None:

@@ -74,10 +74,11 @@ def test_missing_or_wrong_token_is_401(web: Web, ana: User) -> None:
 
 
 @pytest.fixture
-def anas_things(web: Web, ana: User) -> dict[str, int]:
+def anas_things(web: Web, ana: User) -> dict[str, Any]:
     """One of everything in Ana's workspace, by the path parameter that names it."""
     with web.open(ana) as ctx:
-        pid = make_person(ctx, "Carla Dias", types=["client"]).id
+        carla = make_person(ctx, "Carla Dias", types=["client"], tags=["vip"], organization="Acme")
+        pid, role_id = carla.id, carla.roles[-1].id
         iid = make_interaction(ctx, [pid]).id
         other = make_person(ctx, "Carla D.").id  # a record to merge into Carla
     with web.open(ana) as ctx:  # a record matched by name alone: kept for review
@@ -111,6 +112,8 @@ def anas_things(web: Web, ana: User) -> dict[str, int]:
         "token_id": token.json()["token"]["id"],
         "proposal_id": proposal,
         "account_id": account.json()["id"],
+        "role_id": role_id,
+        "tag": "vip",  # a tag is named, not numbered: Bruno has none of that name
     }
 
 
@@ -119,11 +122,15 @@ BODIES = {
     "/api/v1/promises/{promise_id}/resolve": {"status": "kept"},
     "/api/v1/events/{event_id}/attendees": {"name": "Someone"},
     "/api/v1/accounts/{account_id}": {"enabled": False},
+    "/api/v1/tags/{tag}": {"name": "renamed"},
+    "/api/v1/tags/{tag}/merge": {"into": "vip"},
+    "/api/v1/roles/{role_id}": {"title": "x"},
+    "/api/v1/people/{person_id}/roles": {"title": "x"},
 }
 
 
 def test_another_users_ids_answer_404(
-    web: Web, ana: User, bruno: User, anas_things: dict[str, int]
+    web: Web, ana: User, bruno: User, anas_things: dict[str, Any]
 ) -> None:
     covered = 0
     for method, path in routes(web):

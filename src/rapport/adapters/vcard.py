@@ -537,11 +537,14 @@ def content_lines(text: str) -> Iterator[tuple[str, str]]:
             yield parsed[0].upper(), raw
 
 
-def write(records: Iterable[tuple[ContactRecord, str | None]], stream: TextIO) -> int:
-    """Write (record, uid) pairs as vCard 4.0 to `stream`; returns the card count."""
+def write(
+    records: Iterable[tuple[ContactRecord, str | None]], stream: TextIO, version: str = "4.0"
+) -> int:
+    """Write (record, uid) pairs as vCard 4.0 (or 3.0, for address books that read no
+    other) to `stream`; returns the card count."""
     count = 0
     for rec, uid in records:
-        for line in card_lines(rec, uid):
+        for line in card_lines(rec, uid, version):
             stream.write(_fold(line))
         count += 1
     return count

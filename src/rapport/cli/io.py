@@ -224,7 +224,12 @@ _EXPORTS = {".json": "json", ".vcf": "vcard", ".vcard": "vcard", ".csv": "csv", 
 
 def export(
     backup: bool = typer.Option(False, "--json", help="The full backup: every table, loss-free."),
-    vcard: bool = typer.Option(False, "--vcard", help="People as vCard 4.0."),
+    vcard: bool = typer.Option(False, "--vcard", help="People as vCard (4.0 unless told)."),
+    vcard_version: str = typer.Option(
+        None,
+        "--vcard-version",
+        help="With --vcard: 4.0, or 3.0 for address books that import no other.",
+    ),
     csv_: bool = typer.Option(False, "--csv", help="People as CSV (one row each)."),
     excel: bool = typer.Option(
         False,
@@ -252,9 +257,13 @@ def export(
         raise Invalid("format", "choose one of --json, --vcard, --csv, --ics")
     if excel and chosen != ["csv"]:
         raise Invalid("excel", "--excel goes with --csv (Excel's encoding of the CSV)")
+    if vcard_version is not None and chosen != ["vcard"]:
+        raise Invalid("vcard_version", "--vcard-version goes with --vcard")
+    if vcard_version is not None and vcard_version not in exports.VCARD_VERSIONS:
+        raise Invalid("vcard_version", f"{vcard_version!r}: choose 4.0 or 3.0")
     writers: dict[str, tuple[Callable[[Any, TextIO], int], str]] = {
         "json": (backups.export, "rows"),
-        "vcard": (exports.vcard_file, "people"),
+        "vcard": (partial(exports.vcard_file, version=vcard_version or "4.0"), "people"),
         "csv": (partial(exports.csv_file, excel=excel), "people"),
         "ics": (exports.ics_feed, "events"),
     }

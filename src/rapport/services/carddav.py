@@ -51,7 +51,7 @@ from rapport.services import exports, people
 from rapport.services.context import Ctx
 from rapport.storage import journal
 from rapport.storage.carddav_tables import Card, CardBook
-from rapport.storage.schema import JournalEntry, Person
+from rapport.storage.schema import JournalEntry, Person, PersonTag, Tag
 
 CHUNK = 1000  # people rendered per round of queries
 GAP_SECONDS = 3600  # how long an id missing from the journal is looked for again
@@ -130,11 +130,13 @@ def _touched_since(ctx: Ctx, book: CardBook) -> set[int]:
     book.journal_seen = top
     people_ids: set[int] = set()
     orgs: set[int] = set()
+    tags: set[int] = set()
     for entry_id, changes in mine:
         gaps.pop(entry_id, None)
         found_people, found_orgs, _ = journal.people_touched(changes or {})
         people_ids |= found_people
         orgs |= found_orgs
+        tags |= {key for key, _, _ in (changes or {}).get(Tag.__tablename__, [])}
     for entry_id in filled:
         gaps.pop(entry_id, None)
     kept = sorted((i, at) for i, at in gaps.items() if now - at < GAP_SECONDS)[-MAX_GAPS:]
@@ -146,6 +148,10 @@ def _touched_since(ctx: Ctx, book: CardBook) -> set[int]:
                     Person.workspace_id == ctx.workspace_id, Person.organization_id.in_(orgs)
                 )
             )
+        )
+    if tags:  # a tag renamed (`rapport tags rename`): the cards of whoever carries it
+        people_ids |= set(
+            ctx.session.scalars(select(PersonTag.person_id).where(PersonTag.tag_id.in_(tags)))
         )
     return people_ids
 

@@ -135,8 +135,12 @@ def _records(ctx: Ctx, ids: Sequence[int]) -> Iterator[tuple[ContactRecord, int]
         )
 
 
-def vcard_file(ctx: Ctx, stream: TextIO) -> int:
-    """Every person as vCard 4.0; returns the number of cards."""
+VCARD_VERSIONS = ("4.0", "3.0")
+
+
+def vcard_file(ctx: Ctx, stream: TextIO, version: str = "4.0") -> int:
+    """Every person as vCard 4.0, or 3.0 (many address books still import no other);
+    returns the number of cards."""
     from rapport.adapters import vcard
     from rapport.services.carddav import uids
 
@@ -144,6 +148,7 @@ def vcard_file(ctx: Ctx, stream: TextIO) -> int:
     return vcard.write(
         ((rec, theirs.get(pid, f"urn:rapport:person:{pid}")) for rec, pid in contacts(ctx)),
         stream,
+        version,
     )
 
 

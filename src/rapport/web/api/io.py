@@ -91,7 +91,7 @@ async def import_upload(
 @router.get(
     "/exports/{kind}",
     response_class=Response,
-    responses={200: {"description": "backup (JSON), vcard, csv or ics"}},
+    responses={200: {"description": "backup (JSON), vcard (4.0), vcard3 (3.0), csv or ics"}},
 )
 def export(
     ws: WorkspaceDep,
@@ -101,6 +101,6 @@ def export(
         Query(description="csv only: UTF-8 with a byte-order mark, as Excel needs to read it"),
     ] = False,
 ) -> Response:
-    """The whole network as a JSON backup, vCards, CSV (`?excel=true`: for Excel), or
-    the agenda as .ics."""
+    """The whole network as a JSON backup, vCards (4.0; `vcard3`: 3.0, for address
+    books that import no other), CSV (`?excel=true`: for Excel), or the agenda as .ics."""
     return export_download(ws, kind, excel=excel)

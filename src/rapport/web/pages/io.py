@@ -41,6 +41,7 @@ FORMATS = [
 EXPORTS: dict[str, tuple[Callable[[Ctx, TextIO], int], str, str]] = {
     "backup": (backup.export, "rapport-backup.json", "application/json"),
     "vcard": (exports.vcard_file, "rapport-people.vcf", "text/vcard"),
+    "vcard3": (partial(exports.vcard_file, version="3.0"), "rapport-people-3.0.vcf", "text/vcard"),
     "csv": (exports.csv_file, "rapport-people.csv", "text/csv"),
     "ics": (exports.ics_feed, "rapport-agenda.ics", "text/calendar"),
 }
