@@ -55,8 +55,10 @@ OPTION = "rapport_journal"  # the connection's execution option holding the Reco
 # agenda_listing: what an interface last showed (display state, rewritten by every
 # listing), not the user's data: journaling it would make reading the agenda an action
 # the sync tables (storage.sync_tables): a connection's machinery, and never a password
+# capture_receipt (storage.capture_receipts): the delivery of offline captures
 NOT_JOURNALED = frozenset(
     {"search_doc", "app_user", "api_token", "digest_state", "journal_entry", "agenda_listing"}
+    | {"capture_receipt"}
     | SYNC_TABLES
 )
 CHUNK = 4000  # keys per query: well under SQLite's 32,766 variables

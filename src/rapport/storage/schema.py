@@ -641,6 +641,7 @@ class JournalEntry(Base):
     undone_by_id: Mapped[int | None] = mapped_column(Integer)
 
 
-# --- live sync (issue 17): its own module, registered on Base here ----------------------
+# --- live sync (issue 17), offline capture (issue 18): modules of their own, registered
+# on Base here
 
-from rapport.storage import sync_tables  # noqa: E402, F401
+from rapport.storage import capture_receipts, sync_tables  # noqa: E402, F401

@@ -11,6 +11,7 @@ from fastapi.security import HTTPBearer
 from rapport.web.api import (
     accounts,
     agenda,
+    captures,
     correspondents,
     digest,
     history,
@@ -52,6 +53,7 @@ for module in (
     history,
     review,
     correspondents,
+    captures,
 ):
     router.include_router(module.router)
 router.include_router(accounts.router)
