@@ -13,7 +13,16 @@ from rapport.services import accounts, imports, review
 from tests.factories import make_interaction, make_person
 from tests.web.conftest import LOCAL, PASSWORD, Browser, User, Web, all_routes
 
-PUBLIC = {"/login", "/logout", "/setup", "/healthz", "/feed/{secret}.ics"}
+PUBLIC = {
+    "/login",
+    "/logout",
+    "/setup",
+    "/healthz",
+    "/feed/{secret}.ics",
+    "/manifest.webmanifest",
+    "/sw.js",
+    "/offline",
+}
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
 
