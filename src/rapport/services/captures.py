@@ -26,6 +26,7 @@ from rapport.storage.capture_receipts import CaptureReceipt
 from rapport.storage.schema import Organization, Person
 
 KINDS = ("log", "met")
+SUMMARY = 500  # an interaction's summary, at most (the rest of "where" is in how_met)
 
 
 @dataclass(frozen=True)
@@ -183,7 +184,7 @@ def _met(ctx: Ctx, capture: CaptureIn) -> CaptureOut:
             kind="meeting",
             occurred_at=capture.occurred_at,
             participant_ids=[added.id],
-            summary=f"Met at {where}" if where else "Met",
+            summary=f"Met at {where}"[:SUMMARY] if where else "Met",
             notes=capture.notes or None,
         ),
     )

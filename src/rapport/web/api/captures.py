@@ -10,12 +10,14 @@ from pydantic import Field
 
 from rapport.domain.vocabulary import InteractionKind
 from rapport.services import captures
-from rapport.web.api.schemas import Id, In, Long, Moment, Name, Str, Text
+from rapport.web.api.schemas import Id, In, Long, Moment, Name, Str, Text, _foldable
 from rapport.web.deps import WorkspaceDep
 
 router = APIRouter(tags=["captures"])
 
 KEY = r"^[A-Za-z0-9_-]{8,100}$"
+# as a person's organisation is checked everywhere (its folded key fits its column too)
+OrganizationName = Annotated[Text, Str(300), _foldable(300)]
 
 
 class CaptureBody(In):
@@ -41,7 +43,7 @@ class CaptureBody(In):
     name: Name | None = Field(
         default=None, description="'met': their name; 'log': the name the client showed."
     )
-    organization: Annotated[Text, Str(300)] = ""
+    organization: OrganizationName = ""
     where: Annotated[Text, Str(500)] = Field(default="", description="'met': where you met.")
     interaction_kind: InteractionKind = InteractionKind.MEETING
     summary: Annotated[Text, Str(500)] = ""

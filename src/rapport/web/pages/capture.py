@@ -10,6 +10,7 @@ import time
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from rapport.domain.vocabulary import InteractionKind
 from rapport.web.deps import WorkspaceDep
 from rapport.web.templating import render
 
@@ -35,7 +36,7 @@ def capture_page(
         tz = ctx.tz
     context = {
         "shared": shared_text(title, text, url),
-        "kinds": ["meeting", "call", "video", "message", "meal", "event", "email", "note"],
+        "kinds": [kind.value for kind in InteractionKind],
         "rendered_at": int(time.time() * 1000),
         "tz": tz,
     }

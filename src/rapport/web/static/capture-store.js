@@ -11,6 +11,7 @@
   const VERSION = 1;
   const ENDPOINT = "/api/v1/captures";
   let opening = null;
+  let people = null; // the directory as last read, so typing a name reads it once
 
   function open() {
     if (!opening) {
@@ -53,6 +54,7 @@
       await put("meta", String(user), "user");
       await put("meta", { token: csrf, readAt: readAt }, "csrf");
       await put("meta", [], "directory");
+      people = null;
     } else if (readAt >= known.readAt) {
       await put("meta", { token: csrf, readAt: readAt }, "csrf");
     }
@@ -63,20 +65,23 @@
     await put("meta", "", "user");
     await remove("meta", "csrf");
     await put("meta", [], "directory");
+    people = null;
   }
 
   // --- the directory: who can be found offline
   async function refreshDirectory() {
     const response = await fetch("/api/v1/people/directory", { credentials: "same-origin" });
     if (!response.ok) return null;
-    const people = await response.json();
-    await put("meta", people, "directory");
+    const found = await response.json();
+    await put("meta", found, "directory");
     await put("meta", Date.now(), "directoryAt");
-    return people;
+    people = found;
+    return found;
   }
 
   async function directory() {
-    return (await get("meta", "directory")) || [];
+    if (!people) people = (await get("meta", "directory")) || [];
+    return people;
   }
 
   function fold(text) {
