@@ -58,7 +58,16 @@ def people_directory(ws: WorkspaceDep) -> Any:
         return captures.directory(ctx)
 
 
-@router.post("/captures", response_model=captures.CaptureOut, status_code=201)
+REPLAYED: dict[int | str, dict[str, Any]] = {
+    200: {
+        "model": captures.CaptureOut,
+        "description": "The key was sent before: its first answer (`replayed` true), "
+        "and nothing done",
+    }
+}
+
+
+@router.post("/captures", response_model=captures.CaptureOut, status_code=201, responses=REPLAYED)
 def send_capture(ws: WorkspaceDep, body: CaptureBody, response: Response) -> Any:
     """A capture made offline, acted on once per `key`: 201 with what it did; a key
     sent before answers 200 with the first answer (`replayed` true) and does nothing.
