@@ -16,6 +16,7 @@ from tests.web.conftest import LOCAL, PASSWORD, Browser, User, Web, all_routes
 PUBLIC = {
     "/login", "/logout", "/setup", "/healthz", "/feed/{secret}.ics",
     "/.well-known/carddav",  # a redirect to /dav/ (RFC 6764), which authenticates
+    "/manifest.webmanifest", "/sw.js", "/offline",  # the installed app's shell
 }  # fmt: skip
 DAV = ("/dav",)  # the CardDAV server: Basic credentials on every request, never a cookie
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}

@@ -25,10 +25,11 @@ from rapport.storage.sync_tables import SyncAccount
 CHUNK = 1000
 # rows that belong to the account rather than the network: a restore replaces them
 ACCOUNT_TABLES = ("app_user", "api_token")
-# the journal of actions is the history of this database, not part of the network
+# the journal of actions is the history of this database, not part of the network;
 # the CardDAV book's counter points into that journal: a restore starts a new book,
-# which compares every card (their UIDs and extras are backed up) once
-NOT_BACKED_UP = ("journal_entry", "carddav_book")
+# which compares every card (their UIDs and extras are backed up) once; the receipts
+# of offline captures are the machinery of their delivery
+NOT_BACKED_UP = ("journal_entry", "carddav_book", "capture_receipt")
 WORKSPACE_FIELDS = ("name", "timezone", "settings", "created_at")
 # a sync account is backed up as what it is (kind, name, host, user, folders,
 # interval), never its password or this machine's scheduler state: restored, it

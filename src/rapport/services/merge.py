@@ -5,6 +5,7 @@ that, as one journaled action that `rapport undo` takes back whole."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +34,7 @@ from rapport.storage.schema import (
     Feedback,
     InteractionParticipant,
     Introduction,
+    JournalEntry,
     Mentorship,
     Milestone,
     Organization,
@@ -78,11 +80,47 @@ def merge(ctx: Ctx, keep_id: int, other_id: int) -> MergeResult:
     deleted. One journal entry ("merge"), undone whole by `journal.undo`."""
     planned = _plan(ctx, keep_id, other_id)
     keep, other = people.get(ctx, keep_id), people.get(ctx, other_id)
-    entry = ctx.journal(
-        "merge", f"Merged {other.full_name} (#{other.id}) into {keep.full_name} (#{keep.id})"
-    )
+    entry = ctx.journal("merge", _summary(other, keep))
     _write(ctx, keep, other, planned)
     return MergeResult(people.out(ctx, people.get(ctx, keep_id)), planned.preview, entry)
+
+
+def _summary(other: Person, keep: Person) -> str:
+    """The merge's journal entry in words, which also records who went where
+    (`survivor` reads the ids back from it)."""
+    return f"Merged {other.full_name} (#{other.id}) into {keep.full_name} (#{keep.id})"
+
+
+_MERGED = re.compile(r"\(#(\d+)\) into .*\(#(\d+)\)$")
+
+
+def survivor(ctx: Ctx, person_id: int) -> int | None:
+    """The person `person_id` lives on in after being merged away (through later
+    merges too): None when it was never merged, or its merge was undone."""
+    current, seen = person_id, {person_id}
+    while True:
+        summaries = ctx.session.scalars(
+            select(JournalEntry.summary)
+            .where(
+                JournalEntry.workspace_id == ctx.workspace_id,
+                JournalEntry.action == "merge",
+                JournalEntry.undone_by_id.is_(None),
+                JournalEntry.summary.contains(f"(#{current}) into ", autoescape=True),
+            )
+            .order_by(JournalEntry.id.desc())
+        )
+        kept = None
+        for summary in summaries:
+            found = _MERGED.search(summary)
+            if found and int(found.group(1)) == current:
+                kept = int(found.group(2))
+                break
+        if kept is None or kept in seen:
+            return None  # never merged, or merged into someone gone since
+        if ctx.session.get(Person, kept) is not None:
+            return kept
+        current = kept
+        seen.add(kept)
 
 
 def _plan(ctx: Ctx, keep_id: int, other_id: int) -> MergePlan:

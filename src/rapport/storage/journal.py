@@ -57,8 +57,10 @@ OPTION = "rapport_journal"  # the connection's execution option holding the Reco
 # listing), not the user's data: journaling it would make reading the agenda an action
 # the sync tables (storage.sync_tables): a connection's machinery, and never a password
 # the CardDAV tables (storage.carddav_tables): derived from the people, which are journaled
+# capture_receipt (storage.capture_receipts): the delivery of offline captures
 NOT_JOURNALED = frozenset(
     {"search_doc", "app_user", "api_token", "digest_state", "journal_entry", "agenda_listing"}
+    | {"capture_receipt"}
     | SYNC_TABLES
     | CARDDAV_TABLES
 )

@@ -652,8 +652,9 @@ class JournalEntry(Base):
     undone_by_id: Mapped[int | None] = mapped_column(Integer)
 
 
-# --- live sync (issue 17): its own module, registered on Base here ----------------------
+# --- live sync (issue 17), offline capture (issue 18): modules of their own, registered
+# on Base here
 
-# --- and the CardDAV server's (issue 18) ------------------------------------------------
+# --- and the CardDAV server's and the offline captures' (issue 18) ---------------------
 
-from rapport.storage import carddav_tables, sync_tables  # noqa: E402, F401
+from rapport.storage import capture_receipts, carddav_tables, sync_tables  # noqa: E402, F401

@@ -11,6 +11,7 @@ from fastapi.security import HTTPBearer
 from rapport.web.api import (
     accounts,
     agenda,
+    captures,
     correspondents,
     digest,
     history,
@@ -54,6 +55,7 @@ for module in (
     history,
     review,
     correspondents,
+    captures,
     roles,
     tags,
 ):

@@ -9,11 +9,13 @@ from rapport.web.deps import current_user
 from rapport.web.pages import (
     api_reference,
     auth,
+    capture,
     command,
     duplicates,
     events,
     history,
     insights,
+    installed,
     io,
     merge,
     people,
@@ -28,10 +30,12 @@ from rapport.web.pages import (
 
 public = APIRouter(include_in_schema=False)
 public.include_router(auth.router)
+public.include_router(installed.router)
 
 private = APIRouter(dependencies=[Depends(current_user)], include_in_schema=False)
 for module in (
     today,
+    capture,
     people,
     person,
     duplicates,
