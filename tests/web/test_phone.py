@@ -204,7 +204,8 @@ def test_the_summit_follow_ups_are_one_entry(phone: Any, live: Live) -> None:
     assert page_height < 6000
     group.locator("summary").click()
     assert members.first.is_visible()
-    group.scroll_into_view_if_needed()
+    # below the sticky header
+    group.evaluate("el => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 70)")
     phone.screenshot(path=str(live.shots / "today-group-open.png"))
 
 
