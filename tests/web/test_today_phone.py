@@ -112,3 +112,17 @@ def test_every_page_has_the_phone_tab_bar_with_every_destination(web: Web, ana: 
         assert '<details class="more-menu"' in bar and 'action="/logout"' in bar
     current = browser.get("/history").text.split('<nav class="tabbar"', 1)[1]
     assert '<summary class="current">More</summary>' in current
+
+
+def test_the_tab_bar_marks_where_you_are(web: Web, ana: User) -> None:
+    browser = web.browser(ana)
+    for path, marked, more in (
+        ("/", "Today", False),
+        ("/people/new", "People", False),
+        ("/settings", "Settings", True),
+        ("/settings/accounts", "Accounts", True),
+        ("/duplicates", "Duplicates", True),
+    ):
+        bar = browser.get(path).text.split('<nav class="tabbar"', 1)[1].split("</nav>", 1)[0]
+        assert re.findall(r'aria-current="page">([^<]+)</a>', bar) == [marked], path
+        assert ('<summary class="current">' in bar) is more, path
