@@ -126,3 +126,14 @@ def test_the_tab_bar_marks_where_you_are(web: Web, ana: User) -> None:
         bar = browser.get(path).text.split('<nav class="tabbar"', 1)[1].split("</nav>", 1)[0]
         assert re.findall(r'aria-current="page">([^<]+)</a>', bar) == [marked], path
         assert ('<summary class="current">' in bar) is more, path
+
+
+def test_a_long_axis_label_stays_inside_its_chart() -> None:
+    from rapport.web import charts
+
+    bands = [("no contact yet", 5), ("0-19", 6), ("20-39", 3), ("40-59", 3), ("80-100", 21)]
+    bands.append(("not scored yet", 1))
+    svg = str(charts.columns(bands, label="health"))
+    assert 'x="1.0" y="194" text-anchor="start">no contact yet' in svg
+    assert 'text-anchor="end">not scored yet' in svg
+    assert 'text-anchor="middle">20-39' in svg
