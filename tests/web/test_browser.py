@@ -200,13 +200,19 @@ def _sign_in(page: Any, live: Live) -> None:
 
 
 def _shoot(page: Any, live: Live, name: str, size: str) -> None:
+    """The page (to MAX_SHOT_HEIGHT) at desktop width; at phone width the screen as a
+    phone shows it, tab bar at the bottom (fixed to the screen, it would stand in the
+    middle of a tall picture; tests/web/test_phone.py shoots whole phone pages)."""
     height = page.evaluate("document.documentElement.scrollHeight")
     width = SIZES[size]["width"]
-    page.screenshot(
-        path=str(live.shots / f"{name}-{size}.png"),
-        full_page=True,
-        clip={"x": 0, "y": 0, "width": width, "height": min(height, MAX_SHOT_HEIGHT)},
-    )
+    if size == "phone":
+        page.screenshot(path=str(live.shots / f"{name}-{size}.png"))
+    else:
+        page.screenshot(
+            path=str(live.shots / f"{name}-{size}.png"),
+            full_page=True,
+            clip={"x": 0, "y": 0, "width": width, "height": min(height, MAX_SHOT_HEIGHT)},
+        )
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"{name} scrolls sideways at {size} width by {overflow}px"
 
