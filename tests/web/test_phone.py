@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from rapport.services import events, people
+from rapport.services import events, imports, people
 from rapport.services.context import Ctx
 from tests.web.test_browser import CHROMIUM, CHROMIUM_ARGS, Live, _sign_in, live_on
 
@@ -48,11 +48,12 @@ PAGES = [
     ("search", "/search?q=ana"),
     ("error", "/people/999999"),
 ]
-LONG = {"today", "person", "people", "settings", "event"}  # also shot whole (to 2,400px)
+LONG = {"today", "person", "people", "settings", "event", "review"}  # also shot whole (to 2,400px)
 # what the tab bar shows; the rest is in "More"
 TABS = ["Today", "People", "Events", "Insights"]
 MORE = ["History", "Review", "Import/Export", "Settings", "Accounts", "Duplicates"]
 SUMMIT_FRIENDS = ["Ines Duarte", "Jorge Alves"]  # met at the Summit too, in `_more_met`
+SAMPLES = Path(__file__).parent.parent / "samples"
 LONG_NAME = "Maximiliana 🌻 Konstantinopolskaya-Wittgenstein"  # wraps, and its emoji shows
 
 
@@ -62,6 +63,8 @@ def _more_met(ctx: Ctx) -> None:
     summit = next(e for e in events.listing(ctx) if "Summit" in e.name)
     for name in SUMMIT_FRIENDS:
         events.capture(ctx, name, event_id=summit.id, organization="Lisboa Labs")
+    # records matched by name only wait in Review (its page with rows, not its empty state)
+    imports.run(ctx, SAMPLES / "linkedin-Connections.csv")
     people.add(
         ctx,
         {
