@@ -198,3 +198,17 @@ def test_unreachable_database_is_a_clear_error(tmp_path) -> None:
     result = cli("person", "list", ok=False)
     assert result.exit_code == 7
     assert result.stderr.startswith("error: cannot open the database")
+
+
+def test_tables_at_80_columns_wrap_between_words(cli: Cli) -> None:
+    org, title = "International Business Machines Corporation", "Principal Solutions Architect"
+    cli("person", "add", "Maximiliana Ortega-Fernández", "--org", org, "--title", title)
+    cli("person", "add", "Ana Lima", "--org", "Acme")
+    cli.env["COLUMNS"] = "80"
+    shown = cli("person", "list").stdout
+    lines = shown.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    words = {w for line in lines for w in line.replace("│", " ").split()}
+    # every word whole (none folded into "Internationa" + "l"), the empty columns gone
+    assert {"International", "Corporation", "Architect", "Ortega-Fernández"} <= words
+    assert "types" not in shown and "tags" not in shown

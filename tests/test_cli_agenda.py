@@ -77,6 +77,19 @@ def test_health_brief_for_a_person_and_the_network(cli: Cli) -> None:
     )
 
 
+def test_the_brief_shows_notes_and_keeps_many_lines_under_their_label(cli: Cli) -> None:
+    cli("person", "edit", "carla", "--notes", "Prefers mornings.\n\nAsk about the move.")
+    agenda = "Agenda:\n- pilot scope\n- pricing"
+    cli("log", "carla", "--kind", "meeting", "--summary", "Review", "--notes", agenda)
+    lines = cli("brief", "carla").stdout.splitlines()
+    notes = next(i for i, line in enumerate(lines) if "your notes" in line)
+    column = lines[notes].index("Prefers mornings.")
+    assert lines[notes + 1][:column].strip() == ""  # the second paragraph under the first
+    assert lines[notes + 1][column:].startswith("Ask about the move.")
+    pricing = next(line for line in lines if "- pricing" in line)
+    assert pricing.startswith(" " * 6)  # under the conversation, not at the margin
+
+
 @pytest.mark.parametrize("ref", ["²", "³", "٢", "１", "#²", "1²"])
 def test_a_number_in_other_digits_is_refused_not_a_crash(cli: Cli, ref: str) -> None:
     """Item numbers are written in the digits 0-9: a superscript, Arabic-Indic or

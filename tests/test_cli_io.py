@@ -28,10 +28,7 @@ def test_import_twice_then_export_and_restore_elsewhere(
 ) -> None:
     cli("init", "--email", "sam@example.com", "--timezone", "Europe/Lisbon")
     first = cli("import", str(SAMPLES / "linkedin-Connections.csv"))
-    assert (
-        "linkedin-Connections.csv (linkedin): people: 5 created, 0 updated, 0 unchanged, 2 skipped"
-        in first.stdout
-    )
+    assert "linkedin-Connections.csv (linkedin): 5 people created, 2 skipped\n" in first.stdout
     assert "skipped line 9: no name and no email" in first.stdout
     again = cli("import", str(SAMPLES / "linkedin-Connections.csv"), "--json").json()
     assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 5)
@@ -49,6 +46,14 @@ def test_import_twice_then_export_and_restore_elsewhere(
     other = Cli(f"sqlite:///{tmp_path / 'other.db'}", TODAY.isoformat(), str(tmp_path))
     restored = other("import", str(backup), "--json").json()
     assert restored["format"] == "backup" and restored["created"] > 20
+    exported = int(result.stderr.split()[1])  # "exported 326 rows to …"
+    assert restored["created"] + restored["updated"] == exported  # the network's row: updated
+    shutil.copy(sqlite_template, tmp_path / "third.db")
+    third = Cli(f"sqlite:///{tmp_path / 'third.db'}", TODAY.isoformat(), str(tmp_path))
+    third("person", "add", "Lone Person")
+    refused = third("import", str(backup), ok=False)
+    assert refused.exit_code == 4
+    assert "this one already has 1 person (restore into a new" in refused.stderr
     assert _people(other) == names
     assert (
         other("person", "show", "ana", "--json").json()["interaction_count"] == 5
@@ -124,7 +129,7 @@ def test_malformed_files_give_one_error_line_and_change_nothing(cli: Cli, tmp_pa
 
 def test_dry_run_strict_map_and_format(cli: Cli) -> None:
     dry = cli("import", str(SAMPLES / "linkedin-Connections.csv"), "--dry-run")
-    assert "5 created" in dry.stdout and "dry run: nothing was saved" in dry.stdout
+    assert "5 people created" in dry.stdout and "dry run: nothing was saved" in dry.stdout
     assert _people(cli) == []
     strict = cli("import", str(SAMPLES / "linkedin-Connections.csv"), "--strict", ok=False)
     assert (
@@ -171,7 +176,7 @@ def test_duplicates_and_the_merge_alias(cli: Cli) -> None:
 def test_the_summary_counts_the_organisations_added(cli: Cli) -> None:
     sample = str(SAMPLES / "contacts-with-organisations.vcf")
     first = cli("import", sample)
-    assert "people: 1 created, 0 updated, 0 unchanged" in first.stdout
+    assert "contacts-with-organisations.vcf (vcard): 1 person created\n" in first.stdout
     assert "  3 organisations added\n" in first.stdout
     assert _people(cli) == ["Dana Reyes"]
     again = cli("import", sample, "--json").json()

@@ -155,7 +155,7 @@ def test_on_a_terminal_the_import_asks_and_goes_on(cli: Cli, answer: str, direct
     _calendar_user(cli)
     asked, after = _answer(cli, answer, CALENDAR)
     assert "sam@example.com is on 6 of 7 meetings. Is this you? [Y/n]" in asked
-    assert "google-calendar.ics (ics): interactions: 6 created" in after
+    assert "google-calendar.ics (ics): 6 interactions created" in after
     timeline = cli("person", "show", "ana", "--json").json()["interactions"]
     assert {i["summary"]: i["direction"] for i in timeline}["1:1 Ana / Sam"] == direction
     view = cli("settings", "me", "--json").json()

@@ -32,7 +32,7 @@ def _proposals(cli: Cli, tmp_path: Path) -> None:
     assert "3 kept for review" in dry and "dry run: nothing was saved" in dry
     assert cli("review", "--json").json()["total"] == 0
     out = cli("import", str(crm)).stdout
-    assert "0 created, 0 updated" in out
+    assert "(csv): 0 people created\n" in out
     assert "3 kept for review (matched by name only) — see `rapport review`" in out
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from rapport.services import health, promises
+from rapport.services import health, people, promises
 from rapport.services.context import Rapport
 from tests.conftest import TODAY
 from tests.factories import make_person
@@ -48,3 +48,19 @@ def test_a_context_of_the_real_day_keeps_the_real_clock_past_midnight(app: Rappo
         before = dt.datetime.now(dt.UTC)
         moment = ctx.now()
     assert before <= moment <= dt.datetime.now(dt.UTC)
+
+
+def test_rows_made_in_a_pinned_context_are_created_on_that_day(app: Rapport) -> None:
+    day = dt.date(2020, 2, 29)
+    with app.open(write=True, today=day) as ctx:
+        pid = make_person(ctx, "Made Then").id
+        promise_id = promises.promise(ctx, pid, "send the deck").id
+    with app.open(today=day) as ctx:
+        person = people.show(ctx, pid)
+        made = {p.id: p.created_at for p in promises.listing(ctx)}
+        zone = ctx.tz
+    assert person.created_at.astimezone(zone).date() == day  # on `rapport person show`
+    assert made[promise_id].astimezone(zone).date() == day
+    with app.open(write=True) as ctx:  # the real clock again afterwards
+        later = people.show(ctx, make_person(ctx, "Made Now").id).created_at
+    assert later.astimezone(dt.UTC).date() >= dt.datetime.now(dt.UTC).date() - dt.timedelta(1)

@@ -252,3 +252,12 @@ def test_the_digest_shows_three_reasons_a_person_and_counts_the_rest(ctx) -> Non
     text = digest.render(ctx).text
     assert text.count("you promised to task") == 3
     assert "   - and 2 more" in text
+
+
+def test_links_open_the_server_that_is_running(ctx, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(digest.BASE_URL_ENV, raising=False)
+    assert digest.settings_view(ctx)["digest"]["base_url"] == "http://127.0.0.1:8765"
+    monkeypatch.setenv(digest.BASE_URL_ENV, "http://localhost:9000/")  # rapport serve --port 9000
+    assert digest.settings_view(ctx)["digest"]["base_url"] == "http://localhost:9000"
+    digest.configure_digest(ctx, base_url="https://rapport.example.com")
+    assert digest.settings_view(ctx)["digest"]["base_url"] == "https://rapport.example.com"

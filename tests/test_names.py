@@ -25,3 +25,15 @@ def test_examples() -> None:
 @given(st.text() | st.text(st.characters(max_codepoint=127)))
 def test_fold_is_the_decomposition(text: str) -> None:
     assert fold(text) == _decomposed(text)
+
+
+def test_a_name_that_starts_with_what_was_typed_ranks_first() -> None:
+    from rapport.domain.names import name_rank
+
+    assert name_rank("Ana Lima", "ana") == 0
+    assert name_rank("Lima, Ána", "ana") == 0  # a word of it, accents folded
+    assert name_rank("Anabela Costa", "ana") == 1
+    assert name_rank("Jean-Anaïs Roux", "anai") == 2
+    assert name_rank("Diana Prince", "ana") == 3
+    assert name_rank("Yara Haddad", "ana") == 4  # found by her title, "Analyst"
+    assert name_rank("李小龙", "小龙") == 3

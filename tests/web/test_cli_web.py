@@ -57,6 +57,8 @@ def test_users_and_tokens_from_the_command_line(
         )
     )
     assert second["workspace_id"] != made["workspace_id"]
+    said = run("user", "add", "lee@example.com", "--password-stdin", stdin="a third secret\n")
+    assert "with a network of its own, empty" in said and "owns" not in said
     assert "eva@example.com" in run("user", "list")
 
     created = json.loads(run("token", "create", "calendar sync", "--json"))

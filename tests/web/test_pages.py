@@ -289,6 +289,12 @@ def test_command_bar(web: Web, ana: User) -> None:
     log = browser.get("/command?q=log%20fio").text
     assert f'href="/people/{ids["Fiona Walsh"]}#log-form"' in log
     assert "Log with Fiona Walsh" in log
+    with web.open(ana) as ctx:
+        make_person(ctx, "Yara Haddad", title="Analyst")
+        make_person(ctx, "Anabela Costa")
+        ana_lima = make_person(ctx, "Ana Lima").id
+    first = re.search(r'href="([^"]+)"', browser.get("/command?q=log%20ana").text)
+    assert first is not None and first.group(1) == f"/people/{ana_lima}#log-form"
     add = browser.get("/command?q=add%20Nadia%20Rahman").text
     assert 'href="/people/new?name=Nadia%20Rahman"' in add
 

@@ -249,14 +249,19 @@ def test_setup_is_local_and_only_before_the_first_account(web: Web) -> None:
     )
     assert short.status_code == 422
     assert "at least 10 characters" in short.text
-    made = local.post(
-        "/setup",
-        {"email": "sam@example.com", "name": "Sam", "password": PASSWORD, "confirm": PASSWORD},
-    )
+    assert 'name="timezone"' in page.text and "Europe/Lisbon" in page.text
+    fields = {"email": "sam@example.com", "name": "Sam", "password": PASSWORD, "confirm": PASSWORD}
+    wrong = local.post("/setup", {**fields, "timezone": "Mars/Olympus"})
+    assert wrong.status_code == 422 and "unknown time zone" in wrong.text
+    assert accounts.count(web.rapport) == 0  # nothing made by the refused form
+    made = local.post("/setup", {**fields, "timezone": "Asia/Tokyo"})
     assert made.url.path == "/"
     assert "Start with the people you know" in made.text
-    assert local.get("/setup").status_code == 404
+    assert local.get("/setup").url.path == "/login"  # a bookmark leads to sign in, not a 404
+    assert remote.get("/setup").url.path == "/login"
     assert accounts.owner(web.rapport).email == "sam@example.com"
+    with web.rapport.open() as ctx:
+        assert str(ctx.tz) == "Asia/Tokyo"
 
 
 def test_security_headers_everywhere(web: Web, ana: User) -> None:

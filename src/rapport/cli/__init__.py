@@ -77,11 +77,13 @@ def _register() -> None:
         people,
         promises,
         review,
+        tags,
         web,
     )
 
     # the order `rapport --help` lists them in
     people.register(app)
+    tags.register(app)
     log.register(app)
     promises.register(app)
     favours.register(app)

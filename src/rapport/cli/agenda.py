@@ -242,23 +242,45 @@ def _render_brief(b: Brief, tz: dt.tzinfo) -> None:
         ("favours", f"you gave {b.balance.given}, received {b.balance.received}"),
         ("interests", p.interests),
         ("remember", p.remember),
+        ("your notes", p.notes),  # the user's own, for their eyes: a brief is theirs
     ]
-    for label, value in rows:
-        if value:
-            out.print(f"  [dim]{label:>12}[/dim]  {escape(str(value))}")
+    facts = [(f"[dim]{label:>12}[/dim]", _lines(str(v))) for label, v in rows if v]
+    out.print(_hanging(facts, indent=2))
     for line in b.meetings:
         out.print(f"[bold]{escape(line)}[/bold]")
     if b.recent:
         out.print("[bold]Last conversations[/bold]")
-        for i in b.recent:
-            out.print(
-                f"  {day_of(i.occurred_at, tz)} {i.kind}: {escape(i.summary)}"
-                + (f" — {escape(i.notes)}" if i.notes else "")
-            )
+        talks = [
+            (f"{day_of(i.occurred_at, tz)} {escape(i.kind)}:", _lines(i.summary, i.notes))
+            for i in b.recent
+        ]
+        out.print(_hanging(talks, indent=2))
     if b.talking_points:
         out.print("[bold]Talking points[/bold]")
-        for point in b.talking_points:
-            out.print(f"  • {escape(point)}")
+        out.print(_hanging([("•", _lines(point)) for point in b.talking_points], indent=2))
+
+
+def _lines(*parts: str | None) -> str:
+    """Text for a brief, escaped for rich: blank lines and trailing spaces out (a
+    calendar's description, notes in paragraphs), the parts joined by ' — '."""
+    from rich.markup import escape
+
+    text = " — ".join(p.strip() for p in parts if p and p.strip())
+    return escape("\n".join(line.rstrip() for line in text.splitlines() if line.strip()))
+
+
+def _hanging(rows: list[tuple[str, str]], indent: int) -> Any:
+    """Two columns, the second wrapped and continued under itself, never at the
+    margin: a long note stays readable beside its label."""
+    from rich.padding import Padding
+    from rich.table import Table
+
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
+    for label, text in rows:
+        grid.add_row(label, text)
+    return Padding(grid, (0, 0, 0, indent), expand=False)
 
 
 def search(

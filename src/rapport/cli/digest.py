@@ -173,7 +173,9 @@ def settings_digest(
     time: str = typer.Option(None, "--time", help="Local time to send it, e.g. 07:30."),
     to: str = typer.Option(None, "--to", help="Where to send it (default: your email)."),
     base_url: str = typer.Option(
-        None, "--base-url", help="The web address its links open (default http://127.0.0.1:8765)."
+        None,
+        "--base-url",
+        help="The web address its links open (default: the address rapport serve serves).",
     ),
     as_json: bool = JsonOption,
 ) -> None:

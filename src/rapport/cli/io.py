@@ -138,11 +138,22 @@ def _is_you(summary: ImportSummary) -> bool:
     return typer.confirm(summary.question or "Is this you?", default=True, err=True)
 
 
-def _render_summary(s: ImportSummary) -> None:
-    counts = f"{s.created} created, {s.updated} updated, {s.unchanged} unchanged"
+def _counts(s: ImportSummary) -> str:
+    """'5 people created, 2 skipped': the numbers that are not zero (created always),
+    short enough for one line of a terminal."""
+    from rapport.domain.counts import counted
+
+    parts = [counted(s.created, f"{s.kind} created")]
+    parts += [
+        f"{n:,} {what}" for what, n in (("updated", s.updated), ("unchanged", s.unchanged)) if n
+    ]
     if s.skipped:
-        counts += f", {len(s.skipped)} skipped"
-    say(f"{s.source} ({s.format}): {s.kind}: {counts}")
+        parts.append(f"{len(s.skipped):,} skipped")
+    return ", ".join(parts)
+
+
+def _render_summary(s: ImportSummary) -> None:
+    say(f"{Path(s.source).name} ({s.format}): {_counts(s)}")
     if s.people_created:
         say(f"  {s.people_created} new people added from the {s.format} file")
     if s.organizations_created:

@@ -57,11 +57,15 @@ def error_line(message: str) -> str:
 def table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     from rich.table import Table
 
+    cells = [[cell_text(c) for c in row] for row in rows]
+    # a column empty in every row gives its room to the others (the JSON keeps it)
+    shown = [i for i in range(len(columns)) if not cells or any(r[i] for r in cells)]
     t = Table(title=title, show_lines=False, title_justify="left")
-    for column in columns:
-        t.add_column(column, overflow="fold")
-    for row in rows:
-        t.add_row(*(cell_text(c) for c in row))
+    for i in shown:
+        # wrapped at spaces; a word longer than its column ends in "…", never broken
+        t.add_column(columns[i], overflow="ellipsis")
+    for row in cells:
+        t.add_row(*(row[i] for i in shown))
     console().print(t)
 
 

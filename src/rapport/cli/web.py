@@ -4,6 +4,7 @@ FastAPI and uvicorn are imported inside `serve` only: `rapport --help` stays fas
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -44,6 +45,9 @@ def serve(
     else:
         app_handle = Rapport(settings)
     url = f"http://{'localhost' if host in ('127.0.0.1', '::1') else host}:{port}"
+    from rapport.services.digest import BASE_URL_ENV
+
+    os.environ.setdefault(BASE_URL_ENV, url)  # the digest's links open this server
     say(f"Rapport on {url}  (database: {database.location(app_handle)})")
     if demo:
         from rapport.services.demo import DEMO_EMAIL, DEMO_PASSWORD
@@ -115,15 +119,18 @@ def user_add(
     from rapport.cli.runtime import rapport
     from rapport.services import accounts
 
-    user = accounts.add(rapport(), email, _read_password(password_stdin), display_name=name)
+    app = rapport()
+    user = accounts.add(app, email, _read_password(password_stdin), display_name=name)
+    first = accounts.count(app) == 1
+    whose = (
+        "it owns the network in this database"
+        if first
+        else "with a network of its own, empty: it does not see the other accounts' people"
+    )
     emit(
         user,
         as_json,
-        lambda: say(
-            f"account {user.email} created"
-            + (" (owner of this network)" if user.is_owner else "")
-            + ": sign in with `rapport serve`"
-        ),
+        lambda: say(f"account {user.email} created, {whose}: sign in with `rapport serve`"),
     )
 
 

@@ -14,6 +14,8 @@ _SINGULAR = {
     "attendees": "attendee",
     "correspondents": "correspondent",
     "people": "person",
+    "records": "record",
+    "rows": "row",
 }
 
 

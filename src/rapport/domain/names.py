@@ -17,6 +17,24 @@ def fold(text: str) -> str:
     return _SPACE.sub(" ", text.casefold()).strip()
 
 
+def name_rank(name: str, term: str) -> int:
+    """How well what was typed names this person, best first: 0 it is one of the
+    name's words ("ana" for Ana Lima), 1 the name starts with it (Anabela), 2 a later
+    word does, 3 it is inside the name, 4 the name does not hold it (found by another
+    field: the title "Analyst")."""
+    key, typed = fold(name), fold(term)
+    if not typed:
+        return 4
+    words = key.replace("-", " ").replace(",", " ").split()
+    if typed in words or key == typed:
+        return 0
+    if key.startswith(typed):
+        return 1
+    if any(word.startswith(typed) for word in words):
+        return 2
+    return 3 if typed in key else 4
+
+
 def split_name(full_name: str) -> tuple[str, str]:
     """(given, family) from a full name: the last word is the family name."""
     parts = full_name.strip().split()

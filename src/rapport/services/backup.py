@@ -15,10 +15,11 @@ from typing import Any, TextIO
 from sqlalchemy import Column, Table, TypeDecorator, func, select, text, update
 
 from rapport.adapters import backup as backup_file
+from rapport.domain.counts import counted
 from rapport.errors import Conflict, ImportFailed
 from rapport.services import smtp_password, sync_accounts
 from rapport.services.context import Ctx
-from rapport.storage.schema import Base, Interaction, InteractionParticipant, Workspace
+from rapport.storage.schema import Base, Interaction, InteractionParticipant, Person, Workspace
 from rapport.storage.sync_tables import SyncAccount
 
 CHUNK = 1000
@@ -156,9 +157,17 @@ def _check_empty(ctx: Ctx) -> None:
             continue
         found = _count(ctx, table)
         if found:
+            people = ctx.session.scalar(
+                select(func.count(Person.id)).where(Person.workspace_id == ctx.workspace_id)
+            )
+            held = (
+                counted(people, "people")
+                if people  # what the user knows the network by, not the table's name
+                else counted(found, table.name.replace("_", " ") + " records")
+            )
             raise Conflict(
-                f"a backup is restored into an empty network: this one already has "
-                f"{found} {table.name.replace('_', ' ')} rows (use a new database)"
+                f"a backup is restored into an empty network: this one already has {held}"
+                " (restore into a new database)"
             )
 
 
@@ -178,7 +187,8 @@ def _check_ids_free(ctx: Ctx, table: Table, ids: Sequence[Any]) -> None:
 def restore(ctx: Ctx, backup: backup_file.Backup) -> dict[str, int]:
     """Load `backup` into this workspace, which must hold no network yet. Ids are kept,
     so every relation is as it was; the workspace's name, zone and settings are
-    taken from the backup. Returns the rows restored per table."""
+    taken from the backup. Returns the rows restored per table, the workspace's one
+    row (updated, not created) included, so they add up to what the export wrote."""
     known = {t.name: t for t in tables()}
     for name, table_data in backup.tables.items():
         if name not in known:
@@ -194,6 +204,7 @@ def restore(ctx: Ctx, backup: backup_file.Backup) -> dict[str, int]:
             continue
         if table.name == Workspace.__tablename__:
             _restore_workspace(ctx, table, data)
+            counts[table.name] = 1
             continue
         if table.name in ACCOUNT_TABLES:
             ctx.session.execute(table.delete().where(table.c.workspace_id == ctx.workspace_id))

@@ -19,7 +19,7 @@ from rapport.errors import Invalid, NotFound, StorageUnavailable
 from rapport.settings import Settings
 from rapport.storage import journal, migrate
 from rapport.storage.engine import WRITE_OPTION, make_engine
-from rapport.storage.schema import Workspace
+from rapport.storage.schema import Workspace, pinned_clock
 from rapport.storage.uow import unit_of_work
 
 if TYPE_CHECKING:
@@ -119,24 +119,38 @@ class Rapport:
         workspace (created on first use); `user_id` is who acts, for the journal."""
         if workspace_id is None:
             workspace_id = self._workspace_id()
-        with unit_of_work(self.engine, write=write) as session:
-            ws = session.get(Workspace, workspace_id)
-            if ws is None:
-                raise NotFound(f"no workspace with id {workspace_id}")
-            rec = journal.recorder(session)
-            if rec is not None:
-                rec.workspace_id, rec.user_id = ws.id, user_id
-            tz = zone(ws.timezone)
-            given = today or pinned_today()
-            yield Ctx(
-                session=session,
-                workspace_id=ws.id,
-                tz=tz,
-                today=given or dt.datetime.now(tz).date(),
-                settings=dict(ws.settings or {}),
-                pinned=given is not None,
-                recording=rec,
-            )
+        given = today or pinned_today()
+        opened: list[Ctx] = []
+
+        def pinned_now() -> dt.datetime:
+            return opened[0].now() if opened else dt.datetime.now(dt.UTC)
+
+        # rows get their created_at when the transaction flushes, at the latest on
+        # commit: the pinned clock stays set until the unit of work has ended
+        clock = pinned_clock.set(pinned_now if given is not None else None)
+        try:
+            with unit_of_work(self.engine, write=write) as session:
+                ws = session.get(Workspace, workspace_id)
+                if ws is None:
+                    raise NotFound(f"no workspace with id {workspace_id}")
+                rec = journal.recorder(session)
+                if rec is not None:
+                    rec.workspace_id, rec.user_id = ws.id, user_id
+                tz = zone(ws.timezone)
+                opened.append(
+                    Ctx(
+                        session=session,
+                        workspace_id=ws.id,
+                        tz=tz,
+                        today=given or dt.datetime.now(tz).date(),
+                        settings=dict(ws.settings or {}),
+                        pinned=given is not None,
+                        recording=rec,
+                    )
+                )
+                yield opened[0]
+        finally:
+            pinned_clock.reset(clock)
 
     def _workspace_id(self) -> int:
         with unit_of_work(self.engine, write=False) as session:

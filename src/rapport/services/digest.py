@@ -26,6 +26,15 @@ from rapport.storage.uow import unit_of_work
 PASSWORD_ENV = "RAPPORT_SMTP_PASSWORD"
 DEFAULT_TIME = "07:30"
 DEFAULT_BASE_URL = "http://127.0.0.1:8765"
+BASE_URL_ENV = "RAPPORT_BASE_URL"  # set by `rapport serve` to the address it serves
+
+
+def default_base_url() -> str:
+    """Where the digest's links go when the user has not said: the address this
+    process serves (`rapport serve --port 9000` sets it), else the default port."""
+    return os.environ.get(BASE_URL_ENV, "").strip().rstrip("/") or DEFAULT_BASE_URL
+
+
 STALE_CLAIM = dt.timedelta(minutes=10)  # a sender that died mid-send is retried after this
 FIRST_RETRY = dt.timedelta(minutes=5)
 LONGEST_RETRY = dt.timedelta(hours=1)
@@ -135,7 +144,7 @@ def settings_view(ctx: Ctx) -> dict[str, Any]:
             "enabled": bool(digest.get("enabled")),
             "time": digest.get("time", DEFAULT_TIME),
             "to": digest.get("to") or _owner_email(ctx),
-            "base_url": digest.get("base_url", DEFAULT_BASE_URL),
+            "base_url": digest.get("base_url") or default_base_url(),
         },
         "smtp": {**smtp, "password_set": has_password} if smtp else None,
     }

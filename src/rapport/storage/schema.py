@@ -10,6 +10,8 @@ person and time.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import (
@@ -39,8 +41,17 @@ NAMING_CONVENTION = {
 }
 
 
+# a context pinned to another day (RAPPORT_TODAY, demos, tests) sets this while it is
+# open, so that the rows it creates are created "now" on that day, as it records
+# everything else (see `Ctx.now`)
+pinned_clock: ContextVar[Callable[[], dt.datetime] | None] = ContextVar(
+    "pinned_clock", default=None
+)
+
+
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    clock = pinned_clock.get()
+    return clock() if clock is not None else dt.datetime.now(dt.UTC)
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):

@@ -139,7 +139,8 @@ def _run(
     from rapport.services import backup
 
     restored = backup.restore(ctx, backup_file.parse(source, budget))
-    summary = ImportSummary(name, fmt, "rows", created=sum(restored.values()))
+    settings = restored.pop("workspace", 0)  # the network's own row: updated, not created
+    summary = ImportSummary(name, fmt, "rows", created=sum(restored.values()), updated=settings)
     if progress:
         progress("importing", summary.created, summary.created)
     return summary

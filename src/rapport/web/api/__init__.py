@@ -20,6 +20,7 @@ from rapport.web.api import (
     people,
     records,
     review,
+    tags,
 )
 from rapport.web.api.schemas import ErrorEnvelope
 from rapport.web.deps import current_user
@@ -52,6 +53,7 @@ for module in (
     history,
     review,
     correspondents,
+    tags,
 ):
     router.include_router(module.router)
 router.include_router(accounts.router)

@@ -21,6 +21,7 @@ from rapport.web.pages import (
     review,
     settings,
     sync_accounts,
+    tags,
     today,
 )
 
@@ -41,6 +42,7 @@ for module in (
     merge,
     settings,
     sync_accounts,
+    tags,
     command,
     api_reference,
 ):

@@ -3,13 +3,15 @@ tokenised calendar feed. Everything else needs a signed-in user."""
 
 from __future__ import annotations
 
-from typing import Annotated
+import zoneinfo
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 
 from rapport.errors import NotFound, RapportError
-from rapport.services import accounts, feed, sessions
+from rapport.services import accounts, feed, sessions, workspace
+from rapport.services.context import local_zone_name, zone
 from rapport.web.deps import RapportDep, rapport_of
 from rapport.web.security import RateLimiter, is_local
 from rapport.web.sessions import SESSION_ID, session_of
@@ -103,15 +105,35 @@ def logout(request: Request) -> Response:
     return RedirectResponse("/login", status_code=303)
 
 
-def _setup_allowed(request: Request, app: RapportDep) -> None:
-    if accounts.count(app) > 0 or not is_local(request.client.host if request.client else None):
+def _setup_allowed(request: Request, app: RapportDep) -> Response | None:
+    """None when this request may create the first account; once one exists, the
+    way to sign in (a bookmark to /setup still leads somewhere)."""
+    if accounts.count(app) > 0:
+        return RedirectResponse("/login", status_code=303)
+    if not is_local(request.client.host if request.client else None):
         raise NotFound("there is nothing at this address")
+    return None
+
+
+def _zones() -> list[str]:
+    """The time zones a person lives in (Area/City), for the setup form's choices."""
+    return sorted(
+        z
+        for z in zoneinfo.available_timezones()
+        if "/" in z and not z.startswith(("Etc/", "SystemV/", "US/", "posix/", "right/"))
+    )
+
+
+def _setup_form(request: Request, context: dict[str, Any], status_code: int = 200) -> Response:
+    return render(request, "setup.html", {**context, "zones": _zones()}, status_code=status_code)
 
 
 @router.get("/setup", include_in_schema=False)
 def setup_page(request: Request, app: RapportDep) -> Response:
-    _setup_allowed(request, app)
-    return render(request, "setup.html", {"email": "", "name": ""})
+    elsewhere = _setup_allowed(request, app)
+    if elsewhere is not None:
+        return elsewhere
+    return _setup_form(request, {"email": "", "name": "", "timezone": local_zone_name()})
 
 
 @router.post("/setup", include_in_schema=False)
@@ -122,24 +144,25 @@ def setup(
     name: Annotated[str, Form(max_length=200)] = "",
     password: Annotated[str, Form(max_length=1024)] = "",
     confirm: Annotated[str, Form(max_length=1024)] = "",
+    timezone: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
-    _setup_allowed(request, app)
-    context = {"email": email, "name": name}
+    elsewhere = _setup_allowed(request, app)
+    if elsewhere is not None:
+        return elsewhere
+    timezone = timezone.strip() or local_zone_name()
+    context = {"email": email, "name": name, "timezone": timezone}
     if password != confirm:
-        return render(
-            request,
-            "setup.html",
-            {**context, "errors": {"confirm": "The two passwords differ."}},
-            status_code=422,
-        )
+        errors = {"confirm": "The two passwords differ."}
+        return _setup_form(request, {**context, "errors": errors}, status_code=422)
     try:
+        zone(timezone)  # before the account: a wrong zone changes nothing
         user = accounts.add(app, email, password, display_name=name)
+        with app.open(write=True) as ctx:  # the first account's network
+            workspace.configure(ctx, timezone=timezone)
     except RapportError as exc:
         field = getattr(exc, "field", "email")
         reason = getattr(exc, "reason", exc.message)
-        return render(
-            request, "setup.html", {**context, "errors": {field: reason}}, status_code=422
-        )
+        return _setup_form(request, {**context, "errors": {field: reason}}, status_code=422)
     found = accounts.authenticate(app, email, password)
     assert found is not None
     sign_in(request, user.id, found[1])

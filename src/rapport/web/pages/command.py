@@ -9,6 +9,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from rapport.domain.names import name_rank
 from rapport.services import search
 from rapport.web.deps import WorkspaceDep
 from rapport.web.templating import render
@@ -49,8 +50,11 @@ def choices(ws: WorkspaceDep, q: str) -> list[Choice]:
     term = rest.strip() if log else text
     if term:
         with ws.read() as ctx:
-            hits = search.find(ctx, term, limit=8)
-        for hit in hits:
+            hits = search.find(ctx, term, limit=24)
+        # a person whose name matches outranks one found by another field (Enter
+        # takes the first choice: `log ana` must not log with an "Analyst")
+        hits.sort(key=lambda h: name_rank(h.title, term) if h.kind == "person" else 4)
+        for hit in hits[:8]:
             if hit.kind == "person":
                 href = f"/people/{hit.id}" + ("#log-form" if log else "")
                 label = f"Log with {hit.title}" if log else hit.title
