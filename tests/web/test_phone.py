@@ -29,6 +29,7 @@ MAX_SHOT_HEIGHT = 2400  # a full page longer than this is cut: the top is what a
 PAGES = [
     ("today", "/"),
     ("people", "/people"),
+    ("tags", "/tags"),
     ("person", "/people/1"),
     ("person-cjk", "/people/7"),  # 王芳: the Noto fonts, no empty boxes
     ("person-form", "/people/1/edit"),
