@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from sqlalchemy import select
 
@@ -75,6 +76,56 @@ def met(ctx: Ctx, event_id: int, person_id: int, note: str | None = None) -> Eve
     return outs(ctx, [event])[0]
 
 
+class Captured(NamedTuple):
+    person_id: int
+    person: str
+    created: bool  # a new person
+    where: str  # "at WebSummit", "today"
+
+
+def capture(
+    ctx: Ctx,
+    name: str,
+    *,
+    event_id: int | None = None,
+    organization: str | None = None,
+    note: str | None = None,
+) -> Captured:
+    """Someone just met, in a few words: found by name or added, and met at the event
+    `event_id` (its follow-up list) or, without one, today (`met_on`, so the agenda
+    asks for a follow-up from tomorrow). `note` is the line to remember them by: the
+    event's note, or without an event their `remember` when it is empty."""
+    from rapport.services import people, resolve
+
+    if not name.strip():
+        raise Invalid("name", "who did you meet?")
+    event = get(ctx, event_id) if event_id is not None else None
+    pid = resolve.find_person_id(ctx, name)
+    created = pid is None
+    if pid is None:
+        fields: dict[str, object] = {"full_name": name}
+        if organization and organization.strip():
+            fields["organization"] = organization
+        if event is None:
+            fields["met_on"] = ctx.today
+            if note and note.strip():
+                fields["remember"] = note
+        pid = people.add(ctx, fields).id
+    person = get_person(ctx, pid)
+    if event is not None:
+        met(ctx, event.id, pid, note=note or None)
+        return Captured(pid, person.full_name, created, f"at {event.name}")
+    if not created:
+        changes: dict[str, object] = {}
+        if person.met_on is None:
+            changes["met_on"] = ctx.today
+        if note and note.strip() and not person.remember:
+            changes["remember"] = note
+        if changes:
+            people.edit(ctx, pid, changes)
+    return Captured(pid, person.full_name, created, "today")
+
+
 def show(ctx: Ctx, event_id: int) -> EventOut:
     return outs(ctx, [get(ctx, event_id)])[0]
 
@@ -97,6 +148,30 @@ def for_person(ctx: Ctx, person_id: int) -> list[str]:
         .order_by(Event.starts_on.desc())
     )
     return [f"{name} ({starts})" for name, starts in rows]
+
+
+def names(ctx: Ctx, ids: Sequence[int]) -> dict[int, str]:
+    """The names of the events `ids` (of this workspace), by id."""
+    if not ids:
+        return {}
+    rows = ctx.session.execute(
+        select(Event.id, Event.name).where(
+            Event.workspace_id == ctx.workspace_id, Event.id.in_(sorted(set(ids)))
+        )
+    )
+    return {row[0]: row[1] for row in rows}
+
+
+def recent(ctx: Ctx, since: dt.date, *, limit: int = 8) -> list[tuple[int, str, dt.date]]:
+    """Events that started since `since` (or start later), latest first: (id, name,
+    first day), for a form that asks where someone was met."""
+    rows = ctx.session.execute(
+        select(Event.id, Event.name, Event.starts_on)
+        .where(Event.workspace_id == ctx.workspace_id, Event.starts_on >= since)
+        .order_by(Event.starts_on.desc(), Event.id.desc())
+        .limit(limit)
+    )
+    return [(event_id, name, starts) for event_id, name, starts in rows]
 
 
 def outs(ctx: Ctx, rows: Sequence[Event]) -> list[EventOut]:

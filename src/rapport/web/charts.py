@@ -66,11 +66,25 @@ def columns(
                 f'text-anchor="middle">{value}</text>'
             )
         if i % every == 0:
+            at, anchor = _within(x + bar / 2, len(name) * AXIS_CHAR_WIDTH, width)
             body.append(
-                f'<text class="axis" x="{x + bar / 2:.1f}" y="{height - 6}" '
-                f'text-anchor="middle">{escape(name)}</text>'
+                f'<text class="axis" x="{at:.1f}" y="{height - 6}" '
+                f'text-anchor="{anchor}">{escape(name)}</text>'
             )
     return _svg(width, height, body, label)
+
+
+AXIS_CHAR_WIDTH = 6.6  # about, at the axis' 12px: enough to keep a label inside the chart
+
+
+def _within(centre: float, wide: float, width: float) -> tuple[float, str]:
+    """Where a label `wide` units across centred on `centre` is written so that it
+    stays inside 0..`width` ('no contact yet' under the first column was cut)."""
+    if centre - wide / 2 < 0:
+        return 1.0, "start"
+    if centre + wide / 2 > width:
+        return width - 1.0, "end"
+    return centre, "middle"
 
 
 def paired(items: Sequence[tuple[str, int, int]], *, label: str, first: str, second: str) -> Markup:

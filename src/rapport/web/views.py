@@ -3,9 +3,12 @@ one of these as HTML and its JSON twin returns it as JSON."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass, field
 
+from rapport.domain.agenda import groups
+from rapport.domain.agenda.groups import Listed
 from rapport.domain.records import (
     Agenda,
     Brief,
@@ -22,6 +25,7 @@ from rapport.domain.vocabulary import RelationshipType
 from rapport.errors import Invalid
 from rapport.services import (
     agenda,
+    agenda_facts,
     brief,
     events,
     health,
@@ -51,17 +55,41 @@ class TodayView:
     my_promises: list[CommitmentOut]
     recent: list[InteractionOut]
     people: int
+    # the agenda as the page lists it: near-identical entries grouped, the first `show`
+    listed: list[Listed] = field(default_factory=list)
+    listed_people: int = 0  # how many people `listed` holds
+    more: bool = False  # whether anything is left after `listed`
+    events: list[tuple[int, str, dt.date]] = field(default_factory=list)  # met where?
 
 
-def today(ctx: Ctx, *, limit: int | None = None) -> TodayView:
+# entries written out beyond those shown, so a group at the end of a page is whole
+GROUP_LOOKAHEAD = 50
+
+
+def today(ctx: Ctx, *, show: int | None = None) -> TodayView:
     """The agenda with what surrounds it: dates coming up, promises I owe, the
-    latest conversations, and whether there is anyone yet (for the empty state)."""
+    latest conversations, whether there is anyone yet (for the empty state), and
+    the events someone may have just been met at. The agenda is listed grouped
+    (`domain.agenda.groups`), its first `show` entries or groups (all without)."""
+    built = agenda.build(ctx, limit=None if show is None else show + GROUP_LOOKAHEAD)
+    met_at = [
+        e.reasons[0].ref_id
+        for e in built.entries
+        if e.reasons and e.reasons[0].kind == "follow-up" and e.reasons[0].ref_id is not None
+    ]
+    everything = groups.grouped(built.entries, events.names(ctx, met_at))
+    listed, held = groups.page(everything, len(everything) if show is None else show)
+    rules = agenda_facts.rules(ctx)
     return TodayView(
-        agenda=agenda.build(ctx, limit=limit),
+        agenda=built,
         upcoming=milestones.upcoming(ctx, within_days=14),
         my_promises=promises.listing(ctx, owner="me", status="open")[:10],
         recent=interactions.recent(ctx, limit=5),
         people=people.count(ctx),
+        listed=listed,
+        listed_people=held,
+        more=held < built.total,
+        events=events.recent(ctx, ctx.today - dt.timedelta(days=rules.follow_up_days)),
     )
 
 

@@ -20,6 +20,7 @@ PAGES = [
     ("Today", "/"),
     ("People", "/people"),
     ("Add a person", "/people/new"),
+    ("Capture a conversation (works offline)", "/capture"),
     ("Events", "/events"),
     ("Insights", "/insights"),
     ("Import or export", "/io"),

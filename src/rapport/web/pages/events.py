@@ -6,8 +6,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from rapport.domain.text import whole_number
 from rapport.errors import Invalid
-from rapport.services import events, people, resolve
+from rapport.services import events
 from rapport.web import views
 from rapport.web.deps import WorkspaceDep
 from rapport.web.forms import Text, day
@@ -60,15 +61,33 @@ def met(
     note: Text = "",
 ) -> Response:
     """Quick capture on the spot: a name, where they work, one line to remember."""
-    if not name.strip():
-        raise Invalid("name", "who did you meet?")
     with ws.write() as ctx:
-        pid = resolve.find_person_id(ctx, name)
-        if pid is None:
-            fields: dict[str, object] = {"full_name": name}
-            if organization.strip():
-                fields["organization"] = organization
-            pid = people.add(ctx, fields).id
-        row = events.met(ctx, event_id, pid, note=note or None)
-    flash(request, f"Noted: you met {name.strip()} at {row.name}.")
+        found = events.capture(
+            ctx, name, event_id=event_id, organization=organization or None, note=note or None
+        )
+    flash(request, f"Noted: you met {name.strip()} {found.where}.")
     return RedirectResponse(f"/events/{event_id}", status_code=303)
+
+
+@router.post("/met")
+def met_someone(
+    request: Request,
+    ws: WorkspaceDep,
+    name: Text = "",
+    event: Text = "",
+    organization: Text = "",
+    note: Text = "",
+) -> Response:
+    """Today's "Met someone": the same capture, at one of the latest events or
+    without one (met today); back to Today, which asks for the follow-up from
+    tomorrow."""
+    event_id = whole_number(event.strip(), "event") if event.strip() else None
+    if event.strip() and event_id is None:
+        raise Invalid("event", "choose one of the events listed, or none")
+    with ws.write() as ctx:
+        found = events.capture(
+            ctx, name, event_id=event_id, organization=organization or None, note=note or None
+        )
+    new = " (new person)" if found.created else ""
+    flash(request, f"Noted: you met {found.person}{new} {found.where}.")
+    return RedirectResponse("/", status_code=303)

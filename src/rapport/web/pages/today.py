@@ -4,9 +4,11 @@ away, and a quick log form."""
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import QueryParams
 
 from rapport.errors import Invalid, RapportError
 from rapport.services import agenda, drafts, people, review
@@ -23,19 +25,40 @@ def _is_htmx(request: Request) -> bool:
     return request.headers.get("hx-request") == "true"
 
 
-TODAY_LIMIT = 15  # the rest is one click away: a long list is a list nobody finishes
+TODAY_LIMIT = 10  # entries or groups; the rest a tap away: a long list is one nobody finishes
+MORE = 20  # how many more "show more" adds
+MOST = 1000  # the most `show` may ask for
+
+
+def _shown(request: Request) -> int | None:
+    """How many entries (a group counts as one) the page lists: `?show=N` or all
+    with `?all=1`, read from the page's own address when an answer comes by htmx
+    (the list answered in place stays as long as it was)."""
+    query = request.query_params
+    if _is_htmx(request) and "hx-current-url" in request.headers:
+        query = QueryParams(urlsplit(request.headers["hx-current-url"]).query)
+    if query.get("all") == "1":
+        return None
+    asked = query.get("show", "")
+    if asked.isascii() and asked.isdigit():
+        return max(TODAY_LIMIT, min(int(asked), MOST))
+    return TODAY_LIMIT
 
 
 def _today(request: Request, ws: WorkspaceDep, **extra: object) -> Response:
-    show_all = request.query_params.get("all") == "1" or request.headers.get(
-        "hx-current-url", ""
-    ).endswith("?all=1")
+    show = _shown(request)
     with ws.read() as ctx:
-        view = views.today(ctx, limit=None if show_all else TODAY_LIMIT)
+        view = views.today(ctx, show=show)
         waiting = review.waiting(ctx)
         tz = ctx.tz
     template = "partials/agenda.html" if _is_htmx(request) else "today.html"
-    context = {"view": view, "today": view.agenda.day, "tz": tz, "review_waiting": waiting}
+    context = {
+        "view": view,
+        "today": view.agenda.day,
+        "tz": tz,
+        "review_waiting": waiting,
+        "show_more": (show or 0) + MORE,
+    }
     return render(request, template, {**context, **extra})
 
 

@@ -136,6 +136,42 @@
     }
   }
 
+  // Today's "Log a conversation" / "Met someone" at the top: the link jumps to the
+  // form (no script needed); with one, the form's first field takes the focus too
+  document.addEventListener("click", (event) => {
+    const jump = event.target.closest("[data-focus-form]");
+    if (!jump) return;
+    const form = document.querySelector(jump.getAttribute("href"));
+    const field = form && form.querySelector("input:not([type=hidden]), select, textarea");
+    if (field) window.setTimeout(() => field.focus({ preventScroll: true }), 0);
+  });
+
+  // The phone's "More" menu closes on a tap elsewhere or Escape
+  document.addEventListener("click", (event) => {
+    document.querySelectorAll("details[data-more-menu][open]").forEach((menu) => {
+      if (!menu.contains(event.target)) menu.open = false;
+    });
+  });
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    document.querySelectorAll("details[data-more-menu][open]").forEach((menu) => { menu.open = false; });
+  });
+
+  // A group of near-identical agenda entries opened stays open when the agenda is
+  // answered in place (htmx swaps the whole list)
+  let openGroups = [];
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    if (event.detail.target && event.detail.target.id === "agenda") {
+      openGroups = Array.from(document.querySelectorAll("#agenda .group[id] > details[open]"), (d) => d.parentElement.id);
+    }
+  });
+  function reopenGroups() {
+    openGroups.forEach((id) => {
+      const details = document.querySelector("#" + CSS.escape(id) + " > details");
+      if (details) details.open = true;
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", () => { updateBulk(); focusLog(); showCurrentTab(); });
-  document.addEventListener("htmx:afterSwap", updateBulk);
+  document.addEventListener("htmx:afterSwap", () => { updateBulk(); reopenGroups(); });
 })();
