@@ -3,22 +3,23 @@ when it began), correct one, remove a past one. Each is undoable (history)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from rapport.domain.records import RoleOut
 from rapport.services import roles
+from rapport.web.api.schemas import In, PathId, Str, Text
 from rapport.web.deps import WorkspaceDep
 
 router = APIRouter(tags=["people"])
 DATE = r"^\s*(\d{4}(-\d{1,2}(-\d{1,2})?)?)?\s*$"
 
 
-class RoleIn(BaseModel):
-    title: str | None = Field(None, max_length=300)
-    organization: str | None = Field(None, max_length=300)
+class RoleIn(In):
+    title: Annotated[Text, Str(300)] | None = None
+    organization: Annotated[Text, Str(300)] | None = None
     started_on: str | None = Field(
         None, pattern=DATE, description="2021, 2021-03 or 2021-03-15 (to the year or month)"
     )
@@ -31,7 +32,7 @@ class RoleIn(BaseModel):
 
 
 @router.post("/people/{person_id}/roles", response_model=RoleOut, status_code=201)
-def add_role(ws: WorkspaceDep, person_id: int, body: RoleIn) -> Any:
+def add_role(ws: WorkspaceDep, person_id: PathId, body: RoleIn) -> Any:
     """A past role (with `ended_on`), kept in the history only; or, without it, what they
     do now: their organisation and title change and the previous role ends the day
     this one began."""
@@ -40,7 +41,7 @@ def add_role(ws: WorkspaceDep, person_id: int, body: RoleIn) -> Any:
 
 
 @router.patch("/roles/{role_id}", response_model=RoleOut)
-def edit_role(ws: WorkspaceDep, role_id: int, body: RoleIn) -> Any:
+def edit_role(ws: WorkspaceDep, role_id: PathId, body: RoleIn) -> Any:
     """Correct a role: the fields given change (an empty date clears it), the rest
     stays; the current role's title and organisation are the person's too."""
     with ws.write() as ctx:
@@ -48,7 +49,7 @@ def edit_role(ws: WorkspaceDep, role_id: int, body: RoleIn) -> Any:
 
 
 @router.delete("/roles/{role_id}", response_model=RoleOut)
-def delete_role(ws: WorkspaceDep, role_id: int) -> Any:
+def delete_role(ws: WorkspaceDep, role_id: PathId) -> Any:
     """Remove a past role (409 for the current one: change or correct it instead)."""
     with ws.write() as ctx:
         return roles.delete(ctx, role_id)
