@@ -84,6 +84,9 @@ def test_references_by_id_prefix_and_ambiguity(
             organizations.find(ctx, "Initech")
         with pytest.raises(NotFound, match="no organisation with id 999"):
             organizations.find(ctx, "#999")
+        for odd in ("", "  ", "\x00", "Acme\ud800", "99999999999999999999"):
+            with pytest.raises(NotFound):
+                organizations.find(ctx, odd)
 
 
 def test_merging_two_spellings_moves_people_and_roles_and_undo_restores_both(

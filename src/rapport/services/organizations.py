@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, Update, func, or_, select, update
 from rapport.domain.counts import counted
 from rapport.domain.names import fold
 from rapport.domain.records import InteractionOut
-from rapport.domain.text import whole_number
+from rapport.domain.text import strip_controls, text_problem, whole_number
 from rapport.errors import Ambiguous, Invalid, NotFound
 from rapport.services import health, interactions
 from rapport.services.context import Ctx
@@ -31,6 +31,7 @@ from rapport.storage.schema import (
 )
 
 MAX_SHOWN = 8
+MAX_ID = 2_147_483_647  # the largest id a row can have (a 32-bit integer)
 RECENT_CONVERSATIONS = 20
 
 
@@ -89,13 +90,15 @@ def listing(ctx: Ctx) -> list[OrganizationOut]:
 def find(ctx: Ctx, ref: str) -> Organization:
     """The one organisation `ref` names: '#12' or '12' (an id), its name, or a prefix
     of its name or of a word in it. NotFound or Ambiguous (listing candidates)."""
-    raw = ref.strip()
-    if not raw:
-        raise NotFound("no organisation named ''")
+    raw = strip_controls(ref).strip()
+    if not raw or text_problem(raw):  # no organisation is named so (PostgreSQL refuses NUL)
+        raise NotFound(f"no organisation matches {raw!r}")
     number = whole_number(raw.lstrip("#"), "organisation")
     mine = Organization.workspace_id == ctx.workspace_id
     if number is not None:
-        org = ctx.session.scalar(select(Organization).where(mine, Organization.id == number))
+        org = None
+        if number <= MAX_ID:  # beyond, no row (and PostgreSQL's integer would overflow)
+            org = ctx.session.scalar(select(Organization).where(mine, Organization.id == number))
         if org is None:
             raise NotFound(f"no organisation with id {number}")
         return org

@@ -21,7 +21,7 @@ from rapport.web.deps import WorkspaceDep
 router = APIRouter(tags=["organizations"])
 
 
-class MergeIn(BaseModel):
+class OrganizationMergeIn(BaseModel):
     into: str = Field(
         min_length=1, max_length=300, description="The organisation they all belong to instead"
     )
@@ -44,7 +44,7 @@ def get_organization(ws: WorkspaceDep, organization: str) -> Any:
 
 
 @router.post("/organizations/{organization}/merge", response_model=OrganizationChange)
-def merge(ws: WorkspaceDep, organization: str, body: MergeIn) -> Any:
+def merge(ws: WorkspaceDep, organization: str, body: OrganizationMergeIn) -> Any:
     """Merge `organization` into `into`: its people and roles move, and it is deleted."""
     with ws.write() as ctx:
         return organizations.merge(ctx, organization, body.into)
