@@ -30,6 +30,8 @@ PAGES = [
     ("today", "/"),
     ("people", "/people"),
     ("tags", "/tags"),
+    ("organizations", "/organizations"),
+    ("organization", "/organizations/1"),
     ("person", "/people/1"),
     ("person-cjk", "/people/7"),  # 王芳: the Noto fonts, no empty boxes
     ("person-form", "/people/1/edit"),

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from rapport.services import accounts, imports, review
+from rapport.services import accounts, imports, organizations, review
 from tests.factories import make_interaction, make_person
 from tests.web.conftest import LOCAL, PASSWORD, Browser, User, Web, all_routes
 
@@ -82,6 +82,7 @@ def anas_things(web: Web, ana: User) -> dict[str, Any]:
         pid, role_id = carla.id, carla.roles[-1].id
         iid = make_interaction(ctx, [pid]).id
         other = make_person(ctx, "Carla D.").id  # a record to merge into Carla
+        acme = organizations.find(ctx, "Acme").id
     with web.open(ana) as ctx:  # a record matched by name alone: kept for review
         imports.run(ctx, b"Name,Organization\nCarla Dias,Initech\n")
         proposal = review.listing(ctx).items[0].id
@@ -115,6 +116,8 @@ def anas_things(web: Web, ana: User) -> dict[str, Any]:
         "account_id": account.json()["id"],
         "role_id": role_id,
         "tag": "vip",  # a tag is named, not numbered: Bruno has none of that name
+        "organization": str(acme),  # an id, or a name: Bruno has neither
+        "organization_id": acme,
     }
 
 
@@ -127,6 +130,7 @@ BODIES = {
     "/api/v1/tags/{tag}/merge": {"into": "vip"},
     "/api/v1/roles/{role_id}": {"title": "x"},
     "/api/v1/people/{person_id}/roles": {"title": "x"},
+    "/api/v1/organizations/{organization}/merge": {"into": "Acme"},
 }
 
 
@@ -169,6 +173,9 @@ def test_another_users_ids_answer_404(
     browser = web.browser(bruno)
     assert browser.get(f"/people/{pid}").status_code == 404
     assert browser.post(f"/people/{pid}/archive").status_code == 404
+    acme = anas_things["organization_id"]
+    assert browser.get(f"/organizations/{acme}").status_code == 404
+    assert browser.post(f"/organizations/{acme}/merge", {"into": acme}).status_code == 404
 
 
 def test_forms_without_their_csrf_token_are_403(web: Web, ana: User) -> None:

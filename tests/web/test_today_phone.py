@@ -120,6 +120,7 @@ def test_the_tab_bar_marks_where_you_are(web: Web, ana: User) -> None:
         ("/", "Today", False),
         ("/people/new", "People", False),
         ("/tags", "People", False),
+        ("/organizations", "People", False),
         ("/settings", "Settings", True),
         ("/settings/accounts", "Accounts", True),
         ("/duplicates", "Duplicates", True),

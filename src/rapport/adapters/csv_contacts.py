@@ -509,6 +509,12 @@ def _record(
             rec.warnings.append(f"line {line}: date {one['met_on']!r} not read")
     if layout.flavour == "linkedin":
         rec.how_met = rec.how_met or "LinkedIn"
+    if not rec.name and not rec.nickname and rec.organization:
+        # a company-only row (Google's and Outlook's company contacts): the
+        # organisation itself, never a person named after it
+        rec.kind = "org"
+        rec.full_name = rec.organization
+        return rec
     if not rec.name:
         if not rec.emails:
             raise Invalid("row", "no name and no email")

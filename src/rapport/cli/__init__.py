@@ -74,6 +74,7 @@ def _register() -> None:
         log,
         mentoring,
         milestones,
+        organizations,
         people,
         promises,
         review,
@@ -84,6 +85,7 @@ def _register() -> None:
     # the order `rapport --help` lists them in
     people.register(app)
     tags.register(app)
+    organizations.register(app)
     log.register(app)
     promises.register(app)
     favours.register(app)

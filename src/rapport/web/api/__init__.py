@@ -18,6 +18,7 @@ from rapport.web.api import (
     io,
     mentoring,
     misc,
+    organizations,
     people,
     records,
     review,
@@ -58,6 +59,7 @@ for module in (
     captures,
     roles,
     tags,
+    organizations,
 ):
     router.include_router(module.router)
 router.include_router(accounts.router)

@@ -1,0 +1,115 @@
+"""`rapport org`: the network's organisations with the people there now and before;
+one organisation's page ("who do I know at Acme"); two spellings merged into one
+(undoable with `rapport undo`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+import typer
+
+from rapport.cli.output import JsonOption, emit, say, table
+
+if TYPE_CHECKING:
+    from rapport.services.organizations import (
+        Member,
+        OrganizationChange,
+        OrganizationOut,
+        OrganizationProfile,
+    )
+
+org_app = typer.Typer(help="Your organisations: list them, see who you know at one, merge two.")
+OrgArgument = typer.Argument(..., help="The organisation: its name, a prefix of it, or #id.")
+
+
+def _day(at: dt.datetime | None) -> str:
+    return at.date().isoformat() if at else "never"
+
+
+@org_app.command("list")
+def listing(as_json: bool = JsonOption) -> None:
+    """List the organisations, the most people there now first."""
+    from rapport.cli.runtime import session
+    from rapport.services import organizations
+
+    with session() as ctx:
+        found = organizations.listing(ctx)
+    emit(found, as_json, lambda: _render_list(found))
+
+
+def _render_list(found: list[OrganizationOut]) -> None:
+    if not found:
+        say("No organisations yet: rapport person edit NAME --org Acme")
+        return
+    rows = [
+        [f"#{o.id}", o.name, o.people_now, o.people_before, _day(o.last_contact_at)] for o in found
+    ]
+    table(None, ["id", "organisation", "now", "before", "last contact"], rows)
+
+
+@org_app.command("show")
+def show(organization: str = OrgArgument, as_json: bool = JsonOption) -> None:
+    """Who you know at an organisation: there now, then before, with health and last
+    contact; the relationship's health; the latest conversations."""
+    from rapport.cli.runtime import session
+    from rapport.services import organizations
+
+    with session() as ctx:
+        found = organizations.profile(ctx, organization)
+    emit(found, as_json, lambda: _render_profile(found))
+
+
+def _members(title: str, members: list[Member], *, before: bool) -> None:
+    columns = ["person", "title", "health", "last contact"] + (["left"] if before else [])
+    rows = [
+        [m.name, m.title or "", m.health, _day(m.last_contact_at)]
+        + ([m.left_on.isoformat() if m.left_on else ""] if before else [])
+        for m in members
+    ]
+    table(title, columns, rows)
+
+
+def _render_profile(p: OrganizationProfile) -> None:
+    o = p.organization
+    health = f"health {p.health}" if p.health is not None else "no one there now"
+    say(f"{o.name} (#{o.id}): {health}")
+    for extra in (o.industry, o.website):
+        if extra:
+            say(f"  {extra}")
+    if p.now:
+        _members("There now", p.now, before=False)
+    if p.before:
+        _members("There before", p.before, before=True)
+    if not p.now and not p.before:
+        say("You know no one there yet.")
+    if p.conversations:
+        rows = [
+            [c.occurred_at.date().isoformat(), ", ".join(c.participants), c.summary]
+            for c in p.conversations
+        ]
+        table(f"Conversations ({p.conversation_count})", ["when", "with", "summary"], rows)
+
+
+@org_app.command("merge")
+def merge(
+    organization: str = OrgArgument,
+    into: str = typer.Argument(..., help="The organisation they all belong to instead."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Merge ORGANIZATION into INTO (two spellings of one): its people and roles move,
+    and ORGANIZATION is deleted."""
+    from rapport.cli.runtime import session
+    from rapport.services import organizations
+
+    with session(write=True) as ctx:
+        change = organizations.merge(ctx, organization, into)
+    emit(change, as_json, lambda: _said(change))
+
+
+def _said(change: OrganizationChange) -> None:
+    say(change.message[0].upper() + change.message[1:] + ". Undo with `rapport undo`.")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(org_app, name="org")

@@ -1,0 +1,66 @@
+"""People › Organisations: every organisation with the people there now and before;
+one organisation's page (who you know there, the relationship's health, the latest
+conversations); merging it into another after asking, with Undo on the next page."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from rapport.errors import NotFound, RapportError
+from rapport.services import organizations
+from rapport.web.deps import WorkspaceDep
+from rapport.web.templating import flash, render
+
+router = APIRouter()
+HOME = "/organizations"
+
+
+@router.get("/organizations")
+def organizations_page(request: Request, ws: WorkspaceDep) -> Response:
+    with ws.read() as ctx:
+        found = organizations.listing(ctx)
+        today, tz = ctx.today, ctx.tz
+    context = {"organizations": found, "today": today, "tz": tz}
+    return render(request, "organizations.html", context)
+
+
+@router.get("/organizations/{organization_id}")
+def organization_page(
+    request: Request, ws: WorkspaceDep, organization_id: int, merging: bool = False
+) -> Response:
+    with ws.read() as ctx:
+        profile = organizations.profile(ctx, f"#{organization_id}")
+        others = organizations.listing(ctx) if merging else []
+        today, tz = ctx.today, ctx.tz
+    context = {
+        "p": profile,
+        "o": profile.organization,
+        "others": [o for o in others if o.id != organization_id],
+        "merging": merging,
+        "today": today,
+        "tz": tz,
+    }
+    return render(request, "organization.html", context)
+
+
+@router.post("/organizations/{organization_id}/merge")
+def merge(
+    request: Request,
+    ws: WorkspaceDep,
+    organization_id: int,
+    into: Annotated[int, Form()],
+) -> Response:
+    here = f"{HOME}/{organization_id}"
+    try:
+        with ws.write() as ctx:
+            change = organizations.merge(ctx, f"#{organization_id}", f"#{into}")
+    except NotFound:
+        raise  # not this workspace's: the page answers 404
+    except RapportError as exc:
+        flash(request, f"Not merged: {getattr(exc, 'reason', exc.message)}", "error")
+        return RedirectResponse(here, status_code=303)
+    flash(request, change.message[0].upper() + change.message[1:] + ".")
+    return RedirectResponse(f"{HOME}/{change.organization.id}", status_code=303)
