@@ -96,3 +96,15 @@ def parse_moment(
     if len(raw) <= 10:  # a bare ISO date parses as midnight: use noon like phrases do
         moment = moment.replace(hour=12)
     return moment if moment.tzinfo else moment.replace(tzinfo=tz)
+
+
+def day_range(starts: dt.date, ends: dt.date | None = None) -> str:
+    """An event's days as people write them: '16 Nov 2026', '16–18 Nov 2026',
+    '30 Nov – 2 Dec 2026', '30 Dec 2026 – 2 Jan 2027' (what both ends share, said once)."""
+    if ends is None or ends <= starts:
+        return f"{starts.day} {starts:%b %Y}"
+    if (starts.year, starts.month) == (ends.year, ends.month):
+        return f"{starts.day}–{ends.day} {ends:%b %Y}"
+    if starts.year == ends.year:
+        return f"{starts.day} {starts:%b} – {ends.day} {ends:%b %Y}"
+    return f"{starts.day} {starts:%b %Y} – {ends.day} {ends:%b %Y}"
