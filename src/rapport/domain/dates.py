@@ -1,5 +1,6 @@
 """Dates as people type them: 'yesterday', 'last tuesday', 'in 2 weeks', '2026-03-01',
-'12/10/1985' (read in the workspace's date order: `domain.date_order`)."""
+'12/10/1985' (read in the workspace's date order: `domain.date_order`); and a span of
+days written back as people write it ('16–18 Nov 2026')."""
 
 from __future__ import annotations
 

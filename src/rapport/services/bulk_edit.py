@@ -3,9 +3,9 @@ each returning the batch that reverses it (the API's `undo`; pages undo through 
 journal, `services.journal`). Tags, types and rhythms change by the rule that
 changes one person (`domain.person_patch`).
 
-"Delete" is the archive under the name people look for: nobody's conversations,
-promises or notes are lost to a bulk action (a real delete is one person at a time,
-on purpose); deleted people are restored with undo or from the archived list."""
+"Delete" is the archive under the name people look for: Rapport erases nobody, so
+no conversation, promise or note is lost to a bulk action chosen with the wrong
+filter; deleted people come back with undo or from the archived list."""
 
 from __future__ import annotations
 
