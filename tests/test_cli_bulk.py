@@ -63,3 +63,31 @@ def test_bulk_by_ids_and_its_errors(cli: Cli) -> None:
     assert wrong.exit_code != 0 and "'explode' is not one of" in wrong.stderr
     none = cli("person", "bulk", "tag", "x", "--tag", "nobody-has-this").stdout
     assert "Nobody matches" in none
+
+
+def test_more_than_ten_people_are_confirmed_on_a_terminal(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from rapport.cli import app, bulk, runtime
+
+    for n in range(10):
+        cli("person", "add", f"Guest {n:02d}", "--tag", "fair")
+    cli("person", "edit", "Ana", "--tag", "fair")
+    monkeypatch.setattr(bulk, "on_a_terminal", lambda: True)
+    args = ["person", "bulk", "delete", "--tag", "fair"]
+    runtime.reset()
+    refused = CliRunner().invoke(app, args, input="n\n", env=cli.env)
+    runtime.reset()
+    assert "delete on 11 people?" in refused.stdout and refused.exit_code != 0
+    assert len(_names(cli, "--tag", "fair")) == 11  # nothing changed
+    runtime.reset()
+    agreed = CliRunner().invoke(app, args, input="y\n", env=cli.env)
+    runtime.reset()
+    assert agreed.exit_code == 0, agreed.stderr
+    assert "Deleted 11 people to the archive" in agreed.stdout
+    assert _names(cli, "--tag", "fair") == []
+    back = cli("person", "bulk", "unarchive", "--tag", "fair", "--archived", "--yes")
+    assert back.stdout.startswith("Restored 11 people.")
+    assert len(_names(cli, "--tag", "fair")) == 11

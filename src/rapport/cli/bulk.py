@@ -69,7 +69,7 @@ def bulk(
             lambda: _would(action, value, chosen),
         )
         return
-    if len(chosen) > ASK_ABOVE and not yes and not as_json and sys.stdin.isatty():
+    if len(chosen) > ASK_ABOVE and not yes and not as_json and on_a_terminal():
         typer.confirm(f"{_label(action, value)} on {len(chosen)} people?", abort=True)
     with session(write=True) as ctx:
         result = bulk_edit.apply(ctx, [p.id for p in chosen], action, value)
@@ -79,6 +79,11 @@ def bulk(
     say(result.message[:1].upper() + result.message[1:] + ".")
     if result.changed:
         say("Undo with `rapport undo`.")
+
+
+def on_a_terminal() -> bool:
+    """Whether a person is at the keyboard to answer (a script is not asked)."""
+    return sys.stdin.isatty()
 
 
 def _label(action: str, value: str | None) -> str:
