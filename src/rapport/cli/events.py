@@ -86,7 +86,7 @@ def list_(as_json: bool = JsonOption) -> None:
             [
                 [
                     e.id,
-                    e.starts_on,
+                    e.dates,
                     e.name,
                     e.place,
                     len(e.attendees),
@@ -109,7 +109,8 @@ def show(event: str = typer.Argument(...), as_json: bool = JsonOption) -> None:
         row = events.show(ctx, resolve.event_id(ctx, event))
 
     def render() -> None:
-        say(f"{row.name} — {row.starts_on}" + (f", {row.place}" if row.place else ""))
+        say(f"{row.name} — {row.dates}" + (f", {row.place}" if row.place else ""))
+        say(f"{row.follow_up_window} (change it: rapport settings agenda --follow-up-days N)")
         table(
             None,
             ["person", "note", "followed up"],

@@ -1,4 +1,4 @@
-"""`rapport person add|edit|show|list|archive|unarchive|merge`."""
+"""`rapport person add|edit|show|list|archive|unarchive|merge|bulk`."""
 
 from __future__ import annotations
 
@@ -350,9 +350,11 @@ def unarchive(ref: str = typer.Argument(...), as_json: bool = JsonOption) -> Non
 
 
 def register(app: typer.Typer) -> None:
+    from rapport.cli.bulk import bulk
     from rapport.cli.merging import merge
     from rapport.cli.roles import role_app
 
     person_app.command("merge")(merge)
+    person_app.command("bulk")(bulk)
     person_app.add_typer(role_app, name="role")
     app.add_typer(person_app, name="person")

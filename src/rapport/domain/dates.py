@@ -1,5 +1,6 @@
 """Dates as people type them: 'yesterday', 'last tuesday', 'in 2 weeks', '2026-03-01',
-'12/10/1985' (read in the workspace's date order: `domain.date_order`)."""
+'12/10/1985' (read in the workspace's date order: `domain.date_order`); and a span of
+days written back as people write it ('16–18 Nov 2026')."""
 
 from __future__ import annotations
 
@@ -96,3 +97,15 @@ def parse_moment(
     if len(raw) <= 10:  # a bare ISO date parses as midnight: use noon like phrases do
         moment = moment.replace(hour=12)
     return moment if moment.tzinfo else moment.replace(tzinfo=tz)
+
+
+def day_range(starts: dt.date, ends: dt.date | None = None) -> str:
+    """An event's days as people write them: '16 Nov 2026', '16–18 Nov 2026',
+    '30 Nov – 2 Dec 2026', '30 Dec 2026 – 2 Jan 2027' (what both ends share, said once)."""
+    if ends is None or ends <= starts:
+        return f"{starts.day} {starts:%b %Y}"
+    if (starts.year, starts.month) == (ends.year, ends.month):
+        return f"{starts.day}–{ends.day} {ends:%b %Y}"
+    if starts.year == ends.year:
+        return f"{starts.day} {starts:%b} – {ends.day} {ends:%b %Y}"
+    return f"{starts.day} {starts:%b %Y} – {ends.day} {ends:%b %Y}"

@@ -176,6 +176,20 @@ class EventOut:
     place: str | None
     notes: str | None
     attendees: list[AttendeeOut]
+    dates: str  # '16–18 Nov 2026' (domain.dates.day_range)
+    follow_up_days: int  # the workspace's follow-up window (Settings, agenda)
+    follow_up_until: dt.date  # the last day its people are asked to be followed up
+
+    @property
+    def follow_up_window(self) -> str:
+        """'follow up within 14 days: until 2 Dec' (the year too when it differs)."""
+        until = self.follow_up_until
+        day = (
+            f"{until.day} {until:%b}"
+            if until.year == self.starts_on.year
+            else f"{until.day} {until:%b %Y}"
+        )
+        return f"follow up within {self.follow_up_days} days: until {day}"
 
     @property
     def followed_up(self) -> int:

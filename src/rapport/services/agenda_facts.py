@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import and_, case, extract, or_, select, tuple_
+from sqlalchemy import and_, case, extract, func, or_, select, tuple_
 
 from rapport.domain.agenda import facts as f
 from rapport.domain.agenda.rules import AgendaRules, rules_from
@@ -103,17 +103,18 @@ def _local_day(ctx: Ctx, moment: dt.datetime | None) -> dt.date | None:
 def _follow_ups(ctx: Ctx, today: dt.date, windows: AgendaRules) -> list[f.FollowUpFacts]:
     start = today - dt.timedelta(days=windows.follow_up_days)
     yesterday = today - dt.timedelta(days=1)
+    # an event's follow-ups run from its last day (`AgendaRules.follow_up_until`)
+    ends = func.coalesce(Event.ends_on, Event.starts_on)
     found = [
-        f.FollowUpFacts(person_id=pid, met_on=starts, event_id=eid, event=name, note=note)
-        for pid, eid, name, starts, note in ctx.rows(
-            select(
-                EventAttendee.person_id, Event.id, Event.name, Event.starts_on, EventAttendee.note
-            )
+        f.FollowUpFacts(person_id=pid, met_on=last, event_id=eid, event=name, note=note)
+        for pid, eid, name, last, note in ctx.rows(
+            select(EventAttendee.person_id, Event.id, Event.name, ends, EventAttendee.note)
             .join(Event, Event.id == EventAttendee.event_id)
             .where(
                 EventAttendee.workspace_id == ctx.workspace_id,
                 EventAttendee.followed_up_at.is_(None),
-                Event.starts_on.between(start, yesterday),
+                Event.starts_on <= yesterday,
+                ends.between(start, yesterday),
             )
         )
     ]

@@ -1,7 +1,11 @@
 """Bulk changes to many people at once (the People page's bulk bar and the API),
 each returning the batch that reverses it (the API's `undo`; pages undo through the
 journal, `services.journal`). Tags, types and rhythms change by the rule that
-changes one person (`domain.person_patch`)."""
+changes one person (`domain.person_patch`).
+
+"Delete" is the archive under the name people look for: Rapport erases nobody, so
+no conversation, promise or note is lost to a bulk action chosen with the wrong
+filter; deleted people come back with undo or from the archived list."""
 
 from __future__ import annotations
 
@@ -14,14 +18,24 @@ from sqlalchemy import select
 from rapport.domain.person_patch import Items, PersonPatch, PersonPlan, PersonState, plan
 from rapport.domain.vocabulary import RelationshipType, parse_choice
 from rapport.errors import Invalid, NotFound
-from rapport.services import person_writer
+from rapport.services import people, person_writer
 from rapport.services.context import Ctx
 from rapport.services.person_state import read_states
 from rapport.services.person_writer import Planned
 from rapport.services.search_documents import reindex_people
 from rapport.storage.schema import Person
 
-ACTIONS = ("tag", "untag", "type", "untype", "cadence", "archive", "unarchive", "cadence-each")
+ACTIONS = (
+    "tag",
+    "untag",
+    "type",
+    "untype",
+    "cadence",
+    "archive",
+    "unarchive",
+    "delete",
+    "cadence-each",
+)
 MAX_PEOPLE = 5000
 
 
@@ -41,8 +55,9 @@ def apply(
     values: Mapping[str, int | None] | None = None,
 ) -> BatchResult:
     """Apply `action` to the people `ids` of this workspace:
-    tag/untag NAME, type/untype TYPE, cadence DAYS (empty clears), archive, unarchive;
-    `cadence-each` sets each person's own cadence from `values` (used by undo)."""
+    tag/untag NAME, type/untype TYPE, cadence DAYS (empty clears), archive, unarchive,
+    delete (to the archive: kept with their history, undoable); `cadence-each` sets
+    each person's own cadence from `values` (used by undo)."""
     if action not in ACTIONS:
         raise Invalid("action", f"{action!r} is not one of: {', '.join(ACTIONS)}")
     if action == "cadence-each":
@@ -54,8 +69,8 @@ def apply(
         raise Invalid("ids", f"at most {MAX_PEOPLE} people at once")
     label = f"{action} {value}" if value not in (None, "") else action
     ctx.journal("bulk edit", f"Bulk {label} on {_people(len(wanted))}")
-    if action in ("archive", "unarchive"):
-        return _archive(ctx, wanted, action == "archive")
+    if action in ("archive", "unarchive", "delete"):
+        return _archive(ctx, wanted, action != "unarchive", deleting=action == "delete")
     if action in ("tag", "untag"):
         result = _tags(ctx, wanted, action, str(value or ""))
     elif action in ("type", "untype"):
@@ -111,7 +126,7 @@ def _change(
     return plans
 
 
-def _archive(ctx: Ctx, ids: list[int], archive: bool) -> BatchResult:
+def _archive(ctx: Ctx, ids: list[int], archive: bool, *, deleting: bool = False) -> BatchResult:
     rows = {
         p.id: p
         for p in ctx.session.scalars(
@@ -126,7 +141,11 @@ def _archive(ctx: Ctx, ids: list[int], archive: bool) -> BatchResult:
         p.archived_at = ctx.now() if archive else None
     back = {"action": "unarchive" if archive else "archive", "ids": [p.id for p in changed]}
     action, verb = ("archive", "archived") if archive else ("unarchive", "restored")
-    return _result(ctx, action, len(changed), f"{verb} {_people(len(changed))}", back)
+    message = f"{verb} {_people(len(changed))}"
+    if deleting:
+        action = "delete"
+        message = f"deleted {_people(len(changed))} to the archive, their history kept"
+    return _result(ctx, action, len(changed), message, back)
 
 
 def _cadence(ctx: Ctx, ids: list[int], days: int | None) -> BatchResult:
@@ -174,3 +193,49 @@ def _types(ctx: Ctx, ids: list[int], action: str, name: str) -> BatchResult:
     removed = sorted(pid for pid in ids if plans[pid][1].lists.types.remove)
     undo = {"action": "type", "ids": removed, "value": value}
     return _result(ctx, action, len(removed), f"{_people(len(removed))} no longer {value}", undo)
+
+
+@dataclass(frozen=True)
+class Chosen:
+    id: int
+    name: str
+    archived: bool
+
+
+def choose(
+    ctx: Ctx,
+    ids: Sequence[int] = (),
+    *,
+    type_: str | None = None,
+    tag: str | None = None,
+    organization: str | None = None,
+    archived: bool = False,
+) -> list[Chosen]:
+    """The people a bulk edit would change, by name: `ids` as given (NotFound for
+    one not in the workspace), or everyone the filters of `people.listing` match."""
+    if ids:
+        rows = {
+            pid: Chosen(pid, name, archived_at is not None)
+            for pid, name, archived_at in ctx.session.execute(
+                select(Person.id, Person.full_name, Person.archived_at).where(
+                    Person.workspace_id == ctx.workspace_id, Person.id.in_(set(ids))
+                )
+            )
+        }
+        missing = [i for i in ids if i not in rows]
+        if missing:
+            raise NotFound(f"no person with id {missing[0]}")
+        return [rows[i] for i in dict.fromkeys(ids)]
+    if not (type_ or tag or organization):
+        raise Invalid("ids", "name the people (ids) or a filter (tag, type, organization)")
+    found, total = people.listing(
+        ctx,
+        type_=type_,
+        tag=tag,
+        organization=organization,
+        archived=archived,
+        limit=MAX_PEOPLE,
+    )
+    if total > MAX_PEOPLE:
+        raise Invalid("ids", f"{total} people match; at most {MAX_PEOPLE} at once")
+    return [Chosen(p.id, p.name, archived) for p in found]

@@ -7,14 +7,22 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 
+from rapport.domain.dates import day_range
 from rapport.domain.records import AttendeeOut, EventOut
 from rapport.domain.text import clean_text
 from rapport.errors import Contradicts, Invalid, NotFound
+from rapport.services.agenda_facts import rules as agenda_rules
 from rapport.services.context import Ctx
 from rapport.services.people import get as get_person
-from rapport.storage.schema import Event, EventAttendee, Person
+from rapport.storage.schema import (
+    Event,
+    EventAttendee,
+    Interaction,
+    InteractionParticipant,
+    Person,
+)
 
 
 def create(
@@ -65,6 +73,7 @@ def met(ctx: Ctx, event_id: int, person_id: int, note: str | None = None) -> Eve
                 person_id=person.id,
                 workspace_id=ctx.workspace_id,
                 note=clean_text(note, "note"),
+                followed_up_at=_first_contact_since(ctx, event, person.id),
             )
         )
     elif note:
@@ -74,6 +83,25 @@ def met(ctx: Ctx, event_id: int, person_id: int, note: str | None = None) -> Eve
         person.met_on = event.starts_on
     ctx.session.flush()
     return outs(ctx, [event])[0]
+
+
+def _first_contact_since(ctx: Ctx, event: Event, person_id: int) -> dt.datetime | None:
+    """The first conversation with the person from the event's first day on (the
+    event's own record excepted): logged before they were marked as met there, it is
+    still the follow-up, as it would have been had it been logged after
+    (`services.interactions`). On a three-day event, a coffee on day three with
+    someone met on day one follows them up too."""
+    since = dt.datetime.combine(event.starts_on, dt.time(0), ctx.tz).astimezone(dt.UTC)
+    found: dt.datetime | None = ctx.session.scalar(
+        select(func.min(InteractionParticipant.occurred_at))
+        .join(Interaction, Interaction.id == InteractionParticipant.interaction_id)
+        .where(
+            InteractionParticipant.person_id == person_id,
+            InteractionParticipant.occurred_at >= since,
+            or_(Interaction.event_id.is_(None), Interaction.event_id != event.id),
+        )
+    )
+    return found
 
 
 class Captured(NamedTuple):
@@ -142,12 +170,12 @@ def listing(ctx: Ctx, *, limit: int = 50) -> list[EventOut]:
 
 def for_person(ctx: Ctx, person_id: int) -> list[str]:
     rows = ctx.session.execute(
-        select(Event.name, Event.starts_on)
+        select(Event.name, Event.starts_on, Event.ends_on)
         .join(EventAttendee, EventAttendee.event_id == Event.id)
         .where(EventAttendee.person_id == person_id)
         .order_by(Event.starts_on.desc())
     )
-    return [f"{name} ({starts})" for name, starts in rows]
+    return [f"{name} ({day_range(starts, ends)})" for name, starts, ends in rows]
 
 
 def names(ctx: Ctx, ids: Sequence[int]) -> dict[int, str]:
@@ -175,6 +203,7 @@ def recent(ctx: Ctx, since: dt.date, *, limit: int = 8) -> list[tuple[int, str, 
 
 
 def outs(ctx: Ctx, rows: Sequence[Event]) -> list[EventOut]:
+    windows = agenda_rules(ctx)
     ids = [r.id for r in rows]
     attendees: dict[int, list[AttendeeOut]] = defaultdict(list)
     if ids:
@@ -194,6 +223,9 @@ def outs(ctx: Ctx, rows: Sequence[Event]) -> list[EventOut]:
             place=r.place,
             notes=r.notes,
             attendees=attendees[r.id],
+            dates=day_range(r.starts_on, r.ends_on),
+            follow_up_days=windows.follow_up_days,
+            follow_up_until=windows.follow_up_until(r.starts_on, r.ends_on),
         )
         for r in rows
     ]

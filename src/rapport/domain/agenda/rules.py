@@ -4,6 +4,7 @@ below, and the agenda is built with the workspace's values."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any, Final, NamedTuple
@@ -22,6 +23,12 @@ class AgendaRules:
     role_change_days: int = 60  # a new role is acknowledged for this many days, then lapses
     promise_lookahead_days: int = 2  # my promises show this many days before they are due
     recheck_days: int = 7  # a dismissed promise, thanks, nudge… returns after this many days
+
+    def follow_up_until(self, starts: dt.date, ends: dt.date | None = None) -> dt.date:
+        """The last day a meeting on `starts` (an event running to `ends`) is asked
+        to be followed up: counted from the event's last day, since people met on
+        its first day are usually followed up once it is over."""
+        return max(starts, ends or starts) + dt.timedelta(days=self.follow_up_days)
 
 
 class Rule(NamedTuple):

@@ -123,8 +123,9 @@ def unarchive_person(ws: WorkspaceDep, person_id: PathId) -> Any:
 
 @router.post("/people/bulk", response_model=BatchResult)
 def bulk(ws: WorkspaceDep, body: BulkIn) -> Any:
-    """Tag/untag, type/untype, set the rhythm (cadence) of, archive or unarchive many
-    people at once. The answer's `undo` is a body for this same endpoint."""
+    """Tag/untag, type/untype, set the rhythm (cadence) of, archive, unarchive or
+    delete many people at once; `delete` moves them to the archive with all their
+    history (nothing is lost). The answer's `undo` is a body for this same endpoint."""
     with ws.write() as ctx:
         return bulk_edit.apply(ctx, body.ids, body.action, body.value, body.values)
 

@@ -387,7 +387,10 @@ _BULK: JsonDict = {
         },
         {
             "required": ["ids"],
-            "properties": {"action": {"enum": ["archive", "unarchive"]}, "ids": _SOME_PEOPLE},
+            "properties": {
+                "action": {"enum": ["archive", "unarchive", "delete"]},
+                "ids": _SOME_PEOPLE,
+            },
         },
         {
             "required": ["values"],

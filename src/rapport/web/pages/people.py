@@ -220,7 +220,8 @@ def bulk(
     value: Text = "",
     back: Text = "/people",
 ) -> Response:
-    """Tag, set a type or rhythm, or archive the selected people at once."""
+    """Tag, set a type or rhythm, archive or delete (to the archive) the selected
+    people at once."""
     target = back if back.startswith("/people") else "/people"
     try:
         person_ids = [int(i) for i in ids or []]
@@ -228,5 +229,8 @@ def bulk(
         raise Invalid("ids", "people are chosen by their number") from None
     with ws.write() as ctx:
         result = bulk_edit.apply(ctx, person_ids, action, value or None)
-    flash(request, result.message[:1].upper() + result.message[1:] + ".")
+    message = result.message[:1].upper() + result.message[1:] + "."
+    if result.changed and action == "delete":
+        message += " Find them under archived."
+    flash(request, message)
     return RedirectResponse(target, status_code=303)
