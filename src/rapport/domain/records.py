@@ -315,6 +315,9 @@ class Health:
     value: int  # 0..100
     components: list[HealthComponent]
     explanation: str  # plain-language summary
+    measured: int = 0  # the score from the record alone, before the user's correction
+    adjustment: int = 0  # points the user added or took away (0: none)
+    adjustment_reason: str | None = None
 
 
 @dataclass(frozen=True)
