@@ -85,10 +85,10 @@ def test_weights_are_checked_scaled_and_named_when_wrong() -> None:
 def test_a_correction_needs_whole_points_within_100_and_a_reason() -> None:
     assert checked_adjustment("+15", "  weekly  on Signal ") == (15, "weekly on Signal")
     assert checked_adjustment(-20, "never answers") == (-20, "never answers")
+    assert checked_adjustment(0, "none after all") == (0, "none after all")
     for points, reason, field in (
         (500, "weekly", "adjust"),
         ("-101", "weekly", "adjust"),
-        (0, "weekly", "adjust"),
         ("lots", "weekly", "adjust"),
         (15, "  ", "reason"),
         (15, None, "reason"),

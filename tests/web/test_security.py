@@ -127,6 +127,7 @@ BODIES = {
     "/api/v1/tags/{tag}/merge": {"into": "vip"},
     "/api/v1/roles/{role_id}": {"title": "x"},
     "/api/v1/people/{person_id}/roles": {"title": "x"},
+    "/api/v1/people/{person_id}/health/adjustment": {"points": 10, "reason": "x"},
 }
 
 

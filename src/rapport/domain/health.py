@@ -1,8 +1,9 @@
 """Relationship health: a 0–100 score from what is known about a tie, always explained.
 
 Five components: recency (against the person's rhythm), consistency (months in touch
-over the last year), reciprocity (who initiates; favours both ways), reliability (my
-promises kept) and tone (warm vs tense conversations, and whether the tie is strained).
+over the last year), reciprocity (who initiates; favours both ways), reliability
+(promises kept both ways: mine, and theirs to me) and tone (warm vs tense
+conversations, and whether the tie is strained).
 
 The user may weight the components differently (Settings) and correct one person's
 score by a number of points with a reason, for what Rapport cannot see ("we speak
@@ -81,6 +82,8 @@ class HealthFacts:
     strained_since: dt.date | None = None  # the day it was marked strained
     adjustment: int = 0  # points the user added (or took away), with their reason
     adjustment_reason: str | None = None
+    their_kept: int = 0  # their promises to me, kept and broken
+    their_broken: int = 0
 
 
 Weights = Mapping[str, float]
@@ -134,18 +137,15 @@ def checked_weights(current: Weights, given: Mapping[str, object]) -> dict[str, 
 
 
 def checked_adjustment(points: object, reason: str | None) -> tuple[int, str]:
-    """A correction of a person's score: whole points within ±100 and a reason."""
+    """A correction of a person's score: whole points within ±100 (0: none) and a
+    reason."""
     if isinstance(points, bool) or not isinstance(points, int):
         try:
             points = int(str(points).strip().lstrip("+"))
         except ValueError:
             raise Invalid("adjust", f"{points!r} is not a whole number of points") from None
-    if not -ADJUSTMENT_LIMIT <= points <= ADJUSTMENT_LIMIT or points == 0:
-        raise Invalid(
-            "adjust",
-            f"must be from -{ADJUSTMENT_LIMIT} to +{ADJUSTMENT_LIMIT} points, not 0 "
-            "(to remove a correction, clear it)",
-        )
+    if not -ADJUSTMENT_LIMIT <= points <= ADJUSTMENT_LIMIT:
+        raise Invalid("adjust", f"must be from -{ADJUSTMENT_LIMIT} to +{ADJUSTMENT_LIMIT} points")
     said = " ".join((reason or "").split())
     if not said:
         raise Invalid("reason", "say why, e.g. “we speak weekly on Signal”")
@@ -198,8 +198,16 @@ def _reciprocity_score(f: HealthFacts) -> float | None:
 
 
 def _reliability_score(f: HealthFacts) -> float | None:
-    total = f.kept + f.broken + f.overdue
-    return f.kept / total if total else None
+    """Promises kept both ways: my rate (overdue ones count against me) and theirs,
+    averaged over the sides that have any."""
+    rates: list[float] = []
+    mine = f.kept + f.broken + f.overdue
+    if mine:
+        rates.append(f.kept / mine)
+    theirs = f.their_kept + f.their_broken
+    if theirs:
+        rates.append(f.their_kept / theirs)
+    return sum(rates) / len(rates) if rates else None
 
 
 def _tone_score(f: HealthFacts) -> float | None:
@@ -305,11 +313,18 @@ def _reciprocity(f: HealthFacts) -> str:
 
 
 def _reliability(f: HealthFacts) -> str:
+    words: list[str] = []
     total = f.kept + f.broken + f.overdue
-    if not total:
-        return "no promises of yours due"
-    text = f"kept {f.kept} of {plural(total, 'promise')}"
-    return text + f"; {f.overdue} overdue" if f.overdue else text
+    if total:
+        words.append(f"you kept {f.kept} of {plural(total, 'promise')}")
+        if f.overdue:
+            words.append(f"{f.overdue} overdue")
+    theirs = f.their_kept + f.their_broken
+    if theirs:
+        words.append(
+            f"they kept {f.their_kept} of {theirs if total else plural(theirs, 'promise')}"
+        )
+    return "; ".join(words) if words else "no promises due either way"
 
 
 def _tone(f: HealthFacts) -> str:

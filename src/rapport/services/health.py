@@ -35,6 +35,7 @@ from rapport.storage.schema import (
 
 DRIFT_DAYS = 90
 NO_ACTIVITY = (None, None, 0, 0, 0, 0, 0)  # a person without conversations in the year
+NO_PROMISES = (0, 0, 0, 0, 0)
 WEIGHTS_SETTING = "health_weights"  # the workspace setting holding the components' weights
 # id, name, own cadence, last contact's day, met on, added on, strained, strained since,
 # the user's correction and its reason
@@ -92,7 +93,7 @@ def _gather(
         _, year_last, me, them, warm, tense, in_touch = row or NO_ACTIVITY
         last_contact = last if current else year_last
         given, received = favours.get(pid, (0, 0))
-        kept, broken, overdue = promises.get(pid, (0, 0, 0))
+        kept, broken, overdue, their_kept, their_broken = promises.get(pid, NO_PROMISES)
         facts.append(
             HealthFacts(  # positional, in the field order: 50,000 of them
                 pid,
@@ -115,6 +116,8 @@ def _gather(
                 since,
                 points or 0,
                 why,
+                their_kept,
+                their_broken,
             )
         )
     return facts
@@ -201,28 +204,52 @@ def _favours(
 
 def _promises(
     ctx: Ctx, as_of: dt.date, person_ids: Sequence[int] | None
-) -> dict[int, tuple[int, int, int]]:
-    """(kept, broken, overdue) of my promises by person, as they stood at `as_of`."""
+) -> dict[int, tuple[int, int, int, int, int]]:
+    """(kept, broken, overdue) of my promises and (kept, broken) of theirs to me, by
+    person, as they stood at `as_of`."""
     end = _utc(as_of + dt.timedelta(days=1), ctx)
 
-    def resolved(status: str) -> Any:
+    def resolved(owner: str, status: str) -> Any:
         return func.sum(
-            case(((Commitment.status == status) & (Commitment.resolved_at < end), 1), else_=0)
+            case(
+                (
+                    (Commitment.owner == owner)
+                    & (Commitment.status == status)
+                    & (Commitment.resolved_at < end),
+                    1,
+                ),
+                else_=0,
+            )
         )
 
     overdue = func.sum(
-        case(((Commitment.status == "open") & (Commitment.due_on < as_of), 1), else_=0)
+        case(
+            (
+                (Commitment.owner == "me")
+                & (Commitment.status == "open")
+                & (Commitment.due_on < as_of),
+                1,
+            ),
+            else_=0,
+        )
     )
     query = (
-        select(Commitment.person_id, resolved("kept"), resolved("broken"), overdue)
-        .where(Commitment.workspace_id == ctx.workspace_id, Commitment.owner == "me")
+        select(
+            Commitment.person_id,
+            resolved("me", "kept"),
+            resolved("me", "broken"),
+            overdue,
+            resolved("them", "kept"),
+            resolved("them", "broken"),
+        )
+        .where(Commitment.workspace_id == ctx.workspace_id)
         .group_by(Commitment.person_id)
     )
     if person_ids is not None:
         query = query.where(Commitment.person_id.in_(person_ids))
     return {
-        pid: (int(kept or 0), int(broken or 0), int(late or 0))
-        for pid, kept, broken, late in ctx.rows(query)
+        pid: (int(kept or 0), int(broken or 0), int(late or 0), int(tk or 0), int(tb or 0))
+        for pid, kept, broken, late, tk, tb in ctx.rows(query)
     }
 
 
@@ -336,10 +363,13 @@ def weights(ctx: Ctx) -> dict[str, float]:
 
 
 def adjust(ctx: Ctx, person_id: int, points: object, reason: str | None) -> Health:
-    """Correct the person's score by `points` (±100) for `reason`; their health,
-    corrected, is returned. Undone with `rapport undo`."""
+    """Correct the person's score by `points` (±100; 0 clears the correction) for
+    `reason`; their health, corrected, is returned. Undone with `rapport undo`."""
     person = _person(ctx, person_id)
-    person.health_adjustment, person.health_adjustment_reason = checked_adjustment(points, reason)
+    points, reason = checked_adjustment(points, reason)
+    if not points:
+        return clear_adjustment(ctx, person_id)
+    person.health_adjustment, person.health_adjustment_reason = points, reason
     ctx.journal(
         "health adjust",
         f"Health of {person.full_name} {person.health_adjustment:+d}: "

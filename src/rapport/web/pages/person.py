@@ -12,6 +12,7 @@ from rapport.services import favours, health, milestones, promises
 from rapport.web import views
 from rapport.web.deps import WorkspaceDep
 from rapport.web.forms import Text, day
+from rapport.web.pages.insights import promise_rows
 from rapport.web.templating import flash, render
 
 router = APIRouter()
@@ -32,6 +33,7 @@ def person_page(request: Request, ws: WorkspaceDep, person_id: int) -> Response:
             "tz": tz,
             "log_form": {},
             "default_who": f"#{person_id}",
+            "promise_rows": promise_rows(view.promise_rates),
         },
     )
 
