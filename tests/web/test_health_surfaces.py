@@ -69,6 +69,7 @@ def test_the_health_card_corrects_a_score_and_the_flash_undoes_it(web: Web, ana:
     done = browser.post(f"/people/{pid}/health", {"adjust": "+15", "reason": "weekly on Signal"})
     assert "Your correction: +15 points (weekly on Signal)" in done.text
     assert "+15 you added: weekly on Signal" in done.text
+    assert "+15 you added: weekly on Signal (measured" in done.text.split('class="score"')[1]
     entry = re.search(r'action="/history/(\d+)/undo"', done.text)
     assert entry, "the flash offers Undo"
     undone = browser.post(f"/history/{entry.group(1)}/undo")
@@ -82,11 +83,11 @@ def test_the_health_card_corrects_a_score_and_the_flash_undoes_it(web: Web, ana:
 def test_settings_weigh_health_in_percent_and_name_a_bad_weight(web: Web, ana: User) -> None:
     browser = web.browser(ana)
     page = browser.get("/settings")
-    assert 'name="health_weight_recency" value="40.0"' in page.text
+    assert 'name="health_weight_recency" value="40"' in page.text
     form = {f"health_weight_{n}": "20" for n in ("recency", "consistency", "reciprocity")}
     form |= {"health_weight_reliability": "20", "health_weight_tone": "20"}
     saved = browser.post("/settings", form)
-    assert saved.status_code == 200 and 'name="health_weight_tone" value="20.0"' in saved.text
+    assert saved.status_code == 200 and 'name="health_weight_tone" value="20"' in saved.text
     bad = browser.post("/settings", {"health_weight_tone": "loud"})
     assert bad.status_code == 422 and "weights.tone" in bad.text
     with web.open(ana, write=False) as ctx:

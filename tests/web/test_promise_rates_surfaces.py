@@ -49,5 +49,5 @@ def test_insights_and_the_person_page_show_both_rates(web: Web, ana: User) -> No
     assert "<title>yours: 67%</title>" in insights and "<title>theirs: 0%</title>" in insights
     assert "<title>yours: —</title>" in insights  # a month with nothing resolved
     page = browser.get(f"/people/{pid}").text
-    assert "Kept: you kept 2 of 3 (67%); they kept 0 of 1 (0%)." in page
+    assert "You kept 2 of 3 (67%); they kept 0 of 1 (0%)." in page
     assert "<script" not in insights.split("</head>")[1]  # SVG from the server, no script
