@@ -36,7 +36,7 @@ def test_a_promise_broken_on_a_pinned_day_counts_in_that_days_health(app: Rappor
         broken = promises.promise(ctx, pid, "call back", due_on=TODAY - dt.timedelta(days=3))
         promises.resolve(ctx, broken.id, "broken")
         reliability = {c.name: c for c in health.person_health(ctx, pid).components}
-    assert reliability["reliability"].explanation == "kept 0 of 1 promise"
+    assert reliability["reliability"].explanation == "you kept 0 of 1 promise"
 
 
 def test_a_context_of_the_real_day_keeps_the_real_clock_past_midnight(app: Rapport) -> None:

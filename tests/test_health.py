@@ -44,6 +44,8 @@ facts_strategy = st.builds(
     tense=st.integers(0, 30),
     strained=st.booleans(),
     strained_since=st.one_of(st.none(), st.dates(dt.date(2016, 1, 1), TODAY)),
+    their_kept=st.integers(0, 20),
+    their_broken=st.integers(0, 20),
 )
 
 
@@ -133,7 +135,7 @@ def test_a_healthy_tie_and_a_neglected_one(ctx) -> None:
     assert b.value <= 15, b
     by_name = {c.name: c for c in b.components}
     assert by_name["recency"].explanation == "last contact 200 days ago against a 30-day rhythm"
-    assert by_name["reliability"].explanation == "kept 0 of 1 promise"
+    assert by_name["reliability"].explanation == "you kept 0 of 1 promise"
     assert "marked strained" in by_name["tone"].explanation
     assert "200 days ago" in b.explanation
     assert "strained, no repair step yet" in b.explanation
@@ -151,7 +153,7 @@ def test_never_contacted_scores_below_someone_in_touch_5_days_ago(ctx) -> None:
     # nothing known about promises or tone: no credit, and said so
     by_name = {c.name: c for c in r.components}
     assert by_name["reliability"].weight == 0.0
-    assert by_name["reliability"].explanation == "no promises of yours due: not counted"
+    assert by_name["reliability"].explanation == "no promises due either way: not counted"
     assert by_name["recency"].weight > 0.4
 
 

@@ -164,16 +164,37 @@ def draft(item: str = typer.Argument(..., help=ITEM_HELP), as_json: bool = JsonO
 
 def health(
     person: str = typer.Argument(None, help="One person (default: the whole network)."),
+    adjust: str = typer.Option(
+        None,
+        "--adjust",
+        help="Correct their score by these points (-100 to +100) for what Rapport "
+        "cannot see; needs --reason.",
+    ),
+    reason: str = typer.Option(None, "--reason", help="Why, e.g. 'weekly on Signal'."),
+    clear: bool = typer.Option(False, "--clear", help="Remove their correction."),
     as_json: bool = JsonOption,
 ) -> None:
-    """Relationship health (0–100) with its explanation, for a person or the network."""
+    """Relationship health (0–100) with its explanation, for a person or the network.
+    With --adjust and --reason, correct one person's score (undo: `rapport undo`)."""
     from rapport.cli.runtime import session
+    from rapport.errors import Invalid
     from rapport.services import health as health_service
     from rapport.services import resolve
 
-    with session() as ctx:
+    changing = adjust is not None or clear
+    if changing and not person:
+        raise Invalid("person", "name the person whose health to correct")
+    if adjust is not None and clear:
+        raise Invalid("adjust", "give --adjust or --clear, not both")
+    with session(write=changing) as ctx:
         if person:
-            one = health_service.person_health(ctx, resolve.person_id(ctx, person))
+            pid = resolve.person_id(ctx, person)
+            if adjust is not None:
+                one = health_service.adjust(ctx, pid, adjust, reason)
+            elif clear:
+                one = health_service.clear_adjustment(ctx, pid)
+            else:
+                one = health_service.person_health(ctx, pid)
             emit(one, as_json, lambda: _render_health(one))
             return
         net = health_service.network(ctx)
@@ -360,10 +381,51 @@ def settings_agenda(
     )
 
 
+def settings_health(
+    weight: list[str] = typer.Option(
+        None,
+        "--weight",
+        help="A component's share, NAME=NUMBER (recency, consistency, reciprocity, "
+        "reliability, tone); repeat it. Shares are scaled to add up to 100%.",
+    ),
+    reset: bool = typer.Option(False, "--reset", help="The default weights back."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Show or change how much each part of health weighs in the score."""
+    from rapport.cli.runtime import session
+    from rapport.domain.health import WEIGHTS
+    from rapport.errors import Invalid
+    from rapport.services import preferences
+
+    given: dict[str, object] = {}
+    for item in weight or []:
+        name, sep, number = item.partition("=")
+        if not sep:
+            raise Invalid("weight", f"{item!r}: write NAME=NUMBER, e.g. recency=0.4")
+        given[name.strip()] = number
+    with session(write=bool(given) or reset) as ctx:
+        changing = bool(given) or reset
+        prefs = (
+            preferences.update(ctx, health_weights={} if reset else given)
+            if changing
+            else preferences.describe(ctx)
+        )
+    shares = prefs.health_weights
+    rows = [
+        [name, f"{round(100 * w)}%", f"{round(100 * WEIGHTS[name])}%"] for name, w in shares.items()
+    ]
+    emit(
+        {"weights": shares, "defaults": dict(WEIGHTS)},
+        as_json,
+        lambda: table("Health weights", ["component", "now", "default"], rows),
+    )
+
+
 def register(app: typer.Typer) -> None:
     from rapport.cli.digest import settings_app
 
     settings_app.command("agenda")(settings_agenda)
+    settings_app.command("health")(settings_health)
     app.command("agenda")(agenda)
     app.command("done")(done)
     app.command("snooze")(snooze)

@@ -1,5 +1,5 @@
-"""`rapport promise` and `rapport promises list|kept|broken|release|reopen`: promises made
-and received."""
+"""`rapport promise` and `rapport promises list|rates|kept|broken|release|reopen`: promises
+made and received."""
 
 from __future__ import annotations
 
@@ -78,6 +78,42 @@ def promises_list(
         )
 
     emit(rows, as_json, render)
+
+
+@promises_app.command("rates")
+def promises_rates(
+    person: str = typer.Option(None, "--person", help="With this person (default: everyone)."),
+    as_json: bool = JsonOption,
+) -> None:
+    """How many promises you kept, and they kept, in all and month by month (the last 12)."""
+    from rapport.cli.runtime import session
+    from rapport.services import promise_rates, resolve
+
+    with session() as ctx:
+        pid = resolve.person_id(ctx, person) if person else None
+        found = promise_rates.rates(ctx, pid)
+
+    def percent(rate: float | None) -> str:
+        return "—" if rate is None else f"{round(100 * rate)}%"
+
+    def render() -> None:
+        say(f"{found.person or 'Everyone'}: {found.summary}")
+        table(
+            "Kept, by the month they were resolved",
+            ["month", "you", "kept/resolved", "they", "kept/resolved"],
+            [
+                [
+                    m.month,
+                    percent(m.mine.rate),
+                    f"{m.mine.kept}/{m.mine.kept + m.mine.broken}",
+                    percent(m.theirs.rate),
+                    f"{m.theirs.kept}/{m.theirs.kept + m.theirs.broken}",
+                ]
+                for m in found.months
+            ],
+        )
+
+    emit(found, as_json, render)
 
 
 def _resolve_promise(promise_id: int, status: str, as_json: bool) -> None:

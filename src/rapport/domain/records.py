@@ -329,6 +329,49 @@ class Health:
     value: int  # 0..100
     components: list[HealthComponent]
     explanation: str  # plain-language summary
+    measured: int = 0  # the score from the record alone, before the user's correction
+    adjustment: int = 0  # points the user added or took away (0: none)
+    adjustment_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class KeptRate:
+    """Promises kept and broken on one side; `rate` the share kept (None: none
+    resolved)."""
+
+    kept: int
+    broken: int
+    rate: float | None
+
+    @classmethod
+    def of(cls, kept: int, broken: int) -> KeptRate:
+        total = kept + broken
+        return cls(kept, broken, round(kept / total, 4) if total else None)
+
+    def says(self, who: str) -> str:
+        """ "you kept 3 of 4 (75%)" """
+        if self.rate is None:
+            return f"{who} resolved no promises"
+        return f"{who} kept {self.kept} of {self.kept + self.broken} ({round(100 * self.rate)}%)"
+
+
+@dataclass(frozen=True)
+class PromiseMonth:
+    month: str  # "2026-03": promises resolved (kept or broken) that month
+    mine: KeptRate
+    theirs: KeptRate
+
+
+@dataclass(frozen=True)
+class PromiseRates:
+    """My kept-rate and theirs, in all and month by month (the last twelve)."""
+
+    person_id: int | None  # None: across the network
+    person: str | None
+    mine: KeptRate
+    theirs: KeptRate
+    months: list[PromiseMonth]
+    summary: str  # "you kept 3 of 4 (75%); they kept 1 of 2 (50%)"
 
 
 @dataclass(frozen=True)

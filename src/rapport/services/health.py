@@ -1,4 +1,5 @@
-"""Relationship health for one person or the whole network, aggregated in SQL."""
+"""Relationship health for one person or the whole network, aggregated in SQL; the
+user's corrections of it (a person's points with a reason, the components' weights)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,14 @@ from typing import Any, TypeAlias
 from sqlalchemy import Select, case, func, select
 
 from rapport.domain.cadence import cadence_defaults
-from rapport.domain.health import HealthFacts, distribution, score, value
+from rapport.domain.health import (
+    HealthFacts,
+    checked_adjustment,
+    distribution,
+    score,
+    value,
+    weights_from,
+)
 from rapport.domain.records import Health, NetworkHealth
 from rapport.errors import NotFound
 from rapport.services.context import Ctx
@@ -27,9 +35,21 @@ from rapport.storage.schema import (
 
 DRIFT_DAYS = 90
 NO_ACTIVITY = (None, None, 0, 0, 0, 0, 0)  # a person without conversations in the year
-# id, name, own cadence, last contact's day, met on, added on, strained, strained since
+NO_PROMISES = (0, 0, 0, 0, 0)
+WEIGHTS_SETTING = "health_weights"  # the workspace setting holding the components' weights
+# id, name, own cadence, last contact's day, met on, added on, strained, strained since,
+# the user's correction and its reason
 PeopleQuery: TypeAlias = Select[
-    int, str, int | None, dt.date, dt.date | None, dt.date, bool, dt.date | None
+    int,
+    str,
+    int | None,
+    dt.date,
+    dt.date | None,
+    dt.date,
+    bool,
+    dt.date | None,
+    int | None,
+    str | None,
 ]
 
 
@@ -63,7 +83,7 @@ def _gather(
     types = _types(ctx, person_ids)
     facts = []
     current = as_of >= ctx.today
-    for pid, name, cadence, last, met_on, created, strained, strained_since in people:
+    for pid, name, cadence, last, met_on, created, strained, since, points, why in people:
         known = met_on or created
         row = activity.get(pid)
         if known > as_of:
@@ -73,7 +93,7 @@ def _gather(
         _, year_last, me, them, warm, tense, in_touch = row or NO_ACTIVITY
         last_contact = last if current else year_last
         given, received = favours.get(pid, (0, 0))
-        kept, broken, overdue = promises.get(pid, (0, 0, 0))
+        kept, broken, overdue, their_kept, their_broken = promises.get(pid, NO_PROMISES)
         facts.append(
             HealthFacts(  # positional, in the field order: 50,000 of them
                 pid,
@@ -93,7 +113,11 @@ def _gather(
                 warm or 0,
                 tense or 0,
                 bool(strained),
-                strained_since,
+                since,
+                points or 0,
+                why,
+                their_kept,
+                their_broken,
             )
         )
     return facts
@@ -111,6 +135,8 @@ def _people_query(ctx: Ctx, person_ids: Sequence[int] | None, *, archived: bool)
         local_date(Person.created_at, ctx.tz),
         Person.strained,
         Person.strained_since,
+        Person.health_adjustment,
+        Person.health_adjustment_reason,
     ).where(Person.workspace_id == ctx.workspace_id)
     if not archived:
         query = query.where(Person.archived_at.is_(None))
@@ -178,28 +204,52 @@ def _favours(
 
 def _promises(
     ctx: Ctx, as_of: dt.date, person_ids: Sequence[int] | None
-) -> dict[int, tuple[int, int, int]]:
-    """(kept, broken, overdue) of my promises by person, as they stood at `as_of`."""
+) -> dict[int, tuple[int, int, int, int, int]]:
+    """(kept, broken, overdue) of my promises and (kept, broken) of theirs to me, by
+    person, as they stood at `as_of`."""
     end = _utc(as_of + dt.timedelta(days=1), ctx)
 
-    def resolved(status: str) -> Any:
+    def resolved(owner: str, status: str) -> Any:
         return func.sum(
-            case(((Commitment.status == status) & (Commitment.resolved_at < end), 1), else_=0)
+            case(
+                (
+                    (Commitment.owner == owner)
+                    & (Commitment.status == status)
+                    & (Commitment.resolved_at < end),
+                    1,
+                ),
+                else_=0,
+            )
         )
 
     overdue = func.sum(
-        case(((Commitment.status == "open") & (Commitment.due_on < as_of), 1), else_=0)
+        case(
+            (
+                (Commitment.owner == "me")
+                & (Commitment.status == "open")
+                & (Commitment.due_on < as_of),
+                1,
+            ),
+            else_=0,
+        )
     )
     query = (
-        select(Commitment.person_id, resolved("kept"), resolved("broken"), overdue)
-        .where(Commitment.workspace_id == ctx.workspace_id, Commitment.owner == "me")
+        select(
+            Commitment.person_id,
+            resolved("me", "kept"),
+            resolved("me", "broken"),
+            overdue,
+            resolved("them", "kept"),
+            resolved("them", "broken"),
+        )
+        .where(Commitment.workspace_id == ctx.workspace_id)
         .group_by(Commitment.person_id)
     )
     if person_ids is not None:
         query = query.where(Commitment.person_id.in_(person_ids))
     return {
-        pid: (int(kept or 0), int(broken or 0), int(late or 0))
-        for pid, kept, broken, late in ctx.rows(query)
+        pid: (int(kept or 0), int(broken or 0), int(late or 0), int(tk or 0), int(tb or 0))
+        for pid, kept, broken, late, tk, tb in ctx.rows(query)
     }
 
 
@@ -222,7 +272,7 @@ def person_health(ctx: Ctx, person_id: int, day: dt.date | None = None) -> Healt
     if not facts:  # no such person in this workspace
         raise NotFound(f"no person with id {person_id}")
     defaults = cadence_defaults(ctx.settings.get("cadence"))
-    return score(facts[0], today, defaults)
+    return score(facts[0], today, defaults, weights(ctx))
 
 
 def scores(
@@ -238,7 +288,8 @@ def scores(
     defaults = cadence_defaults(ctx.settings.get("cadence"))
     chosen = list(ids) if ids is not None else None
     facts = _facts(ctx, today, chosen, archived=chosen is not None)
-    return {f.person_id: value(f, today, defaults) for f in facts}
+    shares = weights(ctx)
+    return {f.person_id: value(f, today, defaults, shares) for f in facts}
 
 
 def network(ctx: Ctx, day: dt.date | None = None, *, drifting: int = 10) -> NetworkHealth:
@@ -247,16 +298,19 @@ def network(ctx: Ctx, day: dt.date | None = None, *, drifting: int = 10) -> Netw
     relationship type and industry, favours balance."""
     today = day or ctx.today
     defaults = cadence_defaults(ctx.settings.get("cadence"))
-    # the numbers for everyone; the explained score only for the few shown as drifting
+    shares = weights(ctx)
+    # the numbers for everyone; the explained score only for the few shown as drifting.
+    # A correction stands for the whole record (what Rapport cannot see was so then
+    # too): both sides carry it, so a fall is the record's, capped within 0–100
     facts = {f.person_id: f for f in _facts(ctx, today, None)}
-    now = {pid: value(f, today, defaults) for pid, f in facts.items()}
+    now = {pid: value(f, today, defaults, shares) for pid, f in facts.items()}
     then = today - dt.timedelta(days=DRIFT_DAYS)
-    before = {f.person_id: value(f, then, defaults) for f in _facts(ctx, then, None)}
+    before = {f.person_id: value(f, then, defaults, shares) for f in _facts(ctx, then, None)}
     fallen = sorted(
         (pid for pid, v in now.items() if pid in before and before[pid] - v >= 10),
         key=lambda pid: (now[pid] - before[pid], facts[pid].name),
     )
-    falls = [score(facts[pid], today, defaults) for pid in fallen[:drifting]]
+    falls = [score(facts[pid], today, defaults, shares) for pid in fallen[:drifting]]
     by_type = Counter(
         dict(
             ctx.session.execute(
@@ -283,8 +337,13 @@ def network(ctx: Ctx, day: dt.date | None = None, *, drifting: int = 10) -> Netw
         ).where(Exchange.workspace_id == ctx.workspace_id)
     ).one()
     # people never in touch are counted apart, and left out of the average: their low
-    # score is a label, not a measure of a tie
-    in_touch = [v for pid, v in now.items() if facts[pid].last_contact_on is not None]
+    # score is a label, not a measure of a tie (unless the user vouched for the tie
+    # with a correction: then it is their number)
+    in_touch = [
+        v
+        for pid, v in now.items()
+        if facts[pid].last_contact_on is not None or facts[pid].adjustment
+    ]
     return NetworkHealth(
         day=today,
         people=len(now),
@@ -296,3 +355,42 @@ def network(ctx: Ctx, day: dt.date | None = None, *, drifting: int = 10) -> Netw
         given=int(given or 0),
         received=int(received or 0),
     )
+
+
+def weights(ctx: Ctx) -> dict[str, float]:
+    """The components' weights in use: the workspace's, or the defaults."""
+    return weights_from(ctx.settings.get(WEIGHTS_SETTING))
+
+
+def adjust(ctx: Ctx, person_id: int, points: object, reason: str | None) -> Health:
+    """Correct the person's score by `points` (±100; 0 clears the correction) for
+    `reason`; their health, corrected, is returned. Undone with `rapport undo`."""
+    person = _person(ctx, person_id)
+    points, reason = checked_adjustment(points, reason)
+    if not points:
+        return clear_adjustment(ctx, person_id)
+    person.health_adjustment, person.health_adjustment_reason = points, reason
+    ctx.journal(
+        "health adjust",
+        f"Health of {person.full_name} {person.health_adjustment:+d}: "
+        f"{person.health_adjustment_reason}",
+    )
+    ctx.session.flush()
+    return person_health(ctx, person_id)
+
+
+def clear_adjustment(ctx: Ctx, person_id: int) -> Health:
+    """Remove the person's correction: their score is the record's again."""
+    person = _person(ctx, person_id)
+    if person.health_adjustment is not None:
+        person.health_adjustment = person.health_adjustment_reason = None
+        ctx.journal("health clear", f"Health of {person.full_name} as recorded again")
+        ctx.session.flush()
+    return person_health(ctx, person_id)
+
+
+def _person(ctx: Ctx, person_id: int) -> Person:
+    person = ctx.session.get(Person, person_id)
+    if person is None or person.workspace_id != ctx.workspace_id:
+        raise NotFound(f"no person with id {person_id}")
+    return person

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from rapport.domain.promise_rates import month_labels
 from rapport.services.context import Ctx
 from rapport.storage.schema import Exchange, Interaction
 
@@ -26,18 +27,7 @@ class FavourCounts:
     received: int
 
 
-def _months(today: dt.date, count: int) -> list[str]:
-    year, month = today.year, today.month
-    labels = []
-    for _ in range(count):
-        labels.append(f"{year:04d}-{month:02d}")
-        month -= 1
-        if month == 0:
-            year, month = year - 1, 12
-    return labels[::-1]
-
-
-def _month_of(ctx: Ctx, column: Any) -> Any:
+def month_of(ctx: Ctx, column: Any) -> Any:
     if ctx.session.get_bind().dialect.name == "postgresql":
         return func.to_char(column, "YYYY-MM")
     return func.strftime("%Y-%m", column)
@@ -46,10 +36,10 @@ def _month_of(ctx: Ctx, column: Any) -> Any:
 def interactions_by_month(ctx: Ctx, months: int = 12) -> list[MonthCount]:
     """Conversations in each of the last `months` calendar months (UTC months),
     oldest first, empty months included."""
-    labels = _months(ctx.today, months)
+    labels = month_labels(ctx.today, months)
     first = dt.date.fromisoformat(labels[0] + "-01")
     start = dt.datetime.combine(first, dt.time(0), dt.UTC)
-    month = _month_of(ctx, Interaction.occurred_at)
+    month = month_of(ctx, Interaction.occurred_at)
     counts: dict[str, int] = dict(
         ctx.session.execute(
             select(month, func.count())

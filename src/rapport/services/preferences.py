@@ -8,11 +8,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 
 from rapport.domain import drafts
+from rapport.domain import health as health_values
 from rapport.domain.agenda import rules as agenda_rules
 from rapport.domain.cadence import DEFAULT_CADENCE_DAYS, cadence_defaults
 from rapport.errors import Invalid
 from rapport.services import date_order as order_setting
-from rapport.services import owner
+from rapport.services import health, owner
 from rapport.services.context import Ctx, zone
 from rapport.storage.schema import Workspace
 
@@ -30,6 +31,8 @@ class Preferences:
     agenda_defaults: dict[str, int]  # their built-in values
     date_order: str  # DMY, MDY, YMD, or auto (from the time zone: services.date_order)
     date_order_used: str | None  # the order typed dates are read in (None: ISO only)
+    health_weights: dict[str, float]  # each part of health's share of the score
+    health_weights_default: dict[str, float]
 
 
 def _workspace(ctx: Ctx) -> Workspace:
@@ -54,6 +57,8 @@ def describe(ctx: Ctx) -> Preferences:
         agenda_defaults=dict(agenda_rules.DEFAULTS),
         date_order=order_setting.describe(ctx).setting,
         date_order_used=order_setting.order(ctx),
+        health_weights=health_values.weights_from(settings.get(health.WEIGHTS_SETTING)),
+        health_weights_default=dict(health_values.WEIGHTS),
     )
 
 
@@ -67,9 +72,10 @@ def update(
     templates: Mapping[str, str | None] | None = None,
     agenda: Mapping[str, int | None] | None = None,
     date_order: str | None = None,
+    health_weights: Mapping[str, object] | None = None,
 ) -> Preferences:
     """Change what is given; a None rhythm, template or agenda setting goes back to
-    the default."""
+    the default, and so do health's weights when given empty."""
     ws = _workspace(ctx)
     settings = dict(ws.settings or {})
     if workspace is not None:
@@ -118,6 +124,13 @@ def update(
         settings["agenda"] = windows
     if date_order is not None:
         order_setting.put(settings, date_order)
+    if health_weights is not None:
+        current = health_values.weights_from(settings.get(health.WEIGHTS_SETTING))
+        shares = health_values.checked_weights(current, health_weights) if health_weights else {}
+        if shares and shares != health_values.weights_from(None):
+            settings[health.WEIGHTS_SETTING] = shares
+        else:  # the defaults: nothing to keep
+            settings.pop(health.WEIGHTS_SETTING, None)
     ws.settings = settings
     ctx.settings = dict(settings)
     if own_emails is not None:  # who the user is has its own service

@@ -194,6 +194,10 @@ class Person(Base):
         CheckConstraint(
             "max_contact_days IS NULL OR max_contact_days > 0", name="max_contact_positive"
         ),
+        CheckConstraint(
+            "health_adjustment IS NULL OR health_adjustment BETWEEN -100 AND 100",
+            name="health_adjustment_range",
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
@@ -229,6 +233,9 @@ class Person(Base):
     strained: Mapped[bool] = mapped_column(Boolean, default=False)
     strained_context: Mapped[str | None] = mapped_column(Text)
     strained_since: Mapped[dt.date | None] = mapped_column(Date)
+    # the user's correction of the health score (points, ±100) and why
+    health_adjustment: Mapped[int | None] = mapped_column(Integer)
+    health_adjustment_reason: Mapped[str | None] = mapped_column(Text)
     archived_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     # kept current by the services whenever an interaction is added, moved or removed
     last_contact_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -87,31 +87,42 @@ def _within(centre: float, wide: float, width: float) -> tuple[float, str]:
     return centre, "middle"
 
 
-def paired(items: Sequence[tuple[str, int, int]], *, label: str, first: str, second: str) -> Markup:
-    """Two bars per row (e.g. given vs received), with a legend."""
+def paired(
+    items: Sequence[tuple[str, int | None, int | None]],
+    *,
+    label: str,
+    first: str,
+    second: str,
+    top: int | None = None,
+    unit: str = "",
+) -> Markup:
+    """Two bars per row (e.g. given vs received), with a legend; `top` fixes the scale
+    (100 for percentages), and a None value is drawn as no bar and a dash."""
     if not items:
         return Markup('<p class="muted">Nothing to show yet.</p>')
     width, row, left = 480, 40, 120
-    top = max((max(a, b) for _, a, b in items), default=0) or 1
+    top = top or max((max(a or 0, b or 0) for _, a, b in items), default=0) or 1
     body: list[str] = [
         f'<rect class="bar" x="{left}" y="2" width="12" height="12" rx="2"/>'
         f'<text class="axis" x="{left + 18}" y="13">{escape(first)}</text>'
         f'<rect class="bar-alt" x="{left + 110}" y="2" width="12" height="12" rx="2"/>'
         f'<text class="axis" x="{left + 128}" y="13">{escape(second)}</text>'
     ]
+    scale = (width - left - 50) / top
     for i, (name, a, b) in enumerate(items):
         y = 22 + i * row
-        scale = (width - left - 50) / top
         body.append(
             f'<text class="axis" x="{left - 8}" y="{y + 20}" text-anchor="end">'
             f"{escape(_short(name, 18))}</text>"
-            f'<rect class="bar" x="{left}" y="{y + 3}" width="{a * scale:.1f}" height="14" rx="3">'
-            f"<title>{escape(first)}: {a}</title></rect>"
-            f'<text class="value" x="{left + a * scale + 6:.1f}" y="{y + 14}">{a}</text>'
-            f'<rect class="bar-alt" x="{left}" y="{y + 19}" width="{b * scale:.1f}" height="14" '
-            f'rx="3"><title>{escape(second)}: {b}</title></rect>'
-            f'<text class="value" x="{left + b * scale + 6:.1f}" y="{y + 30}">{b}</text>'
         )
+        for value, css, who, dy in ((a, "bar", first, 3), (b, "bar-alt", second, 19)):
+            shown = "—" if value is None else f"{value}{unit}"
+            wide = (value or 0) * scale
+            body.append(
+                f'<rect class="{css}" x="{left}" y="{y + dy}" width="{wide:.1f}" height="14" '
+                f'rx="3"><title>{escape(who)}: {shown}</title></rect>'
+                f'<text class="value" x="{left + wide + 6:.1f}" y="{y + dy + 11}">{shown}</text>'
+            )
     return _svg(width, 22 + row * len(items), body, label)
 
 

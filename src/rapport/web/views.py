@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from rapport.domain.agenda import groups
 from rapport.domain.agenda.groups import Listed
+from rapport.domain.promise_rates import month_labels, tally
 from rapport.domain.records import (
     Agenda,
     Brief,
@@ -20,6 +21,7 @@ from rapport.domain.records import (
     NetworkHealth,
     PersonSummary,
     Profile,
+    PromiseRates,
 )
 from rapport.domain.vocabulary import RelationshipType
 from rapport.errors import Invalid
@@ -34,6 +36,7 @@ from rapport.services import (
     milestones,
     people,
     profile,
+    promise_rates,
     promises,
 )
 from rapport.services.context import Ctx
@@ -182,13 +185,21 @@ class PersonView:
     profile: Profile
     health: Health
     brief: Brief
+    promise_rates: PromiseRates
 
 
 def person_page(ctx: Ctx, person_id: int) -> PersonView:
-    """The profile, read once; the brief derived from it (its health read alone)."""
+    """The profile, read once; the brief and the promise rates derived from it (its
+    health read alone)."""
     found = profile.profile(ctx, person_id)
     the_brief = brief.of_profile(ctx, found)
-    return PersonView(profile=found, health=the_brief.health, brief=the_brief)
+    resolved = [
+        (c.owner, c.status, c.resolved_at.astimezone(dt.UTC).strftime("%Y-%m"), 1)
+        for c in found.commitments
+        if c.resolved_at is not None
+    ]
+    rates = tally(resolved, month_labels(ctx.today), person_id=person_id, person=found.person.name)
+    return PersonView(profile=found, health=the_brief.health, brief=the_brief, promise_rates=rates)
 
 
 @dataclass(frozen=True)
@@ -196,6 +207,7 @@ class InsightsView:
     network: NetworkHealth
     by_month: list[insights.MonthCount]
     favours: list[insights.FavourCounts]
+    promises: PromiseRates  # my kept-rate and others', month by month
 
 
 def insights_page(ctx: Ctx) -> InsightsView:
@@ -203,6 +215,7 @@ def insights_page(ctx: Ctx) -> InsightsView:
         network=health.network(ctx),
         by_month=insights.interactions_by_month(ctx),
         favours=insights.favours_by_kind(ctx),
+        promises=promise_rates.rates(ctx),
     )
 
 

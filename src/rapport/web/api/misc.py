@@ -46,7 +46,7 @@ def insights(ws: WorkspaceDep) -> Any:
 @router.get("/settings", response_model=Preferences, tags=["settings"])
 def get_settings(ws: WorkspaceDep) -> Any:
     """Time zone, own addresses, rhythm per type, the agenda's delays and windows
-    (with their defaults), draft templates."""
+    (with their defaults), draft templates, the weights of health's parts."""
     with ws.read() as ctx:
         return preferences.describe(ctx)
 
@@ -64,6 +64,7 @@ def patch_settings(ws: WorkspaceDep, body: SettingsPatch) -> Any:
             templates=body.templates,
             agenda=body.agenda.given() if body.agenda is not None else None,
             date_order=body.date_order,
+            health_weights=body.health_weights,
         )
 
 

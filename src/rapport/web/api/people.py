@@ -27,6 +27,7 @@ from rapport.web import views
 from rapport.web.api import wire
 from rapport.web.api.schemas import (
     BulkIn,
+    HealthAdjustmentIn,
     Limit,
     Offset,
     Page,
@@ -142,6 +143,21 @@ def person_health(ws: WorkspaceDep, person_id: PathId) -> Any:
     """Their relationship health (0–100), its components and explanation."""
     with ws.read() as ctx:
         return health.person_health(ctx, person_id)
+
+
+@router.put("/people/{person_id:int}/health/adjustment", response_model=Health)
+def adjust_health(ws: WorkspaceDep, person_id: PathId, body: HealthAdjustmentIn) -> Any:
+    """Correct their score by some points, with the reason (what Rapport cannot see);
+    the answer is their health, corrected and explained."""
+    with ws.write() as ctx:
+        return health.adjust(ctx, person_id, body.points, body.reason)
+
+
+@router.delete("/people/{person_id:int}/health/adjustment", response_model=Health)
+def clear_health_adjustment(ws: WorkspaceDep, person_id: PathId) -> Any:
+    """Remove their correction: the score is the record's again."""
+    with ws.write() as ctx:
+        return health.clear_adjustment(ctx, person_id)
 
 
 @router.get("/people/{person_id:int}/brief", response_model=Brief)

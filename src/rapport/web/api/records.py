@@ -14,9 +14,19 @@ from rapport.domain.records import (
     ExchangeOut,
     InteractionOut,
     MilestoneOut,
+    PromiseRates,
 )
 from rapport.domain.vocabulary import CommitmentStatus, Owner
-from rapport.services import events, favours, interactions, listings, milestones, people, promises
+from rapport.services import (
+    events,
+    favours,
+    interactions,
+    listings,
+    milestones,
+    people,
+    promise_rates,
+    promises,
+)
 from rapport.services.context import Ctx
 from rapport.web.api import wire
 from rapport.web.api.schemas import (
@@ -127,6 +137,14 @@ def list_promises(
             ctx, person_id=person_id, status=None if status == "all" else status, owner=owner
         )
     return page(rows, limit, offset)
+
+
+@router.get("/promises/rates", response_model=PromiseRates, tags=["promises"])
+def get_promise_rates(ws: WorkspaceDep, person_id: PersonFilter = None) -> Any:
+    """My kept-rate and theirs (with one person, or everyone), in all and for each of the
+    last 12 months."""
+    with ws.read() as ctx:
+        return promise_rates.rates(ctx, person_id)
 
 
 @router.post("/promises", response_model=CommitmentOut, status_code=201, tags=["promises"])

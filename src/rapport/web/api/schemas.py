@@ -28,6 +28,7 @@ from pydantic import (
 from pydantic.config import JsonDict
 
 from rapport.domain import drafts, person_patch
+from rapport.domain import health as health_values
 from rapport.domain import review as review_values
 from rapport.domain.agenda import rules as agenda_rules
 from rapport.domain.names import fold
@@ -453,6 +454,19 @@ class OwnAddressIn(In):
 DateOrderSetting = Literal["DMY", "MDY", "YMD", "auto"]
 
 
+class HealthAdjustmentIn(In):
+    points: Annotated[int, Strict(), Field(ge=-100, le=100)] = Field(
+        description="Points added to (or, negative, taken from) the measured score; "
+        "the sum is kept within 0–100"
+    )
+    reason: Annotated[Filled, Str(500, 1)] = Field(
+        description="Why, in words: what Rapport cannot see (“we speak weekly on Signal”)"
+    )
+
+
+HealthWeight = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
+
+
 class SettingsPatch(In):
     workspace: Annotated[Filled, Str(200, 1)] | None = None
     timezone: TimeZone | None = None
@@ -472,6 +486,13 @@ class SettingsPatch(In):
         None,
         description="The order typed dates like 12/10/1985 are read in; auto: as the time "
         "zone's country writes them",
+    )
+    health_weights: (
+        dict[Annotated[str, wire.one_of(health_values.COMPONENTS)], HealthWeight] | None
+    ) = Field(
+        None,
+        description="How much each part of health weighs (shares, scaled to add up to "
+        "one; recency above 0); an empty object puts back the defaults",
     )
 
 

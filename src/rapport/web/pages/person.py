@@ -8,10 +8,11 @@ from fastapi.responses import RedirectResponse, Response
 
 from rapport.domain.date_order import in_words
 from rapport.errors import Invalid
-from rapport.services import favours, milestones, promises
+from rapport.services import favours, health, milestones, promises
 from rapport.web import views
 from rapport.web.deps import WorkspaceDep
 from rapport.web.forms import Text, day
+from rapport.web.pages.insights import promise_rows
 from rapport.web.templating import flash, render
 
 router = APIRouter()
@@ -32,6 +33,7 @@ def person_page(request: Request, ws: WorkspaceDep, person_id: int) -> Response:
             "tz": tz,
             "log_form": {},
             "default_who": f"#{person_id}",
+            "promise_rows": promise_rows(view.promise_rates),
         },
     )
 
@@ -61,6 +63,29 @@ def add_promise(
     who = "You promised" if row.owner == "me" else f"{row.person} promised"
     by = f" (by {said[0]})" if said else ""
     flash(request, f"{who}: {row.description}{by}.")
+    return _back(person_id)
+
+
+@router.post("/people/{person_id}/health")
+def adjust_health(
+    request: Request, ws: WorkspaceDep, person_id: int, adjust: Text = "", reason: Text = ""
+) -> Response:
+    """The Health card's correction: points and the reason."""
+    try:
+        with ws.write() as ctx:
+            h = health.adjust(ctx, person_id, adjust, reason)
+    except Invalid as exc:
+        flash(request, exc.message, "error")
+        return _back(person_id)
+    flash(request, f"Health corrected: {h.explanation}.")
+    return _back(person_id)
+
+
+@router.post("/people/{person_id}/health/clear")
+def clear_health_adjustment(request: Request, ws: WorkspaceDep, person_id: int) -> Response:
+    with ws.write() as ctx:
+        h = health.clear_adjustment(ctx, person_id)
+    flash(request, f"Correction cleared: {h.explanation}.")
     return _back(person_id)
 
 

@@ -90,7 +90,7 @@ def settings_page(request: Request, ws: WorkspaceDep) -> Response:
 @router.post("/settings")
 async def save_settings(request: Request, ws: WorkspaceDep) -> Response:
     """The preferences form: workspace name, time zone, own emails, rhythms, the
-    agenda's timing."""
+    agenda's timing, health's weights."""
     form = await request.form()
     values: dict[str, Any] = {k: v for k, v in form.items() if isinstance(v, str)}
     try:
@@ -106,8 +106,14 @@ async def save_settings(request: Request, ws: WorkspaceDep) -> Response:
                 for name in current.agenda
                 if f"agenda_{name}" in values
             }
+            weights = {
+                name: values[f"health_weight_{name}"].strip() + "%"  # the form says percent
+                for name in current.health_weights
+                if values.get(f"health_weight_{name}", "").strip()
+            }
             preferences.update(
                 ctx,
+                health_weights=weights or None,
                 workspace=values.get("workspace"),
                 timezone=values.get("timezone") or None,
                 own_emails=words(values.get("own_emails")) if "own_emails" in values else None,
