@@ -54,7 +54,7 @@ def test_the_api_weights_health_and_names_a_bad_weight(web: Web, ana: User) -> N
         assert refused.status_code == 422, refused.text
         assert field in refused.json()["error"]["field"], (bad, refused.text)
     zero = ana.client.patch("/api/v1/settings", json={"health_weights": {"recency": 0}})
-    assert zero.status_code == 422 and zero.json()["error"]["field"] == "weights.recency"
+    assert zero.status_code == 409 and zero.json()["error"]["field"] == "weights.recency"
     back = ana.client.patch("/api/v1/settings", json={"health_weights": {}})
     assert back.json()["health_weights"] == back.json()["health_weights_default"]
 

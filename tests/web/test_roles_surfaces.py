@@ -32,7 +32,7 @@ def test_roles_through_the_api(web: Web, ana: User, bruno: User) -> None:
     bad = api.post(f"/api/v1/people/{pid}/roles", json={"title": "x", "started_on": "soon"})
     assert bad.status_code == 422
     later = api.patch(f"/api/v1/roles/{past.json()['id']}", json={"ended_on": "2013"})
-    assert later.status_code == 422 and later.json()["error"]["field"] == "to"
+    assert later.status_code == 409 and later.json()["error"]["field"] == "to"
     assert api.delete(f"/api/v1/roles/{now.json()['id']}").status_code == 409  # the current one
     assert bruno.client.delete(f"/api/v1/roles/{past.json()['id']}").status_code == 404
     assert api.delete(f"/api/v1/roles/{past.json()['id']}").status_code == 200

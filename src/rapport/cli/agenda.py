@@ -275,10 +275,10 @@ def _render_brief(b: Brief, tz: dt.tzinfo) -> None:
             (f"{day_of(i.occurred_at, tz)} {escape(i.kind)}:", _lines(i.summary, i.notes))
             for i in b.recent
         ]
-        out.print(_hanging(talks, indent=2))
+        out.print(_hanging(talks, indent=2, gap=1))
     if b.talking_points:
         out.print("[bold]Talking points[/bold]")
-        out.print(_hanging([("•", _lines(point)) for point in b.talking_points], indent=2))
+        out.print(_hanging([("•", _lines(point)) for point in b.talking_points], indent=2, gap=1))
 
 
 def _lines(*parts: str | None) -> str:
@@ -290,13 +290,13 @@ def _lines(*parts: str | None) -> str:
     return escape("\n".join(line.rstrip() for line in text.splitlines() if line.strip()))
 
 
-def _hanging(rows: list[tuple[str, str]], indent: int) -> Any:
+def _hanging(rows: list[tuple[str, str]], indent: int, gap: int = 2) -> Any:
     """Two columns, the second wrapped and continued under itself, never at the
     margin: a long note stays readable beside its label."""
     from rich.padding import Padding
     from rich.table import Table
 
-    grid = Table.grid(padding=(0, 2))
+    grid = Table.grid(padding=(0, gap))
     grid.add_column(no_wrap=True)
     grid.add_column(overflow="fold")
     for label, text in rows:

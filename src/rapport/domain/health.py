@@ -29,7 +29,7 @@ from rapport.domain.agenda.sources import repaired
 from rapport.domain.cadence import effective_cadence
 from rapport.domain.records import Health, HealthComponent
 from rapport.domain.relative_time import plural
-from rapport.errors import Invalid
+from rapport.errors import Contradicts, Invalid
 
 WEIGHTS = {
     "recency": 0.40,
@@ -131,7 +131,8 @@ def checked_weights(current: Weights, given: Mapping[str, object]) -> dict[str, 
             raise Invalid(field, f"must be from 0 to {MAX_WEIGHT:g}%")
         weights[name] = number / 100 if percent or number > 1 else number
     if weights["recency"] <= 0:
-        raise Invalid("weights.recency", "must be more than 0: every tie has a last contact")
+        # well-formed (a number from 0 to 100%), but not a weighting health can use
+        raise Contradicts("weights.recency", "must be more than 0: every tie has a last contact")
     total = sum(weights.values())
     return {name: round(weights[name] / total, 4) for name in COMPONENTS}
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from rapport.domain.names import fold
 from rapport.domain.records import RoleOut
-from rapport.errors import Conflict, Invalid, NotFound
+from rapport.errors import Conflict, Contradicts, Invalid, NotFound
 from rapport.services import people
 from rapport.services.context import Ctx
 from rapport.services.person_writer import organization_ids
@@ -47,7 +47,7 @@ def month_day(text: str | None, field: str) -> dt.date | None:
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise Invalid(field, f"{text!r} is not a date on the calendar") from None
+        raise Contradicts(field, f"{text!r} is not a date on the calendar") from None
 
 
 def add(ctx: Ctx, person_id: int, spec: RoleSpec) -> RoleOut:
@@ -57,7 +57,7 @@ def add(ctx: Ctx, person_id: int, spec: RoleSpec) -> RoleOut:
     person = people.get(ctx, person_id)
     title, org = _text(spec.title, "title"), _text(spec.organization, "org")
     if title is None and org is None:
-        raise Invalid("title", "give a title, an organisation or both")
+        raise Contradicts("title", "give a title, an organisation or both")
     started, ended = _dates(ctx, spec)
     what = " at ".join(x for x in (title, org) if x)
     ctx.journal("role", f"Role for {person.full_name}: {what}")
@@ -113,12 +113,12 @@ def edit(ctx: Ctx, role_id: int, spec: RoleSpec) -> RoleOut:
                 row.organization_id = _org_id(ctx, _text(spec.organization, "org"))
             row.title = title
         if row.title is None and row.organization_id is None:
-            raise Invalid("title", "a role needs a title, an organisation or both")
+            raise Contradicts("title", "a role needs a title, an organisation or both")
     if spec.started is not None:
         row.started_on = month_day(spec.started, "from")
     if spec.ended is not None:
         if row.ended_on is None and spec.ended.strip():
-            raise Invalid("to", "this is their current role: give them a new one instead")
+            raise Contradicts("to", "this is their current role: give them a new one instead")
         row.ended_on = month_day(spec.ended, "to") if row.ended_on is not None else None
     _check_order(row.started_on, row.ended_on)
     ctx.session.flush()
@@ -158,14 +158,14 @@ def _dates(ctx: Ctx, spec: RoleSpec) -> tuple[dt.date | None, dt.date | None]:
     started, ended = month_day(spec.started, "from"), month_day(spec.ended, "to")
     for day, field in ((started, "from"), (ended, "to")):
         if day is not None and day > ctx.today:
-            raise Invalid(field, f"{day} is after today")
+            raise Contradicts(field, f"{day} is after today")
     _check_order(started, ended)
     return started, ended
 
 
 def _check_order(started: dt.date | None, ended: dt.date | None) -> None:
     if started is not None and ended is not None and ended < started:
-        raise Invalid("to", f"the role ends ({ended}) before it starts ({started})")
+        raise Contradicts("to", f"the role ends ({ended}) before it starts ({started})")
 
 
 def _org_id(ctx: Ctx, name: str | None) -> int | None:

@@ -122,8 +122,8 @@ def _tag_by_key(ctx: Ctx, key: str) -> Tag | None:
 
 
 def _find(ctx: Ctx, name: str) -> Tag:
-    clean = _clean(name)
-    tag = _tag_by_key(ctx, fold(clean))
+    clean = " ".join(name.strip().lstrip("#").split())
+    tag = _tag_by_key(ctx, fold(clean)) if clean else None
     if tag is None:
         known = ", ".join(f"#{t.name}" for t in listing(ctx)[:8]) or "none yet"
         raise NotFound(f"no tag #{clean} (tags: {known})")

@@ -455,7 +455,7 @@ DateOrderSetting = Literal["DMY", "MDY", "YMD", "auto"]
 
 
 class HealthAdjustmentIn(In):
-    points: Annotated[int, Strict(), Field(ge=-100, le=100)] = Field(
+    points: Annotated[int, Field(ge=-100, le=100), WHOLE] = Field(
         description="Points added to (or, negative, taken from) the measured score; "
         "the sum is kept within 0–100"
     )

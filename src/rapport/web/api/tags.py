@@ -18,7 +18,7 @@ router = APIRouter(tags=["tags"])
 
 
 # a tag as the path names it: what any tag can be called (no control characters)
-TagPath = Annotated[str, Path(min_length=1, max_length=200, pattern=wire.NO_NUL)]
+TagPath = Annotated[str, Path(min_length=1, max_length=100, pattern=wire.NO_NUL)]
 
 
 class RenameIn(In):

@@ -22,17 +22,23 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("person") as batch:
-        batch.add_column(sa.Column("health_adjustment", sa.Integer(), nullable=True))
-        batch.add_column(sa.Column("health_adjustment_reason", sa.Text(), nullable=True))
-        batch.create_check_constraint(
+    # columns only, as ALTER TABLE ADD COLUMN: a CHECK constraint in a batch would make
+    # SQLite copy the table, dropping the old one, and with foreign keys on that drop
+    # cascades to every row that points at a person (participants, roles, promises).
+    # On SQLite the range is kept by the service alone; PostgreSQL also checks it.
+    op.add_column("person", sa.Column("health_adjustment", sa.Integer(), nullable=True))
+    op.add_column("person", sa.Column("health_adjustment_reason", sa.Text(), nullable=True))
+    if op.get_bind().dialect.name != "sqlite":
+        op.create_check_constraint(
             "health_adjustment_range",
+            "person",
             "health_adjustment IS NULL OR health_adjustment BETWEEN -100 AND 100",
         )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("person") as batch:
-        batch.drop_constraint("health_adjustment_range", type_="check")
-        batch.drop_column("health_adjustment_reason")
-        batch.drop_column("health_adjustment")
+    if op.get_bind().dialect.name != "sqlite":
+        op.drop_constraint("health_adjustment_range", "person", type_="check")
+    # SQLite 3.35+ drops a column in place (no copy of the table, no cascade)
+    op.drop_column("person", "health_adjustment_reason")
+    op.drop_column("person", "health_adjustment")
