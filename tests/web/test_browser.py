@@ -52,6 +52,21 @@ VCARD = (
 )
 
 
+# htmx logs an aborted request on the console as an error ("htmx:sendAbort, [object
+# HTMLDivElement]", the div being its target): the command bar's suggestions are
+# fetched with hx-sync="this:replace", so a keystroke typed while the last one's
+# suggestions are on their way aborts them, as it should. A request that failed or
+# timed out is still a problem (htmx:sendError, htmx:timeout, htmx:responseError).
+ABORTED_REQUEST = ("htmx:sendAbort", "htmx:afterRequest")
+
+
+def is_problem(message: Any) -> bool:
+    """A console message the browser tests count as a problem."""
+    return message.type in ("error", "warning") and not message.text.startswith(
+        ABORTED_REQUEST
+    )
+
+
 @dataclass
 class Live:
     url: str
@@ -182,7 +197,7 @@ def _page(browser: Any, live: Live, size: str) -> Any:
     page.set_default_timeout(10_000)
 
     def console(message: Any) -> None:
-        if message.type in ("error", "warning"):
+        if is_problem(message):
             live.problems.append(f"{size} console {message.type}: {message.text}")
 
     page.on("console", console)

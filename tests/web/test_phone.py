@@ -18,7 +18,14 @@ import pytest
 
 from rapport.services import events, imports, people
 from rapport.services.context import Ctx
-from tests.web.test_browser import CHROMIUM, CHROMIUM_ARGS, Live, _sign_in, live_on
+from tests.web.test_browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    Live,
+    _sign_in,
+    is_problem,
+    live_on,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -104,7 +111,7 @@ def phone(live: Live) -> Iterator[Any]:
             "console",
             lambda m: (
                 live.problems.append(f"console {m.type}: {m.text}")
-                if m.type in ("error", "warning") and "404" not in m.text
+                if is_problem(m) and "404" not in m.text
                 else None
             ),
         )
