@@ -21,7 +21,9 @@ def test_details_are_set_cleared_and_kept(open_ctx: OpenCtx) -> None:
         "Fintech", "https://acme.com", "HQ",
     )  # fmt: skip
     with open_ctx() as ctx:
-        again = organizations.edit(ctx, "acme", OrganizationDetails(industry="  Banking ", notes=""))
+        again = organizations.edit(
+            ctx, "acme", OrganizationDetails(industry="  Banking ", notes="")
+        )
         found = {h.title for h in search.find(ctx, "banking") if h.kind == "organization"}
     assert (again.organization.industry, again.organization.website, again.notes) == (
         "Banking", "https://acme.com", None,

@@ -169,7 +169,9 @@ def test_an_organisation_is_edited_from_the_command_line(database_url: str, tmp_
         "  website: https://acme.com",
     ]
     shown = cli("org", "edit", "acme", "--notes", "HQ in Lisbon", "--industry", "", "--json")
-    assert shown.json()["notes"] == "HQ in Lisbon" and shown.json()["organization"]["industry"] is None
+    assert (
+        shown.json()["notes"] == "HQ in Lisbon" and shown.json()["organization"]["industry"] is None
+    )
     nothing = cli("org", "edit", "acme", ok=False)
     assert nothing.exit_code != 0 and "give --industry, --website or --notes" in nothing.stderr
     bad = cli("org", "edit", "acme", "--website", "not a site", ok=False)

@@ -17,8 +17,8 @@ from sqlalchemy import ColumnElement, Update, func, or_, select, update
 
 from rapport.domain.counts import counted
 from rapport.domain.names import fold
-from rapport.domain.records import InteractionOut
 from rapport.domain.person_fields import clean_urls
+from rapport.domain.records import InteractionOut
 from rapport.domain.text import MAX_TEXT, clean_text, strip_controls, text_problem, whole_number
 from rapport.errors import Ambiguous, Invalid, NotFound
 from rapport.services import health, interactions

@@ -185,8 +185,6 @@ def contact_from_json(ctx: Ctx, data: dict[str, Any], line: int | None) -> Conta
         birthday=PartialDate(**data["birthday"]) if data.get("birthday") else None,
         anniversary=PartialDate(**data["anniversary"]) if data.get("anniversary") else None,
         met_on=dt.date.fromisoformat(data["met_on"]) if data.get("met_on") else None,
-        started_on=(
-            dt.date.fromisoformat(data["started_on"]) if data.get("started_on") else None
-        ),
+        started_on=dt.date.fromisoformat(data["started_on"]) if data.get("started_on") else None,
     )
     return normalise(ctx, rec, [])
