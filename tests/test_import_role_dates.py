@@ -10,7 +10,7 @@ from pathlib import Path
 
 from rapport.adapters import csv_contacts
 from rapport.adapters.records import ContactRecord
-from rapport.services import agenda, imports, people, resolve
+from rapport.services import agenda, imports, people, resolve, review
 from rapport.services.imports import ImportOptions
 from tests.cli_runner import Cli
 from tests.conftest import TODAY, OpenCtx
@@ -104,3 +104,26 @@ def test_a_mapped_column_dates_the_role_listed_by_the_cli(
         ("Acme", "CTO", STARTED.isoformat())
     ]
     assert "5 years at Acme in 2 days" in cli("agenda").stdout
+
+
+def test_a_proposal_accepted_or_kept_apart_dates_the_role_then(open_ctx: OpenCtx) -> None:
+    with open_ctx() as ctx:
+        ana = make_person(ctx, "Ana Lima", emails=["ana@acme.com"], organization="Acme").id
+        bia = make_person(ctx, "Bia Reis", emails=["bia@acme.com"], organization="Acme").id
+    summary = _run(
+        open_ctx,
+        _csv("Ana Lima,ana@globex.com,Globex,CEO,2020-05", "Bia Reis,bia@hooli.com,Hooli,CFO,2019"),
+    )
+    assert summary.proposed == 2
+    assert _roles(open_ctx, "ana@acme.com") == [("Acme", None, None, None)]  # nothing yet
+    with open_ctx(write=False) as ctx:
+        waiting = {p.name: p.id for p in review.listing(ctx).items}
+    with open_ctx() as ctx:
+        review.accept(ctx, [waiting["Ana Lima"]])
+        review.separate(ctx, [waiting["Bia Reis"]])
+    with open_ctx(write=False) as ctx:
+        assert [
+            (r.organization, r.started_on, r.ended_on) for r in people.show(ctx, ana).roles
+        ] == [("Acme", None, dt.date(2020, 5, 1)), ("Globex", dt.date(2020, 5, 1), None)]
+        assert people.show(ctx, bia).roles[0].started_on is None
+    assert _roles(open_ctx, "bia@hooli.com") == [("Hooli", "CFO", dt.date(2019, 1, 1), None)]
