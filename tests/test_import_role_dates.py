@@ -6,12 +6,14 @@ from it. A file's date for another role than theirs, or in the future, is left."
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 
 from rapport.adapters import csv_contacts
 from rapport.adapters.records import ContactRecord
-from rapport.services import agenda, imports, people, resolve, review
+from rapport.services import agenda, exports, imports, people, resolve, review, roles
 from rapport.services.imports import ImportOptions
+from rapport.services.roles import RoleSpec
 from tests.cli_runner import Cli
 from tests.conftest import TODAY, OpenCtx
 from tests.factories import make_person
@@ -127,3 +129,19 @@ def test_a_proposal_accepted_or_kept_apart_dates_the_role_then(open_ctx: OpenCtx
         ] == [("Acme", None, dt.date(2020, 5, 1)), ("Globex", dt.date(2020, 5, 1), None)]
         assert people.show(ctx, bia).roles[0].started_on is None
     assert _roles(open_ctx, "bia@hooli.com") == [("Hooli", "CFO", dt.date(2019, 1, 1), None)]
+
+
+def test_rapports_own_csv_carries_the_start_date_there_and_back(open_ctx: OpenCtx) -> None:
+    with open_ctx() as ctx:
+        pid = make_person(ctx, "Ana Lima", emails=["ana@acme.com"], organization="Acme",
+                          title="CTO").id  # fmt: skip
+        current = people.show(ctx, pid).roles[-1].id
+        roles.edit(ctx, current, RoleSpec(started="2021-03"))
+        out = io.StringIO()
+        exports.csv_file(ctx, out)
+    header, row = out.getvalue().splitlines()[:2]
+    assert header.endswith(",notes,started_on") and row.endswith(",2021-03-01")
+    with open_ctx() as ctx:
+        roles.edit(ctx, current, RoleSpec(started="2024"))
+    _run(open_ctx, out.getvalue().encode())
+    assert _roles(open_ctx, "ana") == [("Acme", "CTO", dt.date(2021, 3, 1), None)]

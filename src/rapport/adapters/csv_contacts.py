@@ -75,6 +75,7 @@ RAPPORT_COLUMNS = (
     "met_on",
     "birthday",
     "notes",
+    "started_on",  # when the current role began
 )
 LIST_SEPARATOR = "; "
 
@@ -214,6 +215,7 @@ _RAPPORT = {
     "met_on": "met_on",
     "birthday": "birthday",
     "notes": "notes",
+    "started_on": "started_on",
 }
 
 
@@ -647,6 +649,7 @@ def write(
                 rec.met_on.isoformat() if rec.met_on else "",
                 _date_text(rec.birthday),
                 rec.notes or "",
+                rec.started_on.isoformat() if rec.started_on else "",
             ]
         )
         count += 1
