@@ -170,7 +170,8 @@ def _new_workspace(app: Rapport) -> int:
 
 def _blank(person: PersonOut) -> PersonOut:
     roles = [dataclasses.replace(r, id=0) for r in person.roles]
-    return dataclasses.replace(person, id=0, created_at=TODAY, roles=roles)
+    # ids differ between the two workspaces; the organisation's name is compared
+    return dataclasses.replace(person, id=0, created_at=TODAY, roles=roles, organization_id=None)
 
 
 def _read(ctx: Ctx, summary: ImportSummary) -> Network:

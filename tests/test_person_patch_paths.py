@@ -68,7 +68,8 @@ def _given(patch: PersonPatch, keep: frozenset[str]) -> PersonPatch:
 
 def _blank(person: PersonOut) -> PersonOut:
     roles = [dataclasses.replace(r, id=0) for r in person.roles]
-    return dataclasses.replace(person, id=0, created_at=TODAY, roles=roles)
+    # ids differ between the two workspaces; the organisation's name is compared
+    return dataclasses.replace(person, id=0, created_at=TODAY, roles=roles, organization_id=None)
 
 
 def _network(app: Rapport, patches: list[PersonPatch], *, bulk: bool) -> dict[str, Any]:

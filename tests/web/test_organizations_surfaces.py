@@ -110,3 +110,71 @@ def test_organizations_from_the_command_line(database_url: str, tmp_path: Path) 
     assert len(cli("org", "list", "--json").json()) == 2
     missing = cli("org", "show", "Initech", ok=False)
     assert missing.exit_code != 0 and "no organisation matches 'Initech'" in missing.stderr
+
+
+def test_an_organisation_is_edited_through_the_api(web: Web, ana: User, bruno: User) -> None:
+    with web.open(ana) as ctx:
+        make_person(ctx, "Ana Lima", organization="Acme")
+        acme = organizations.find(ctx, "Acme").id
+    api = ana.client
+    done = api.patch(f"/api/v1/organizations/{acme}", json={"industry": "Fintech",
+                                                           "website": "acme.com"})  # fmt: skip
+    assert done.status_code == 200, done.text
+    assert (done.json()["organization"]["industry"], done.json()["organization"]["website"]) == (
+        "Fintech", "https://acme.com",
+    )  # fmt: skip
+    noted = api.patch("/api/v1/organizations/acme", json={"notes": "HQ in Lisbon", "industry": ""})
+    assert noted.json()["notes"] == "HQ in Lisbon"
+    assert noted.json()["organization"]["industry"] is None
+    assert noted.json()["organization"]["website"] == "https://acme.com"
+    bad = api.patch(f"/api/v1/organizations/{acme}", json={"website": "not a site"})
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "website"
+    unknown = api.patch(f"/api/v1/organizations/{acme}", json={"sector": "x"})
+    assert unknown.status_code == 422
+    assert bruno.client.patch(f"/api/v1/organizations/{acme}", json={"notes": "x"}).status_code == (
+        404
+    )
+
+
+def test_the_organisation_page_edits_and_the_people_link_to_it(web: Web, ana: User) -> None:
+    with web.open(ana) as ctx:
+        pid = make_person(ctx, "Ana Lima", organization="Acme", title="CTO").id
+        acme = organizations.find(ctx, "Acme").id
+    browser = web.browser(ana)
+    assert f'at <a href="/organizations/{acme}">Acme</a>' in browser.get(f"/people/{pid}").text
+    assert f'<a href="/organizations/{acme}">Acme</a>' in browser.get("/people").text
+    page = browser.get(f"/organizations/{acme}").text
+    assert f'action="/organizations/{acme}/edit"' in page
+    saved = browser.post(
+        f"/organizations/{acme}/edit",
+        {"industry": "Fintech", "website": "acme.com", "notes": "<b>HQ</b> in Lisbon"},
+    )
+    assert saved.url.path == f"/organizations/{acme}"
+    assert "Saved the details of Acme." in saved.text and "Undo" in saved.text
+    assert 'href="https://acme.com"' in saved.text and "&lt;b&gt;HQ&lt;/b&gt;" in saved.text
+    refused = browser.post(f"/organizations/{acme}/edit", {"website": "not a site"})
+    assert "Not saved: &#39;not a site&#39; is not a web address" in refused.text
+    with web.open(ana, write=False) as ctx:
+        assert organizations.profile(ctx, "Acme").organization.website == "https://acme.com"
+    assert browser.post("/organizations/999999/edit", {"industry": "x"}).status_code == 404
+
+
+def test_an_organisation_is_edited_from_the_command_line(database_url: str, tmp_path: Path) -> None:
+    cli = Cli(database_url, TODAY.isoformat(), str(tmp_path))
+    cli("person", "add", "Ana Lima", "--org", "Acme")
+    said = cli("org", "edit", "acme", "--industry", "Fintech", "--website", "acme.com").stdout
+    assert said.splitlines()[:3] == [
+        "Saved Acme (#1). Undo with `rapport undo`.",
+        "  industry: Fintech",
+        "  website: https://acme.com",
+    ]
+    shown = cli("org", "edit", "acme", "--notes", "HQ in Lisbon", "--industry", "", "--json")
+    assert (
+        shown.json()["notes"] == "HQ in Lisbon" and shown.json()["organization"]["industry"] is None
+    )
+    nothing = cli("org", "edit", "acme", ok=False)
+    assert nothing.exit_code != 0 and "give --industry, --website or --notes" in nothing.stderr
+    bad = cli("org", "edit", "acme", "--website", "not a site", ok=False)
+    assert bad.exit_code != 0 and "'not a site' is not a web address" in bad.stderr
+    cli("undo")
+    assert cli("org", "show", "acme", "--json").json()["notes"] is None

@@ -131,6 +131,7 @@ BODIES = {
     "/api/v1/roles/{role_id}": {"title": "x"},
     "/api/v1/people/{person_id}/roles": {"title": "x"},
     "/api/v1/organizations/{organization}/merge": {"into": "Acme"},
+    "/api/v1/organizations/{organization}": {"industry": "Fintech"},
     "/api/v1/people/{person_id}/health/adjustment": {"points": 10, "reason": "x"},
 }
 

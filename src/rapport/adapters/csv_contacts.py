@@ -46,6 +46,7 @@ FIELDS = (
     "anniversary",
     "met_on",
     "how_met",
+    "started_on",
 )
 # a row needs one of these to become a person (a name, else its email)
 PERSON_FIELDS = ("name", "given_name", "family_name", "email")
@@ -74,6 +75,7 @@ RAPPORT_COLUMNS = (
     "met_on",
     "birthday",
     "notes",
+    "started_on",  # when the current role began
 )
 LIST_SEPARATOR = "; "
 
@@ -88,6 +90,7 @@ _LINKEDIN = {
     "company": "organization",
     "position": "title",
     "connected on": "met_on",
+    "started on": "started_on",
 }
 _GOOGLE = {
     "name": "name",
@@ -187,6 +190,12 @@ _GENERIC = {
     "address": "location",
     "time zone": "timezone",
     "timezone": "timezone",
+    "started on": "started_on",
+    "start date": "started_on",
+    "position start": "started_on",
+    "position start date": "started_on",
+    "role start": "started_on",
+    "in role since": "started_on",
 }
 _RAPPORT = {
     "name": "name",
@@ -206,6 +215,7 @@ _RAPPORT = {
     "met_on": "met_on",
     "birthday": "birthday",
     "notes": "notes",
+    "started_on": "started_on",
 }
 
 
@@ -507,6 +517,10 @@ def _record(
         rec.met_on = _day(one["met_on"], date_order)
         if rec.met_on is None:
             rec.warnings.append(f"line {line}: date {one['met_on']!r} not read")
+    if "started_on" in one:
+        rec.started_on = _day(one["started_on"], date_order) or _month(one["started_on"])
+        if rec.started_on is None:
+            rec.warnings.append(f"line {line}: start date {one['started_on']!r} not read")
     if layout.flavour == "linkedin":
         rec.how_met = rec.how_met or "LinkedIn"
     if not rec.name and not rec.nickname and rec.organization:
@@ -558,6 +572,20 @@ def _day(text: str, date_order: DateOrder | None = None) -> dt.date | None:
         if found is not None and found.year is not None:
             return dt.date(found.year, found.month, found.day)
     for fmt in _DAY_FORMATS:
+        try:
+            return dt.datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+_MONTH_FORMATS = ("%b %Y", "%B %Y", "%Y-%m", "%m/%Y", "%Y")
+
+
+def _month(text: str) -> dt.date | None:
+    """A start date given to the month or the year, as LinkedIn writes positions
+    ('Mar 2021') and people remember them: its first day."""
+    for fmt in _MONTH_FORMATS:
         try:
             return dt.datetime.strptime(text.strip(), fmt).date()
         except ValueError:
@@ -621,6 +649,7 @@ def write(
                 rec.met_on.isoformat() if rec.met_on else "",
                 _date_text(rec.birthday),
                 rec.notes or "",
+                rec.started_on.isoformat() if rec.started_on else "",
             ]
         )
         count += 1

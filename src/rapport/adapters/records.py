@@ -58,6 +58,8 @@ class ContactRecord:
     anniversary: PartialDate | None = None
     met_on: dt.date | None = None
     how_met: str | None = None
+    # when the current role (organization, title) began, where the file says so
+    started_on: dt.date | None = None
     kind: ContactKind = "individual"
     # what the file held that Rapport does not keep ("photo"), for the summary
     dropped: list[str] = field(default_factory=list)

@@ -19,7 +19,9 @@ if TYPE_CHECKING:
         OrganizationProfile,
     )
 
-org_app = typer.Typer(help="Your organisations: list them, see who you know at one, merge two.")
+org_app = typer.Typer(
+    help="Your organisations: list them, see who you know at one, edit one, merge two."
+)
 OrgArgument = typer.Argument(..., help="The organisation: its name, a prefix of it, or #id.")
 
 
@@ -89,6 +91,35 @@ def _render_profile(p: OrganizationProfile) -> None:
             for c in p.conversations
         ]
         table(f"Conversations ({p.conversation_count})", ["when", "with", "summary"], rows)
+
+
+@org_app.command("edit")
+def edit(
+    organization: str = OrgArgument,
+    industry: str = typer.Option(None, "--industry", help='What it does, e.g. "Fintech".'),
+    website: str = typer.Option(None, "--website", help="Its web address, e.g. acme.com."),
+    notes: str = typer.Option(None, "--notes", help="What you want to remember about it."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Correct an organisation's industry, website or notes; "" clears one (undo:
+    `rapport undo`)."""
+    from rapport.cli.runtime import session
+    from rapport.errors import Invalid
+    from rapport.services import organizations
+
+    if industry is None and website is None and notes is None:
+        raise Invalid("edit", "give --industry, --website or --notes")
+    details = organizations.OrganizationDetails(industry, website, notes)
+    with session(write=True) as ctx:
+        found = organizations.edit(ctx, organization, details)
+    emit(found, as_json, lambda: _edited(found))
+
+
+def _edited(p: OrganizationProfile) -> None:
+    o = p.organization
+    say(f"Saved {o.name} (#{o.id}). Undo with `rapport undo`.")
+    for label, value in (("industry", o.industry), ("website", o.website), ("notes", p.notes)):
+        say(f"  {label}: {value or '(none)'}")
 
 
 @org_app.command("merge")

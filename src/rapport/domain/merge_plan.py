@@ -73,6 +73,7 @@ LABELS = {
     "strained_context": "what strained it",
     "role": "role",
     "birthday": "birthday",
+    "health_adjustment": "health correction",
 }
 # what the counts of a record are called, in the order they are listed
 COUNTED = {
@@ -188,6 +189,7 @@ def plan(keep: RecordFacts, other: RecordFacts, today: dt.date) -> MergePlan:
     if keep.fields.get("archived_at") is not None and other.fields.get("archived_at") is None:
         person["archived_at"] = None
         filled.append(f"active again ({other.name}'s record was not archived)")
+    _plan_health(keep, other, person, filled, conflicts, carried)
     theirs_last = other.fields.get("last_contact_at")
     mine_last = keep.fields.get("last_contact_at")
     if theirs_last is not None and (mine_last is None or theirs_last > mine_last):
@@ -216,6 +218,38 @@ def plan(keep: RecordFacts, other: RecordFacts, today: dt.date) -> MergePlan:
         dates_dropped=dates_dropped,
     )
     return MergePlan(preview, writes)
+
+
+def _plan_health(
+    keep: RecordFacts, other: RecordFacts, person: dict[str, Any], filled: list[str],
+    conflicts: list[FieldConflict], carried: list[str],
+) -> None:  # fmt: skip
+    """A health correction is one fact, the points with their reason: the other's is
+    kept when the kept record has none; where both differ, the kept one's stays and
+    the other's is written into the notes."""
+    theirs, mine = _correction(other), _correction(keep)
+    if theirs is None or theirs == mine:
+        return
+    label = LABELS["health_adjustment"]
+    if mine is None:
+        person["health_adjustment"] = other.fields["health_adjustment"]
+        person["health_adjustment_reason"] = other.fields.get("health_adjustment_reason")
+        filled.append(f"{label}: {theirs}")
+        return
+    conflicts.append(
+        FieldConflict(label, mine, theirs, f"{keep.name}'s is kept; {theirs} is written into "
+                      "the notes")
+    )  # fmt: skip
+    carried.append(f"{label} {theirs}")
+
+
+def _correction(record: RecordFacts) -> str | None:
+    """The record's health correction in words ('+10 (we talk weekly)'), or None."""
+    points = record.fields.get("health_adjustment")
+    if points is None:
+        return None
+    reason = record.fields.get("health_adjustment_reason")
+    return f"{points:+d} ({reason})" if reason else f"{points:+d}"
 
 
 def _own(record: RecordFacts, partner: RecordFacts, name: str) -> Any:

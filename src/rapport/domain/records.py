@@ -41,6 +41,7 @@ class PersonSummary:
     tags: list[str]
     last_contact_at: dt.datetime | None
     archived: bool
+    organization_id: int | None = None  # their organisation's page: /organizations/{id}
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ class PersonOut:
     last_contact_at: dt.datetime | None
     created_at: dt.datetime
     roles: list[RoleOut] = field(default_factory=list)
+    organization_id: int | None = None  # their organisation's page: /organizations/{id}
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from rapport.storage.schema import (
     PersonTag,
     PersonType,
     PersonUrl,
+    Role,
     Tag,
     Workspace,
 )
@@ -106,6 +107,16 @@ def _records(ctx: Ctx, ids: Sequence[int]) -> Iterator[tuple[ContactRecord, int]
             .where(Person.id.in_(ids))
         )
     }  # fmt: skip
+    # when each current role began (the newest open role's start, as `people.out` lists)
+    started = {
+        pid: day
+        for pid, day in ctx.session.execute(
+            select(Role.person_id, Role.started_on)
+            .where(Role.person_id.in_(ids), Role.ended_on.is_(None))
+            .order_by(Role.id)
+        )
+        if day is not None
+    }
     for pid in ids:
         person = rows[pid]
         org = person.org
@@ -130,6 +141,7 @@ def _records(ctx: Ctx, ids: Sequence[int]) -> Iterator[tuple[ContactRecord, int]
                 anniversary=dates[pid].get("anniversary"),
                 met_on=person.met_on,
                 how_met=person.how_met,
+                started_on=started.get(pid),
             ),
             pid,
         )

@@ -54,7 +54,7 @@ _COLUMNS = (
     "timezone", "how_met", "met_on", "met_event_id", "introduced_by_id", "interests",
     "remember", "notes", "preferred_channel", "not_before", "max_contact_days",
     "cadence_days", "strained", "strained_context", "strained_since", "archived_at",
-    "last_contact_at",
+    "last_contact_at", "health_adjustment", "health_adjustment_reason",
 )  # fmt: skip
 # rows that simply change owner
 _MOVE = (Commitment, Exchange, Mentorship, AgendaMark)

@@ -1,6 +1,7 @@
 """Organisations as the user tends them: listed with the people there now and before,
-one organisation's profile ("who do I know at Acme"), and two spellings of one
-organisation merged into one (one journal entry: `rapport undo` brings both back).
+one organisation's profile ("who do I know at Acme"), its industry, website and notes
+corrected, and two spellings of one organisation merged into one (one journal entry:
+`rapport undo` brings both back).
 
 "Now" is a person's current organisation (`person.organization_id`); "before" is
 someone with an entry in their role history (`role`) at the organisation who is
@@ -9,14 +10,16 @@ there no longer. Archived people are in neither."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Update, func, or_, select, update
 
 from rapport.domain.counts import counted
 from rapport.domain.names import fold
+from rapport.domain.person_fields import clean_urls
 from rapport.domain.records import InteractionOut
-from rapport.domain.text import strip_controls, text_problem, whole_number
+from rapport.domain.text import MAX_TEXT, clean_text, strip_controls, text_problem, whole_number
 from rapport.errors import Ambiguous, Invalid, NotFound
 from rapport.services import health, interactions
 from rapport.services.context import Ctx
@@ -65,6 +68,16 @@ class OrganizationProfile:
     before: list[Member]  # the most recently left first
     conversations: list[InteractionOut]  # the latest, with anyone there now or before
     conversation_count: int
+
+
+@dataclass(frozen=True)
+class OrganizationDetails:
+    """What the user says of an organisation: a value given replaces the stored one
+    ("" clears it), None leaves it as it is."""
+
+    industry: str | None = None
+    website: str | None = None
+    notes: str | None = None
 
 
 @dataclass(frozen=True)
@@ -172,6 +185,47 @@ def profile(ctx: Ctx, ref: str) -> OrganizationProfile:
     conversations, total = _conversations(ctx, ids)
     out = _out(org, _now_counts(ctx, org.id), _before_counts(ctx, org.id))
     return OrganizationProfile(out, org.notes, mean, now, before, conversations, total)
+
+
+def edit(ctx: Ctx, ref: str, details: OrganizationDetails) -> OrganizationProfile:
+    """Correct the industry, website or notes of organisation `ref` (one journal
+    entry, undone by `rapport undo`); its profile as it is now. A website without a
+    scheme gets https://."""
+    org = find(ctx, ref)
+    wanted = {
+        "industry": _given(details.industry, lambda v: clean_text(v, "industry", 200)),
+        "website": _given(details.website, _website),
+        "notes": _given(details.notes, lambda v: clean_text(v, "notes", MAX_TEXT)),
+    }
+    changes = {k: v for k, v in wanted.items() if v is not _KEEP and v != getattr(org, k)}
+    if changes:
+        ctx.journal("organization edit", f"Edited {org.name}: {', '.join(changes)}")
+        for column, value in changes.items():
+            setattr(org, column, value)
+        ctx.session.flush()
+        reindex_organization(ctx.session, org, people=False)  # people hold only its name
+        ctx.session.flush()
+    return profile(ctx, f"#{org.id}")
+
+
+_KEEP = object()  # a detail not given: left as it is
+
+
+def _given(value: str | None, clean: Callable[[str], str | None]) -> object:
+    return _KEEP if value is None else clean(value)
+
+
+def _website(value: str) -> str | None:
+    text = clean_text(value, "website", 500)
+    if text is None:
+        return None
+    try:
+        [(url, _)] = clean_urls([text])
+    except Invalid:
+        raise Invalid("website", f"{text!r} is not a web address") from None
+    if len(url) > 500:
+        raise Invalid("website", "use at most 500 characters")
+    return url
 
 
 def merge(ctx: Ctx, ref: str, into: str) -> OrganizationChange:

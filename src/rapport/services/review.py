@@ -29,7 +29,7 @@ from rapport.domain.review import (
 from rapport.errors import Invalid, NotFound
 from rapport.services import bulk_update
 from rapport.services.context import Ctx
-from rapport.services.imports import contact_creation
+from rapport.services.imports import contact_creation, role_dates
 from rapport.services.imports.contact_records import Contact, contact_from_json
 from rapport.services.imports.contact_updates import changes_for
 from rapport.services.person_state import read_states
@@ -261,6 +261,7 @@ def _accept_batch(ctx: Ctx, rows: Sequence[_Row], outcome: ReviewOutcome) -> Non
     # the proposal's number, so a refusal names it
     pending: dict[str, list[bulk_update.Change]] = defaultdict(list)
     decisions: list[tuple[int, str]] = []
+    accepted: list[Contact] = []  # their role's start date is applied after the updates
     for row in rows:
         state = states.get(row.person_id) if row.person_id is not None else None
         if state is None or state.id is None:
@@ -272,6 +273,7 @@ def _accept_batch(ctx: Ctx, rows: Sequence[_Row], outcome: ReviewOutcome) -> Non
             continue
         contact: Contact = contact_from_json(ctx, row.record, row.line)
         contact.person_id = state.id
+        accepted.append(contact)
         patch = changes_for(contact, state)
         decisions.append((row.id, "accepted"))
         outcome.accepted += 1
@@ -290,6 +292,7 @@ def _accept_batch(ctx: Ctx, rows: Sequence[_Row], outcome: ReviewOutcome) -> Non
             outcome.accepted -= 1
             refused.add(skipped.line or 0)
     replace_people(ctx.session, ctx.workspace_id, touched)
+    role_dates.apply(ctx, accepted)
     outcome.person_ids.extend(touched)
     _decide(ctx, [d for d in decisions if d[0] not in refused])
 
@@ -303,6 +306,7 @@ def _separate(ctx: Ctx, rows: Sequence[_Row]) -> ReviewOutcome:
         for part in chunks(group):
             contacts = [contact_from_json(ctx, r.record, r.line) for r in part]
             outcome.person_ids.extend(contact_creation.create(ctx, contacts, fmt))
+            role_dates.apply(ctx, contacts)
     outcome.separated = len(rows)
     _decide(ctx, [(r.id, "separate") for r in rows])
     noun = "1 new person" if len(rows) == 1 else f"{len(rows)} new people"

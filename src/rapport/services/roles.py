@@ -21,6 +21,8 @@ from rapport.services.person_writer import organization_ids
 from rapport.services.search_documents import reindex_people
 from rapport.storage.schema import Role
 
+# a role that began longer ago than this is not news for the agenda when Rapport learns of it
+OLD_NEWS_DAYS = 90
 _MONTH = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
 
 
@@ -84,7 +86,7 @@ def add(ctx: Ctx, person_id: int, spec: RoleSpec) -> RoleOut:
     current = _open_role(ctx, person.id)
     assert current is not None  # a title or an organisation was given, and differs
     current.started_on = started
-    if started is not None and started < ctx.today - dt.timedelta(days=90):
+    if started is not None and started < ctx.today - dt.timedelta(days=OLD_NEWS_DAYS):
         current.detected_on = None  # told of an old change, not news for the agenda
     if previous is not None and previous.id != current.id and started is not None:
         began = previous.started_on or started

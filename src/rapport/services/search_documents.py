@@ -104,7 +104,9 @@ def reindex_interaction(session: Session, interaction: Interaction) -> None:
     search.put(session, interaction.workspace_id, "interaction", interaction.id, title, body)
 
 
-def reindex_organization(session: Session, org: Organization) -> None:
+def reindex_organization(session: Session, org: Organization, *, people: bool = True) -> None:
+    """The organisation's search document, and (`people`) those of its people, whose
+    documents carry its name."""
     search.put(
         session,
         org.workspace_id,
@@ -113,5 +115,7 @@ def reindex_organization(session: Session, org: Organization) -> None:
         search.index_text(org.name),
         search.index_text(org.industry, org.website, org.notes),
     )
+    if not people:
+        return
     member_ids = list(session.scalars(select(Person.id).where(Person.organization_id == org.id)))
     reindex_people(session, org.workspace_id, member_ids)

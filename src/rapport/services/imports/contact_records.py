@@ -72,6 +72,7 @@ class Contact:
         for name in (
             "full_name", "given_name", "family_name", "nickname", "organization", "title",
             "location", "timezone", "notes", "birthday", "anniversary", "met_on", "how_met",
+            "started_on",
         ):  # fmt: skip
             if getattr(rec, name) in (None, "") and getattr(other, name) not in (None, ""):
                 setattr(rec, name, getattr(other, name))
@@ -159,6 +160,8 @@ def record_json(contact: Contact) -> dict[str, Any]:
         date = getattr(rec, name)
         data[name] = None if date is None else dataclasses.asdict(date)
     data["met_on"] = rec.met_on.isoformat() if rec.met_on else None
+    if rec.started_on is not None:  # only when given: older records keep their digest
+        data["started_on"] = rec.started_on.isoformat()
     return data
 
 
@@ -182,5 +185,6 @@ def contact_from_json(ctx: Ctx, data: dict[str, Any], line: int | None) -> Conta
         birthday=PartialDate(**data["birthday"]) if data.get("birthday") else None,
         anniversary=PartialDate(**data["anniversary"]) if data.get("anniversary") else None,
         met_on=dt.date.fromisoformat(data["met_on"]) if data.get("met_on") else None,
+        started_on=dt.date.fromisoformat(data["started_on"]) if data.get("started_on") else None,
     )
     return normalise(ctx, rec, [])

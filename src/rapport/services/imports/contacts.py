@@ -22,6 +22,7 @@ from rapport.services.imports import (
     contact_organizations,
     contact_proposals,
     contact_updates,
+    role_dates,
 )
 from rapport.services.imports.contact_matching import Index, match
 from rapport.services.imports.contact_records import ContactResult, normalise
@@ -74,4 +75,5 @@ def _load(
         done += sum(len(c.lines) for c in batch)
         if progress:
             progress(done)
+    role_dates.apply(ctx, [*new.values(), *existing.values()])
     return result

@@ -1,24 +1,38 @@
 """Organisations: listed with the people there now and before; one organisation's
 profile (who you know there); two spellings merged into one (one journal entry:
 `POST /api/v1/history/{id}/undo` reverses it). `{organization}` is an id, a name or
-an unambiguous prefix of one."""
+an unambiguous prefix of one; its industry, website and notes can be corrected."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from rapport.domain.text import MAX_TEXT
 from rapport.services import organizations
 from rapport.services.organizations import (
     OrganizationChange,
     OrganizationOut,
     OrganizationProfile,
 )
+from rapport.web.api.schemas import In, Str, Text
 from rapport.web.deps import WorkspaceDep
 
 router = APIRouter(tags=["organizations"])
+
+
+class OrganizationPatch(In):
+    industry: Annotated[Text, Str(200)] | None = Field(
+        None, description='What it does, e.g. "Fintech"; "" clears it'
+    )
+    website: Annotated[Text, Str(500)] | None = Field(
+        None, description='Its web address (https:// is added); "" clears it'
+    )
+    notes: Annotated[Text, Str(MAX_TEXT)] | None = Field(
+        None, description='What to remember about it; "" clears it'
+    )
 
 
 class OrganizationMergeIn(BaseModel):
@@ -41,6 +55,15 @@ def get_organization(ws: WorkspaceDep, organization: str) -> Any:
     conversations."""
     with ws.read() as ctx:
         return organizations.profile(ctx, organization)
+
+
+@router.patch("/organizations/{organization}", response_model=OrganizationProfile)
+def edit_organization(ws: WorkspaceDep, organization: str, body: OrganizationPatch) -> Any:
+    """Correct the industry, website or notes of `organization`: what is given
+    changes, the rest stays. Its profile as it is now."""
+    details = organizations.OrganizationDetails(body.industry, body.website, body.notes)
+    with ws.write() as ctx:
+        return organizations.edit(ctx, organization, details)
 
 
 @router.post("/organizations/{organization}/merge", response_model=OrganizationChange)

@@ -1,6 +1,7 @@
 """People › Organisations: every organisation with the people there now and before;
 one organisation's page (who you know there, the relationship's health, the latest
-conversations); merging it into another after asking, with Undo on the next page."""
+conversations); its industry, website and notes edited; merging it into another
+after asking, with Undo on the next page."""
 
 from __future__ import annotations
 
@@ -64,3 +65,26 @@ def merge(
         return RedirectResponse(here, status_code=303)
     flash(request, change.message[0].upper() + change.message[1:] + ".")
     return RedirectResponse(f"{HOME}/{change.organization.id}", status_code=303)
+
+
+@router.post("/organizations/{organization_id}/edit")
+def edit(
+    request: Request,
+    ws: WorkspaceDep,
+    organization_id: int,
+    industry: Annotated[str, Form(max_length=200)] = "",
+    website: Annotated[str, Form(max_length=500)] = "",
+    notes: Annotated[str, Form(max_length=100_000)] = "",
+) -> Response:
+    here = f"{HOME}/{organization_id}"
+    details = organizations.OrganizationDetails(industry, website, notes)
+    try:
+        with ws.write() as ctx:
+            profile = organizations.edit(ctx, f"#{organization_id}", details)
+    except NotFound:
+        raise  # not this workspace's: the page answers 404
+    except RapportError as exc:
+        flash(request, f"Not saved: {getattr(exc, 'reason', exc.message)}", "error")
+        return RedirectResponse(here, status_code=303)
+    flash(request, f"Saved the details of {profile.organization.name}.")
+    return RedirectResponse(here, status_code=303)
