@@ -1,0 +1,413 @@
+"""Starting `rapport`: a command runs in a process forked from a warm one when it can.
+
+A command's own work takes milliseconds; importing SQLAlchemy, the models, the services
+and Typer takes ten times as long, on every run. So the first `rapport` of a session
+starts, beside doing its work as usual, a small background process that imports all of
+that once and then waits on a Unix socket that only its user can reach. Each later
+`rapport` (this module: nothing but the standard library's socket and os) hands it its
+arguments, environment, working directory and its own stdin, stdout and stderr; the warm
+process forks a child that runs the command exactly as a fresh process would, on the
+caller's terminal, and answers with the exit code. Every command runs in a fresh fork of
+a process that has only imported code, so nothing carries over from one command to the
+next: no open database, no cached row.
+
+The warm process is keyed by the code it imported (the Python, its path, the package's
+files), so an upgrade or an edit starts a new one, and it ends after `IDLE_S` without a
+command. `RAPPORT_WARM=0` runs every command in its own process, as before; so do
+`rapport serve` and systems without Unix sockets that pass file descriptors.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
+
+WARM_ENV = "RAPPORT_WARM"  # "0": never use or start a warm process
+IDLE_S = 15 * 60  # the warm process ends after this long without a command
+COLD_COMMANDS = frozenset({"serve"})  # long-running: nothing to gain from a warm start
+_MAX_REQUEST = 4 * 1024 * 1024
+
+# imported by the warm process before it forks: what the read commands use
+PRELOAD = (
+    "rapport.cli",
+    "rapport.cli.runtime",
+    "rapport.cli.dates",
+    "rapport.services.context",
+    "rapport.services.agenda",
+    "rapport.services.brief",
+    "rapport.services.health",
+    "rapport.services.listings",
+    "rapport.services.people",
+    "rapport.services.profile",
+    "rapport.services.resolve",
+    "rapport.services.search",
+    "rapport.domain.agenda.answers",
+    "sqlalchemy.dialects.sqlite",
+    "rich.console",
+    "rich.markup",
+    "rich.table",
+    "typer._adapters",
+)
+
+
+def main() -> None:
+    """The `rapport` command."""
+    argv = sys.argv[1:]
+    if not _may_go_warm(argv):
+        _run_here()
+    path = socket_path()
+    if path is None:
+        _run_here()
+    connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        connection.connect(path)
+    except OSError:
+        connection.close()
+        start_warm_process(path)
+        _run_here()
+    sys.exit(_run_there(connection, argv))
+
+
+def _run_here() -> None:
+    from rapport.cli import main as cli_main
+
+    cli_main()
+    sys.exit(0)
+
+
+def _may_go_warm(argv: list[str]) -> bool:
+    if os.environ.get(WARM_ENV, "1") == "0" or sys.platform == "win32":
+        return False
+    if not hasattr(socket, "AF_UNIX") or not hasattr(socket, "send_fds"):
+        return False
+    if argv and argv[0] in COLD_COMMANDS:
+        return False
+    try:
+        for fd in (0, 1, 2):
+            os.fstat(fd)
+    except OSError:  # a closed standard stream cannot be handed over
+        return False
+    return True
+
+
+def socket_path() -> str | None:
+    """Where the warm process for this code listens, in a directory only this user
+    can enter; None when no such directory can be had."""
+    uid = os.getuid()
+    base = os.environ.get("XDG_RUNTIME_DIR") or "/tmp"
+    folder = os.path.join(base, f"rapport-{uid}")
+    try:
+        os.mkdir(folder, 0o700)
+    except FileExistsError:
+        pass
+    except OSError:
+        return None
+    try:
+        info = os.lstat(folder)
+    except OSError:
+        return None
+    if info.st_uid != uid or info.st_mode & 0o077 or not os.path.isdir(folder):
+        return None  # someone else's, or open to others: never trust it
+    return os.path.join(folder, f"{_code_stamp():08x}.sock")
+
+
+def _code_stamp() -> int:
+    """A number that changes when the code a warm process would run changes: the
+    interpreter, the import path and every file of the package (their names, sizes and
+    modification times)."""
+    import zlib
+
+    package = os.path.dirname(os.path.abspath(__file__))
+    parts = [sys.executable, *sys.path[1:]]  # [0] is the script's own folder
+    pending = [package]
+    while pending:
+        with os.scandir(pending.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name != "__pycache__":
+                        pending.append(entry.path)
+                elif entry.name.endswith(".py"):
+                    info = entry.stat()
+                    parts.append(f"{entry.path}:{info.st_size}:{info.st_mtime_ns}")
+    parts.sort()
+    return zlib.crc32("\n".join(parts).encode())
+
+
+def start_warm_process(path: str) -> None:
+    """Start the warm process for `path` in the background, detached from the terminal."""
+    import subprocess
+
+    try:
+        subprocess.Popen(
+            [sys.executable, "-m", "rapport.launcher", "--warm", path],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+            close_fds=True,
+        )
+    except OSError:
+        pass  # then every command runs in its own process
+
+
+# --- the caller's side --------------------------------------------------------------
+
+
+def _streams() -> list[list[str]]:
+    found = []
+    for stream in (sys.stdin, sys.stdout, sys.stderr):
+        found.append(
+            [getattr(stream, "encoding", None) or "utf-8", getattr(stream, "errors", None) or "strict"]
+        )
+    return found
+
+
+def _run_there(connection: socket.socket, argv: list[str]) -> int:
+    """Run `argv` in a child of the warm process: its exit code."""
+    request = json.dumps(
+        {
+            "argv": argv,
+            "env": dict(os.environ),
+            "cwd": os.getcwd(),
+            "umask": _umask(),
+            "streams": _streams(),
+        }
+    ).encode()
+    child: list[int] = []
+    received: list[int] = []
+
+    def forward(signum: int, _frame: Any) -> None:
+        received.append(signum)
+        if child:
+            try:
+                os.kill(child[0], signum)
+            except OSError:
+                pass
+
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
+        signal.signal(signum, forward)
+    try:
+        header = len(request).to_bytes(4, "big")
+        socket.send_fds(connection, [header + request], [0, 1, 2])
+        reader = connection.makefile("rb")
+        for line in reader:
+            word, _, value = line.decode().strip().partition(" ")
+            if word == "pid":
+                child.append(int(value))
+                for signum in received:  # a Ctrl-C before the child was known
+                    os.kill(child[0], signum)
+            elif word == "exit":
+                return int(value)
+    except OSError:
+        pass
+    if received:
+        return 128 + received[-1]
+    print("error: the command stopped without an answer (run it again)", file=sys.stderr)
+    return 1
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
+# --- the warm process ---------------------------------------------------------------
+
+
+def serve_warm(path: str) -> None:
+    """Listen on `path` (unless a warm process already does), import what commands
+    need, then fork a child for each caller until idle. Callers that come while it
+    imports wait in the queue."""
+    listener = _listen(path)
+    if listener is None:
+        return
+    identity = os.stat(path).st_ino
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        _preload()
+        signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children end on their own
+        _remove_dead_sockets(os.path.dirname(path))
+        listener.settimeout(IDLE_S)
+        while True:
+            try:
+                connection, _ = listener.accept()
+            except TimeoutError:
+                break
+            connection.settimeout(None)
+            if os.fork() == 0:
+                listener.close()
+                _child(connection)  # never returns
+            connection.close()
+    finally:
+        try:
+            if os.stat(path).st_ino == identity:
+                os.unlink(path)
+        except OSError:
+            pass
+
+
+def _listen(path: str) -> socket.socket | None:
+    """A socket listening on `path`; None when a live warm process has it."""
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    old = os.umask(0o077)
+    try:
+        try:
+            listener.bind(path)
+        except OSError:
+            probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                probe.connect(path)
+                listener.close()
+                return None  # another one is listening
+            except OSError:
+                os.unlink(path)  # left by one that ended abruptly
+                listener.bind(path)
+            finally:
+                probe.close()
+    finally:
+        os.umask(old)
+    listener.listen(64)
+    return listener
+
+
+def _preload() -> None:
+    import importlib
+
+    for name in PRELOAD:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass
+    from sqlalchemy.orm import configure_mappers
+
+    configure_mappers()
+    import gc
+
+    # what was imported lives as long as the process: out of the collector's sight, a
+    # child's collections stay short (and its pages shared with the parent)
+    gc.collect()
+    gc.freeze()
+
+
+def _stop(_signum: int, _frame: Any) -> None:
+    sys.exit(0)  # through the `finally` that removes the socket
+
+
+def _remove_dead_sockets(folder: str) -> None:
+    """Remove the sockets of warm processes that ended without removing theirs."""
+    for name in os.listdir(folder):
+        if not name.endswith(".sock"):
+            continue
+        other = os.path.join(folder, name)
+        probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            probe.connect(other)
+        except ConnectionRefusedError:
+            try:
+                os.unlink(other)
+            except OSError:
+                pass
+        except OSError:
+            pass
+        finally:
+            probe.close()
+
+
+def _receive(connection: socket.socket) -> tuple[dict[str, Any], list[int]]:
+    data, fds, _flags, _address = socket.recv_fds(connection, 65536, 3)
+    if len(fds) != 3 or len(data) < 4:
+        raise OSError("an incomplete request")
+    size = int.from_bytes(data[:4], "big")
+    if size > _MAX_REQUEST:
+        raise OSError("a request too large")
+    body = data[4:]
+    while len(body) < size:
+        more = connection.recv(size - len(body))
+        if not more:
+            raise OSError("an incomplete request")
+        body += more
+    return json.loads(body), fds
+
+
+def _child(connection: socket.socket) -> None:
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    code = 1
+    try:
+        request, fds = _receive(connection)
+        connection.sendall(f"pid {os.getpid()}\n".encode())
+        for target, fd in zip((0, 1, 2), fds, strict=True):
+            os.dup2(fd, target)
+            os.close(fd)
+        _become_caller(request)
+        code = _run_command()
+    except BaseException:
+        import traceback
+
+        code = 1
+        os.write(2, f"error: the warm process failed: {traceback.format_exc()}".encode())
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except Exception:
+                pass
+        try:
+            connection.sendall(f"exit {code}\n".encode())
+        except OSError:
+            pass
+        os._exit(code)
+
+
+def _become_caller(request: dict[str, Any]) -> None:
+    import time
+
+    os.chdir(request["cwd"])
+    os.umask(request["umask"])
+    os.environ.clear()
+    os.environ.update(request["env"])
+    time.tzset()
+    (in_enc, in_err), (out_enc, out_err), (err_enc, err_err) = request["streams"]
+    sys.stdin = open(0, encoding=in_enc, errors=in_err, closefd=False)  # noqa: SIM115
+    sys.stdout = open(  # noqa: SIM115
+        1, "w", encoding=out_enc, errors=out_err, closefd=False, buffering=1 if os.isatty(1) else -1
+    )
+    sys.stderr = open(2, "w", encoding=err_enc, errors=err_err, closefd=False, buffering=1)  # noqa: SIM115
+    sys.argv = ["rapport", *request["argv"]]
+
+
+def _run_command() -> int:
+    from rapport.cli import main as cli_main
+
+    try:
+        cli_main()
+    except SystemExit as exc:
+        if exc.code is None:
+            return 0
+        if isinstance(exc.code, int):
+            return exc.code
+        print(exc.code, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--warm":
+        serve_warm(sys.argv[2])
+    else:
+        main()
