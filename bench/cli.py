@@ -3,93 +3,87 @@ process, its median next to the interpreter's floor and the target.
 
     python -m bench.cli ENV.json [--runs 7]
 
-ENV.json is the description of a loaded network that `python -m bench` writes
-(bench/out/env-sqlite.json) or `python -m bench.worker load` returns. Each command is
+ENV.json describes a loaded network: `python -m bench` writes one into its --out
+folder (env-sqlite.json, env-postgres.json), so after a run `python -m bench.cli
+bench/out/env-sqlite.json` measures the command line again in a minute. Each command is
 timed twice: cold (`RAPPORT_WARM=0`, every import paid by the process) and warm (the
-default: the command is run by a fork of the warm process the first `rapport` started).
-The floor is `python -c "import sqlite3"`, the least any Python command pays.
+default: a fork of the warm process the first `rapport` started runs it). The floor is
+`python -c "import sqlite3"`, the least any Python command pays.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import socket
-import statistics
-import struct
 import subprocess
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.ops import Env
+from bench.measure import Result
+from bench.ops import Env, Target
+from bench.report import Row, print_table
+from rapport.launcher import stop_warm_process
 
 ROOT = Path(__file__).resolve().parent.parent
-READ_TARGET_MS = 200.0
-HELP_TARGET_MS = 150.0
+READ_TARGET = Target(ms=200)
+HELP_TARGET = Target(ms=150)
+FLOOR = [sys.executable, "-c", "import sqlite3"]
 
 
 @dataclass
 class Command:
+    key: str
     title: str
     argv: list[str]
-    target_ms: float = READ_TARGET_MS
+    target: Target = READ_TARGET
 
 
-def commands(env: Env, surname: str, name: str) -> list[Command]:
+def commands(env: Env) -> list[Command]:
+    """The read commands the targets name, on the network's landmarks: the closest
+    tie (by id: names repeat in a generated network) and a surname."""
+    person = f"#{env.person_id}"
+    surname = env.two_words.split()[-1]
     return [
-        Command("rapport --help", ["--help"], HELP_TARGET_MS),
-        Command("rapport agenda", ["agenda"]),
-        Command("rapport search SURNAME", ["search", surname]),
-        Command("rapport person show NAME", ["person", "show", name]),
-        Command("rapport person list", ["person", "list"]),
-        Command("rapport brief NAME", ["brief", name]),
-        Command("rapport health NAME", ["health", name]),
+        Command("cli_help", "rapport --help", ["--help"], HELP_TARGET),
+        Command("cli_agenda", "rapport agenda", ["agenda"]),
+        Command("cli_search", "rapport search SURNAME", ["search", surname]),
+        Command("cli_person_show", "rapport person show PERSON", ["person", "show", person]),
+        Command("cli_person_list", "rapport person list", ["person", "list"]),
+        Command("cli_brief", "rapport brief PERSON", ["brief", person]),
+        Command("cli_health", "rapport health PERSON", ["health", person]),
     ]
 
 
 def wall_ms(argv: list[str], env: dict[str, str]) -> float:
     start = time.perf_counter()
-    done = subprocess.run(argv, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    done = subprocess.run(
+        argv, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     elapsed = (time.perf_counter() - start) * 1000
     if done.returncode:
         raise RuntimeError(f"{' '.join(argv)} exited {done.returncode}: {done.stderr.decode()}")
     return elapsed
 
 
-def median_ms(argv: list[str], env: dict[str, str], runs: int) -> float:
-    wall_ms(argv, env)  # warm the disk cache
-    return statistics.median(wall_ms(argv, env) for _ in range(runs))
+def timed(key: str, side: str, argv: list[str], env: dict[str, str], runs: int) -> Result:
+    """The process's wall time `runs` times, after one untimed run (disk cache)."""
+    result = Result(key, side)
+    try:
+        wall_ms(argv, env)
+        result.runs_ms = [round(wall_ms(argv, env), 1) for _ in range(runs)]
+    except RuntimeError as exc:
+        result.note = f"failed: {exc}"[:200]
+    return result
 
 
-def warm_sockets() -> set[Path]:
-    folder = Path(os.environ.get("XDG_RUNTIME_DIR") or "/tmp") / f"rapport-{os.getuid()}"
+def _sockets(folder: Path) -> set[Path]:
     return set(folder.glob("*.sock")) if folder.is_dir() else set()
 
 
-def stop_warm(path: Path) -> None:
-    """End the warm process listening on `path` (found by the socket's peer id)."""
-    probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    try:
-        probe.connect(str(path))
-        creds = probe.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
-        pid = struct.unpack("3i", creds)[0]
-    except OSError:
-        return
-    finally:
-        probe.close()
-    os.kill(pid, 15)
-
-
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.cli", description=__doc__)
-    parser.add_argument("env", type=Path, help="the loaded network's ENV.json")
-    parser.add_argument("--runs", type=int, default=7)
-    args = parser.parse_args(argv)
-    env = Env.read(args.env)
-    name = env.two_words
-    surname = name.split()[-1]
+def rows(env: Env, runs: int) -> list[Row]:
+    """For each command: warm against the floor, then cold against the floor."""
     rapport = str(Path(sys.executable).with_name("rapport"))
     variables = {
         **os.environ,
@@ -99,33 +93,51 @@ def main(argv: list[str] | None = None) -> None:
     }
     cold = {**variables, "RAPPORT_WARM": "0"}
     warm = {**variables, "RAPPORT_WARM": "1"}
-    floor = median_ms([sys.executable, "-c", "import sqlite3"], variables, args.runs)
-    before = warm_sockets()
+    folder = Path(os.environ.get("XDG_RUNTIME_DIR") or "/tmp") / f"rapport-{os.getuid()}"
+    before = _sockets(folder)
     wall_ms([rapport, "--help"], warm)  # starts the warm process
     deadline = time.monotonic() + 30
-    while not warm_sockets() - before and time.monotonic() < deadline:
+    while not _sockets(folder) - before and time.monotonic() < deadline:
         time.sleep(0.1)
-    started = warm_sockets() - before
-    time.sleep(1.0)  # let it finish importing
-    print(f"{env.backend}, {env.counts.get('person', 0):,} people; medians of {args.runs} runs")
-    print(f"floor: python -c 'import sqlite3' {floor:.0f} ms")
-    header = f"{'command':<28} {'cold':>8} {'warm':>8} {'target':>8}  verdict (warm)"
-    print(header)
-    print("-" * len(header))
+    started = _sockets(folder) - before
+    floor = timed("floor", "floor", FLOOR, variables, runs)
+    found = []
     try:
-        for command in commands(env, surname, name):
-            line = [rapport, *command.argv]
-            cold_ms = median_ms(line, cold, args.runs)
-            warm_ms = median_ms(line, warm, args.runs)
-            verdict = "ok" if warm_ms < command.target_ms else "MISS"
-            print(
-                f"{command.title:<28} {cold_ms:>5.0f} ms {warm_ms:>5.0f} ms "
-                f"{command.target_ms:>5.0f} ms  {verdict} ({warm_ms / floor:.1f}× floor)",
-                flush=True,
+        for c in commands(env):
+            line = [rapport, *c.argv]
+            found.append(
+                Row(
+                    f"CLI: {c.title}",
+                    timed(c.key, "ours", line, warm, runs),
+                    floor,
+                    c.target,
+                    compare=False,
+                )
+            )
+            found.append(
+                Row(
+                    f"CLI: {c.title} (RAPPORT_WARM=0)",
+                    timed(c.key, "ours", line, cold, runs),
+                    floor,
+                    c.target,
+                    compare=False,
+                )
             )
     finally:
-        for path in started:
-            stop_warm(path)
+        for path in started:  # only the warm process this measurement started
+            stop_warm_process(str(path))
+    return found
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.cli", description=__doc__)
+    parser.add_argument("env", type=Path, help="the loaded network's ENV.json")
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args(argv)
+    env = Env.read(args.env)
+    people = env.counts.get("person", 0)
+    label = f"command line, {env.backend}, {people:,} people (floor: python -c 'import sqlite3')"
+    print_table(label, rows(env, args.runs))
 
 
 if __name__ == "__main__":

@@ -19,12 +19,13 @@ command. `RAPPORT_WARM=0` runs every command in its own process, as before; so d
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
 import socket
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
     from typing import Any
@@ -75,7 +76,7 @@ def main() -> None:
     sys.exit(_run_there(connection, argv))
 
 
-def _run_here() -> None:
+def _run_here() -> NoReturn:
     from rapport.cli import main as cli_main
 
     cli_main()
@@ -144,7 +145,7 @@ def start_warm_process(path: str) -> None:
     """Start the warm process for `path` in the background, detached from the terminal."""
     import subprocess
 
-    try:
+    with contextlib.suppress(OSError):  # then every command runs in its own process
         subprocess.Popen(
             [sys.executable, "-m", "rapport.launcher", "--warm", path],
             stdin=subprocess.DEVNULL,
@@ -153,8 +154,24 @@ def start_warm_process(path: str) -> None:
             start_new_session=True,
             close_fds=True,
         )
-    except OSError:
-        pass  # then every command runs in its own process
+
+
+def stop_warm_process(path: str) -> bool:
+    """End the warm process listening on `path` (told by the socket's peer
+    credentials): whether there was one."""
+    import struct
+
+    probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        probe.connect(path)
+        credentials = probe.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+        pid = struct.unpack("3i", credentials)[0]
+        os.kill(pid, signal.SIGTERM)
+    except (OSError, AttributeError):  # none there, or no peer credentials here
+        return False
+    finally:
+        probe.close()
+    return True
 
 
 # --- the caller's side --------------------------------------------------------------
@@ -164,7 +181,10 @@ def _streams() -> list[list[str]]:
     found = []
     for stream in (sys.stdin, sys.stdout, sys.stderr):
         found.append(
-            [getattr(stream, "encoding", None) or "utf-8", getattr(stream, "errors", None) or "strict"]
+            [
+                getattr(stream, "encoding", None) or "utf-8",
+                getattr(stream, "errors", None) or "strict",
+            ]
         )
     return found
 
@@ -186,10 +206,8 @@ def _run_there(connection: socket.socket, argv: list[str]) -> int:
     def forward(signum: int, _frame: Any) -> None:
         received.append(signum)
         if child:
-            try:
+            with contextlib.suppress(OSError):
                 os.kill(child[0], signum)
-            except OSError:
-                pass
 
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
         signal.signal(signum, forward)
@@ -201,8 +219,8 @@ def _run_there(connection: socket.socket, argv: list[str]) -> int:
             word, _, value = line.decode().strip().partition(" ")
             if word == "pid":
                 child.append(int(value))
-                for signum in received:  # a Ctrl-C before the child was known
-                    os.kill(child[0], signum)
+                for early in received:  # a Ctrl-C before the child was known
+                    os.kill(child[0], early)
             elif word == "exit":
                 return int(value)
     except OSError:
@@ -282,13 +300,13 @@ def _preload() -> None:
     import importlib
 
     for name in PRELOAD:
-        try:
+        with contextlib.suppress(ImportError):
             importlib.import_module(name)
-        except ImportError:
-            pass
-    from sqlalchemy.orm import configure_mappers
+    from rapport.cli import command
+    from rapport.services.context import prepare
 
-    configure_mappers()
+    prepare()
+    command()
     import gc
 
     # what was imported lives as long as the process: out of the collector's sight, a
@@ -311,10 +329,8 @@ def _remove_dead_sockets(folder: str) -> None:
         try:
             probe.connect(other)
         except ConnectionRefusedError:
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(other)
-            except OSError:
-                pass
         except OSError:
             pass
         finally:
@@ -356,14 +372,10 @@ def _child(connection: socket.socket) -> None:
         os.write(2, f"error: the warm process failed: {traceback.format_exc()}".encode())
     finally:
         for stream in (sys.stdout, sys.stderr):
-            try:
+            with contextlib.suppress(Exception):
                 stream.flush()
-            except Exception:
-                pass
-        try:
+        with contextlib.suppress(OSError):
             connection.sendall(f"exit {code}\n".encode())
-        except OSError:
-            pass
         os._exit(code)
 
 
@@ -388,7 +400,7 @@ def _run_command() -> int:
     from rapport.cli import main as cli_main
 
     try:
-        cli_main()
+        cli_main(prog_name="rapport")
     except SystemExit as exc:
         if exc.code is None:
             return 0
