@@ -24,7 +24,7 @@ from pathlib import Path
 from bench.measure import Result
 from bench.ops import Env, Target
 from bench.report import Row, print_table
-from rapport.launcher import stop_warm_process
+from rapport.launcher import stop_warm_process, warm_pid
 
 ROOT = Path(__file__).resolve().parent.parent
 READ_TARGET = Target(ms=200)
@@ -78,8 +78,12 @@ def timed(key: str, side: str, argv: list[str], env: dict[str, str], runs: int) 
     return result
 
 
-def _sockets(folder: Path) -> set[Path]:
-    return set(folder.glob("*.sock")) if folder.is_dir() else set()
+def warm_socket(rapport: str, env: dict[str, str]) -> str:
+    """Where the warm process of `rapport`'s code listens (asked of its Python)."""
+    python = str(Path(rapport).with_name("python"))
+    code = "from rapport.launcher import socket_path; print(socket_path())"
+    done = subprocess.run([python, "-c", code], env=env, capture_output=True, text=True)
+    return done.stdout.strip()
 
 
 def rows(env: Env, runs: int) -> list[Row]:
@@ -93,13 +97,12 @@ def rows(env: Env, runs: int) -> list[Row]:
     }
     cold = {**variables, "RAPPORT_WARM": "0"}
     warm = {**variables, "RAPPORT_WARM": "1"}
-    folder = Path(os.environ.get("XDG_RUNTIME_DIR") or "/tmp") / f"rapport-{os.getuid()}"
-    before = _sockets(folder)
+    socket = warm_socket(rapport, warm)
+    ours = warm_pid(socket) is None  # then this measurement starts it, and stops it
     wall_ms([rapport, "--help"], warm)  # starts the warm process
-    deadline = time.monotonic() + 30
-    while not _sockets(folder) - before and time.monotonic() < deadline:
-        time.sleep(0.1)
-    started = _sockets(folder) - before
+    deadline = time.monotonic() + 60
+    while not Path(socket).exists() and time.monotonic() < deadline:
+        time.sleep(0.1)  # it listens once it has imported and primed
     floor = timed("floor", "floor", FLOOR, variables, runs)
     found = []
     try:
@@ -124,8 +127,8 @@ def rows(env: Env, runs: int) -> list[Row]:
                 )
             )
     finally:
-        for path in started:  # only the warm process this measurement started
-            stop_warm_process(str(path))
+        if ours:
+            stop_warm_process(socket)
     return found
 
 

@@ -78,7 +78,8 @@ def warm_env(database_url: str, tmp_path: Path) -> Iterator[dict[str, str]]:
     # one a failed command started may still be starting: look again until none is
     quiet = 0
     while quiet < 3:
-        found = [stop_warm_process(str(s)) for s in (tmp_path / "run").glob("rapport-*/*.sock")]
+        locks = (tmp_path / "run").glob("rapport-*/*.sock.lock")
+        found = [stop_warm_process(str(lock).removesuffix(".lock")) for lock in locks]
         quiet = 0 if any(found) else quiet + 1
         time.sleep(0.3)
 

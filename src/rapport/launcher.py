@@ -156,24 +156,6 @@ def start_warm_process(path: str) -> None:
         )
 
 
-def stop_warm_process(path: str) -> bool:
-    """End the warm process listening on `path` (told by the socket's peer
-    credentials): whether there was one."""
-    import struct
-
-    probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    try:
-        probe.connect(path)
-        credentials = probe.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
-        pid = struct.unpack("3i", credentials)[0]
-        os.kill(pid, signal.SIGTERM)
-    except (OSError, AttributeError):  # none there, or no peer credentials here
-        return False
-    finally:
-        probe.close()
-    return True
-
-
 # --- the caller's side --------------------------------------------------------------
 
 
@@ -241,16 +223,26 @@ def _umask() -> int:
 
 
 def serve_warm(path: str) -> None:
-    """Listen on `path` (unless a warm process already does), import what commands
-    need, then fork a child for each caller until idle. Callers that come while it
-    imports wait in the queue."""
+    """Unless a warm process for `path` is already there: import what commands need,
+    run them once, listen on `path` and fork a child for each caller until idle.
+    Callers that come before it listens run their command in their own process."""
+    lock = _take_lock(path)
+    if lock is None:
+        return
+    _preload()
+    _prime()
+    import gc
+
+    # what was imported lives as long as the process: out of the collector's sight, a
+    # child's collections stay short (and its pages shared with the parent)
+    gc.collect()
+    gc.freeze()
     listener = _listen(path)
     if listener is None:
         return
     identity = os.stat(path).st_ino
-    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGTERM, _stop)  # (until here, ending leaves nothing behind)
     try:
-        _preload()
         signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children end on their own
         _remove_dead_sockets(os.path.dirname(path))
         listener.settimeout(IDLE_S)
@@ -262,14 +254,63 @@ def serve_warm(path: str) -> None:
             connection.settimeout(None)
             if os.fork() == 0:
                 listener.close()
+                os.close(lock)
                 _child(connection)  # never returns
             connection.close()
     finally:
-        try:
+        with contextlib.suppress(OSError):
             if os.stat(path).st_ino == identity:
                 os.unlink(path)
+                os.unlink(path + ".lock")
+
+
+def _take_lock(path: str) -> int | None:
+    """The lock only one warm process for `path` holds while it lives (its file holds
+    its process id), or None when another one has it."""
+    import fcntl
+
+    lock = os.open(path + ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(lock)
+        return None
+    os.ftruncate(lock, 0)
+    os.write(lock, str(os.getpid()).encode())
+    return lock
+
+
+def warm_pid(path: str) -> int | None:
+    """The process id of the warm process for `path`, listening or still starting;
+    None when there is none."""
+    import fcntl
+
+    try:
+        lock = os.open(path + ".lock", os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            return None  # nobody holds it
         except OSError:
             pass
+        pid = int(os.pread(lock, 32, 0) or b"0")
+        return pid if pid > 0 else None
+    except (OSError, ValueError):
+        return None
+    finally:
+        os.close(lock)
+
+
+def stop_warm_process(path: str) -> bool:
+    """End the warm process for `path`: whether there was one."""
+    pid = warm_pid(path)
+    if pid is None:
+        return False
+    with contextlib.suppress(OSError):
+        os.kill(pid, signal.SIGTERM)
+    return True
 
 
 def _listen(path: str) -> socket.socket | None:
@@ -307,12 +348,50 @@ def _preload() -> None:
 
     prepare()
     command()
-    import gc
 
-    # what was imported lives as long as the process: out of the collector's sight, a
-    # child's collections stay short (and its pages shared with the parent)
-    gc.collect()
-    gc.freeze()
+
+# what the warm process runs once, on a database of its own, before it serves: the
+# first query of a process costs SQLAlchemy more than later ones (a third more for
+# `person show`), and its children inherit what it has warmed. No row is kept: the
+# database and its engine are gone before the first fork.
+PRIME = (
+    ["person", "add", "Ada Lovelace", "--org", "Analytical Engines", "--type", "client"],
+    ["log", "Ada", "-k", "coffee", "-s", "Notes on the engine"],
+    ["person", "show", "Ada"],
+    ["person", "list"],
+    ["search", "Lovelace"],
+    ["brief", "Ada"],
+    ["health", "Ada"],
+    ["agenda"],
+)
+
+
+def _prime() -> None:
+    import tempfile
+
+    from rapport.cli import command, runtime
+
+    saved_env, saved_out = dict(os.environ), sys.stdout
+    try:
+        with tempfile.TemporaryDirectory() as folder, open(os.devnull, "w") as devnull:
+            os.environ.update(
+                {
+                    "RAPPORT_DATABASE_URL": f"sqlite:///{folder}/rapport.db",
+                    "RAPPORT_DATA_DIR": folder,
+                    "RAPPORT_WARM": "0",
+                }
+            )
+            sys.stdout = devnull
+            for argv in PRIME:
+                with contextlib.suppress(Exception, SystemExit):
+                    command()(argv, prog_name="rapport", standalone_mode=False)
+            runtime.reset()
+    except Exception:  # a warm process that could not prime still serves
+        runtime.reset()
+    finally:
+        sys.stdout = saved_out
+        os.environ.clear()
+        os.environ.update(saved_env)
 
 
 def _stop(_signum: int, _frame: Any) -> None:
@@ -320,21 +399,12 @@ def _stop(_signum: int, _frame: Any) -> None:
 
 
 def _remove_dead_sockets(folder: str) -> None:
-    """Remove the sockets of warm processes that ended without removing theirs."""
+    """Remove what warm processes that were killed left behind."""
     for name in os.listdir(folder):
-        if not name.endswith(".sock"):
-            continue
-        other = os.path.join(folder, name)
-        probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        try:
-            probe.connect(other)
-        except ConnectionRefusedError:
-            with contextlib.suppress(OSError):
-                os.unlink(other)
-        except OSError:
-            pass
-        finally:
-            probe.close()
+        if name.endswith(".sock") and warm_pid(os.path.join(folder, name)) is None:
+            for stale in (name, name + ".lock"):
+                with contextlib.suppress(OSError):
+                    os.unlink(os.path.join(folder, stale))
 
 
 def _receive(connection: socket.socket) -> tuple[dict[str, Any], list[int]]:
