@@ -173,3 +173,15 @@ def test_without_warm_processes_none_is_started(database_url: str, tmp_path: Pat
     assert rapport(env, "person", "list").returncode == 0
     time.sleep(0.2)
     assert list((tmp_path / "run").iterdir()) == []
+
+
+def test_commands_that_ask_for_a_password_run_in_their_own_process() -> None:
+    """A hidden prompt needs the terminal as the process's own: the commands that may
+    ask one are never handed to a warm process."""
+    from rapport import cli
+    from rapport.launcher import COLD_COMMANDS
+
+    folder = Path(cli.__file__).parent
+    asking = {p.name for p in folder.glob("*.py") if "hide_input" in p.read_text()}
+    assert asking == {"accounts.py", "web.py"}  # a new one: add its command to COLD_COMMANDS
+    assert {"accounts", "user"} <= COLD_COMMANDS

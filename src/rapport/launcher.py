@@ -32,7 +32,10 @@ if TYPE_CHECKING:
 
 WARM_ENV = "RAPPORT_WARM"  # "0": never use or start a warm process
 IDLE_S = 15 * 60  # the warm process ends after this long without a command
-COLD_COMMANDS = frozenset({"serve"})  # long-running: nothing to gain from a warm start
+# run in their own process: `serve` runs for long (nothing to gain); `accounts` and
+# `user` may ask for a password, which needs the caller's terminal as its own to hide
+# what is typed (a warm process's child has none)
+COLD_COMMANDS = frozenset({"serve", "accounts", "user"})
 _MAX_REQUEST = 4 * 1024 * 1024
 
 # imported by the warm process before it forks: what the read commands use
@@ -93,7 +96,8 @@ def _may_go_warm(argv: list[str]) -> bool:
     try:
         for fd in (0, 1, 2):
             os.fstat(fd)
-    except OSError:  # a closed standard stream cannot be handed over
+        os.getcwd()
+    except OSError:  # a closed standard stream, or a folder since removed
         return False
     return True
 
