@@ -54,6 +54,8 @@ PRELOAD = (
     "rapport.services.search",
     "rapport.domain.agenda.answers",
     "sqlalchemy.dialects.sqlite",
+    "sqlalchemy.dialects.postgresql.psycopg",
+    "psycopg",  # (loads libpq; no connection is made)
     "rich.console",
     "rich.markup",
     "rich.table",
