@@ -24,7 +24,7 @@ from pathlib import Path
 from bench.measure import Result
 from bench.ops import Env, Target
 from bench.report import Row, print_table
-from rapport.launcher import stop_warm_process, warm_pid
+from rapport.warm_process import stop_warm_process, warm_pid
 
 ROOT = Path(__file__).resolve().parent.parent
 READ_TARGET = Target(ms=200)

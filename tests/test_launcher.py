@@ -1,5 +1,6 @@
 """Starting `rapport`: what a command imports, and the warm process that runs commands
-in forks of itself (`rapport.launcher`), used as a person would, on both backends."""
+in forks of itself (`rapport.launcher`, `rapport.warm_process`), used as a person
+would, on both backends."""
 
 from __future__ import annotations
 
@@ -73,7 +74,7 @@ def warm_env(database_url: str, tmp_path: Path) -> Iterator[dict[str, str]]:
     env = _env(database_url, tmp_path, warm=True)
     (tmp_path / "run").mkdir()
     yield env
-    from rapport.launcher import stop_warm_process
+    from rapport.warm_process import stop_warm_process
 
     # one a failed command started may still be starting: look again until none is
     quiet = 0
