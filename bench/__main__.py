@@ -25,7 +25,6 @@ from bench.measure import BUDGET_S, Result, calibration, calibration_text
 from bench.report import Row, print_table, results_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
-CLI_HELP_TARGET = ops.Target(ms=300)
 SERVE_TARGET = ops.Target(rss_mb=300)
 
 
@@ -107,36 +106,11 @@ def time_process(key: str, side: str, command: list[str], env: dict[str, str], r
 
 
 def cli_rows(env: ops.Env, runs: int, *, with_help: bool = True) -> list[Row]:
-    """`rapport --help` and `rapport agenda` as a user runs them, from process start."""
-    rapport = str(Path(sys.executable).with_name("rapport"))
-    variables = {
-        **os.environ,
-        "RAPPORT_DATABASE_URL": env.url,
-        "RAPPORT_TODAY": env.today,
-        "RAPPORT_DATA_DIR": env.data_dir,
-    }
-    rows = []
-    if with_help:
-        rows.append(
-            Row(
-                "CLI: rapport --help (floor: python -c pass)",
-                time_process("help", "ours", [rapport, "--help"], variables, runs),
-                time_process("help", "floor", [sys.executable, "-c", "pass"], variables, runs),
-                CLI_HELP_TARGET,
-                compare=False,
-            )
-        )
-    target = env.sqlite_path if env.backend == "sqlite" else env.url
-    floor = [sys.executable, "-m", "bench.floor_cli", str(target), str(env.workspace_id), env.today]
-    rows.append(
-        Row(
-            "CLI: rapport agenda, end to end",
-            time_process("cli_agenda", "ours", [rapport, "agenda"], variables, runs),
-            time_process("cli_agenda", "floor", floor, variables, runs),
-            compare=False,
-        )
-    )
-    return rows
+    """The read commands as a user runs them, from process start (`bench.cli`)."""
+    from bench import cli
+
+    found = cli.rows(env, runs)
+    return found if with_help else [r for r in found if "--help" not in r.title]
 
 
 def measure(

@@ -30,6 +30,9 @@ settings.register_profile("explore", derandomize=False, deadline=None, print_blo
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 os.environ["TZ"] = "UTC"  # new workspaces take the machine zone: make it fixed
+# a `rapport` a test starts runs in its own process, starting no warm one to outlive the
+# run (tests/test_launcher.py starts its own)
+os.environ["RAPPORT_WARM"] = "0"
 TODAY = dt.date(2026, 11, 23)
 PG_URL = os.environ.get(
     "RAPPORT_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

@@ -105,11 +105,24 @@ def _register() -> None:
 
 
 _register()
+_command: Any = None
 
 
-def main() -> None:
+def command() -> Any:
+    """The Click command Typer builds from `app`: built once per process (a fifth of
+    a command's time otherwise), so that the warm process (`rapport.launcher`) builds
+    it before it forks."""
+    global _command
+    if _command is None:
+        _command = typer.main.get_command(app)
+    return _command
+
+
+def main(prog_name: str | None = None) -> None:
+    """Run the command in `sys.argv`; `prog_name` is the name its help shows (by
+    default the one it was started by)."""
     try:
-        app()
+        command()(prog_name=prog_name)
     except RapportError as exc:  # raised outside a command (e.g. opening the database)
         print("error: " + error_line(str(exc)), file=sys.stderr)
         sys.exit(exc.exit_code)

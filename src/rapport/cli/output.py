@@ -21,7 +21,12 @@ from rapport.domain.text import visible_controls
 JsonOption = typer.Option(False, "--json", help="Print JSON instead of a table.")
 
 
+_rendering: list[Any] = []  # the console of the render `emit` is running, if any
+
+
 def console() -> Any:
+    if _rendering:
+        return _rendering[-1]
     from rich.console import Console
 
     class SafeConsole(Console):
@@ -46,7 +51,22 @@ def emit_json(data: Any) -> None:
 
 def plain(text: str) -> None:
     """Print `text` as it is (no markup), its control characters made visible."""
+    if _rendering:  # in its place among what the render prints, as it is
+        _rendering[-1].print(_Verbatim(visible_controls(text)), end="", crop=False)
+        return
     sys.stdout.write(visible_controls(text))
+
+
+class _Verbatim:
+    """Text Rich writes as it is: no markup, wrapping, cropping or tab expansion."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __rich_console__(self, _console: Any, _options: Any) -> Any:
+        from rich.segment import Segment
+
+        yield Segment(self.text)
 
 
 def error_line(message: str) -> str:
@@ -90,5 +110,14 @@ def say(message: str) -> None:
 def emit(data: Any, as_json: bool, render: Callable[[], None]) -> None:
     if as_json:
         emit_json(data)
-    else:
-        render()
+        return
+    # one console, its output written once at the end: Rich writes and flushes after
+    # every print otherwise, which costs as much as the rendering (the agenda's 200
+    # lines: 0.2 s instead of 0.1 s)
+    out = console()
+    _rendering.append(out)
+    try:
+        with out:
+            render()
+    finally:
+        _rendering.pop()

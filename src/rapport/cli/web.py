@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from rapport.cli.output import JsonOption, emit, say, table
+from rapport.cli.output import JsonOption, emit, plain, say, table
 
 if TYPE_CHECKING:
     from rapport.services.context import Rapport
@@ -171,7 +171,7 @@ def token_create(
 
     def render() -> None:
         say(f"token #{made.token.id} “{made.token.name}” for {made.token.user_email}:")
-        typer.echo(made.secret)
+        plain(made.secret + "\n")
         say("Keep it now: it is not shown again. Send it as `Authorization: Bearer <token>`.")
 
     emit(made, as_json, render)

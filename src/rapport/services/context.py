@@ -78,6 +78,14 @@ class Ctx:
         return self.session.connection().execute(statement)
 
 
+def prepare() -> None:
+    """Build the models' mappings now rather than on the first query (a process that
+    forks workers does it once, before it forks)."""
+    from sqlalchemy.orm import configure_mappers
+
+    configure_mappers()
+
+
 def zone(name: str, field: str = "timezone") -> ZoneInfo:
     try:
         return ZoneInfo(name)
