@@ -33,6 +33,9 @@ SAME_EVENT = 0.25
 LARGE_GROUP = 12  # a conversation with more people than this ties nobody together
 OLD_DAYS = 730
 
+# stand-ins for the two names in a link's reason (control characters: never in a name)
+A, B = "\x00a", "\x00b"
+
 STRONG, GOOD = 70, 40  # the user's own tie, in health points, in words
 
 
@@ -45,11 +48,21 @@ class Link:
     b: int
     kind: str
     strength: float
-    reason: str
+    reason: str  # A and B (the `A`, `B` constants) stand for their names, either order
     context: str = ""  # for a message to one of them: " from your time at Acme"
+    a_name: str = ""
+    b_name: str = ""
 
     def other(self, person_id: int) -> int:
         return self.b if person_id == self.a else self.a
+
+    def told_from(self, person_id: int) -> str:
+        """The reason with `person_id`'s name first: "Ana and Jane …" on the way from
+        Ana to Jane, "Jane and Ana …" the other way."""
+        first, second = (
+            (self.a_name, self.b_name) if person_id == self.a else (self.b_name, self.a_name)
+        )
+        return self.reason.replace(A, first).replace(B, second)
 
 
 @dataclass(frozen=True)
@@ -108,11 +121,11 @@ def overlap(
 def together_years(
     first: tuple[dt.date | None, dt.date | None], second: tuple[dt.date | None, dt.date | None]
 ) -> str:
-    """When two overlapping stretches met, as ' (2019–2021)', ' (2020)' or '' when a
-    bound is unknown."""
+    """When two overlapping stretches met, as ' (2019–2021)' or ' (2020)': from the
+    later known start to the earlier known end ('' when no start or no end is known)."""
     starts = [d for d in (first[0], second[0]) if d is not None]
     ends = [d for d in (first[1], second[1]) if d is not None]
-    if len(starts) < 2 or len(ends) < 2:
+    if not starts or not ends:
         return ""
     start, end = max(starts).year, min(ends).year
     return f" ({start})" if start == end else f" ({start}–{end})"
@@ -179,8 +192,9 @@ def best_paths(
         hops = [me_hop]
         at = first
         for link in chain:
+            reason = link.told_from(at)
             at = link.other(at)
-            hops.append(Hop(at, names.get(at, "?"), link.reason, link.strength, link.context))
+            hops.append(Hop(at, names.get(at, "?"), reason, link.strength, link.context))
         target = hops[-1].person_id
         paths.append(WarmPath(target, targets[target], mine * value, hops))
     paths.sort(key=lambda p: (-p.strength, len(p.hops), p.first.name, p.target))
@@ -198,7 +212,7 @@ def neighbours(person_id: int, links: Iterable[Link], names: Mapping[int, str]) 
         if other not in best or link.strength > best[other].strength:
             best[other] = link
     hops = [
-        Hop(o, names.get(o, "?"), link.reason, link.strength, link.context)
+        Hop(o, names.get(o, "?"), link.told_from(o), link.strength, link.context)
         for o, link in best.items()
     ]
     hops.sort(key=lambda h: (-h.strength, h.name))

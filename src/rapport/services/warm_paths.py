@@ -22,7 +22,7 @@ from rapport.domain import warm_paths
 from rapport.domain.dates import day_range
 from rapport.domain.health import NO_CONTACT_CAP
 from rapport.domain.relative_time import plural
-from rapport.domain.warm_paths import Hop, Link, WarmPath
+from rapport.domain.warm_paths import A, B, Hop, Link, WarmPath
 from rapport.errors import Conflict, NotFound
 from rapport.services import health, organizations
 from rapport.services.context import Ctx
@@ -152,15 +152,14 @@ def _names(ctx: Ctx, ids: Iterable[int]) -> dict[int, str]:
     found: dict[int, str] = {}
     for start in range(0, len(wanted), CHUNK):
         chunk = wanted[start : start + CHUNK]
-        found.update(
-            ctx.session.execute(
-                select(Person.id, Person.full_name).where(
-                    Person.workspace_id == ctx.workspace_id,
-                    Person.archived_at.is_(None),
-                    Person.id.in_(chunk),
-                )
-            ).tuples()
+        rows = ctx.session.execute(
+            select(Person.id, Person.full_name).where(
+                Person.workspace_id == ctx.workspace_id,
+                Person.archived_at.is_(None),
+                Person.id.in_(chunk),
+            )
         )
+        found.update((person_id, name) for person_id, name in rows)
     return found
 
 
@@ -319,10 +318,10 @@ def _conversations(ctx: Ctx, ids: Sequence[int], names: _Names) -> list[Link]:
         strength = warm_paths.conversations_strength(r.n, last, ctx.today)
         together = plural(r.n, "conversation")
         reason = (
-            f"{names[r.a]} and {names[r.b]} were both in {together} of yours, "
+            f"{A} and {B} were both in {together} of yours, "
             f"the last on {last.strftime('%-d %b %Y')}"
         )
-        links.append(Link(r.a, r.b, "conversations", strength, reason))
+        links.append(Link(r.a, r.b, "conversations", strength, reason, "", names[r.a], names[r.b]))
     return links
 
 
@@ -347,9 +346,10 @@ def _events(ctx: Ctx, ids: Sequence[int], names: _Names) -> list[Link]:
             r.b,
             "event",
             warm_paths.SAME_EVENT,
-            f"{names[r.a]} and {names[r.b]} were both at {r.name} "
-            f"({day_range(r.starts_on, r.ends_on)})",
+            f"{A} and {B} were both at {r.name} ({day_range(r.starts_on, r.ends_on)})",
             f" from {r.name}",
+            names[r.a],
+            names[r.b],
         )
         for r in rows
     ]
@@ -385,8 +385,9 @@ def _colleagues(ctx: Ctx, ids: Sequence[int], names: _Names) -> list[Link]:
     now_at = {c.organization_id for c in current}
     peers: list[tuple[int, int | None]] = []
     if now_at:
-        peers = list(
-            ctx.session.execute(
+        peers = [
+            (person_id, org_id)
+            for person_id, org_id in ctx.session.execute(
                 select(Person.id, Person.organization_id)
                 .where(
                     Person.workspace_id == ctx.workspace_id,
@@ -395,8 +396,8 @@ def _colleagues(ctx: Ctx, ids: Sequence[int], names: _Names) -> list[Link]:
                 )
                 .order_by(Person.last_contact_at.desc().nulls_last(), Person.id)
                 .limit(MAX_PEERS)
-            ).tuples()
-        )
+            )
+        ]
     names.load(
         [i for r in rows for i in (r.a, r.b)]
         + [c.a for c in current]
@@ -404,31 +405,25 @@ def _colleagues(ctx: Ctx, ids: Sequence[int], names: _Names) -> list[Link]:
     )
     best: dict[tuple[int, int], Link] = {}
 
-    def keep(link: Link) -> None:
-        key = (link.a, link.b)
-        if key not in best or link.strength > best[key].strength:
-            best[key] = link
+    def keep(a: int, b: int, strength: float, reason: str, context: str) -> None:
+        if (a, b) not in best or strength > best[a, b].strength:
+            best[a, b] = Link(a, b, "colleagues", strength, reason, context, names[a], names[b])
 
     for r in rows:
         if not warm_paths.overlap((r.a_from, r.a_to), (r.b_from, r.b_to)):
             continue
         if r.a_to is None and r.b_to is None:
-            reason = f"{names[r.a]} and {names[r.b]} are both at {r.name}"
-            keep(Link(r.a, r.b, "colleagues", warm_paths.COLLEAGUES_NOW, reason, f" at {r.name}"))
+            keep(r.a, r.b, warm_paths.COLLEAGUES_NOW, f"{A} and {B} are both at {r.name}", "")
             continue
         years = warm_paths.together_years((r.a_from, r.a_to), (r.b_from, r.b_to))
-        reason = f"{names[r.a]} and {names[r.b]} were both at {r.name}{years}"
-        keep(Link(r.a, r.b, "colleagues", warm_paths.COLLEAGUES_BEFORE, reason, f" from {r.name}"))
+        reason = f"{A} and {B} were both at {r.name}{years}"
+        keep(r.a, r.b, warm_paths.COLLEAGUES_BEFORE, reason, f" from your time at {r.name}")
     by_org: dict[int | None, list[int]] = defaultdict(list)
     for person_id, org_id in peers:
         by_org[org_id].append(person_id)
     for c in current:
         for other in by_org.get(c.organization_id, ()):
             if other != c.a:
-                reason = f"{names[c.a]} and {names[other]} are both at {c.name}"
-                keep(
-                    Link(
-                        c.a, other, "colleagues", warm_paths.COLLEAGUES_NOW, reason, f" at {c.name}"
-                    )
-                )
+                now = f"{A} and {B} are both at {c.name}"
+                keep(c.a, other, warm_paths.COLLEAGUES_NOW, now, "")
     return list(best.values())
