@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 
 from rapport.domain import warm_paths
-from rapport.domain.warm_paths import Link
+from rapport.domain.warm_paths import A, B, Link
 from rapport.errors import Conflict
 from rapport.services import events, mentoring, people, roles
 from rapport.services import warm_paths as paths
@@ -23,16 +23,27 @@ def test_the_strongest_chain_wins_and_each_first_person_once() -> None:
     links = [
         Link(1, 9, "conversations", 0.6, "Ana and Jane were both in 2 conversations of yours"),
         Link(2, 9, "event", 0.25, "Bruno and Jane were both at Web Summit"),
-        Link(3, 1, "colleagues", 0.45, "Chen and Ana are both at Acme"),
+        Link(3, 1, "colleagues", 0.45, f"{A} and {B} are both at Acme", "", "Chen", "Ana"),
     ]
-    ties = {1: 50, 2: 95, 3: 90}
+    ties = {1: 35, 2: 95, 3: 90}
     names = {1: "Ana Lima", 2: "Bruno Souza", 3: "Chen Wei", 9: "Jane Doe"}
     found = warm_paths.best_paths({9: "Jane Doe"}, links, ties, names)
-    # Ana: 0.5 × 0.6 = 0.30; Chen through Ana: 0.9 × 0.45 × 0.6 = 0.243; Bruno: 0.95 × 0.25
-    assert [p.first.name for p in found] == ["Ana Lima", "Chen Wei", "Bruno Souza"]
-    assert [h.name for h in found[1].hops] == ["Chen Wei", "Ana Lima", "Jane Doe"]
+    # Chen through Ana: 0.9 × 0.45 × 0.6 = 0.243; Bruno: 0.95 × 0.25; Ana: 0.35 × 0.6
+    assert [p.first.name for p in found] == ["Chen Wei", "Bruno Souza", "Ana Lima"]
+    assert [h.name for h in found[0].hops] == ["Chen Wei", "Ana Lima", "Jane Doe"]
+    assert found[0].hops[1].reason == "Chen and Ana are both at Acme"
+    assert found[2].first.reason == "you: weak (35)"
+    assert found[0].strength == pytest.approx(0.243)
+    # once the user knows Ana well, they ask her: no one goes through her
+    found = warm_paths.best_paths({9: "Jane Doe"}, links, {**ties, 1: 50}, names)
+    assert [p.first.name for p in found] == ["Ana Lima", "Bruno Souza"]
     assert found[0].first.reason == "you: good (50)"
-    assert found[0].strength == pytest.approx(0.30)
+
+
+def test_someone_known_well_is_asked_directly() -> None:
+    links = [Link(1, 9, "event", 0.25, "both at Web Summit")]
+    found = warm_paths.best_paths({9: "Jane"}, links, {1: 90, 9: 75}, {1: "Ana", 9: "Jane"})
+    assert [(p.direct, p.first.name) for p in found] == [(True, "Jane")]
 
 
 def test_a_direct_tie_is_a_path_of_one() -> None:
@@ -55,8 +66,8 @@ def test_overlap_and_years_together() -> None:
 
 
 def _network(ctx: Ctx) -> dict[str, int]:
-    """The user knows Ana well and Bruno a little; Jane, whom they want to meet, is
-    tied to Ana by three conversations and to Bruno by an event; Chen worked with
+    """The user knows Ana well and Bruno a little; Jane, whom they want to reach, is
+    tied to Ana by three conversations (the user's, over a year ago) and to Bruno by an event; Chen worked with
     Jane at Acme, and the user speaks to Chen often."""
     ids = {
         name: make_person(ctx, full).id
@@ -71,7 +82,7 @@ def _network(ctx: Ctx) -> dict[str, int]:
     for weeks in range(0, 40, 2):  # the user and Ana: every fortnight
         make_interaction(ctx, [ids["ana"]], on=TODAY - dt.timedelta(weeks=weeks))
     make_interaction(ctx, [ids["bruno"]], on=TODAY - dt.timedelta(days=200))
-    for days in (30, 60, 90):
+    for days in (400, 430, 460):  # over a year ago: the user and Jane are out of touch
         make_interaction(ctx, [ids["ana"], ids["jane"]], on=TODAY - dt.timedelta(days=days))
     summit = events.create(ctx, "Web Summit", TODAY - dt.timedelta(days=100))
     events.met(ctx, summit.id, ids["bruno"])
@@ -148,9 +159,9 @@ def test_an_organisation_as_the_target(open_ctx: OpenCtx) -> None:
         found = paths.to_organization(ctx, "acme")
     assert found.target == "Acme"
     assert {p.target for p in found.paths} == {"Jane Doe"}
-    # the user was in three conversations with Jane: they know her themselves
-    assert found.paths[0].direct and found.paths[0].first.reason.startswith("you know them")
-    assert {"Ana Lima", "Chen Wei"} <= {p.first.name for p in found.paths}
+    assert found.paths[0].first.name == "Ana Lima"
+    # the user's own conversations with Jane are long past: no tie of their own to use
+    assert not any(p.direct for p in found.paths)
     with open_ctx() as ctx:
         people.archive(ctx, ids["jane"])
     with open_ctx(write=False) as ctx:

@@ -151,8 +151,11 @@ def best_paths(
         by_person.setdefault(link.b, []).append(link)
 
     # the best way from each person to a target: one link, or two through someone
+    known_well = {i for i, score in my_ties.items() if score >= GOOD}
     one: dict[int, tuple[float, Link]] = {}
     for target in targets:
+        if target in known_well:  # asked directly: no go-between
+            continue
         for link in by_person.get(target, ()):
             other = link.other(target)
             if other in targets:
@@ -169,6 +172,9 @@ def best_paths(
             if other not in two or value > two[other][0]:
                 two[other] = (value, link, onward)
 
+    # nor someone in the middle of a path: the user asks them directly (that path is
+    # listed on its own)
+    two = {k: v for k, v in two.items() if v[1].other(k) not in known_well}
     paths: list[WarmPath] = []
     for target, name in targets.items():
         score = my_ties.get(target, 0)
