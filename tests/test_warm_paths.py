@@ -67,8 +67,8 @@ def test_overlap_and_years_together() -> None:
 
 def _network(ctx: Ctx) -> dict[str, int]:
     """The user knows Ana well and Bruno a little; Jane, whom they want to reach, is
-    tied to Ana by three conversations (the user's, over a year ago) and to Bruno by an event; Chen worked with
-    Jane at Acme, and the user speaks to Chen often."""
+    tied to Ana by three conversations (the user's, over a year ago) and to Bruno by
+    an event; Chen worked with Jane at Acme, and the user speaks to Chen often."""
     ids = {
         name: make_person(ctx, full).id
         for name, full in [
