@@ -49,7 +49,7 @@ class Link:
     kind: str
     strength: float
     reason: str  # A and B (the `A`, `B` constants) stand for their names, either order
-    context: str = ""  # for a message to one of them: " from your time at Acme"
+    context: str = ""  # for a message to one of them: "you were both at Acme"
     a_name: str = ""
     b_name: str = ""
 
@@ -236,10 +236,10 @@ def introduction_request(
     first = path.hops[0].name.split()[0]
     target = path.target + (f" ({target_detail})" if target_detail else "")
     if len(path.hops) == 2:
-        why = f"I believe you know each other{path.hops[1].context}."
+        context = path.hops[1].context
+        why = f"I believe {context}." if context else "I believe you know each other."
     else:
-        via = path.hops[1].name
-        why = f"I believe you know {via}, who knows them{path.hops[2].context}."
+        why = f"I believe you know {path.hops[1].name}, who knows them."
     purpose = f" I'd like to {about.strip().rstrip('.')}." if about.strip() else ""
     lines = [
         f"Hi {first},",

@@ -347,7 +347,7 @@ def _events(ctx: Ctx, ids: Sequence[int], names: _Names) -> list[Link]:
             "event",
             warm_paths.SAME_EVENT,
             f"{A} and {B} were both at {r.name} ({day_range(r.starts_on, r.ends_on)})",
-            f" from {r.name}",
+            f"you were both at {r.name}",
             names[r.a],
             names[r.b],
         )
@@ -413,11 +413,12 @@ def _colleagues(ctx: Ctx, ids: Sequence[int], names: _Names) -> list[Link]:
         if not warm_paths.overlap((r.a_from, r.a_to), (r.b_from, r.b_to)):
             continue
         if r.a_to is None and r.b_to is None:
-            keep(r.a, r.b, warm_paths.COLLEAGUES_NOW, f"{A} and {B} are both at {r.name}", "")
+            now = f"{A} and {B} are both at {r.name}"
+            keep(r.a, r.b, warm_paths.COLLEAGUES_NOW, now, f"you both work at {r.name}")
             continue
         years = warm_paths.together_years((r.a_from, r.a_to), (r.b_from, r.b_to))
         reason = f"{A} and {B} were both at {r.name}{years}"
-        keep(r.a, r.b, warm_paths.COLLEAGUES_BEFORE, reason, f" from your time at {r.name}")
+        keep(r.a, r.b, warm_paths.COLLEAGUES_BEFORE, reason, f"you were both at {r.name}")
     by_org: dict[int | None, list[int]] = defaultdict(list)
     for person_id, org_id in peers:
         by_org[org_id].append(person_id)
@@ -425,5 +426,5 @@ def _colleagues(ctx: Ctx, ids: Sequence[int], names: _Names) -> list[Link]:
         for other in by_org.get(c.organization_id, ()):
             if other != c.a:
                 now = f"{A} and {B} are both at {c.name}"
-                keep(c.a, other, warm_paths.COLLEAGUES_NOW, now, "")
+                keep(c.a, other, warm_paths.COLLEAGUES_NOW, now, f"you both work at {c.name}")
     return list(best.values())
