@@ -159,6 +159,13 @@ def ours_search(words: Callable[[Env], str]) -> Callable[[Env], Run]:
     return prepare
 
 
+def ours_path(env: Env) -> Run:
+    """Warm paths to the closest tie and who knows them (the person page's card)."""
+    from rapport.services import warm_paths
+
+    return reading(env, lambda ctx: len(warm_paths.to_person(ctx, env.person_id).known_by))
+
+
 def ours_health(env: Env) -> Run:
     health = need("rapport.services.health", "scores")
     return reading(env, lambda ctx: len(health.scores(ctx, env.day)))
@@ -355,6 +362,7 @@ OPERATIONS = [
         Target(ms=50),
     ),
     Operation("health", "health scores, everyone", ours_health, None, Target(ms=2000)),
+    Operation("path", "warm paths to a person", ours_path, None, Target(ms=200), compare=False),
     Operation("export", "JSON export", ours_export, floor_export, runs=3, compare=False),
     Operation("web_today", "web: Today page", ours_web(lambda e: "/"), None, compare=False),
     Operation("web_people", "web: People page", ours_web(lambda e: "/people"), None, compare=False),

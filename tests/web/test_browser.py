@@ -62,9 +62,7 @@ ABORTED_REQUEST = ("htmx:sendAbort", "htmx:afterRequest")
 
 def is_problem(message: Any) -> bool:
     """A console message the browser tests count as a problem."""
-    return message.type in ("error", "warning") and not message.text.startswith(
-        ABORTED_REQUEST
-    )
+    return message.type in ("error", "warning") and not message.text.startswith(ABORTED_REQUEST)
 
 
 @dataclass

@@ -75,6 +75,7 @@ def _register() -> None:
         mentoring,
         milestones,
         organizations,
+        paths,
         people,
         promises,
         review,
@@ -93,6 +94,7 @@ def _register() -> None:
     mentoring.register(app)
     events.register(app)
     agenda.register(app)
+    paths.register(app)
     admin.register(app)
     digest.register(app)
     dates.register()

@@ -19,6 +19,7 @@ from rapport.web.api import (
     mentoring,
     misc,
     organizations,
+    paths,
     people,
     records,
     review,
@@ -60,6 +61,7 @@ for module in (
     roles,
     tags,
     organizations,
+    paths,
 ):
     router.include_router(module.router)
 router.include_router(accounts.router)

@@ -1,0 +1,430 @@
+"""Who can introduce the user to someone (`rapport path`), and who knows a person.
+
+The ties are read around the people asked about, when asked: the introductions
+recorded, conversations shared (in groups of up to `LARGE_GROUP`), events attended
+together, and stretches at one organisation that overlap (role history, and the
+organisation they are at now). Two levels are read: the target's ties, then the ties
+of their strongest `EXPANDED` ties, so a path can run through two people. The
+user's own tie to each first person is their health score. `domain.warm_paths`
+ranks; this module only gathers.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import aliased
+
+from rapport.domain import warm_paths
+from rapport.domain.dates import day_range
+from rapport.domain.health import NO_CONTACT_CAP
+from rapport.domain.relative_time import plural
+from rapport.domain.warm_paths import A, B, Hop, Link, WarmPath
+from rapport.errors import Conflict, NotFound
+from rapport.services import health, organizations
+from rapport.services.context import Ctx
+from rapport.storage.schema import (
+    Event,
+    EventAttendee,
+    InteractionParticipant,
+    Introduction,
+    Organization,
+    Person,
+    Role,
+    User,
+)
+
+EXPANDED = 25  # the target's strongest ties whose own ties are read too
+MAX_TARGETS = 200  # people at one organisation a path is looked for
+MAX_PEERS = 1000  # colleagues now read per batch: the ones last in touch with the user
+CHUNK = 900  # ids per IN (…): well under either backend's limit on parameters
+
+
+@dataclass(frozen=True)
+class Paths:
+    """The best warm paths to `target` (a person, or everyone known at an
+    organisation), and who is tied to them (a person's page: "Who knows them")."""
+
+    target: str
+    paths: list[WarmPath]
+    known_by: list[Hop]
+
+
+@dataclass(frozen=True)
+class IntroductionDraft:
+    to_person_id: int
+    to: str
+    subject: str
+    body: str
+
+
+def to_person(ctx: Ctx, person_id: int, *, limit: int = 5) -> Paths:
+    """The warm paths to one person and the people tied to them."""
+    person = _active(ctx, person_id)
+    links = _links_around(ctx, {person.id})
+    ranked = _rank(ctx, {person.id: person.full_name}, links, limit)
+    names = _names(ctx, {i for link in links for i in (link.a, link.b)})
+    known = warm_paths.neighbours(person.id, links, names)
+    return Paths(person.full_name, ranked, known[: limit * 2])
+
+
+def to_organization(ctx: Ctx, ref: str, *, limit: int = 5) -> Paths:
+    """The warm paths to anyone the user knows of at an organisation now."""
+    org = organizations.find(ctx, ref)
+    current_role = select(Role.person_id).where(
+        Role.workspace_id == ctx.workspace_id,
+        Role.organization_id == org.id,
+        Role.ended_on.is_(None),
+    )
+    rows = ctx.session.execute(
+        select(Person.id, Person.full_name)
+        .where(
+            Person.workspace_id == ctx.workspace_id,
+            Person.archived_at.is_(None),
+            or_(Person.organization_id == org.id, Person.id.in_(current_role)),
+        )
+        .order_by(Person.id)
+        .limit(MAX_TARGETS)
+    ).all()
+    targets = {r.id: r.full_name for r in rows}
+    if not targets:
+        return Paths(org.name, [], [])
+    links = _links_around(ctx, set(targets))
+    return Paths(org.name, _rank(ctx, targets, links, limit), [])
+
+
+def introduction(ctx: Ctx, person_id: int, *, about: str = "") -> IntroductionDraft:
+    """A message asking the first person of the best warm path to introduce the user
+    to `person_id`. Contradicts when there is no one to ask, or the user knows them."""
+    found = to_person(ctx, person_id, limit=10)
+    through = [p for p in found.paths if not p.direct]
+    if not through:
+        raise Conflict(
+            f"no one Rapport knows of can introduce you to {found.target} yet: record an "
+            "introduction, a conversation or an event you were at with them first"
+        )
+    best = through[0]
+    me = ctx.session.scalar(
+        select(User.display_name).where(
+            User.workspace_id == ctx.workspace_id, User.is_owner.is_(True)
+        )
+    )
+    target = ctx.session.get(Person, person_id)
+    assert target is not None
+    detail = " at ".join(x for x in (target.title, _org_name(ctx, target.organization_id)) if x)
+    subject, body = warm_paths.introduction_request(
+        best, me=me or "", target_detail=detail, about=about
+    )
+    return IntroductionDraft(best.first.person_id, best.first.name, subject, body)
+
+
+def _active(ctx: Ctx, person_id: int) -> Person:
+    person = ctx.session.get(Person, person_id)
+    if person is None or person.workspace_id != ctx.workspace_id:
+        raise NotFound(f"no person with id {person_id}")
+    return person
+
+
+def _org_name(ctx: Ctx, org_id: int | None) -> str | None:
+    if org_id is None:
+        return None
+    return ctx.session.scalar(select(Organization.name).where(Organization.id == org_id))
+
+
+def _rank(ctx: Ctx, targets: dict[int, str], links: list[Link], limit: int) -> list[WarmPath]:
+    people = set(targets) | {i for link in links for i in (link.a, link.b)}
+    names = _names(ctx, people)
+    # a person never contacted (at most NO_CONTACT_CAP) is no one to ask a favour of
+    wanted = sorted(names)
+    scores: dict[int, int] = {}
+    for start in range(0, len(wanted), CHUNK):
+        scores.update(health.scores(ctx, ids=wanted[start : start + CHUNK]))
+    ties = {i: s for i, s in scores.items() if s > NO_CONTACT_CAP}
+    return warm_paths.best_paths(targets, links, ties, names, limit=limit)
+
+
+def _names(ctx: Ctx, ids: Iterable[int]) -> dict[int, str]:
+    """Names of the active people among `ids`: archived people are no path."""
+    wanted = sorted(set(ids))
+    found: dict[int, str] = {}
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start : start + CHUNK]
+        rows = ctx.session.execute(
+            select(Person.id, Person.full_name).where(
+                Person.workspace_id == ctx.workspace_id,
+                Person.archived_at.is_(None),
+                Person.id.in_(chunk),
+            )
+        )
+        found.update((person_id, name) for person_id, name in rows)
+    return found
+
+
+def _links_around(ctx: Ctx, targets: set[int]) -> list[Link]:
+    """The ties of `targets`, then of the strongest of those tied to them."""
+    names = _Names(ctx)
+    first = _links_of(ctx, targets, names)
+    strongest: dict[int, float] = defaultdict(float)
+    for link in first:
+        for end in (link.a, link.b):
+            if end not in targets:
+                strongest[end] = max(strongest[end], link.strength)
+    ranked = sorted(strongest, key=lambda i: (-strongest[i], i))[:EXPANDED]
+    return first + _links_of(ctx, set(ranked), names)
+
+
+def _links_of(ctx: Ctx, ids: set[int], names: _Names) -> list[Link]:
+    if not ids:
+        return []
+    chosen = sorted(ids)
+    return (
+        _introductions(ctx, chosen, names)
+        + _conversations(ctx, chosen, names)
+        + _events(ctx, chosen, names)
+        + _colleagues(ctx, chosen, names)
+    )
+
+
+class _Names:
+    """Names read on demand for the reasons (one query per batch of unknown ids)."""
+
+    def __init__(self, ctx: Ctx) -> None:
+        self._ctx = ctx
+        self._known: dict[int, str] = {}
+
+    def load(self, ids: Iterable[int]) -> None:
+        missing = {i for i in ids if i not in self._known}
+        if not missing:
+            return
+        wanted = sorted(missing)
+        for start in range(0, len(wanted), CHUNK):
+            rows = self._ctx.session.execute(
+                select(Person.id, Person.full_name, Person.given_name, Person.nickname).where(
+                    Person.workspace_id == self._ctx.workspace_id,
+                    Person.id.in_(wanted[start : start + CHUNK]),
+                )
+            ).all()
+            for r in rows:
+                self._known[r.id] = r.nickname or r.given_name or r.full_name.split()[0]
+
+    def __getitem__(self, person_id: int) -> str:
+        return self._known.get(person_id, "someone")
+
+
+def _introductions(ctx: Ctx, ids: Sequence[int], names: _Names) -> list[Link]:
+    ws = Introduction.workspace_id == ctx.workspace_id
+    rows = ctx.session.execute(
+        select(
+            Introduction.introducer_id,
+            Introduction.person_id,
+            Introduction.to_person_id,
+            Introduction.occurred_on,
+        ).where(
+            ws,
+            or_(
+                Introduction.introducer_id.in_(ids),
+                Introduction.person_id.in_(ids),
+                Introduction.to_person_id.in_(ids),
+            ),
+        )
+    ).all()
+    introduced_by = ctx.session.execute(
+        select(Person.id, Person.introduced_by_id).where(
+            Person.workspace_id == ctx.workspace_id,
+            Person.introduced_by_id.is_not(None),
+            or_(Person.id.in_(ids), Person.introduced_by_id.in_(ids)),
+        )
+    ).all()
+    names.load(
+        [i for r in rows for i in (r.introducer_id, r.person_id, r.to_person_id) if i]
+        + [i for r in introduced_by for i in (r.id, r.introduced_by_id)]
+    )
+    links: list[Link] = []
+    for r in rows:
+        when = r.occurred_on.strftime("%b %Y")
+        if r.introducer_id is not None:
+            whom = f"{names[r.to_person_id]}" if r.to_person_id else "you"
+            reason = f"{names[r.introducer_id]} introduced {names[r.person_id]} to {whom} ({when})"
+            links.append(
+                Link(r.introducer_id, r.person_id, "introduced", warm_paths.INTRODUCED, reason)
+            )
+            if r.to_person_id is not None:
+                links.append(
+                    Link(
+                        r.introducer_id, r.to_person_id, "introduced", warm_paths.INTRODUCED, reason
+                    )
+                )
+        if r.to_person_id is not None:
+            by = f"by {names[r.introducer_id]}" if r.introducer_id else "by you"
+            reason = (
+                f"{names[r.person_id]} and {names[r.to_person_id]} were introduced {by} ({when})"
+            )
+            links.append(
+                Link(
+                    r.person_id,
+                    r.to_person_id,
+                    "introduced",
+                    warm_paths.INTRODUCED_TO_EACH_OTHER,
+                    reason,
+                )
+            )
+    for person_id, introducer_id in introduced_by:
+        assert introducer_id is not None
+        reason = f"{names[introducer_id]} introduced you to {names[person_id]}"
+        links.append(Link(introducer_id, person_id, "introduced", warm_paths.INTRODUCED, reason))
+    return links
+
+
+def _conversations(ctx: Ctx, ids: Sequence[int], names: _Names) -> list[Link]:
+    mine, theirs = aliased(InteractionParticipant), aliased(InteractionParticipant)
+    every = aliased(InteractionParticipant)
+    theirs_all = select(InteractionParticipant.interaction_id).where(
+        InteractionParticipant.person_id.in_(ids)
+    )
+    small = (
+        select(every.interaction_id)
+        .where(every.interaction_id.in_(theirs_all))
+        .group_by(every.interaction_id)
+        .having(func.count() <= warm_paths.LARGE_GROUP)
+    )
+    rows = ctx.session.execute(
+        select(
+            mine.person_id.label("a"),
+            theirs.person_id.label("b"),
+            func.count().label("n"),
+            func.max(theirs.occurred_at).label("last"),
+        )
+        .join(
+            theirs,
+            and_(
+                theirs.interaction_id == mine.interaction_id,
+                theirs.person_id != mine.person_id,
+            ),
+        )
+        .where(
+            mine.workspace_id == ctx.workspace_id,
+            mine.person_id.in_(ids),
+            mine.interaction_id.in_(small),
+        )
+        .group_by(mine.person_id, theirs.person_id)
+    ).all()
+    names.load([i for r in rows for i in (r.a, r.b)])
+    links = []
+    for r in rows:
+        last = r.last.astimezone(ctx.tz).date() if r.last.tzinfo else r.last.date()
+        strength = warm_paths.conversations_strength(r.n, last, ctx.today)
+        together = plural(r.n, "conversation")
+        reason = (
+            f"{A} and {B} were both in {together} of yours, "
+            f"the last on {last.strftime('%-d %b %Y')}"
+        )
+        links.append(Link(r.a, r.b, "conversations", strength, reason, "", names[r.a], names[r.b]))
+    return links
+
+
+def _events(ctx: Ctx, ids: Sequence[int], names: _Names) -> list[Link]:
+    mine, theirs = aliased(EventAttendee), aliased(EventAttendee)
+    rows = ctx.session.execute(
+        select(
+            mine.person_id.label("a"),
+            theirs.person_id.label("b"),
+            Event.name,
+            Event.starts_on,
+            Event.ends_on,
+        )
+        .join(theirs, and_(theirs.event_id == mine.event_id, theirs.person_id != mine.person_id))
+        .join(Event, Event.id == mine.event_id)
+        .where(mine.workspace_id == ctx.workspace_id, mine.person_id.in_(ids))
+    ).all()
+    names.load([i for r in rows for i in (r.a, r.b)])
+    return [
+        Link(
+            r.a,
+            r.b,
+            "event",
+            warm_paths.SAME_EVENT,
+            f"{A} and {B} were both at {r.name} ({day_range(r.starts_on, r.ends_on)})",
+            f"you were both at {r.name}",
+            names[r.a],
+            names[r.b],
+        )
+        for r in rows
+    ]
+
+
+def _colleagues(ctx: Ctx, ids: Sequence[int], names: _Names) -> list[Link]:
+    mine, theirs = aliased(Role), aliased(Role)
+    rows = ctx.session.execute(
+        select(
+            mine.person_id.label("a"),
+            theirs.person_id.label("b"),
+            Organization.name,
+            mine.started_on.label("a_from"),
+            mine.ended_on.label("a_to"),
+            theirs.started_on.label("b_from"),
+            theirs.ended_on.label("b_to"),
+        )
+        .join(
+            theirs,
+            and_(
+                theirs.organization_id == mine.organization_id,
+                theirs.person_id != mine.person_id,
+            ),
+        )
+        .join(Organization, Organization.id == mine.organization_id)
+        .where(mine.workspace_id == ctx.workspace_id, mine.person_id.in_(ids))
+    ).all()
+    current = ctx.session.execute(
+        select(Person.id.label("a"), Person.organization_id, Organization.name)
+        .join(Organization, Organization.id == Person.organization_id)
+        .where(Person.workspace_id == ctx.workspace_id, Person.id.in_(ids))
+    ).all()
+    now_at = {c.organization_id for c in current}
+    peers: list[tuple[int, int | None]] = []
+    if now_at:
+        peers = [
+            (person_id, org_id)
+            for person_id, org_id in ctx.session.execute(
+                select(Person.id, Person.organization_id)
+                .where(
+                    Person.workspace_id == ctx.workspace_id,
+                    Person.organization_id.in_(sorted(now_at)),
+                    Person.archived_at.is_(None),
+                )
+                .order_by(Person.last_contact_at.desc().nulls_last(), Person.id)
+                .limit(MAX_PEERS)
+            )
+        ]
+    names.load(
+        [i for r in rows for i in (r.a, r.b)]
+        + [c.a for c in current]
+        + [person_id for person_id, _ in peers]
+    )
+    best: dict[tuple[int, int], Link] = {}
+
+    def keep(a: int, b: int, strength: float, reason: str, context: str) -> None:
+        if (a, b) not in best or strength > best[a, b].strength:
+            best[a, b] = Link(a, b, "colleagues", strength, reason, context, names[a], names[b])
+
+    for r in rows:
+        if not warm_paths.overlap((r.a_from, r.a_to), (r.b_from, r.b_to)):
+            continue
+        if r.a_to is None and r.b_to is None:
+            now = f"{A} and {B} are both at {r.name}"
+            keep(r.a, r.b, warm_paths.COLLEAGUES_NOW, now, f"you both work at {r.name}")
+            continue
+        years = warm_paths.together_years((r.a_from, r.a_to), (r.b_from, r.b_to))
+        reason = f"{A} and {B} were both at {r.name}{years}"
+        keep(r.a, r.b, warm_paths.COLLEAGUES_BEFORE, reason, f"you were both at {r.name}")
+    by_org: dict[int | None, list[int]] = defaultdict(list)
+    for person_id, org_id in peers:
+        by_org[org_id].append(person_id)
+    for c in current:
+        for other in by_org.get(c.organization_id, ()):
+            if other != c.a:
+                now = f"{A} and {B} are both at {c.name}"
+                keep(c.a, other, warm_paths.COLLEAGUES_NOW, now, f"you both work at {c.name}")
+    return list(best.values())
