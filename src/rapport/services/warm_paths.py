@@ -11,6 +11,7 @@ ranks; this module only gathers.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -41,6 +42,8 @@ EXPANDED = 25  # the target's strongest ties whose own ties are read too
 MAX_TARGETS = 200  # people at one organisation a path is looked for
 MAX_PEERS = 1000  # colleagues now read per batch: the ones last in touch with the user
 CHUNK = 900  # ids per IN (…): well under either backend's limit on parameters
+KEPT = 60  # a person's strongest ties kept: weaker ones make no path worth asking for
+CONVERSATION_YEARS = 5  # conversations shared longer ago tie no one together
 
 
 @dataclass(frozen=True)
@@ -166,14 +169,31 @@ def _names(ctx: Ctx, ids: Iterable[int]) -> dict[int, str]:
 def _links_around(ctx: Ctx, targets: set[int]) -> list[Link]:
     """The ties of `targets`, then of the strongest of those tied to them."""
     names = _Names(ctx)
-    first = _links_of(ctx, targets, names)
+    first = _strongest(_links_of(ctx, targets, names), targets)
     strongest: dict[int, float] = defaultdict(float)
     for link in first:
         for end in (link.a, link.b):
             if end not in targets:
                 strongest[end] = max(strongest[end], link.strength)
     ranked = sorted(strongest, key=lambda i: (-strongest[i], i))[:EXPANDED]
-    return first + _links_of(ctx, set(ranked), names)
+    chosen = set(ranked)
+    return first + _strongest(_links_of(ctx, chosen, names), chosen)
+
+
+def _strongest(links: list[Link], ids: set[int]) -> list[Link]:
+    """Each of `ids`' `KEPT` strongest links (a close tie sat in meetings with
+    thousands: the paths worth asking for go through the strongest few)."""
+    by_person: dict[int, list[Link]] = defaultdict(list)
+    for link in links:
+        for end in (link.a, link.b):
+            if end in ids:
+                by_person[end].append(link)
+    kept: dict[int, Link] = {}
+    for own in by_person.values():
+        own.sort(key=lambda link: -link.strength)
+        for link in own[:KEPT]:
+            kept[id(link)] = link
+    return list(kept.values())
 
 
 def _links_of(ctx: Ctx, ids: set[int], names: _Names) -> list[Link]:
@@ -281,8 +301,11 @@ def _introductions(ctx: Ctx, ids: Sequence[int], names: _Names) -> list[Link]:
 def _conversations(ctx: Ctx, ids: Sequence[int], names: _Names) -> list[Link]:
     mine, theirs = aliased(InteractionParticipant), aliased(InteractionParticipant)
     every = aliased(InteractionParticipant)
+    since = dt.datetime.combine(
+        ctx.today - dt.timedelta(days=365 * CONVERSATION_YEARS), dt.time(), tzinfo=dt.UTC
+    )
     theirs_all = select(InteractionParticipant.interaction_id).where(
-        InteractionParticipant.person_id.in_(ids)
+        InteractionParticipant.person_id.in_(ids), InteractionParticipant.occurred_at >= since
     )
     small = (
         select(every.interaction_id)
@@ -307,6 +330,7 @@ def _conversations(ctx: Ctx, ids: Sequence[int], names: _Names) -> list[Link]:
         .where(
             mine.workspace_id == ctx.workspace_id,
             mine.person_id.in_(ids),
+            mine.occurred_at >= since,
             mine.interaction_id.in_(small),
         )
         .group_by(mine.person_id, theirs.person_id)
