@@ -23,6 +23,8 @@ from rapport.domain.records import (
     Profile,
     PromiseRates,
 )
+from rapport.domain.people_filter import HEALTH_BANDS, PeopleFilter
+from rapport.domain.people_filter import of as people_filter_of
 from rapport.domain.vocabulary import RelationshipType
 from rapport.errors import Invalid
 from rapport.services import (
@@ -35,19 +37,13 @@ from rapport.services import (
     interactions,
     milestones,
     people,
+    people_filter,
     profile,
     promise_rates,
     promises,
 )
 from rapport.services.context import Ctx
 
-# Health bands people filter by (score ranges, inclusive).
-HEALTH_BANDS: dict[str, tuple[int, int]] = {
-    "at-risk": (0, 39),
-    "fading": (40, 59),
-    "steady": (60, 79),
-    "strong": (80, 100),
-}
 PER_PAGE = 50
 
 
@@ -107,6 +103,13 @@ class PeopleFilters:
     limit: int = PER_PAGE
     offset: int = 0
 
+    def criteria(self) -> PeopleFilter:
+        """Who these filters choose, without the page's sorting and paging."""
+        return people_filter_of({
+            "type": self.type, "tag": self.tag,
+            "organization": self.organization, "health": self.health,
+        })  # fmt: skip
+
     def checked(self) -> PeopleFilters:
         if self.health and self.health not in HEALTH_BANDS:
             raise Invalid("health", f"{self.health!r} is not one of: {', '.join(HEALTH_BANDS)}")
@@ -137,45 +140,19 @@ class PeopleView:
 
 
 def people_page(ctx: Ctx, filters: PeopleFilters) -> PeopleView:
-    """One page of people with their health. Without a health filter, the page is
-    cut in the database and health is scored for its rows only; with one, every
-    active person is scored (grouped queries) and the band picked."""
+    """One page of people with their health (`services.people_filter.choose`)."""
     f = filters.checked()
     offset = f.offset
-    if f.health:
-        lo, hi = HEALTH_BANDS[f.health]
-        scores = health.scores(ctx)
-        matching, _ = people.listing(
-            ctx,
-            type_=f.type,
-            tag=f.tag,
-            organization=f.organization,
-            archived=f.archived,
-            sort=f.sort,
-            limit=1_000_000,
-        )
-        chosen = [p for p in matching if lo <= scores.get(p.id, -1) <= hi]
-        total = len(chosen)
-        summaries = chosen[offset : offset + f.limit]
-    else:
-        summaries, total = people.listing(
-            ctx,
-            type_=f.type,
-            tag=f.tag,
-            organization=f.organization,
-            archived=f.archived,
-            sort=f.sort,
-            limit=f.limit,
-            offset=offset,
-        )
-        scores = health.scores(ctx, ids=[p.id for p in summaries])
+    found = people_filter.choose(
+        ctx, f.criteria(), archived=f.archived, sort=f.sort, limit=f.limit, offset=offset
+    )
     return PeopleView(
-        rows=[PersonRow(p, scores.get(p.id)) for p in summaries],
-        total=total,
+        rows=[PersonRow(p, found.health.get(p.id)) for p in found.people],
+        total=found.total,
         limit=f.limit,
         offset=offset,
         page=offset // f.limit + 1,
-        pages=max(1, math.ceil(total / f.limit)),
+        pages=max(1, math.ceil(found.total / f.limit)),
         filters=f,
     )
 
