@@ -35,6 +35,7 @@ from rapport.services import (
     health,
     insights,
     interactions,
+    lists,
     milestones,
     people,
     people_filter,
@@ -59,18 +60,22 @@ class TodayView:
     listed_people: int = 0  # how many people `listed` holds
     more: bool = False  # whether anything is left after `listed`
     events: list[tuple[int, str, dt.date]] = field(default_factory=list)  # met where?
+    lists: list[tuple[int, str]] = field(default_factory=list)  # to show one list's agenda
+    list_id: int | None = None  # the list whose people alone the agenda shows
 
 
 # entries written out beyond those shown, so a group at the end of a page is whole
 GROUP_LOOKAHEAD = 50
 
 
-def today(ctx: Ctx, *, show: int | None = None) -> TodayView:
+def today(ctx: Ctx, *, show: int | None = None, list_id: int | None = None) -> TodayView:
     """The agenda with what surrounds it: dates coming up, promises I owe, the
     latest conversations, whether there is anyone yet (for the empty state), and
     the events someone may have just been met at. The agenda is listed grouped
-    (`domain.agenda.groups`), its first `show` entries or groups (all without)."""
-    built = agenda.build(ctx, limit=None if show is None else show + GROUP_LOOKAHEAD)
+    (`domain.agenda.groups`), its first `show` entries or groups (all without);
+    only the people on the list `list_id` when given."""
+    who = lists.people_of(ctx, list_id) if list_id is not None else None
+    built = agenda.build(ctx, limit=None if show is None else show + GROUP_LOOKAHEAD, people=who)
     met_at = [
         e.reasons[0].ref_id
         for e in built.entries
@@ -89,6 +94,8 @@ def today(ctx: Ctx, *, show: int | None = None) -> TodayView:
         listed_people=held,
         more=held < built.total,
         events=events.recent(ctx, ctx.today - dt.timedelta(days=rules.follow_up_days)),
+        lists=lists.names(ctx),
+        list_id=list_id,
     )
 
 
