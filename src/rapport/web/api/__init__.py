@@ -16,6 +16,7 @@ from rapport.web.api import (
     digest,
     history,
     io,
+    lists,
     mentoring,
     misc,
     organizations,
@@ -58,6 +59,7 @@ for module in (
     correspondents,
     captures,
     roles,
+    lists,
     tags,
     organizations,
 ):

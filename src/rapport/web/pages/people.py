@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from rapport.domain.person_patch import PersonPatch
 from rapport.errors import AlreadyKnown, Invalid, RapportError
-from rapport.services import bulk_edit, duplicates, people
+from rapport.services import bulk_edit, duplicates, lists, people
 from rapport.services.context import Ctx
 from rapport.web import views
 from rapport.web.deps import WorkspaceDep
@@ -46,6 +46,7 @@ def people_page(request: Request, ws: WorkspaceDep) -> Response:
     with ws.read() as ctx:
         view = views.people_page(ctx, filters)
         everyone = people.count(ctx)
+        list_names = lists.names(ctx)
         today, tz = ctx.today, ctx.tz
     template = (
         "partials/people_list.html"
@@ -56,7 +57,7 @@ def people_page(request: Request, ws: WorkspaceDep) -> Response:
     return render(
         request,
         template,
-        {"view": view, "everyone": everyone, "today": today, "tz": tz},
+        {"view": view, "everyone": everyone, "today": today, "tz": tz, "list_names": list_names},
     )
 
 
@@ -220,9 +221,9 @@ def bulk(
     value: Text = "",
     back: Text = "/people",
 ) -> Response:
-    """Tag, set a type or rhythm, archive or delete (to the archive) the selected
-    people at once."""
-    target = back if back.startswith("/people") else "/people"
+    """Tag, set a type or rhythm, put on or take off a list, archive or delete (to
+    the archive) the selected people at once (on the People page or a list's)."""
+    target = back if back.startswith(("/people", "/lists/")) else "/people"
     try:
         person_ids = [int(i) for i in ids or []]
     except ValueError:
