@@ -120,3 +120,25 @@ def test_the_agenda_of_one_list(cli: Cli) -> None:
     assert [(e["position"], e["person"]) for e in only["entries"]] == [(1, "Bruno Souza")]
     assert only["total"] == 1
     assert "1 person among Raise" in cli("agenda", "--list", "Raise").stdout
+
+
+def test_the_digest_follows_a_list_in_a_section_of_its_own(cli: Cli) -> None:
+    cli("person", "edit", "Ana", "--met-on", "2026-01-10")
+    cli("person", "edit", "Bruno", "--met-on", "2026-01-10")
+    cli("lists", "add", "Raise")
+    cli("lists", "add-people", "Raise", "Bruno", "Carla")
+    cli("lists", "add", "Quiet")
+    said = cli("settings", "digest", "--list", "raise", "--list", "Quiet").stdout
+    assert "following Quiet, Raise" in said
+    text = cli("digest").stdout
+    assert "Today (2 people):" in text  # the whole agenda stays
+    assert "Raise (1 person today):\n- Bruno Souza: " in text
+    assert "Quiet: nobody on this list needs you today." in text
+    html = cli("digest", "--html").stdout
+    assert "<h3>Raise: 1 person today</h3>" in html
+    cli("lists", "delete", "Quiet")  # a deleted list is simply no longer followed
+    assert "Quiet" not in cli("digest").stdout
+    cli("settings", "digest", "--no-lists")
+    assert "Raise (" not in cli("digest").stdout
+    missing = cli("settings", "digest", "--list", "Nope", ok=False)
+    assert "no list called 'Nope'" in missing.stderr

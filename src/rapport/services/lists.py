@@ -26,7 +26,7 @@ from rapport.errors import Contradicts, Invalid, NotFound
 from rapport.services import people, people_filter
 from rapport.services.context import Ctx
 from rapport.storage.saved_lists import PersonList, PersonListMember
-from rapport.storage.schema import Person
+from rapport.storage.schema import Person, Workspace
 
 MAX_NAME = 100
 MAX_STAGE = 50
@@ -331,9 +331,23 @@ def delete_list(ctx: Ctx, ref: str | int) -> ListChange:
     found = find(ctx, ref)
     ctx.journal("list delete", f"Deleted the list {found.name}")
     name = found.name
+    _unfollow(ctx, found.id)
     ctx.session.delete(found)
     ctx.session.flush()
     return ListChange(f"deleted the list {name}; its people are unchanged", 0, None)
+
+
+def _unfollow(ctx: Ctx, list_id: int) -> None:
+    """The digest stops following a deleted list (a later list given the same
+    number must not be followed unasked)."""
+    digest = dict(ctx.settings.get("digest") or {})
+    if list_id not in (digest.get("lists") or []):
+        return
+    digest["lists"] = [i for i in digest["lists"] if i != list_id]
+    ws = ctx.session.get(Workspace, ctx.workspace_id)
+    assert ws is not None
+    ws.settings = {**(ws.settings or {}), "digest": digest}
+    ctx.settings = dict(ws.settings)
 
 
 def _picked(found: PersonList, doing: str) -> None:
