@@ -65,7 +65,9 @@ def test_a_picked_list_with_a_pipeline(cli: Cli) -> None:
 
 def test_rename_stages_and_delete(cli: Cli) -> None:
     cli("lists", "add", "Clients", "--type", "client")
-    assert "Renamed Clients to Key clients." in cli("lists", "rename", "clients", "Key clients").stdout
+    assert (
+        "Renamed Clients to Key clients." in cli("lists", "rename", "clients", "Key clients").stdout
+    )
     cli("lists", "stages", "Key clients", "New, Won")
     cli("lists", "move", "Key clients", "Bruno", "Won")
     assert _members(cli, "Key clients") == [("Ana Lima", "New"), ("Bruno Souza", "Won")]

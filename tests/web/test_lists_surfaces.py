@@ -81,7 +81,9 @@ def test_lists_on_the_pages(web: Web, ana: User, bruno: User) -> None:
     saved = browser.post("/lists", {"name": "Investors", "tag": "investor", "back": "/people"})
     assert saved.status_code == 200 and saved.url.path.startswith("/lists/")
     assert "Made the list Investors: everyone with tag #investor." in saved.text
-    assert "Carla Dias" in saved.text and "Dora Reis" in saved.text and "Eva Lopes" not in saved.text
+    assert (
+        "Carla Dias" in saved.text and "Dora Reis" in saved.text and "Eva Lopes" not in saved.text
+    )
     again = browser.post("/lists", {"name": "investors", "tag": "investor", "back": "/people"})
     assert "The list was not made: name: there is already a list called" in again.text
     made = browser.post("/lists", {"name": "Raise", "stages": "To contact, Talking"})
@@ -116,7 +118,11 @@ def test_lists_on_the_pages(web: Web, ana: User, bruno: User) -> None:
     assert "Took 1 person off Raise." in off.text
     # Today, for one list
     today = browser.get(f"/?list={lid}")
-    assert "Whose agenda" in today.text and "Carla Dias" in today.text and "Eva Lopes" not in today.text
+    assert (
+        "Whose agenda" in today.text
+        and "Carla Dias" in today.text
+        and "Eva Lopes" not in today.text
+    )
     assert "Lists" in browser.get("/lists").text
     browser.post(f"/lists/{lid}/edit", {"name": "Seed", "stages": ""})
     assert "Seed" in browser.get("/lists").text
@@ -125,4 +131,7 @@ def test_lists_on_the_pages(web: Web, ana: User, bruno: User) -> None:
     # another workspace's list is not there
     other = web.browser(bruno)
     assert other.get(f"/lists/{lid - 1}").status_code == 404
-    assert other.post(f"/lists/{lid - 1}/move", {"person_id": ids["carla"], "stage": "A"}).status_code == 404
+    assert (
+        other.post(f"/lists/{lid - 1}/move", {"person_id": ids["carla"], "stage": "A"}).status_code
+        == 404
+    )

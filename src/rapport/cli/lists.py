@@ -102,7 +102,9 @@ def _render(view: ListView) -> None:
         + ([m.stage] if x.stages else [])
         for m in view.members
     ]
-    table(f"{x.name}: {x.people} {'person' if x.people == 1 else 'people'}, {chosen}", columns, rows)
+    table(
+        f"{x.name}: {x.people} {'person' if x.people == 1 else 'people'}, {chosen}", columns, rows
+    )
     for column in view.board:
         names = ", ".join(m.person.name for m in column.members) or "nobody"
         say(f"{column.stage} ({len(column.members)}): {names}")

@@ -55,16 +55,16 @@ def _head(subject: str) -> str:
     )
 
 
-def _list_section(c: DigestContent, section: ListSection, lines: list[str], html: list[str]) -> None:
+def _list_section(
+    c: DigestContent, section: ListSection, lines: list[str], html: list[str]
+) -> None:
     """One followed list: who on it to reach out to today and the first reason, or
     that nobody on it needs the user (a quiet list is news too)."""
     count = "1 person" if section.total == 1 else f"{section.total} people"
     url = f"{c.base_url.rstrip('/')}/?list={section.list_id}"
     if not section.entries:
         lines += ["", f"{section.name}: nobody on this list needs you today."]
-        html.append(
-            f"<h3>{escape(section.name)}</h3><p>Nobody on this list needs you today.</p>"
-        )
+        html.append(f"<h3>{escape(section.name)}</h3><p>Nobody on this list needs you today.</p>")
         return
     lines += ["", f"{section.name} ({count} today):"]
     html.append(f"<h3>{escape(section.name)}: {escape(count)} today</h3><ul>")

@@ -40,9 +40,7 @@ class PeopleFilter:
     def words(self) -> str:
         """The filter as a person reads it: 'type client, tag #investor'."""
         shown = {"tag": lambda v: "#" + v.lstrip("#"), "organization": lambda v: v + "…"}
-        return ", ".join(
-            f"{k} {shown.get(k, lambda v: v)(v)}" for k, v in self.as_json().items()
-        )
+        return ", ".join(f"{k} {shown.get(k, lambda v: v)(v)}" for k, v in self.as_json().items())
 
 
 FIELDS = tuple(f.name for f in fields(PeopleFilter))

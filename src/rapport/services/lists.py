@@ -60,11 +60,16 @@ class Column:
     members: list[Member]
 
 
+# named before ListView, whose field `list` hides the builtin in its body
+Members = list[Member]
+Columns = list[Column]
+
+
 @dataclass(frozen=True)
 class ListView:
     list: ListOut
-    members: list[Member]  # by name
-    board: list[Column]  # a column per stage, in order ([] without stages)
+    members: Members  # by name
+    board: Columns  # a column per stage, in order ([] without stages)
 
 
 @dataclass(frozen=True)
@@ -147,12 +152,10 @@ def listing(ctx: Ctx) -> list[ListOut]:
         )
     )
     picked = dict(
-        ctx.session.execute(  # type: ignore[arg-type]
+        ctx.session.execute(
             select(PersonListMember.list_id, func.count())
             .join(Person, Person.id == PersonListMember.person_id)
-            .where(
-                PersonListMember.workspace_id == ctx.workspace_id, Person.archived_at.is_(None)
-            )
+            .where(PersonListMember.workspace_id == ctx.workspace_id, Person.archived_at.is_(None))
             .group_by(PersonListMember.list_id)
         ).all()
     )
@@ -433,9 +436,7 @@ def remove_people(ctx: Ctx, ref: str | int, ids: Sequence[int]) -> ListChange:
 
 
 def _last_position(ctx: Ctx, found: PersonList, stage: str | None) -> int:
-    query = select(func.max(PersonListMember.position)).where(
-        PersonListMember.list_id == found.id
-    )
+    query = select(func.max(PersonListMember.position)).where(PersonListMember.list_id == found.id)
     if stage is not None:
         query = query.where(PersonListMember.stage == stage)
     return int(ctx.session.scalar(query) or 0)
@@ -454,7 +455,9 @@ def move(ctx: Ctx, ref: str | int, person_id: int, stage: str) -> Member:
         )
     named = next((s for s in stages if fold(s) == fold(" ".join(stage.split()))), None)
     if named is None:
-        raise Invalid("stage", f"{stage!r} is not one of {found.name}'s stages: {', '.join(stages)}")
+        raise Invalid(
+            "stage", f"{stage!r} is not one of {found.name}'s stages: {', '.join(stages)}"
+        )
     person = people.get(ctx, person_id)
     if person_id not in member_ids(ctx, found):
         raise Contradicts("person", f"{person.full_name} is not on {found.name}")

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 from rapport.domain.agenda import groups
 from rapport.domain.agenda.groups import Listed
+from rapport.domain.people_filter import HEALTH_BANDS, PeopleFilter
+from rapport.domain.people_filter import of as people_filter_of
 from rapport.domain.promise_rates import month_labels, tally
 from rapport.domain.records import (
     Agenda,
@@ -23,8 +25,6 @@ from rapport.domain.records import (
     Profile,
     PromiseRates,
 )
-from rapport.domain.people_filter import HEALTH_BANDS, PeopleFilter
-from rapport.domain.people_filter import of as people_filter_of
 from rapport.domain.vocabulary import RelationshipType
 from rapport.errors import Invalid
 from rapport.services import (

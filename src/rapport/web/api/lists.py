@@ -48,10 +48,15 @@ class ListIn(In):
     filter: Annotated[
         FilterIn | None, Field(description="A saved filter; without, the list is picked by hand")
     ] = None
-    stages: Annotated[Stages, Field(description="The pipeline's stages, in order")] = []
+    stages: Annotated[
+        Stages, Field(default_factory=list, description="The pipeline's stages, in order")
+    ]
     ids: Annotated[
-        list[Id], Field(max_length=5000, description="The people of a hand-picked list")
-    ] = []
+        list[Id],
+        Field(
+            default_factory=list, max_length=5000, description="The people of a hand-picked list"
+        ),
+    ]
 
 
 class ListPatch(In):

@@ -187,7 +187,11 @@ async def save_digest(request: Request, ws: WorkspaceDep) -> Response:
                 time=values.get("time") or None,
                 to=values.get("to") or None,
                 base_url=values.get("base_url") or None,
-                lists=[int(i) for i in form.getlist("digest_lists") if str(i).isdigit()],
+                lists=[
+                    int(i)
+                    for i in form.getlist("digest_lists")
+                    if isinstance(i, str) and i.isascii() and i.isdigit() and len(i) < 10
+                ],
             )
     except Invalid as exc:
         return _page(request, ws, status_code=422, errors={exc.field: exc.reason})
