@@ -57,6 +57,8 @@ def test_save_a_filter_as_a_list_and_move_someone_across_the_board(
     assert talking.locator(".board-card").count() == 1
     assert "Yusuf Seedman" in talking.inner_text()
     assert first.locator(".board-card").count() == 1
+    row = page.locator("table.people tr:has-text('Yusuf Seedman')")
+    assert "Talking" in row.inner_text()  # the table moved with the board
     _shoot(page, live, "list-board", "desktop")
     page.reload()  # stored, not only shown
     assert "Yusuf Seedman" in page.locator(".board-column[data-stage='Talking']").inner_text()

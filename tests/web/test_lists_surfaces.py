@@ -105,7 +105,7 @@ def test_lists_on_the_pages(web: Web, ana: User, bruno: User) -> None:
         data={"csrf_token": browser.csrf, "person_id": ids["carla"], "stage": "Talking"},
         headers={"HX-Request": "true"},
     )
-    assert partial.status_code == 200 and partial.text.lstrip().startswith('<section id="board"')
+    assert partial.status_code == 200 and partial.text.lstrip().startswith('<div id="list-body">')
     assert "Carla Dias is now at Talking." in partial.text
     wrong = browser.post(f"/lists/{lid}/move", {"person_id": ids["carla"], "stage": "Nope"})
     assert "Nobody was moved: stage: &#39;Nope&#39; is not one of Raise" in wrong.text

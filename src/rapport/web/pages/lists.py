@@ -95,7 +95,7 @@ def move(
     person_id: Annotated[int, Form(ge=1, le=2_147_483_647)],
     stage: Short = "",
 ) -> Response:
-    """Move one card to `stage`; htmx gets the board back, a plain form the page."""
+    """Move one card to `stage`; htmx gets the board and table back, a plain form the page."""
     try:
         with ws.write() as ctx:
             member = lists.move(ctx, list_id, person_id, stage)
@@ -104,8 +104,10 @@ def move(
     if request.headers.get("hx-request") == "true":
         with ws.read() as ctx:
             view = lists.show(ctx, list_id)
+            today, tz = ctx.today, ctx.tz
         notice = f"{member.person.name} is now at {member.stage}."
-        return render(request, "partials/list_board.html", {"view": view, "notice": notice})
+        context = {"view": view, "notice": notice, "today": today, "tz": tz}
+        return render(request, "partials/list_body.html", context)
     flash(request, f"{member.person.name} is now at {member.stage}.")
     return RedirectResponse(_back(list_id), status_code=303)
 
