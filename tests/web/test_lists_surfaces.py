@@ -65,7 +65,7 @@ def test_lists_through_the_api(web: Web, ana: User, bruno: User) -> None:
     on_filter = api.post(f"/api/v1/lists/{body['id']}/people", json={"ids": [ids["eva"]]})
     assert on_filter.status_code == 409 and "saved filter" in on_filter.json()["error"]["message"]
     bad_stage = api.put(f"/api/v1/lists/{lid}/people/{ids['carla']}/stage", json={"stage": "Z"})
-    assert bad_stage.status_code == 422 and bad_stage.json()["error"]["field"] == "stage"
+    assert bad_stage.status_code == 409 and bad_stage.json()["error"]["field"] == "stage"
     bad_band = api.post("/api/v1/lists", json={"name": "X", "filter": {"health": "great"}})
     assert bad_band.status_code == 422
     assert bruno.client.get(f"/api/v1/lists/{lid}").status_code == 404
@@ -128,6 +128,8 @@ def test_lists_on_the_pages(web: Web, ana: User, bruno: User) -> None:
     assert "Seed" in browser.get("/lists").text
     gone = browser.post(f"/lists/{lid}/delete")
     assert "Deleted the list Seed; its people are unchanged." in gone.text
+    stale = browser.get(f"/?list={lid}")  # a link to a deleted list: everyone's agenda
+    assert stale.status_code == 200 and "Eva Lopes" in stale.text
     # another workspace's list is not there
     other = web.browser(bruno)
     assert other.get(f"/lists/{lid - 1}").status_code == 404

@@ -259,8 +259,8 @@ def stages_of(text: str | Sequence[str] | None) -> list[str]:
         problem = text_problem(stage)
         if problem:
             raise Invalid("stages", problem)
-        if fold(stage) in seen:
-            raise Invalid("stages", f"{stage!r} is named twice")
+        if fold(stage) in seen:  # well-formed, but two columns of one name cannot be told apart
+            raise Contradicts("stages", f"{stage!r} is named twice")
         seen.add(fold(stage))
     return stages
 
@@ -322,7 +322,7 @@ def change(
         if found.kind != "filter":
             raise Contradicts("filter", f"{found.name} is hand-picked: it has no filter")
         if filter.empty:
-            raise Invalid("filter", "a saved filter needs at least one condition")
+            raise Contradicts("filter", "a saved filter needs at least one condition")
         found.filter = filter.as_json()
     found.updated_at = ctx.now()
     ctx.session.flush()
@@ -455,7 +455,7 @@ def move(ctx: Ctx, ref: str | int, person_id: int, stage: str) -> Member:
         )
     named = next((s for s in stages if fold(s) == fold(" ".join(stage.split()))), None)
     if named is None:
-        raise Invalid(
+        raise Contradicts(
             "stage", f"{stage!r} is not one of {found.name}'s stages: {', '.join(stages)}"
         )
     person = people.get(ctx, person_id)

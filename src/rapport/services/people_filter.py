@@ -60,5 +60,10 @@ def choose(
 
 
 def ids(ctx: Ctx, f: PeopleFilter) -> list[int]:
-    """Everyone active `f` chooses, by name."""
-    return [p.id for p in choose(ctx, f).people]
+    """Everyone active `f` chooses, by name (health scored only for a band)."""
+    if f.health:
+        return [p.id for p in choose(ctx, f).people]
+    found, _ = people.listing(
+        ctx, type_=f.type, tag=f.tag, organization=f.organization, limit=EVERYONE
+    )
+    return [p.id for p in found]

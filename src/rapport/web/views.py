@@ -26,7 +26,7 @@ from rapport.domain.records import (
     PromiseRates,
 )
 from rapport.domain.vocabulary import RelationshipType
-from rapport.errors import Invalid
+from rapport.errors import Invalid, NotFound
 from rapport.services import (
     agenda,
     agenda_facts,
@@ -74,7 +74,12 @@ def today(ctx: Ctx, *, show: int | None = None, list_id: int | None = None) -> T
     the events someone may have just been met at. The agenda is listed grouped
     (`domain.agenda.groups`), its first `show` entries or groups (all without);
     only the people on the list `list_id` when given."""
-    who = lists.people_of(ctx, list_id) if list_id is not None else None
+    who = None
+    if list_id is not None:
+        try:
+            who = lists.people_of(ctx, list_id)
+        except NotFound:  # a link to a list since deleted: everyone's agenda
+            list_id = None
     built = agenda.build(ctx, limit=None if show is None else show + GROUP_LOOKAHEAD, people=who)
     met_at = [
         e.reasons[0].ref_id

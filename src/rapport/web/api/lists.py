@@ -17,12 +17,12 @@ from rapport.domain.vocabulary import RelationshipType
 from rapport.services import lists
 from rapport.services.lists import ListChange, ListOut, ListView, Member
 from rapport.web.api import wire
-from rapport.web.api.schemas import Filled, Id, In, PathId, Str, Text
+from rapport.web.api.schemas import Filled, Id, In, PathId, Str, Text, _foldable
 from rapport.web.deps import WorkspaceDep
 
 router = APIRouter(tags=["lists"])
 
-ListName = Annotated[Filled, Str(lists.MAX_NAME, 1)]
+ListName = Annotated[Filled, Str(lists.MAX_NAME, 1), _foldable(lists.MAX_NAME)]
 Stage = Annotated[Filled, Str(lists.MAX_STAGE, 1)]
 Stages = Annotated[list[Stage], Field(max_length=lists.MAX_STAGES)]
 FilterText = Annotated[Text, Str(people_filter.MAX_VALUE)]
