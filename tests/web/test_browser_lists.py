@@ -39,6 +39,7 @@ def test_save_a_filter_as_a_list_and_move_someone_across_the_board(
     _sign_in(page, live)
     page.goto(live.url + "/people?tag=zz-angel")
     page.fill("#save-list-name", "Angels")
+    _shoot(page, live, "people-save-as-list", "desktop")
     page.locator("form.save-list button:has-text('Save as list')").click()
     flash = page.locator(".flash")
     flash.wait_for()
@@ -62,5 +63,11 @@ def test_save_a_filter_as_a_list_and_move_someone_across_the_board(
     _shoot(page, live, "list-board", "desktop")
     page.reload()  # stored, not only shown
     assert "Yusuf Seedman" in page.locator(".board-column[data-stage='Talking']").inner_text()
+    address = page.url
     page.context.close()
+    phone = _page(browser, live, "phone")  # the columns scroll inside the board, not the page
+    _sign_in(phone, live)
+    phone.goto(address)
+    _shoot(phone, live, "list-board", "phone")
+    phone.context.close()
     assert not live.problems, live.problems
