@@ -93,6 +93,12 @@ def test_lists_on_the_pages(web: Web, ana: User, bruno: User) -> None:
     added = browser.post("/people/bulk", {"ids": [ids["carla"], ids["eva"]], "action": "list",
                                           "value": "Raise", "back": "/people"})  # fmt: skip
     assert "Added 2 people to Raise." in added.text
+    on_filter = {"ids": [ids["eva"]], "action": "list", "value": "Investors", "back": "/people"}
+    refused = browser.post("/people/bulk", on_filter)
+    assert refused.url.path == "/people"
+    assert (
+        "Nothing was changed: people: Investors is a saved filter (tag #investor)" in refused.text
+    )
     board = browser.get(f"/lists/{lid}")
     assert board.text.count('class="board-card"') == 2
     # without a script: the form posts and the page comes back

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from rapport.domain.person_patch import PersonPatch
-from rapport.errors import AlreadyKnown, Invalid, RapportError
+from rapport.errors import AlreadyKnown, Contradicts, Invalid, RapportError
 from rapport.services import bulk_edit, duplicates, lists, people
 from rapport.services.context import Ctx
 from rapport.web import views
@@ -228,8 +228,12 @@ def bulk(
         person_ids = [int(i) for i in ids or []]
     except ValueError:
         raise Invalid("ids", "people are chosen by their number") from None
-    with ws.write() as ctx:
-        result = bulk_edit.apply(ctx, person_ids, action, value or None)
+    try:
+        with ws.write() as ctx:
+            result = bulk_edit.apply(ctx, person_ids, action, value or None)
+    except Contradicts as exc:  # well-formed, refused by what is stored (a saved filter)
+        flash(request, f"Nothing was changed: {exc.message}", "error")
+        return RedirectResponse(target, status_code=303)
     message = result.message[:1].upper() + result.message[1:] + "."
     if result.changed and action == "delete":
         message += " Find them under archived."
