@@ -155,7 +155,7 @@ def test_cross_field_rules_are_declared(spec: dict[str, Any]) -> None:
     # a real day, a label, a year, and not both replace and another (a second birthday)
     assert len(schemas["MilestoneIn"]["allOf"]) == 4
     assert schemas["FeedbackIn"]["anyOf"]
-    assert len(schemas["BulkIn"]["anyOf"]) == 5  # what each kind of action needs
+    assert len(schemas["BulkIn"]["anyOf"]) == 6  # what each kind of action needs
 
 
 @pytest.mark.parametrize(

@@ -100,6 +100,8 @@ def anas_things(web: Web, ana: User) -> dict[str, Any]:
         json={"kind": "imap", "host": "127.0.0.1", "port": 9, "security": "none",
               "username": "ana", "password": "x", "check": False},
     )  # fmt: skip
+    made = ana.client.post("/api/v1/lists", json={"name": "Raise", "stages": ["A", "B"]})
+    ana.client.post(f"/api/v1/lists/{made.json()['id']}/people", json={"ids": [pid]})
     entry = ana.client.get("/api/v1/history", params={"limit": 1}).json()[0]
     return {
         "entry_id": entry["id"],
@@ -118,6 +120,7 @@ def anas_things(web: Web, ana: User) -> dict[str, Any]:
         "tag": "vip",  # a tag is named, not numbered: Bruno has none of that name
         "organization": str(acme),  # an id, or a name: Bruno has neither
         "organization_id": acme,
+        "list_id": made.json()["id"],
     }
 
 
@@ -133,6 +136,9 @@ BODIES = {
     "/api/v1/organizations/{organization}/merge": {"into": "Acme"},
     "/api/v1/organizations/{organization}": {"industry": "Fintech"},
     "/api/v1/people/{person_id}/health/adjustment": {"points": 10, "reason": "x"},
+    "/api/v1/lists/{list_id}": {"name": "x"},
+    "/api/v1/lists/{list_id}/people": {"ids": [1]},
+    "/api/v1/lists/{list_id}/people/{person_id}/stage": {"stage": "B"},
 }
 
 

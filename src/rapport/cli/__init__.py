@@ -71,6 +71,7 @@ def _register() -> None:
         favours,
         history,
         io,
+        lists,
         log,
         mentoring,
         milestones,
@@ -86,6 +87,7 @@ def _register() -> None:
     # the order `rapport --help` lists them in
     people.register(app)
     tags.register(app)
+    lists.register(app)
     organizations.register(app)
     log.register(app)
     promises.register(app)

@@ -23,6 +23,7 @@ ALL_HELP = "Answer every reason of the entry or person, not just one."
 def agenda(
     date: str = typer.Option(None, "--date", help="The day to plan (default today)."),
     limit: int = typer.Option(20, "--limit", help="At most this many people."),
+    list_: str = typer.Option(None, "--list", help="Only the people on this list of yours."),
     as_json: bool = JsonOption,
 ) -> None:
     """Whom to reach out to today, and why: check-ins due, follow-ups after events,
@@ -32,21 +33,28 @@ def agenda(
     from rapport.cli import dates
     from rapport.cli.runtime import session
     from rapport.services import agenda as agenda_service
+    from rapport.services import lists
 
     with session(write=True) as ctx:
         day = dates.day(ctx, date, prefer="future") if date else ctx.today
-        result = agenda_service.show(ctx, "cli", day, limit=limit)
-    emit(result, as_json, lambda: _render_agenda(result, limit))
+        chosen = lists.get(ctx, list_) if list_ else None
+        who = lists.people_of(ctx, chosen.id) if chosen else None
+        result = agenda_service.show(ctx, "cli", day, limit=limit, people=who)
+    emit(result, as_json, lambda: _render_agenda(result, limit, chosen.name if chosen else None))
 
 
-def _render_agenda(result: Agenda, limit: int) -> None:
+def _render_agenda(result: Agenda, limit: int, list_name: str | None = None) -> None:
     from rich.markup import escape
 
     from rapport.cli.output import console
     from rapport.domain.agenda.answers import on_day
 
     out = console()
+    among = f" among {list_name}" if list_name else ""
     if not result.entries:
+        if list_name:
+            say(f"Agenda for {result.day}: nothing to do{among}.")
+            return
         say(
             f"Agenda for {result.day}: nothing to do. Give people a type (--type client) or a "
             "--cadence to be reminded to stay in touch."
@@ -54,7 +62,7 @@ def _render_agenda(result: Agenda, limit: int) -> None:
         return
     more = f" (showing {limit})" if result.total > limit else ""
     count = "1 person" if result.total == 1 else f"{result.total} people"
-    out.print(f"[bold]Agenda for {result.day}[/bold]: {count}{more}")
+    out.print(f"[bold]Agenda for {result.day}[/bold]: {count}{escape(among)}{more}")
     width = max(len(r.ref) for e in result.entries for r in e.reasons)
     for entry in result.entries:
         org = f" ({entry.organization})" if entry.organization else ""

@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 ASK_ABOVE = 10  # on a terminal, a change to more people than this is confirmed first
 ACTION_HELP = (
     "tag NAME, untag NAME, type TYPE, untype TYPE, cadence DAYS (empty: the type's "
-    "default), archive, unarchive, or delete (to the archive: history kept, undoable)."
+    "default), list NAME, unlist NAME (on or off a hand-picked list), archive, unarchive, "
+    "or delete (to the archive: history kept, undoable)."
 )
 
 
@@ -37,11 +38,12 @@ def _ids(text: str | None) -> list[int]:
 
 def bulk(
     action: str = typer.Argument(..., help=ACTION_HELP),
-    value: str = typer.Argument(None, help="The tag, type or number of days."),
+    value: str = typer.Argument(None, help="The tag, type, number of days or list."),
     ids: str = typer.Option(None, "--ids", help="People by number: 1,2,3."),
     type_: str = typer.Option(None, "--type", help="Everyone of this relationship type."),
     tag: str = typer.Option(None, "--tag", help="Everyone with this tag."),
     org: str = typer.Option(None, "--org", help="Everyone at this organization (prefix)."),
+    list_: str = typer.Option(None, "--list", help="Everyone on this list of yours."),
     archived: bool = typer.Option(
         False, "--archived", help="Choose among archived people (to unarchive them)."
     ),
@@ -60,7 +62,7 @@ def bulk(
     wanted = _ids(ids)
     with session() as ctx:
         chosen = bulk_edit.choose(
-            ctx, wanted, type_=type_, tag=tag, organization=org, archived=archived
+            ctx, wanted, type_=type_, tag=tag, organization=org, archived=archived, list_=list_
         )
     if dry_run or not chosen:
         emit(

@@ -177,17 +177,32 @@ def settings_digest(
         "--base-url",
         help="The web address its links open (default: the address rapport serve serves).",
     ),
+    lists: list[str] = typer.Option(
+        None,
+        "--list",
+        help="Follow one of your lists: a section of its own in the digest (repeat for more).",
+    ),
+    no_lists: bool = typer.Option(False, "--no-lists", help="Follow no list."),
     as_json: bool = JsonOption,
 ) -> None:
-    """Choose when and where the daily digest goes."""
+    """Choose when and where the daily digest goes, and which of your lists it follows."""
     from rapport.cli.runtime import session
     from rapport.services import digest as digest_service
 
     with session(write=True) as ctx:
-        view = digest_service.configure_digest(ctx, enabled=on, time=time, to=to, base_url=base_url)
+        view = digest_service.configure_digest(
+            ctx,
+            enabled=on,
+            time=time,
+            to=to,
+            base_url=base_url,
+            lists=[] if no_lists else (lists or None),
+        )
     d = view["digest"]
     state = f"on, every day at {d['time']} to {d['to']}" if d["enabled"] else "off"
-    emit(view, as_json, lambda: say(f"daily digest {state}"))
+    followed = ", ".join(x["name"] for x in d["lists"])
+    also = f"; following {followed}" if followed else ""
+    emit(view, as_json, lambda: say(f"daily digest {state}{also}"))
 
 
 def register(app: typer.Typer) -> None:

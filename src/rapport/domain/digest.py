@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 
 from rapport.domain.records import AgendaEntry, CommitmentOut, Health, MilestoneOut
@@ -22,6 +22,17 @@ class DigestContent:
     promises: list[CommitmentOut]  # mine, due this week
     drifting: list[Health]
     thanks_owed: int
+    lists: list[ListSection] = field(default_factory=list)  # the lists the user follows
+
+
+@dataclass(frozen=True)
+class ListSection:
+    """Today's agenda among the people of one list the digest follows."""
+
+    list_id: int
+    name: str
+    entries: list[AgendaEntry]  # the first few, numbered within the list
+    total: int
 
 
 @dataclass(frozen=True)
@@ -44,9 +55,36 @@ def _head(subject: str) -> str:
     )
 
 
+def _list_section(
+    c: DigestContent, section: ListSection, lines: list[str], html: list[str]
+) -> None:
+    """One followed list: who on it to reach out to today and the first reason, or
+    that nobody on it needs the user (a quiet list is news too)."""
+    count = "1 person" if section.total == 1 else f"{section.total} people"
+    url = f"{c.base_url.rstrip('/')}/?list={section.list_id}"
+    if not section.entries:
+        lines += ["", f"{section.name}: nobody on this list needs you today."]
+        html.append(f"<h3>{escape(section.name)}</h3><p>Nobody on this list needs you today.</p>")
+        return
+    lines += ["", f"{section.name} ({count} today):"]
+    html.append(f"<h3>{escape(section.name)}: {escape(count)} today</h3><ul>")
+    for e in section.entries:
+        lines.append(f"- {e.person}: {e.reasons[0].text}")
+        html.append(
+            f'<li><a href="{escape(_person_url(c, e.person_id))}">{escape(e.person)}</a>: '
+            f"{escape(e.reasons[0].text)}</li>"
+        )
+    html.append("</ul>")
+    if section.total > len(section.entries):
+        more = section.total - len(section.entries)
+        lines.append(f"... and {more} more: {url}")
+        html.append(f'<p><a href="{escape(url)}">{more} more on {escape(section.name)}</a></p>')
+
+
 def compose(c: DigestContent) -> Digest:
     """Subject, text and HTML of the digest: the day's agenda with reasons and links,
-    the week's dates and promises, and a short pulse of the network."""
+    the lists the user follows (each its own short section), the week's dates and
+    promises, and a short pulse of the network."""
     weekday = c.day.strftime("%A %-d %B")
     count = "1 person" if c.total == 1 else f"{c.total} people"
     subject = (
@@ -87,6 +125,8 @@ def compose(c: DigestContent) -> Digest:
         quiet = "Nobody needs you today. A good day to reach out to someone you haven't in a while."
         lines.append(quiet)
         html.append(f"<p>{escape(quiet)}</p>")
+    for section in c.lists:
+        _list_section(c, section, lines, html)
     if c.milestones:
         lines += ["", "This week:"]
         html.append("<h3>This week</h3><ul>")

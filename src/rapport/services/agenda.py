@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import replace
 from typing import NamedTuple
 
@@ -19,18 +20,36 @@ from rapport.services.interactions import InteractionIn, log
 from rapport.storage.schema import AgendaMark, Commitment, Exchange, Role
 
 
-def build(ctx: Ctx, day: dt.date | None = None, limit: int | None = None) -> Agenda:
+def build(
+    ctx: Ctx,
+    day: dt.date | None = None,
+    limit: int | None = None,
+    people: Collection[int] | None = None,
+) -> Agenda:
     """The ranked agenda for `day` (default today): one entry per person with every
-    reason to reach out, the suggested action and a priority."""
+    reason to reach out, the suggested action and a priority; only the entries of
+    `people` when given (a list's, `services.lists.people_of`), numbered among them."""
     today = day or ctx.today
-    return rules.build(agenda_facts.gather(ctx, today), today, limit or None)
+    if people is None:
+        return rules.build(agenda_facts.gather(ctx, today), today, limit or None)
+    wanted = set(people)
+    everything = rules.build(agenda_facts.gather(ctx, today), today, None)
+    kept = [e for e in everything.entries if e.person_id in wanted]
+    numbered = [replace(e, position=n) for n, e in enumerate(kept, start=1)]
+    return Agenda(day=today, entries=numbered[: limit or None], total=len(numbered))
 
 
-def show(ctx: Ctx, interface: str, day: dt.date | None = None, limit: int | None = None) -> Agenda:
+def show(
+    ctx: Ctx,
+    interface: str,
+    day: dt.date | None = None,
+    limit: int | None = None,
+    people: Collection[int] | None = None,
+) -> Agenda:
     """`build`, remembered (today's) as the listing `interface` showed: a number
     typed next (`done 2`) names an entry of this listing, whatever is answered in
     between."""
-    agenda = build(ctx, day, limit)
+    agenda = build(ctx, day, limit, people)
     if agenda.day != ctx.today:  # another day's plan: numbers still mean today's listing
         return agenda
     return replace(agenda, listing=agenda_listing.remember(ctx, interface, agenda))

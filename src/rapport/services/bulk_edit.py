@@ -18,7 +18,7 @@ from sqlalchemy import select
 from rapport.domain.person_patch import Items, PersonPatch, PersonPlan, PersonState, plan
 from rapport.domain.vocabulary import RelationshipType, parse_choice
 from rapport.errors import Invalid, NotFound
-from rapport.services import people, person_writer
+from rapport.services import lists, people, person_writer
 from rapport.services.context import Ctx
 from rapport.services.person_state import read_states
 from rapport.services.person_writer import Planned
@@ -34,6 +34,8 @@ ACTIONS = (
     "archive",
     "unarchive",
     "delete",
+    "list",
+    "unlist",
     "cadence-each",
 )
 MAX_PEOPLE = 5000
@@ -56,7 +58,8 @@ def apply(
 ) -> BatchResult:
     """Apply `action` to the people `ids` of this workspace:
     tag/untag NAME, type/untype TYPE, cadence DAYS (empty clears), archive, unarchive,
-    delete (to the archive: kept with their history, undoable); `cadence-each` sets
+    delete (to the archive: kept with their history, undoable), list/unlist NAME (put
+    on or take off a hand-picked list, `services.lists`); `cadence-each` sets
     each person's own cadence from `values` (used by undo)."""
     if action not in ACTIONS:
         raise Invalid("action", f"{action!r} is not one of: {', '.join(ACTIONS)}")
@@ -71,6 +74,8 @@ def apply(
     ctx.journal("bulk edit", f"Bulk {label} on {_people(len(wanted))}")
     if action in ("archive", "unarchive", "delete"):
         return _archive(ctx, wanted, action != "unarchive", deleting=action == "delete")
+    if action in ("list", "unlist"):
+        return _listed(ctx, wanted, action, str(value or ""))
     if action in ("tag", "untag"):
         result = _tags(ctx, wanted, action, str(value or ""))
     elif action in ("type", "untype"):
@@ -166,6 +171,22 @@ def _cadence_each(ctx: Ctx, ids: list[int], values: Mapping[str, int | None]) ->
     return _result(ctx, "cadence-each", len(ids), message, None)
 
 
+def _listed(ctx: Ctx, ids: list[int], action: str, name: str) -> BatchResult:
+    if not name.strip():
+        raise Invalid("value", "name the list")
+    found = lists.find(ctx, name)
+    if action == "list":
+        before = set(lists.member_ids(ctx, found)) if found.kind == "picked" else set()
+        change = lists.add_people(ctx, found.id, ids)
+        added = [pid for pid in ids if pid not in before]
+        undo = {"action": "unlist", "ids": added, "value": found.name}
+        return _result(ctx, action, change.people, change.message, undo)
+    before = set(lists.member_ids(ctx, found)) if found.kind == "picked" else set()
+    change = lists.remove_people(ctx, found.id, ids)
+    undo = {"action": "list", "ids": [pid for pid in ids if pid in before], "value": found.name}
+    return _result(ctx, action, change.people, change.message, undo)
+
+
 def _tags(ctx: Ctx, ids: list[int], action: str, name: str) -> BatchResult:
     clean = name.strip().lstrip("#")
     if not clean:
@@ -210,9 +231,15 @@ def choose(
     tag: str | None = None,
     organization: str | None = None,
     archived: bool = False,
+    list_: str | None = None,
 ) -> list[Chosen]:
     """The people a bulk edit would change, by name: `ids` as given (NotFound for
-    one not in the workspace), or everyone the filters of `people.listing` match."""
+    one not in the workspace), the active people on the list `list_`, or everyone the
+    filters of `people.listing` match."""
+    if list_:
+        ids = [*ids, *lists.people_of(ctx, list_)]
+        if not ids:
+            return []
     if ids:
         rows = {
             pid: Chosen(pid, name, archived_at is not None)
@@ -227,7 +254,7 @@ def choose(
             raise NotFound(f"no person with id {missing[0]}")
         return [rows[i] for i in dict.fromkeys(ids)]
     if not (type_ or tag or organization):
-        raise Invalid("ids", "name the people (ids) or a filter (tag, type, organization)")
+        raise Invalid("ids", "name the people (ids), a list or a filter (tag, type, organization)")
     found, total = people.listing(
         ctx,
         type_=type_,

@@ -7,17 +7,19 @@ import datetime as dt
 import os
 import re
 import socket
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from rapport.adapters.mailer import SECURITY, DeliveryFailed, SmtpSettings, build_message, send
-from rapport.domain.digest import Digest, DigestContent, compose
+from rapport.domain.digest import Digest, DigestContent, ListSection, compose
 from rapport.domain.names import looks_like_email
 from rapport.errors import Contradicts, Invalid
 from rapport.services import agenda, health, milestones, promises, secret_box, smtp_password
+from rapport.services import lists as person_lists
 from rapport.services.context import Ctx, Rapport
 from rapport.services.secret_box import SecretBox
 from rapport.storage.schema import DigestState, Exchange, User, Workspace
@@ -35,6 +37,7 @@ def default_base_url() -> str:
     return os.environ.get(BASE_URL_ENV, "").strip().rstrip("/") or DEFAULT_BASE_URL
 
 
+LIST_SHOWN = 5  # people per followed list: the whole list is one link away
 STALE_CLAIM = dt.timedelta(minutes=10)  # a sender that died mid-send is retried after this
 FIRST_RETRY = dt.timedelta(minutes=5)
 LONGEST_RETRY = dt.timedelta(hours=1)
@@ -101,10 +104,14 @@ def configure_digest(
     time: str | None = None,
     to: str | None = None,
     base_url: str | None = None,
+    lists: Sequence[str | int] | None = None,
 ) -> dict[str, Any]:
-    """Turn the digest on or off, and set when (local time), to whom and the web
-    address its links point at."""
+    """Turn the digest on or off, and set when (local time), to whom, the web
+    address its links point at and the lists it follows (a section each; [] none)."""
     current = dict(ctx.settings.get("digest") or {})
+    if lists is not None:
+        found = [person_lists.find(ctx, ref) for ref in lists]
+        current["lists"] = list(dict.fromkeys(x.id for x in found))
     if time is not None:
         if not _TIME.match(time.strip()):
             raise Invalid("time", f"{time!r} is not a time of day like 07:30")
@@ -142,12 +149,19 @@ def settings_view(ctx: Ctx) -> dict[str, Any]:
     return {
         "digest": {
             "enabled": bool(digest.get("enabled")),
+            "lists": _followed(ctx, digest),
             "time": digest.get("time", DEFAULT_TIME),
             "to": digest.get("to") or _owner_email(ctx),
             "base_url": digest.get("base_url") or default_base_url(),
         },
         "smtp": {**smtp, "password_set": has_password} if smtp else None,
     }
+
+
+def _followed(ctx: Ctx, digest: dict[str, Any]) -> list[dict[str, Any]]:
+    """The lists the digest follows that still exist, as {id, name}, by name."""
+    wanted = set(digest.get("lists") or [])
+    return [{"id": i, "name": name} for i, name in person_lists.names(ctx) if i in wanted]
 
 
 def smtp_settings(ctx: Ctx, box: SecretBox) -> SmtpSettings:
@@ -171,7 +185,18 @@ def smtp_settings(ctx: Ctx, box: SecretBox) -> SmtpSettings:
 def content(ctx: Ctx, day: dt.date | None = None, *, limit: int = 10) -> DigestContent:
     """What the digest for `day` says: the same agenda the app and the .ics feed show."""
     today = day or ctx.today
-    built = agenda.build(ctx, today, limit=limit)
+    followed = _followed(ctx, ctx.settings.get("digest") or {})
+    # with lists to follow, the agenda is written out once and each list picks its own
+    everything = agenda.build(ctx, today, limit=None if followed else limit)
+    built = replace(everything, entries=everything.entries[:limit])
+    sections = []
+    for chosen in followed:
+        on_list = set(person_lists.people_of(ctx, chosen["id"]))
+        entries = [e for e in everything.entries if e.person_id in on_list]
+        numbered = [replace(e, position=n) for n, e in enumerate(entries, start=1)]
+        sections.append(
+            ListSection(chosen["id"], chosen["name"], numbered[:LIST_SHOWN], len(numbered))
+        )
     week_end = today + dt.timedelta(days=6)
     due = [
         p
@@ -200,6 +225,7 @@ def content(ctx: Ctx, day: dt.date | None = None, *, limit: int = 10) -> DigestC
         promises=due,
         drifting=health.network(ctx, today, drifting=5).drifting,
         thanks_owed=int(thanks_owed or 0),
+        lists=sections,
     )
 
 

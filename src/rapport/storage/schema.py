@@ -664,4 +664,9 @@ class JournalEntry(Base):
 
 # --- and the CardDAV server's and the offline captures' (issue 18) ---------------------
 
-from rapport.storage import capture_receipts, carddav_tables, sync_tables  # noqa: E402, F401
+from rapport.storage import (  # noqa: E402, F401
+    capture_receipts,
+    carddav_tables,
+    saved_lists,
+    sync_tables,
+)

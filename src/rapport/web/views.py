@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 from rapport.domain.agenda import groups
 from rapport.domain.agenda.groups import Listed
+from rapport.domain.people_filter import HEALTH_BANDS, PeopleFilter
+from rapport.domain.people_filter import of as people_filter_of
 from rapport.domain.promise_rates import month_labels, tally
 from rapport.domain.records import (
     Agenda,
@@ -24,7 +26,7 @@ from rapport.domain.records import (
     PromiseRates,
 )
 from rapport.domain.vocabulary import RelationshipType
-from rapport.errors import Invalid
+from rapport.errors import Invalid, NotFound
 from rapport.services import (
     agenda,
     agenda_facts,
@@ -33,21 +35,16 @@ from rapport.services import (
     health,
     insights,
     interactions,
+    lists,
     milestones,
     people,
+    people_filter,
     profile,
     promise_rates,
     promises,
 )
 from rapport.services.context import Ctx
 
-# Health bands people filter by (score ranges, inclusive).
-HEALTH_BANDS: dict[str, tuple[int, int]] = {
-    "at-risk": (0, 39),
-    "fading": (40, 59),
-    "steady": (60, 79),
-    "strong": (80, 100),
-}
 PER_PAGE = 50
 
 
@@ -63,18 +60,27 @@ class TodayView:
     listed_people: int = 0  # how many people `listed` holds
     more: bool = False  # whether anything is left after `listed`
     events: list[tuple[int, str, dt.date]] = field(default_factory=list)  # met where?
+    lists: list[tuple[int, str]] = field(default_factory=list)  # to show one list's agenda
+    list_id: int | None = None  # the list whose people alone the agenda shows
 
 
 # entries written out beyond those shown, so a group at the end of a page is whole
 GROUP_LOOKAHEAD = 50
 
 
-def today(ctx: Ctx, *, show: int | None = None) -> TodayView:
+def today(ctx: Ctx, *, show: int | None = None, list_id: int | None = None) -> TodayView:
     """The agenda with what surrounds it: dates coming up, promises I owe, the
     latest conversations, whether there is anyone yet (for the empty state), and
     the events someone may have just been met at. The agenda is listed grouped
-    (`domain.agenda.groups`), its first `show` entries or groups (all without)."""
-    built = agenda.build(ctx, limit=None if show is None else show + GROUP_LOOKAHEAD)
+    (`domain.agenda.groups`), its first `show` entries or groups (all without);
+    only the people on the list `list_id` when given."""
+    who = None
+    if list_id is not None:
+        try:
+            who = lists.people_of(ctx, list_id)
+        except NotFound:  # a link to a list since deleted: everyone's agenda
+            list_id = None
+    built = agenda.build(ctx, limit=None if show is None else show + GROUP_LOOKAHEAD, people=who)
     met_at = [
         e.reasons[0].ref_id
         for e in built.entries
@@ -93,6 +99,8 @@ def today(ctx: Ctx, *, show: int | None = None) -> TodayView:
         listed_people=held,
         more=held < built.total,
         events=events.recent(ctx, ctx.today - dt.timedelta(days=rules.follow_up_days)),
+        lists=lists.names(ctx),
+        list_id=list_id,
     )
 
 
@@ -106,6 +114,13 @@ class PeopleFilters:
     sort: str = "name"
     limit: int = PER_PAGE
     offset: int = 0
+
+    def criteria(self) -> PeopleFilter:
+        """Who these filters choose, without the page's sorting and paging."""
+        return people_filter_of({
+            "type": self.type, "tag": self.tag,
+            "organization": self.organization, "health": self.health,
+        })  # fmt: skip
 
     def checked(self) -> PeopleFilters:
         if self.health and self.health not in HEALTH_BANDS:
@@ -137,45 +152,19 @@ class PeopleView:
 
 
 def people_page(ctx: Ctx, filters: PeopleFilters) -> PeopleView:
-    """One page of people with their health. Without a health filter, the page is
-    cut in the database and health is scored for its rows only; with one, every
-    active person is scored (grouped queries) and the band picked."""
+    """One page of people with their health (`services.people_filter.choose`)."""
     f = filters.checked()
     offset = f.offset
-    if f.health:
-        lo, hi = HEALTH_BANDS[f.health]
-        scores = health.scores(ctx)
-        matching, _ = people.listing(
-            ctx,
-            type_=f.type,
-            tag=f.tag,
-            organization=f.organization,
-            archived=f.archived,
-            sort=f.sort,
-            limit=1_000_000,
-        )
-        chosen = [p for p in matching if lo <= scores.get(p.id, -1) <= hi]
-        total = len(chosen)
-        summaries = chosen[offset : offset + f.limit]
-    else:
-        summaries, total = people.listing(
-            ctx,
-            type_=f.type,
-            tag=f.tag,
-            organization=f.organization,
-            archived=f.archived,
-            sort=f.sort,
-            limit=f.limit,
-            offset=offset,
-        )
-        scores = health.scores(ctx, ids=[p.id for p in summaries])
+    found = people_filter.choose(
+        ctx, f.criteria(), archived=f.archived, sort=f.sort, limit=f.limit, offset=offset
+    )
     return PeopleView(
-        rows=[PersonRow(p, scores.get(p.id)) for p in summaries],
-        total=total,
+        rows=[PersonRow(p, found.health.get(p.id)) for p in found.people],
+        total=found.total,
         limit=f.limit,
         offset=offset,
         page=offset // f.limit + 1,
-        pages=max(1, math.ceil(total / f.limit)),
+        pages=max(1, math.ceil(found.total / f.limit)),
         filters=f,
     )
 

@@ -7,8 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from rapport.domain.records import Agenda, Draft
-from rapport.services import agenda, drafts
-from rapport.web.api.schemas import AgendaDone, AgendaRef, AgendaSnooze, Day, Message, Text
+from rapport.services import agenda, drafts, lists
+from rapport.web.api.schemas import MAX_ID, AgendaDone, AgendaRef, AgendaSnooze, Day, Message, Text
 from rapport.web.deps import WorkspaceDep
 
 router = APIRouter(tags=["agenda"])
@@ -19,13 +19,17 @@ def get_agenda(
     ws: WorkspaceDep,
     date: Annotated[Day | None, Query(description="The day to plan (default today)")] = None,
     limit: Annotated[int | None, Query(ge=1, le=1000)] = None,
+    list_id: Annotated[
+        int | None, Query(ge=1, le=MAX_ID, description="Only the people on this list")
+    ] = None,
 ) -> Any:
     """One entry per person, most important first, each with its reasons (each with
     its `ref` to answer it by, and `shown_until` when it lapses) and the suggested
     action. The entries' numbers refer to this listing (`listing`) until the agenda
     is listed again."""
     with ws.write() as ctx:
-        return agenda.show(ctx, "api", date, limit)
+        who = lists.people_of(ctx, list_id) if list_id is not None else None
+        return agenda.show(ctx, "api", date, limit, who)
 
 
 @router.post("/agenda/done", response_model=Message)

@@ -13,7 +13,7 @@ from rapport.domain.digest import Digest
 from rapport.services import digest, secret_box
 from rapport.services.digest import Delivery, DigestStatus
 from rapport.web.api import wire
-from rapport.web.api.schemas import WHOLE, Day, Email, Filled, In, Short, StrictBool
+from rapport.web.api.schemas import WHOLE, Day, Email, Filled, Id, In, Short, StrictBool
 from rapport.web.deps import WorkspaceDep
 
 router = APIRouter(tags=["digest"])
@@ -33,6 +33,10 @@ class DigestPatch(In):
     time: Annotated[str, wire.clock] | None = Field(default=None, examples=["07:30"])
     to: Email | None = None
     base_url: Annotated[str, wire.web, Field(max_length=500)] | None = None
+    list_ids: Annotated[
+        list[Id] | None,
+        Field(max_length=50, description="The lists it follows, a section each ([]: none)"),
+    ] = None
     smtp: SmtpIn | None = None
 
 
@@ -59,7 +63,12 @@ def patch_digest(ws: WorkspaceDep, body: DigestPatch) -> Any:
         if body.smtp is not None:
             digest.configure_smtp(ctx, secret_box.of(ws.rapport), **body.smtp.model_dump())
         digest.configure_digest(
-            ctx, enabled=body.enabled, time=body.time, to=body.to, base_url=body.base_url
+            ctx,
+            enabled=body.enabled,
+            time=body.time,
+            to=body.to,
+            base_url=body.base_url,
+            lists=body.list_ids,
         )
     return _view(ws)
 

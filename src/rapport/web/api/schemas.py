@@ -387,6 +387,14 @@ _BULK: JsonDict = {
             },
         },
         {
+            "required": ["ids", "value"],
+            "properties": {
+                "action": {"enum": ["list", "unlist"]},
+                "ids": _SOME_PEOPLE,
+                "value": {"type": "string", "minLength": 1, "maxLength": 100},
+            },
+        },
+        {
             "required": ["ids"],
             "properties": {
                 "action": {"enum": ["archive", "unarchive", "delete"]},
@@ -432,6 +440,10 @@ class BulkIn(In):
             isinstance(self.value, str) and _TAG.match(self.value)
         ):
             raise Invalid("value", "name the tag")
+        if self.action in ("list", "unlist") and not (
+            isinstance(self.value, str) and self.value.strip()
+        ):
+            raise Invalid("value", "name the list")
         if self.action in ("type", "untype") and self.value not in _TYPES:
             raise Invalid("value", f"must be one of: {', '.join(_TYPES)}")
         if self.action == "cadence" and not (

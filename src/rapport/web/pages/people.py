@@ -9,8 +9,8 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from rapport.domain.person_patch import PersonPatch
-from rapport.errors import AlreadyKnown, Invalid, RapportError
-from rapport.services import bulk_edit, duplicates, people
+from rapport.errors import AlreadyKnown, Contradicts, Invalid, RapportError
+from rapport.services import bulk_edit, duplicates, lists, people
 from rapport.services.context import Ctx
 from rapport.web import views
 from rapport.web.deps import WorkspaceDep
@@ -46,6 +46,7 @@ def people_page(request: Request, ws: WorkspaceDep) -> Response:
     with ws.read() as ctx:
         view = views.people_page(ctx, filters)
         everyone = people.count(ctx)
+        list_names = lists.names(ctx)
         today, tz = ctx.today, ctx.tz
     template = (
         "partials/people_list.html"
@@ -56,7 +57,7 @@ def people_page(request: Request, ws: WorkspaceDep) -> Response:
     return render(
         request,
         template,
-        {"view": view, "everyone": everyone, "today": today, "tz": tz},
+        {"view": view, "everyone": everyone, "today": today, "tz": tz, "list_names": list_names},
     )
 
 
@@ -220,15 +221,19 @@ def bulk(
     value: Text = "",
     back: Text = "/people",
 ) -> Response:
-    """Tag, set a type or rhythm, archive or delete (to the archive) the selected
-    people at once."""
-    target = back if back.startswith("/people") else "/people"
+    """Tag, set a type or rhythm, put on or take off a list, archive or delete (to
+    the archive) the selected people at once (on the People page or a list's)."""
+    target = back if back.startswith(("/people", "/lists/")) else "/people"
     try:
         person_ids = [int(i) for i in ids or []]
     except ValueError:
         raise Invalid("ids", "people are chosen by their number") from None
-    with ws.write() as ctx:
-        result = bulk_edit.apply(ctx, person_ids, action, value or None)
+    try:
+        with ws.write() as ctx:
+            result = bulk_edit.apply(ctx, person_ids, action, value or None)
+    except Contradicts as exc:  # well-formed, refused by what is stored (a saved filter)
+        flash(request, f"Nothing was changed: {exc.message}", "error")
+        return RedirectResponse(target, status_code=303)
     message = result.message[:1].upper() + result.message[1:] + "."
     if result.changed and action == "delete":
         message += " Find them under archived."

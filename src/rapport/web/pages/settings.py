@@ -18,6 +18,7 @@ from rapport.errors import Invalid, RapportError
 from rapport.services import (
     accounts,
     digest,
+    lists,
     owner,
     preferences,
     secret_box,
@@ -54,6 +55,7 @@ def _page(
         token_list = tokens.listing(ctx)
         digest_settings = digest.settings_view(ctx)
         digest_status = digest.status(ctx)
+        all_lists = lists.names(ctx)
         sync_count = len(sync_accounts.listing(ctx))
     current = session_of(request.scope).get(SESSION_ID)
     signed_in = sessions.listing(
@@ -66,6 +68,7 @@ def _page(
             "prefs": prefs,
             "owner": own,
             "origins": owner.ORIGINS,
+            "all_lists": all_lists,
             "tokens": token_list,
             "sessions": signed_in,
             "new_token": new_token,
@@ -184,6 +187,11 @@ async def save_digest(request: Request, ws: WorkspaceDep) -> Response:
                 time=values.get("time") or None,
                 to=values.get("to") or None,
                 base_url=values.get("base_url") or None,
+                lists=[
+                    int(i)
+                    for i in form.getlist("digest_lists")
+                    if isinstance(i, str) and i.isascii() and i.isdigit() and len(i) < 10
+                ],
             )
     except Invalid as exc:
         return _page(request, ws, status_code=422, errors={exc.field: exc.reason})

@@ -30,13 +30,26 @@ MORE = 20  # how many more "show more" adds
 MOST = 1000  # the most `show` may ask for
 
 
+def _query(request: Request) -> QueryParams:
+    """The page's own query: from its address when an answer comes by htmx (the list
+    answered in place stays as it was)."""
+    if _is_htmx(request) and "hx-current-url" in request.headers:
+        return QueryParams(urlsplit(request.headers["hx-current-url"]).query)
+    return request.query_params
+
+
+def _list_id(request: Request) -> int | None:
+    """The list whose people alone the agenda shows (`?list=ID`), if any."""
+    asked = _query(request).get("list", "")
+    if asked.isascii() and asked.isdigit() and 0 < len(asked) < 10:
+        return int(asked)
+    return None
+
+
 def _shown(request: Request) -> int | None:
     """How many entries (a group counts as one) the page lists: `?show=N` or all
-    with `?all=1`, read from the page's own address when an answer comes by htmx
-    (the list answered in place stays as long as it was)."""
-    query = request.query_params
-    if _is_htmx(request) and "hx-current-url" in request.headers:
-        query = QueryParams(urlsplit(request.headers["hx-current-url"]).query)
+    with `?all=1`."""
+    query = _query(request)
     if query.get("all") == "1":
         return None
     asked = query.get("show", "")
@@ -48,7 +61,7 @@ def _shown(request: Request) -> int | None:
 def _today(request: Request, ws: WorkspaceDep, **extra: object) -> Response:
     show = _shown(request)
     with ws.read() as ctx:
-        view = views.today(ctx, show=show)
+        view = views.today(ctx, show=show, list_id=_list_id(request))
         waiting = review.waiting(ctx)
         tz = ctx.tz
     template = "partials/agenda.html" if _is_htmx(request) else "today.html"

@@ -89,6 +89,12 @@
     if (bar) bar.classList.toggle("active", picked > 0);
   }
 
+  // Today: choosing a list shows its people's agenda (the form's button does it without a script)
+  document.addEventListener("change", (event) => {
+    const menu = event.target.closest("select[data-submit-on-change]");
+    if (menu && menu.form) menu.form.submit();
+  });
+
   document.addEventListener("change", (event) => {
     const all = event.target.closest("[data-select-all]");
     if (all) {
