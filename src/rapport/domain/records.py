@@ -87,6 +87,8 @@ class PersonOut:
     last_contact_at: dt.datetime | None
     created_at: dt.datetime
     roles: list[RoleOut] = field(default_factory=list)
+    # the user's own fields (issue 23): {field name: value as typed}
+    fields: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
