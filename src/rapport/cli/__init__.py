@@ -69,6 +69,7 @@ def _register() -> None:
         digest,
         events,
         favours,
+        fields,
         history,
         io,
         log,
@@ -85,6 +86,7 @@ def _register() -> None:
     # the order `rapport --help` lists them in
     people.register(app)
     tags.register(app)
+    fields.register(app)
     organizations.register(app)
     log.register(app)
     promises.register(app)

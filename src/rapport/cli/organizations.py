@@ -19,7 +19,9 @@ if TYPE_CHECKING:
         OrganizationProfile,
     )
 
-org_app = typer.Typer(help="Your organisations: list them, see who you know at one, merge two.")
+org_app = typer.Typer(
+    help="Your organisations: list them, see who you know at one, set your fields, merge two."
+)
 OrgArgument = typer.Argument(..., help="The organisation: its name, a prefix of it, or #id.")
 
 
@@ -77,6 +79,8 @@ def _render_profile(p: OrganizationProfile) -> None:
     for extra in (o.industry, o.website):
         if extra:
             say(f"  {extra}")
+    for name, value in p.fields.items():
+        say(f"  {name}: {value}")
     if p.now:
         _members("There now", p.now, before=False)
     if p.before:
@@ -105,6 +109,24 @@ def merge(
     with session(write=True) as ctx:
         change = organizations.merge(ctx, organization, into)
     emit(change, as_json, lambda: _said(change))
+
+
+@org_app.command("edit")
+def edit(
+    organization: str = OrgArgument,
+    field: list[str] = typer.Option(
+        ..., "--field", help="A field of your own, NAME=VALUE (repeatable; NAME= clears it)."
+    ),
+    as_json: bool = JsonOption,
+) -> None:
+    """Set an organisation's fields of your own (see `rapport field add --for organizations`)."""
+    from rapport.cli.runtime import session
+    from rapport.services import custom_fields, organizations
+
+    values = custom_fields.parse_assignments(field)
+    with session(write=True) as ctx:
+        found = organizations.edit_fields(ctx, organization, values)
+    emit(found, as_json, lambda: say(f"updated {found.organization.name}"))
 
 
 def _said(change: OrganizationChange) -> None:
