@@ -101,6 +101,7 @@ class PeopleFilters:
     type: str | None = None
     tag: str | None = None
     organization: str | None = None
+    field: str | None = None  # one of the user's own fields and its value: "Stage=Seed"
     health: str | None = None
     archived: bool = False
     sort: str = "name"
@@ -150,6 +151,7 @@ def people_page(ctx: Ctx, filters: PeopleFilters) -> PeopleView:
             type_=f.type,
             tag=f.tag,
             organization=f.organization,
+            field=f.field,
             archived=f.archived,
             sort=f.sort,
             limit=1_000_000,
@@ -163,6 +165,7 @@ def people_page(ctx: Ctx, filters: PeopleFilters) -> PeopleView:
             type_=f.type,
             tag=f.tag,
             organization=f.organization,
+            field=f.field,
             archived=f.archived,
             sort=f.sort,
             limit=f.limit,

@@ -14,6 +14,7 @@ from rapport.web.api import (
     captures,
     correspondents,
     digest,
+    fields,
     history,
     io,
     mentoring,
@@ -59,6 +60,7 @@ for module in (
     captures,
     roles,
     tags,
+    fields,
     organizations,
 ):
     router.include_router(module.router)

@@ -16,9 +16,14 @@ from rapport.services.organizations import (
     OrganizationOut,
     OrganizationProfile,
 )
+from rapport.web.api.schemas import In, OwnFields
 from rapport.web.deps import WorkspaceDep
 
 router = APIRouter(tags=["organizations"])
+
+
+class OrganizationFieldsIn(In):
+    fields: OwnFields
 
 
 class OrganizationMergeIn(BaseModel):
@@ -41,6 +46,13 @@ def get_organization(ws: WorkspaceDep, organization: str) -> Any:
     conversations."""
     with ws.read() as ctx:
         return organizations.profile(ctx, organization)
+
+
+@router.patch("/organizations/{organization}", response_model=OrganizationProfile)
+def edit_organization(ws: WorkspaceDep, organization: str, body: OrganizationFieldsIn) -> Any:
+    """Set the organisation's fields of your own (`fields`, by name; empty clears)."""
+    with ws.write() as ctx:
+        return organizations.edit_fields(ctx, organization, body.fields)
 
 
 @router.post("/organizations/{organization}/merge", response_model=OrganizationChange)

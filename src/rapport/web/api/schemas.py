@@ -123,6 +123,21 @@ class Page(BaseModel, Generic[T]):
     offset: int
 
 
+# the user's own fields (issue 23): {field name: value as text}; "" or null clears one
+FieldName = Annotated[str, wire.no_nul, Str(100, 1), AfterValidator(_storable)]
+FieldText = Annotated[Text, Str(2000)]
+OwnFields = Annotated[
+    dict[FieldName, FieldText | None],
+    Field(
+        max_length=200,
+        description="Fields of your own (`GET /api/v1/fields`), by name: the value as "
+        "text, checked by the field's type (a number, an ISO date, a URL, one of a "
+        "choice's options); an empty string or null clears it. Fields not named are "
+        "left alone.",
+    ),
+]
+
+
 class PersonFields(In):
     given_name: Annotated[Text, Str(200), _foldable(200)] | None = None
     family_name: Annotated[Text, Str(200), _foldable(200)] | None = None
@@ -150,10 +165,11 @@ class PersonFields(In):
     cadence_days: Days | None = None
     strained: StrictBool | None = None
     strained_context: Long | None = None
+    fields: OwnFields = {}
 
     def patch(self) -> person_patch.PersonPatch:
         """The fields the body sets (lists replace the person's; null clears one)."""
-        values = self.model_dump(exclude_unset=True, exclude={"force"})
+        values = self.model_dump(exclude_unset=True, exclude={"force", "fields"})
         for key in person_patch.LIST_FIELDS:
             if key in values and values[key] is None:
                 values[key] = []
