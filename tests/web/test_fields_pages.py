@@ -16,8 +16,8 @@ def test_define_fill_and_see(web: Web, ana: User) -> None:
         acme = organizations.find(ctx, "Acme").id
     browser = web.browser(ana)
     assert 'href="/fields"' in browser.get("/settings").text
-    added = browser.post("/fields", {"name": "Stage", "type": "choice",
-                                     "options": "Seed, Series A", "applies_to": "people"})  # fmt: skip
+    choice = {"name": "Stage", "type": "choice", "options": "Seed, Series A"}
+    added = browser.post("/fields", choice | {"applies_to": "people"})
     assert "Added the field Stage for people." in added.text
     browser.post("/fields", {"name": "Fund size", "type": "number", "applies_to": "people"})
     browser.post("/fields", {"name": "Deck", "type": "url", "applies_to": "people"})

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from rapport.domain.names import fold
 from rapport.domain.text import clean_text
-from rapport.errors import Invalid
+from rapport.errors import Contradicts, Invalid
 
 
 class FieldType(StrEnum):
@@ -62,13 +62,15 @@ def parse_target(text: str) -> Target:
 
 
 def clean_name(value: str) -> str:
-    """A field's name: text of at most 100 characters, without '=' (which separates
-    a name from its value in `--field NAME=VALUE`)."""
+    """A field's name: text of at most 100 characters, one line, without '=' or ':'
+    (which separate a name from its value: `--field NAME=VALUE`, `field=Stage:Seed`)."""
     name = clean_text(value, "name", MAX_NAME)
     if name is None:
         raise Invalid("name", "a field needs a name")
-    if "\n" in name or "=" in name:
-        raise Invalid("name", "a field's name is one line, without '='")
+    if "\n" in name or "=" in name or ":" in name:
+        raise Invalid("name", "a field's name is one line, without '=' or ':'")
+    if len(fold(name)) > MAX_NAME:
+        raise Invalid("name", f"is too long (at most {MAX_NAME} characters once normalised)")
     return name
 
 
@@ -84,16 +86,17 @@ def clean_options(kind: FieldType, options: Iterable[str]) -> list[str]:
         if "\n" in option:
             raise Invalid("options", "each option is one line")
         if fold(option) in keys:
-            raise Invalid("options", f"{option!r} is given twice")
+            raise Contradicts("options", f"{option!r} is given twice")
         keys.add(fold(option))
         found.append(option)
+    # (refusals that depend on the type, given beside them or stored: Contradicts)
     if kind is FieldType.CHOICE:
         if not found:
-            raise Invalid("options", "a choice needs its options, e.g. 'Seed,Series A'")
+            raise Contradicts("options", "a choice needs its options, e.g. 'Seed,Series A'")
         if len(found) > MAX_OPTIONS:
             raise Invalid("options", f"{len(found)} options; at most {MAX_OPTIONS}")
     elif found:
-        raise Invalid("options", f"only a choice has options, not a {kind.value} field")
+        raise Contradicts("options", f"only a choice has options, not a {kind.value} field")
     return found
 
 
@@ -121,14 +124,21 @@ def check_value(
     read_day: Callable[[str], dt.date],
 ) -> Value | None:
     """The value `raw` given to the field `name`, checked by its type; None when
-    empty (the value is cleared). `read_day` reads a date in the user's order."""
+    empty (the value is cleared). `read_day` reads a date in the user's order.
+    A value the field's type refuses is Contradicts: well-formed text, refused by
+    what is stored (the field's definition)."""
     text = clean_text(raw, name, MAX_VALUE)
     if text is None:
         return None
     if kind is FieldType.NUMBER:
         return Value(text, fold(text), number=_number(name, text))
     if kind is FieldType.DATE:
-        day = read_day(text)
+        try:
+            day = read_day(text)
+        except Contradicts:
+            raise
+        except Invalid as exc:
+            raise Contradicts(name, exc.reason) from None
         return Value(day.isoformat(), day.isoformat(), day=day)
     if kind is FieldType.URL:
         return Value(_url(name, text), fold(text))
@@ -136,7 +146,7 @@ def check_value(
         for option in options:
             if fold(option) == fold(text):
                 return Value(option, fold(option))
-        raise Invalid(name, f"{text!r} is not one of: {', '.join(options)}")
+        raise Contradicts(name, f"{text!r} is not one of: {', '.join(options)}")
     return Value(text, fold(text))
 
 
@@ -145,9 +155,9 @@ def _number(name: str, text: str) -> float:
     try:
         number = Decimal(plain)
     except InvalidOperation:
-        raise Invalid(name, f"{text!r} is not a number (write it like 1500 or 2.5)") from None
+        raise Contradicts(name, f"{text!r} is not a number (write it like 1500 or 2.5)") from None
     if not number.is_finite() or abs(number) >= MAX_NUMBER:
-        raise Invalid(name, f"{text!r} is not a number Rapport can keep")
+        raise Contradicts(name, f"{text!r} is not a number Rapport can keep")
     return float(number)
 
 
@@ -155,15 +165,16 @@ def _url(name: str, text: str) -> str:
     candidate = text if "://" in text else "https://" + text
     parts = urlsplit(candidate)
     if parts.scheme.lower() not in {"http", "https"} or not parts.netloc or " " in candidate:
-        raise Invalid(name, f"{text!r} is not a web address (http:// or https://)")
+        raise Contradicts(name, f"{text!r} is not a web address (http:// or https://)")
     return candidate
 
 
 def split_assignment(text: str) -> tuple[str, str]:
     """'Fund size=50M' -> ('Fund size', '50M'); 'Stage:Seed' too (the API's filter
-    form). An empty value is kept: it clears the field."""
-    sep = "=" if "=" in text else ":"
-    name, found, value = text.partition(sep)
+    form): split at the first '=' or ':' (a name has neither). An empty value is
+    kept: it clears the field."""
+    at = min((i for i in (text.find("="), text.find(":")) if i >= 0), default=-1)
+    name, found, value = text[: max(at, 0)], at >= 0, text[at + 1 :]
     if not found or not name.strip():
         raise Invalid("field", f"{text!r}: write it as NAME=VALUE, e.g. 'Stage=Seed'")
     return name.strip(), value.strip()

@@ -23,7 +23,7 @@ from rapport.domain.custom_fields import (
     split_assignment,
 )
 from rapport.domain.names import fold
-from rapport.domain.text import strip_controls, whole_number
+from rapport.domain.text import strip_controls, text_problem, whole_number
 from rapport.errors import Conflict, Contradicts, NotFound
 from rapport.services import date_order
 from rapport.services.context import Ctx
@@ -81,6 +81,8 @@ def listing(ctx: Ctx, target: Target | None = None) -> list[FieldOut]:
 def find(ctx: Ctx, ref: str, target: Target) -> CustomField:
     """The field `ref` names (its name in any case, or '#id'), or NotFound."""
     raw = strip_controls(ref).strip()
+    if not raw or text_problem(raw):  # no field is named so (PostgreSQL refuses NUL)
+        raise NotFound(f"no field {raw!r} for {target.value}")
     number = whole_number(raw.lstrip("#"), "field") if raw.startswith("#") else None
     mine = (CustomField.workspace_id == ctx.workspace_id, CustomField.target == target.value)
     if number is not None:

@@ -13,11 +13,12 @@ from pydantic import Field
 from rapport.domain.custom_fields import FieldType, Target
 from rapport.services import custom_fields
 from rapport.services.custom_fields import FieldDeleted, FieldOut
+from rapport.web.api import wire
 from rapport.web.api.schemas import FieldName, In, PathId
 from rapport.web.deps import WorkspaceDep
 
 router = APIRouter(tags=["fields"])
-Option = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[^\x00]*$")]
+Option = Annotated[str, wire.one_line, Field(min_length=1, max_length=100)]
 Options = Annotated[
     list[Option], Field(max_length=100, description="A choice's options (only a choice has any)")
 ]

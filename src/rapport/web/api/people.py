@@ -49,7 +49,8 @@ def list_people(
     tag: Filter = None,
     organization: Filter = None,
     field: Annotated[
-        Text | None,
+        str | None,
+        wire.field_filter,
         Query(
             max_length=2100,
             description="One of your own fields and its value, `Stage:Seed` (or "

@@ -124,10 +124,11 @@ class Page(BaseModel, Generic[T]):
 
 
 # the user's own fields (issue 23): {field name: value as text}; "" or null clears one
-FieldName = Annotated[str, wire.no_nul, Str(100, 1), AfterValidator(_storable)]
+FieldName = Annotated[str, wire.field_name, Str(100, 1), _foldable(100), AfterValidator(_storable)]
 FieldText = Annotated[Text, Str(2000)]
+# keys are not checked by the schema (a name not defined is a 404, naming it)
 OwnFields = Annotated[
-    dict[FieldName, FieldText | None],
+    dict[Annotated[str, Str(1000)], FieldText | None],
     Field(
         max_length=200,
         description="Fields of your own (`GET /api/v1/fields`), by name: the value as "
