@@ -47,6 +47,8 @@ FIELDS = (
     "met_on",
     "how_met",
 )
+# a column mapped "Column=field:Stage" goes to the user's own field Stage
+OWN_FIELD = "field:"
 # a row needs one of these to become a person (a name, else its email)
 PERSON_FIELDS = ("name", "given_name", "family_name", "email")
 _MULTI = {"email", "phone", "url", "tags", "types"}
@@ -292,10 +294,11 @@ def find_layout(
     column. With `mapping` (column → field), the header is the row holding all the
     mapped columns. ImportFailed when no row looks like a header."""
     if mapping:
-        bad = sorted(set(mapping.values()) - set(FIELDS))
+        bad = sorted(f for f in set(mapping.values()) - set(FIELDS) if not _own_field(f))
         if bad:
             raise ImportFailed(
-                f"cannot map a column to {bad[0]!r}: fields are {', '.join(FIELDS)}",
+                f"cannot map a column to {bad[0]!r}: fields are {', '.join(FIELDS)}, "
+                f"or one of your own as {OWN_FIELD}NAME",
                 source=source,
             )
         if not set(mapping.values()) & set(PERSON_FIELDS):
@@ -468,6 +471,18 @@ def _cells(
             yield start, row
 
 
+def _own_field(field: str) -> str | None:
+    """The name of the user's own field a mapping names ("field:Stage"), or None."""
+    if field[: len(OWN_FIELD)].lower() == OWN_FIELD and field[len(OWN_FIELD) :].strip():
+        return field[len(OWN_FIELD) :].strip()
+    return None
+
+
+def own_fields_mapped(mapping: Mapping[str, str] | None) -> list[str]:
+    """The user's own fields `mapping` sends columns to."""
+    return [name for f in (mapping or {}).values() if (name := _own_field(f))]
+
+
 def _record(
     line: int, row: Sequence[str], layout: Layout, date_order: DateOrder | None = None
 ) -> ContactRecord:
@@ -478,6 +493,7 @@ def _record(
         if cell:
             values.setdefault(field, []).extend(_cell_values(layout.flavour, field, cell))
     one = {k: v[0] for k, v in values.items() if v}
+    rec.custom = {name: one[f] for f in one if (name := _own_field(f))}
     given = " ".join(v for v in (one.get("given_name"), one.get("middle_name")) if v)
     rec.given_name = given or None
     rec.family_name = one.get("family_name")

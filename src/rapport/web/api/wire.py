@@ -71,7 +71,9 @@ EMAIL = rf"^{_NOT_IN_EMAIL}+@{_NOT_IN_EMAIL}+\.{_NOT_IN_EMAIL}+$"
 # adapters.csv_contacts.mapping_of: 'Column=field', a column with something in it and
 # one of the fields a column can be mapped to
 _FIELDS = "|".join(csv_contacts.FIELDS)
-COLUMN_MAP = rf"^[^{_CTRL}]*[^{_CTRL}{_SPACE_CLASS}=][^{_CTRL}]*=(?:{_FIELDS})$"
+# (or "field:NAME", one of the user's own fields: a name as FIELD_NAME says)
+_OWN = rf"field:[^{_CTRL}\n\r=:]*[^{_CTRL}{_SPACE_CLASS}=:][^{_CTRL}\n\r=:]*"
+COLUMN_MAP = rf"^[^{_CTRL}]*[^{_CTRL}{_SPACE_CLASS}=][^{_CTRL}]*=(?:{_FIELDS}|{_OWN})$"
 # services.people.clean_urls: a dot and no space
 URL = rf"^[^{_CTRL} ]*\.[^{_CTRL} ]*$"
 # services.people.tag_name: something left once spaces and leading '#' go
