@@ -13,8 +13,19 @@ import pytest
 from rapport.adapters import backup as backup_file
 from rapport.domain.custom_fields import FieldType, Target
 from rapport.errors import Conflict, Contradicts, Invalid, NotFound
-from rapport.services import backup, custom_fields, journal, merge, organizations, people, search
+from rapport.services import (
+    backup,
+    custom_fields,
+    exports,
+    imports,
+    journal,
+    merge,
+    organizations,
+    people,
+    search,
+)
 from rapport.services.context import Rapport
+from rapport.services.imports import ImportOptions
 from rapport.settings import Settings
 from tests.conftest import TODAY, OpenCtx, _truncate_all
 from tests.factories import make_person
@@ -182,3 +193,50 @@ def test_backup_round_trip_keeps_fields(
             assert people.listing(ctx, field="Met again=2026-01-02")[1] == 1
     finally:
         target.dispose()
+
+
+def test_csv_import_maps_a_column_to_a_field(open_ctx: OpenCtx, stage: int) -> None:
+    text = b"Full Name,Mail,Round,Size\nAna Lima,ana@x.example,seed,12\nBo Li,bo@x.example,Z,x\n"
+    mapping = {
+        "Full Name": "name",
+        "Mail": "email",
+        "Round": "field:Stage",
+        "Size": "field:Fund size",
+    }
+    with open_ctx() as ctx:
+        summary = imports.run(ctx, text, options=ImportOptions(format="csv", mapping=mapping))
+        assert summary.created == 2
+        assert summary.warnings == [
+            "line 3: Stage: 'Z' is not one of: Seed, Series A; left out",
+            "line 3: Fund size: 'x' is not a number (write it like 1500 or 2.5); left out",
+        ]
+        ana = people.listing(ctx, field="Stage=Seed")[0][0].id
+        assert people.show(ctx, ana).fields == {"Stage": "Seed", "Fund size": "12"}
+        people.edit(ctx, ana, {}, fields={"Stage": "Series A"})
+    with open_ctx() as ctx:  # a known person's values are never overwritten
+        imports.run(ctx, text, options=ImportOptions(format="csv", mapping=mapping))
+        assert people.show(ctx, ana).fields["Stage"] == "Series A"
+        with pytest.raises(NotFound, match="no field 'Colour' for people: add it first"):
+            imports.run(ctx, text, options=ImportOptions(
+                format="csv", mapping={"Full Name": "name", "Round": "field:Colour"}))  # fmt: skip
+
+
+def test_exports_round_trip_fields(open_ctx: OpenCtx, stage: int) -> None:
+    with open_ctx() as ctx:
+        ana = make_person(ctx, "Ana Lima", emails=["ana@x.example"]).id
+        people.edit(ctx, ana, {}, fields={"Stage": "Seed", "Deck": "https://x.example/a=b;c"})
+        csv_out, vcf_out = io.StringIO(), io.StringIO()
+        exports.csv_file(ctx, csv_out)
+        exports.vcard_file(ctx, vcf_out)
+    header, row = csv_out.getvalue().splitlines()[:2]
+    assert header.endswith("field:Stage,field:Fund size,field:Met again,field:Deck")
+    assert row.endswith("Seed,,,https://x.example/a=b;c")
+    assert "X-RAPPORT-FIELD:Deck=https://x.example/a=b\\;c" in vcf_out.getvalue()
+    for text in (csv_out.getvalue(), vcf_out.getvalue()):
+        with open_ctx() as ctx:
+            people.edit(ctx, ana, {}, fields={"Stage": "", "Deck": ""})
+            imports.run(ctx, text.encode())
+            assert people.show(ctx, ana).fields == {
+                "Stage": "Seed",
+                "Deck": "https://x.example/a=b;c",
+            }

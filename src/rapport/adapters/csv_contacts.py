@@ -246,7 +246,8 @@ def _flavour_of(keys: Sequence[str]) -> str | None:
 
 def _field_for(flavour: str, key: str) -> str | None:
     if flavour == "rapport":
-        return _RAPPORT.get(key)
+        # "field:Stage": one of the user's own fields, as `write` names its column
+        return key if _own_field(key) else _RAPPORT.get(key)
     if flavour == "linkedin":
         return _LINKEDIN.get(key)
     if flavour == "google":
@@ -605,16 +606,22 @@ def _date_text(date: PartialDate | None) -> str:
 
 
 def write(
-    records: Iterable[tuple[ContactRecord, int | None]], stream: TextIO, *, bom: bool = False
+    records: Iterable[tuple[ContactRecord, int | None]],
+    stream: TextIO,
+    *,
+    bom: bool = False,
+    own_fields: Sequence[str] = (),
 ) -> int:
     """Rapport's CSV (one row per person, lists joined with '; '); returns the count.
     With `bom`, a byte-order mark comes first: Excel reads a CSV as UTF-8 only when it
     starts with one (else as the Windows code page, and non-ASCII names come out
-    garbled). Our own importer reads it either way."""
+    garbled). Our own importer reads it either way. Each of the user's `own_fields`
+    is a column of its own after Rapport's, named "field:NAME" (read back as that
+    field)."""
     if bom:
         stream.write("\ufeff")
     writer = csv.writer(stream, lineterminator="\r\n")
-    writer.writerow(RAPPORT_COLUMNS)
+    writer.writerow([*RAPPORT_COLUMNS, *(OWN_FIELD + name for name in own_fields)])
     count = 0
     for rec, rapport_id in records:
         writer.writerow(
@@ -637,6 +644,7 @@ def write(
                 rec.met_on.isoformat() if rec.met_on else "",
                 _date_text(rec.birthday),
                 rec.notes or "",
+                *(rec.custom.get(name, "") for name in own_fields),
             ]
         )
         count += 1

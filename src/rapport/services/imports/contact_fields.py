@@ -30,6 +30,7 @@ def apply(
         return
     defined = {fold(d.name): d for d in custom_fields.definitions(ctx, Target.PEOPLE)}
     order = date_order.order(ctx)
+    missing: dict[str, None] = {}
 
     def read_day(text: str) -> dt.date:  # in the user's order
         return parse_day(text, ctx.today, order=order)
@@ -46,9 +47,7 @@ def apply(
         for name, raw in contact.record.custom.items():
             d = defined.get(fold(name))
             if d is None:
-                result.warnings.append(
-                    f"line {contact.lines[0]}: no field {name!r} of yours; its value was left out"
-                )
+                missing.setdefault(name)
                 continue
             if d.id in had:
                 continue
@@ -61,3 +60,8 @@ def apply(
                 values[d.id] = value
         custom_fields.put(ctx, Target.PEOPLE, pid, values)
     replace_people(ctx.session, ctx.workspace_id, [pid for pid, _ in carrying])
+    for name in missing:
+        result.warnings.append(
+            f"you have no field {name!r} for people: its values were left out "
+            f"(add it with rapport field add, then import again)"
+        )
