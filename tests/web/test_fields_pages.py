@@ -45,6 +45,8 @@ def test_define_fill_and_see(web: Web, ana: User) -> None:
     listed = browser.get("/people", params={"field": "Stage=Seed"}).text
     assert f'href="/people/{pid}"' in listed
     assert f'href="/people/{pid}"' not in browser.get("/people", params={"field": "Stage="}).text
+    typo = browser.get("/people", params={"field": "Colour=red"})
+    assert typo.status_code == 200 and "Not filtered by &#39;Colour=red&#39;: no field" in typo.text
     org = browser.post(f"/organizations/{acme}/fields", {f"field.{ids['Tier']}": "Gold"})
     assert "<dt>Tier</dt><dd>Gold</dd>" in org.text
     asked = browser.get("/fields", params={"deleting": ids["Stage"]}).text

@@ -151,7 +151,6 @@ def rename(ctx: Ctx, field_id: int, new_name: str) -> FieldOut:
     ctx.journal("field rename", f"Renamed the field {row.name} to {name}")
     row.name, row.name_key = name, fold(name)
     ctx.session.flush()
-    _reindex(ctx, row)
     return _out(row, _value_counts(ctx).get(row.id, 0))
 
 
@@ -325,15 +324,6 @@ def _owner_id_column(target: Target) -> ColumnElement[int]:
     return Person.id if target is Target.PEOPLE else Organization.id  # type: ignore[return-value]
 
 
-def text_for_search(ctx: Ctx, target: Target, ids: Sequence[int]) -> dict[int, str]:
-    """What a search finds of each owner's values: "Stage Seed"."""
-    return {
-        owner: " ".join(f"{name} {value}" for name, value in values.items())
-        for owner, values in values_of(ctx, target, ids).items()
-        if values
-    }
-
-
 def _owners(ctx: Ctx, row: CustomField) -> list[int]:
     column = (
         CustomFieldValue.person_id
@@ -345,10 +335,6 @@ def _owners(ctx: Ctx, row: CustomField) -> list[int]:
         for i in ctx.session.scalars(select(column).where(CustomFieldValue.field_id == row.id))
         if i is not None
     ]
-
-
-def _reindex(ctx: Ctx, row: CustomField) -> None:
-    _reindex_owners(ctx, Target(row.target), _owners(ctx, row))
 
 
 def _reindex_owners(ctx: Ctx, target: Target, owners: Sequence[int]) -> None:
@@ -364,9 +350,3 @@ def _reindex_owners(ctx: Ctx, target: Target, owners: Sequence[int]) -> None:
         org = ctx.session.get(Organization, org_id)
         if org is not None:
             reindex_organization(ctx.session, org)
-
-
-def refuse_unknown(ctx: Ctx, target: Target, names: Sequence[str]) -> None:
-    """NotFound for the first of `names` not a field of `target`."""
-    for name in names:
-        find(ctx, name, target)

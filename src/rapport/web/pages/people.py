@@ -3,6 +3,7 @@ the form to add or change a person."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -47,7 +48,15 @@ def _filters(request: Request) -> views.PeopleFilters:
 def people_page(request: Request, ws: WorkspaceDep) -> Response:
     filters = _filters(request)
     with ws.read() as ctx:
-        view = views.people_page(ctx, filters)
+        try:
+            view = views.people_page(ctx, filters)
+        except RapportError as exc:
+            if not filters.field:
+                raise
+            # a field filter that names no field or a value its type refuses: said,
+            # and the list shown without it
+            flash(request, f"Not filtered by {filters.field!r}: {exc.message}", "error")
+            view = views.people_page(ctx, dataclasses.replace(filters, field=None))
         everyone = people.count(ctx)
         today, tz = ctx.today, ctx.tz
     template = (
