@@ -30,6 +30,7 @@ from rapport.services.context import Ctx
 from rapport.storage.schema import CustomField, CustomFieldValue
 
 MAX_FIELDS = 200  # per workspace and target
+MAX_ID = 2_147_483_647
 MAX_KEY = 300  # the folded value a filter matches is cut to its column's length
 
 
@@ -86,7 +87,12 @@ def find(ctx: Ctx, ref: str, target: Target) -> CustomField:
     number = whole_number(raw.lstrip("#"), "field") if raw.startswith("#") else None
     mine = (CustomField.workspace_id == ctx.workspace_id, CustomField.target == target.value)
     if number is not None:
-        found = ctx.session.scalar(select(CustomField).where(*mine, CustomField.id == number))
+        # beyond a 32-bit id there is no row (and PostgreSQL's integer would overflow)
+        found = (
+            ctx.session.scalar(select(CustomField).where(*mine, CustomField.id == number))
+            if number <= MAX_ID
+            else None
+        )
     else:
         found = ctx.session.scalar(
             select(CustomField).where(*mine, CustomField.name_key == fold(raw)[:100])
