@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from rapport.services import accounts, imports, organizations, review
+from rapport.domain.custom_fields import FieldType
+from rapport.services import accounts, custom_fields, imports, organizations, review
 from tests.factories import make_interaction, make_person
 from tests.web.conftest import LOCAL, PASSWORD, Browser, User, Web, all_routes
 
@@ -83,6 +84,7 @@ def anas_things(web: Web, ana: User) -> dict[str, Any]:
         iid = make_interaction(ctx, [pid]).id
         other = make_person(ctx, "Carla D.").id  # a record to merge into Carla
         acme = organizations.find(ctx, "Acme").id
+        stage = custom_fields.define(ctx, "Stage", FieldType.TEXT).id
     with web.open(ana) as ctx:  # a record matched by name alone: kept for review
         imports.run(ctx, b"Name,Organization\nCarla Dias,Initech\n")
         proposal = review.listing(ctx).items[0].id
@@ -117,6 +119,7 @@ def anas_things(web: Web, ana: User) -> dict[str, Any]:
         "proposal_id": proposal,
         "account_id": account.json()["id"],
         "role_id": role_id,
+        "field_id": stage,
         "tag": "vip",  # a tag is named, not numbered: Bruno has none of that name
         "organization": str(acme),  # an id, or a name: Bruno has neither
         "organization_id": acme,
@@ -134,7 +137,8 @@ BODIES = {
     "/api/v1/roles/{role_id}": {"title": "x"},
     "/api/v1/people/{person_id}/roles": {"title": "x"},
     "/api/v1/organizations/{organization}/merge": {"into": "Acme"},
-    "/api/v1/organizations/{organization}": {"industry": "Fintech"},
+    "/api/v1/organizations/{organization}": {"industry": "Fintech", "fields": {}},
+    "/api/v1/fields/{field_id}": {"name": "Round"},
     "/api/v1/people/{person_id}/health/adjustment": {"points": 10, "reason": "x"},
     "/api/v1/lists/{list_id}": {"name": "x"},
     "/api/v1/lists/{list_id}/people": {"ids": [1]},

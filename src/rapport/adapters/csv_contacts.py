@@ -48,6 +48,8 @@ FIELDS = (
     "how_met",
     "started_on",
 )
+# a column mapped "Column=field:Stage" goes to the user's own field Stage
+OWN_FIELD = "field:"
 # a row needs one of these to become a person (a name, else its email)
 PERSON_FIELDS = ("name", "given_name", "family_name", "email")
 _MULTI = {"email", "phone", "url", "tags", "types"}
@@ -254,7 +256,8 @@ def _flavour_of(keys: Sequence[str]) -> str | None:
 
 def _field_for(flavour: str, key: str) -> str | None:
     if flavour == "rapport":
-        return _RAPPORT.get(key)
+        # "field:Stage": one of the user's own fields, as `write` names its column
+        return key if _own_field(key) else _RAPPORT.get(key)
     if flavour == "linkedin":
         return _LINKEDIN.get(key)
     if flavour == "google":
@@ -302,10 +305,11 @@ def find_layout(
     column. With `mapping` (column → field), the header is the row holding all the
     mapped columns. ImportFailed when no row looks like a header."""
     if mapping:
-        bad = sorted(set(mapping.values()) - set(FIELDS))
+        bad = sorted(f for f in set(mapping.values()) - set(FIELDS) if not _own_field(f))
         if bad:
             raise ImportFailed(
-                f"cannot map a column to {bad[0]!r}: fields are {', '.join(FIELDS)}",
+                f"cannot map a column to {bad[0]!r}: fields are {', '.join(FIELDS)}, "
+                f"or one of your own as {OWN_FIELD}NAME",
                 source=source,
             )
         if not set(mapping.values()) & set(PERSON_FIELDS):
@@ -478,6 +482,18 @@ def _cells(
             yield start, row
 
 
+def _own_field(field: str) -> str | None:
+    """The name of the user's own field a mapping names ("field:Stage"), or None."""
+    if field[: len(OWN_FIELD)].lower() == OWN_FIELD and field[len(OWN_FIELD) :].strip():
+        return field[len(OWN_FIELD) :].strip()
+    return None
+
+
+def own_fields_mapped(mapping: Mapping[str, str] | None) -> list[str]:
+    """The user's own fields `mapping` sends columns to."""
+    return [name for f in (mapping or {}).values() if (name := _own_field(f))]
+
+
 def _record(
     line: int, row: Sequence[str], layout: Layout, date_order: DateOrder | None = None
 ) -> ContactRecord:
@@ -488,6 +504,7 @@ def _record(
         if cell:
             values.setdefault(field, []).extend(_cell_values(layout.flavour, field, cell))
     one = {k: v[0] for k, v in values.items() if v}
+    rec.custom = {name: one[f] for f in one if (name := _own_field(f))}
     given = " ".join(v for v in (one.get("given_name"), one.get("middle_name")) if v)
     rec.given_name = given or None
     rec.family_name = one.get("family_name")
@@ -617,16 +634,22 @@ def _date_text(date: PartialDate | None) -> str:
 
 
 def write(
-    records: Iterable[tuple[ContactRecord, int | None]], stream: TextIO, *, bom: bool = False
+    records: Iterable[tuple[ContactRecord, int | None]],
+    stream: TextIO,
+    *,
+    bom: bool = False,
+    own_fields: Sequence[str] = (),
 ) -> int:
     """Rapport's CSV (one row per person, lists joined with '; '); returns the count.
     With `bom`, a byte-order mark comes first: Excel reads a CSV as UTF-8 only when it
     starts with one (else as the Windows code page, and non-ASCII names come out
-    garbled). Our own importer reads it either way."""
+    garbled). Our own importer reads it either way. Each of the user's `own_fields`
+    is a column of its own after Rapport's, named "field:NAME" (read back as that
+    field)."""
     if bom:
         stream.write("\ufeff")
     writer = csv.writer(stream, lineterminator="\r\n")
-    writer.writerow(RAPPORT_COLUMNS)
+    writer.writerow([*RAPPORT_COLUMNS, *(OWN_FIELD + name for name in own_fields)])
     count = 0
     for rec, rapport_id in records:
         writer.writerow(
@@ -650,6 +673,7 @@ def write(
                 _date_text(rec.birthday),
                 rec.notes or "",
                 rec.started_on.isoformat() if rec.started_on else "",
+                *(rec.custom.get(name, "") for name in own_fields),
             ]
         )
         count += 1

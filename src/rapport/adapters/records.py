@@ -61,6 +61,9 @@ class ContactRecord:
     # when the current role (organization, title) began, where the file says so
     started_on: dt.date | None = None
     kind: ContactKind = "individual"
+    # the user's own fields, by name, as the file wrote them (a CSV column mapped
+    # "Column=field:Name", a vCard's X-RAPPORT-FIELD)
+    custom: dict[str, str] = field(default_factory=dict)
     # what the file held that Rapport does not keep ("photo"), for the summary
     dropped: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -143,6 +146,8 @@ def _cleaned(value: Any, name: str) -> Any:
         return strip_controls(value)
     if isinstance(value, list):
         return [_cleaned(v, name) for v in value]
+    if isinstance(value, dict):
+        return {_cleaned(k, name): _cleaned(v, name) for k, v in value.items()}
     if isinstance(value, Address):
         return Address(_cleaned(value.email, name), _cleaned(value.name, name))
     return value

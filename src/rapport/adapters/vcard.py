@@ -316,6 +316,10 @@ def _record(card: _Card, date_order: DateOrder | None = None) -> ContactRecord:
     rec.tags = _list_values(card.all("CATEGORIES"))
     rec.types = _list_values(card.all("X-RAPPORT-TYPE"))
     rec.how_met = _text(card.first("X-RAPPORT-HOW-MET"))
+    for line in card.all("X-RAPPORT-FIELD"):
+        name, sep, value = (_text(line) or "").partition("=")
+        if sep and name.strip():
+            rec.custom.setdefault(name.strip(), value.strip())
     met = _text(card.first("X-RAPPORT-MET-ON"))
     if met:
         try:
@@ -518,6 +522,8 @@ def card_lines(rec: ContactRecord, uid: str | None = None, version: str = "4.0")
         lines.append(f"X-RAPPORT-HOW-MET:{_escape(rec.how_met)}")
     if rec.met_on:
         lines.append(f"X-RAPPORT-MET-ON:{rec.met_on.isoformat()}")
+    # the user's own fields, NAME=value (a name holds no '='): read back by `_record`
+    lines.extend(f"X-RAPPORT-FIELD:{_escape(f'{k}={v}')}" for k, v in rec.custom.items())
     lines.append("END:VCARD")
     return lines
 

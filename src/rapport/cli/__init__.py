@@ -69,6 +69,7 @@ def _register() -> None:
         digest,
         events,
         favours,
+        fields,
         history,
         io,
         lists,
@@ -88,6 +89,7 @@ def _register() -> None:
     people.register(app)
     tags.register(app)
     lists.register(app)
+    fields.register(app)
     organizations.register(app)
     log.register(app)
     promises.register(app)

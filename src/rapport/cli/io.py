@@ -75,7 +75,8 @@ def import_(
         None, "--map",
         help="CSV column to field, repeatable: 'Full Name=name', 'Mail=email'. Fields: "
         "name, given_name, family_name, nickname, organization, title, email, phone, url, "
-        "location, timezone, notes, tags, types, birthday, met_on, how_met.",
+        "location, timezone, notes, tags, types, birthday, met_on, how_met; or one of "
+        "your own fields, 'Stage=field:Stage' (add it first: rapport field add).",
     ),
     add_people: bool = typer.Option(
         None, "--add-people/--known-only",

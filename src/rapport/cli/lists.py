@@ -56,6 +56,9 @@ def add(
     health: str = typer.Option(
         None, "--health", help="A saved filter: at-risk, fading, steady or strong."
     ),
+    field: str = typer.Option(
+        None, "--field", help="A saved filter: one of your fields and its value, Stage=Seed."
+    ),
     stages: str = typer.Option(None, "--stages", help=STAGES_HELP),
     as_json: bool = JsonOption,
 ) -> None:
@@ -65,7 +68,9 @@ def add(
     from rapport.domain import people_filter
     from rapport.services import lists
 
-    criteria = people_filter.of({"type": type_, "tag": tag, "organization": org, "health": health})
+    criteria = people_filter.of(
+        {"type": type_, "tag": tag, "organization": org, "health": health, "field": field}
+    )
     with session(write=True) as ctx:
         made = lists.create(ctx, name, filter=criteria, stages=lists.stages_of(stages))
     emit(made, as_json, lambda: _said_made(made))

@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     )
 
 org_app = typer.Typer(
-    help="Your organisations: list them, see who you know at one, edit one, merge two."
+    help="Your organisations: list them, see who you know at one, edit one (its details "
+    "and your fields), merge two."
 )
 OrgArgument = typer.Argument(..., help="The organisation: its name, a prefix of it, or #id.")
 
@@ -79,6 +80,8 @@ def _render_profile(p: OrganizationProfile) -> None:
     for extra in (o.industry, o.website):
         if extra:
             say(f"  {extra}")
+    for name, value in p.fields.items():
+        say(f"  {name}: {value}")
     if p.now:
         _members("There now", p.now, before=False)
     if p.before:
@@ -99,19 +102,28 @@ def edit(
     industry: str = typer.Option(None, "--industry", help='What it does, e.g. "Fintech".'),
     website: str = typer.Option(None, "--website", help="Its web address, e.g. acme.com."),
     notes: str = typer.Option(None, "--notes", help="What you want to remember about it."),
+    field: list[str] = typer.Option(
+        None, "--field", help="A field of your own, NAME=VALUE (repeatable; NAME= clears it)."
+    ),
     as_json: bool = JsonOption,
 ) -> None:
-    """Correct an organisation's industry, website or notes; "" clears one (undo:
-    `rapport undo`)."""
+    """Correct an organisation's industry, website or notes ("" clears one), or set its
+    fields of your own (see `rapport field add --for organizations`); undo: `rapport
+    undo`."""
     from rapport.cli.runtime import session
     from rapport.errors import Invalid
-    from rapport.services import organizations
+    from rapport.services import custom_fields, organizations
 
-    if industry is None and website is None and notes is None:
-        raise Invalid("edit", "give --industry, --website or --notes")
-    details = organizations.OrganizationDetails(industry, website, notes)
+    details_given = not (industry is None and website is None and notes is None)
+    if not details_given and not field:
+        raise Invalid("edit", "give --industry, --website, --notes or --field NAME=VALUE")
+    values = custom_fields.parse_assignments(field) if field else None
     with session(write=True) as ctx:
-        found = organizations.edit(ctx, organization, details)
+        if details_given:
+            details = organizations.OrganizationDetails(industry, website, notes)
+            found = organizations.edit(ctx, organization, details)
+        if values is not None:
+            found = organizations.edit_fields(ctx, organization, values)
     emit(found, as_json, lambda: _edited(found))
 
 

@@ -115,6 +115,9 @@ def add(
     ),
     nickname: str = typer.Option(None, "--nickname"),
     birthday: str = typer.Option(None, "--birthday", help=BIRTHDAY_HELP),
+    field: Many = typer.Option(
+        None, "--field", help="A field of your own, NAME=VALUE (repeatable; NAME= clears it)."
+    ),
     force: bool = typer.Option(
         False,
         "--force",
@@ -130,8 +133,9 @@ def add(
     from rapport.cli.runtime import session
     from rapport.domain.records import PersonAdded
     from rapport.errors import AlreadyKnown
-    from rapport.services import duplicates, people
+    from rapport.services import custom_fields, duplicates, people
 
+    values = custom_fields.parse_assignments(field or [])
     similar: list[SimilarPerson] = []
     when: tuple[dt.date, tzinfo] | None = None
     try:
@@ -147,7 +151,7 @@ def add(
                     raise typer.Exit(1)
         with session(write=True) as ctx:
             patch = _patch(ctx, options, editing=False)
-            person = people.add(ctx, patch, force=force)
+            person = people.add(ctx, patch, force=force, fields=values)
             if birthday:
                 record_birthday(ctx, person.id, birthday)
             if met_at and isinstance(patch.met_event_id, int):
@@ -240,16 +244,20 @@ def edit(
     birthday: str = typer.Option(None, "--birthday", help=BIRTHDAY_HELP),
     replace: bool = typer.Option(False, "--replace", help="With --birthday: change theirs."),
     another: bool = typer.Option(False, "--another", help="With --birthday: record a second one."),
+    field: Many = typer.Option(
+        None, "--field", help="A field of your own, NAME=VALUE (repeatable; NAME= clears it)."
+    ),
     as_json: bool = JsonOption,
 ) -> None:
     """Change a person's details."""
     options = dict(locals())
     from rapport.cli.runtime import session
-    from rapport.services import people, resolve
+    from rapport.services import custom_fields, people, resolve
 
+    values = custom_fields.parse_assignments(field or [])
     with session(write=True) as ctx:
         pid = resolve.person_id(ctx, ref)
-        person = people.edit(ctx, pid, _patch(ctx, options, editing=True))
+        person = people.edit(ctx, pid, _patch(ctx, options, editing=True), fields=values)
         if birthday:
             record_birthday(ctx, pid, birthday, replace=replace, another=another)
     emit(person, as_json, lambda: say(f"updated {person.name} (#{person.id})"))
@@ -278,6 +286,9 @@ def list_(
     type_: str = typer.Option(None, "--type", help="Only this relationship type."),
     tag: str = typer.Option(None, "--tag", help="Only people with this tag."),
     org: str = typer.Option(None, "--org", help="Only people at this organization (prefix)."),
+    field: str = typer.Option(
+        None, "--field", help="Only people with this value of a field of yours: 'Stage=Seed'."
+    ),
     archived: bool = typer.Option(False, "--archived", help="List archived people instead."),
     sort: str = typer.Option("name", "--sort", help="name, last-contact or added."),
     limit: int = typer.Option(100, "--limit", help="At most this many."),
@@ -294,6 +305,7 @@ def list_(
             type_=type_,
             tag=tag,
             organization=org,
+            field=field,
             archived=archived,
             sort=sort,
             limit=limit,

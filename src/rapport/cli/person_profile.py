@@ -29,6 +29,10 @@ def render(p: Profile, today: dt.date, tz: dt.tzinfo) -> None:
     for label, value in _details(p, today, tz):
         if value:
             out.print(f"  [dim]{label:>13}[/dim]  {escape(str(value))}")
+    if person.fields:
+        out.print("[bold]Fields[/bold]")
+        for name, value in person.fields.items():
+            out.print(f"  [dim]{escape(name)}:[/dim] {escape(value)}")
     for section, note, lines in _sections(p, tz):
         if lines:
             out.print(f"[bold]{section}[/bold]" + (f" {escape(note)}" if note else ""))

@@ -28,6 +28,7 @@ class PeopleFilter:
     tag: str | None = None  # a tag, with or without '#'
     organization: str | None = None  # the start of an organisation's name
     health: str | None = None  # a band of HEALTH_BANDS
+    field: str | None = None  # one of the user's own fields and its value: "Stage=Seed"
 
     def as_json(self) -> dict[str, str]:
         """The fields set, and only those."""
@@ -39,7 +40,11 @@ class PeopleFilter:
 
     def words(self) -> str:
         """The filter as a person reads it: 'type client, tag #investor'."""
-        shown = {"tag": lambda v: "#" + v.lstrip("#"), "organization": lambda v: v + "…"}
+        shown = {
+            "tag": lambda v: "#" + v.lstrip("#"),
+            "organization": lambda v: v + "…",
+            "field": lambda v: v.replace(":", "=", 1) if "=" not in v else v,
+        }
         return ", ".join(f"{k} {shown.get(k, lambda v: v)(v)}" for k, v in self.as_json().items())
 
 

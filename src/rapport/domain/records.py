@@ -89,6 +89,8 @@ class PersonOut:
     created_at: dt.datetime
     roles: list[RoleOut] = field(default_factory=list)
     organization_id: int | None = None  # their organisation's page: /organizations/{id}
+    # the user's own fields (issue 23): {field name: value as typed}
+    fields: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,9 @@ from sqlalchemy import select
 
 from rapport.adapters.ical import FeedItem
 from rapport.adapters.records import ContactRecord, PartialDate
+from rapport.domain.custom_fields import Target
 from rapport.domain.milestones import occurrence, series_start
-from rapport.services import agenda
+from rapport.services import agenda, custom_fields
 from rapport.services.context import Ctx
 from rapport.storage.schema import (
     Commitment,
@@ -80,6 +81,7 @@ def _lists(ctx: Ctx, ids: Sequence[int]) -> dict[str, dict[int, list[str]]]:
 
 def _records(ctx: Ctx, ids: Sequence[int]) -> Iterator[tuple[ContactRecord, int]]:
     lists = _lists(ctx, ids)
+    own = custom_fields.values_of(ctx, Target.PEOPLE, ids)
     dates: dict[int, dict[str, PartialDate]] = defaultdict(dict)
     for pid, kind, label, month, day, year in ctx.session.execute(
         select(
@@ -142,6 +144,7 @@ def _records(ctx: Ctx, ids: Sequence[int]) -> Iterator[tuple[ContactRecord, int]
                 met_on=person.met_on,
                 how_met=person.how_met,
                 started_on=started.get(pid),
+                custom=own[pid],
             ),
             pid,
         )
@@ -170,7 +173,10 @@ def csv_file(ctx: Ctx, stream: TextIO, *, excel: bool = False) -> int:
     be UTF-8, as every export is)."""
     from rapport.adapters import csv_contacts
 
-    return csv_contacts.write(((rec, pid) for rec, pid in contacts(ctx)), stream, bom=excel)
+    names = [d.name for d in custom_fields.definitions(ctx, Target.PEOPLE)]
+    return csv_contacts.write(
+        ((rec, pid) for rec, pid in contacts(ctx)), stream, bom=excel, own_fields=names
+    )
 
 
 # --- the agenda feed --------------------------------------------------------------------

@@ -37,6 +37,8 @@ NOUNS = {
     "role": ("role", "roles"),
     "proposal": ("record kept for review", "records kept for review"),
     "workspace": ("setting", "settings"),
+    "custom_field": ("field of yours", "fields of yours"),
+    "custom_field_value": ("field value", "field values"),
 }
 VERBS = ("added", "changed", "removed")
 

@@ -28,6 +28,7 @@ from rapport.storage import search
 from rapport.storage.schema import (
     AgendaMark,
     Commitment,
+    CustomFieldValue,
     Event,
     EventAttendee,
     Exchange,
@@ -260,6 +261,8 @@ def _write(ctx: Ctx, keep: Person, other: Person, planned: MergePlan) -> None:
     _move_unique(ctx, PersonTag, PersonTag.tag_id, keep.id, other.id)
     _move_unique(ctx, PersonPhone, PersonPhone.number_key, keep.id, other.id)
     _move_unique(ctx, PersonUrl, PersonUrl.url, keep.id, other.id)
+    # the user's own fields: the kept record's values win, the other's fill the gaps
+    _move_unique(ctx, CustomFieldValue, CustomFieldValue.field_id, keep.id, other.id)
     if s.scalar(select(PersonEmail.id).where(PersonEmail.person_id == keep.id).limit(1)):
         # the kept record's primary address stays the one
         s.execute(

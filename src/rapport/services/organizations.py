@@ -10,22 +10,24 @@ there no longer. Archived people are in neither."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, Update, func, or_, select, update
+from sqlalchemy import ColumnElement, Update, delete, func, or_, select, update
 
 from rapport.domain.counts import counted
+from rapport.domain.custom_fields import Target
 from rapport.domain.names import fold
 from rapport.domain.person_fields import clean_urls
 from rapport.domain.records import InteractionOut
 from rapport.domain.text import MAX_TEXT, clean_text, strip_controls, text_problem, whole_number
 from rapport.errors import Ambiguous, Invalid, NotFound
-from rapport.services import health, interactions
+from rapport.services import custom_fields, health, interactions
 from rapport.services.context import Ctx
 from rapport.services.search_documents import reindex_organization
 from rapport.storage import search
 from rapport.storage.schema import (
+    CustomFieldValue,
     Interaction,
     InteractionParticipant,
     Organization,
@@ -68,6 +70,7 @@ class OrganizationProfile:
     before: list[Member]  # the most recently left first
     conversations: list[InteractionOut]  # the latest, with anyone there now or before
     conversation_count: int
+    fields: dict[str, str] = field(default_factory=dict)  # the user's own: {name: value}
 
 
 @dataclass(frozen=True)
@@ -184,7 +187,18 @@ def profile(ctx: Ctx, ref: str) -> OrganizationProfile:
     mean = round(sum(m.health for m in now) / len(now)) if now else None
     conversations, total = _conversations(ctx, ids)
     out = _out(org, _now_counts(ctx, org.id), _before_counts(ctx, org.id))
-    return OrganizationProfile(out, org.notes, mean, now, before, conversations, total)
+    values = custom_fields.values_of(ctx, Target.ORGANIZATIONS, [org.id])[org.id]
+    return OrganizationProfile(out, org.notes, mean, now, before, conversations, total, values)
+
+
+def edit_fields(ctx: Ctx, ref: str, values: Mapping[str, str | None]) -> OrganizationProfile:
+    """Set the user's own fields of one organisation ({name: value}; empty clears)."""
+    org = find(ctx, ref)
+    checked = custom_fields.check(ctx, Target.ORGANIZATIONS, values)
+    ctx.journal("organization edit", f"Edited {org.name}")
+    custom_fields.put(ctx, Target.ORGANIZATIONS, org.id, checked)
+    reindex_organization(ctx.session, org, people=False)  # people hold only its name
+    return profile(ctx, f"#{org.id}")
 
 
 def edit(ctx: Ctx, ref: str, details: OrganizationDetails) -> OrganizationProfile:
@@ -247,6 +261,18 @@ def merge(ctx: Ctx, ref: str, into: str) -> OrganizationChange:
         .where(Role.workspace_id == ctx.workspace_id, Role.organization_id == source.id)
         .values(organization_id=target.id),
         ctx,
+    )
+    # the user's own fields: the target's values win, the source's fill the gaps
+    has = select(CustomFieldValue.field_id).where(CustomFieldValue.organization_id == target.id)
+    ctx.session.execute(
+        delete(CustomFieldValue).where(
+            CustomFieldValue.organization_id == source.id, CustomFieldValue.field_id.in_(has)
+        )
+    )
+    ctx.session.execute(
+        update(CustomFieldValue)
+        .where(CustomFieldValue.organization_id == source.id)
+        .values(organization_id=target.id)
     )
     for column in ("industry", "website", "notes"):
         if not getattr(target, column) and getattr(source, column):

@@ -3,13 +3,14 @@ data behind a person's page."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import func, inspect, select
 from sqlalchemy.orm.util import identity_key
 
 from rapport.domain.cadence import cadence_defaults, effective_cadence
+from rapport.domain.custom_fields import Target
 from rapport.domain.names import fold
 from rapport.domain.person_patch import (
     Changes,
@@ -22,7 +23,7 @@ from rapport.domain.person_patch import (
 from rapport.domain.records import PersonOut, PersonSummary, RoleOut
 from rapport.domain.vocabulary import RelationshipType, parse_choice
 from rapport.errors import AlreadyKnown, Invalid, NotFound
-from rapport.services import person_writer
+from rapport.services import custom_fields, person_writer
 from rapport.services.context import Ctx
 from rapport.services.person_state import read_states
 from rapport.services.person_writer import Planned
@@ -51,14 +52,21 @@ def get(ctx: Ctx, person_id: int) -> Person:
     return person
 
 
-def add(ctx: Ctx, changes: Changes, *, force: bool = False) -> PersonOut:
-    """Create a person from `changes` (full_name or given/family name required).
-    AlreadyKnown, naming them, when an email or phone given is another person's,
-    unless `force` (an importer's matching decides for itself: it writes directly)."""
+Fields = Mapping[str, str | None]  # the user's own fields: {name: value; empty clears}
+
+
+def add(
+    ctx: Ctx, changes: Changes, *, force: bool = False, fields: Fields | None = None
+) -> PersonOut:
+    """Create a person from `changes` (full_name or given/family name required) and
+    the values of the user's own `fields`. AlreadyKnown, naming them, when an email
+    or phone given is another person's, unless `force` (an importer's matching
+    decides for itself: it writes directly)."""
     patch = as_patch(changes)
     state = PersonState()
     planned = plan(state, patch, today=ctx.today, phone_region=ctx.settings.get("phone_region"))
     _check_references(ctx, patch)
+    values = custom_fields.check(ctx, Target.PEOPLE, fields or {})
     if not force:
         _refuse_known(ctx, planned, None)
     name = planned.values["full_name"]
@@ -67,15 +75,19 @@ def add(ctx: Ctx, changes: Changes, *, force: bool = False) -> PersonOut:
     ctx.session.add(person)
     ctx.session.flush()
     person_writer.write(ctx, [Planned(person.id, state, planned)], MANUAL)
+    custom_fields.put(ctx, Target.PEOPLE, person.id, values)
     reindex_people(ctx.session, ctx.workspace_id, [person.id])
     return out(ctx, get(ctx, person.id))
 
 
-def edit(ctx: Ctx, person_id: int, changes: Changes) -> PersonOut:
-    """Change the given fields; a new organization or title closes the current role
-    and opens a new one in the role history."""
+def edit(ctx: Ctx, person_id: int, changes: Changes, *, fields: Fields | None = None) -> PersonOut:
+    """Change the given fields (and the user's own `fields` named); a new
+    organization or title closes the current role and opens a new one in the role
+    history."""
     ctx.journal("edit", f"Edited {get(ctx, person_id).full_name}")
+    values = custom_fields.check(ctx, Target.PEOPLE, fields or {})
     change(ctx, person_id, changes)
+    custom_fields.put(ctx, Target.PEOPLE, person_id, values)
     reindex_people(ctx.session, ctx.workspace_id, [person_id])
     return out(ctx, get(ctx, person_id))
 
@@ -252,6 +264,7 @@ def out(ctx: Ctx, person: Person) -> PersonOut:
             RoleOut(r.id, org_name, r.title, r.started_on, r.ended_on, r.detected_on)
             for r, org_name in roles
         ],
+        fields=custom_fields.values_of(ctx, Target.PEOPLE, pid)[person.id],
     )
 
 
@@ -303,12 +316,15 @@ def listing(
     type_: str | None = None,
     tag: str | None = None,
     organization: str | None = None,
+    field: str | None = None,
     archived: bool = False,
     sort: str = "name",
     limit: int = 100,
     offset: int = 0,
 ) -> tuple[list[PersonSummary], int]:
-    """One page of people matching the filters, and how many match in all."""
+    """One page of people matching the filters, and how many match in all. `field`
+    is one of the user's own fields and its value, "Stage=Seed" ("Stage=": people
+    without a value)."""
     query = select(Person.id).where(Person.workspace_id == ctx.workspace_id)
     query = query.where(
         Person.archived_at.is_not(None) if archived else Person.archived_at.is_(None)
@@ -335,6 +351,8 @@ def listing(
                 )
             )
         )
+    if field:
+        query = query.where(custom_fields.matching(ctx, Target.PEOPLE, field))
     total = ctx.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     if sort == "name":
         query = query.order_by(Person.name_key, Person.id)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from rapport.storage import search
 from rapport.storage.schema import (
+    CustomFieldValue,
     Interaction,
     Organization,
     Person,
@@ -67,6 +68,13 @@ def person_documents(session: Session, ids: Sequence[int]) -> list[tuple[int, st
         select(PersonType.person_id, PersonType.type).where(PersonType.person_id.in_(ids))
     ):
         extra[pid].append(type_)
+    for owner, value in rows_of(
+        select(CustomFieldValue.person_id, CustomFieldValue.value).where(
+            CustomFieldValue.person_id.in_(ids)
+        )
+    ):
+        if owner is not None:
+            extra[owner].append(value)
     rows = rows_of(
         select(
             Person.id,
@@ -107,13 +115,16 @@ def reindex_interaction(session: Session, interaction: Interaction) -> None:
 def reindex_organization(session: Session, org: Organization, *, people: bool = True) -> None:
     """The organisation's search document, and (`people`) those of its people, whose
     documents carry its name."""
+    values = session.scalars(
+        select(CustomFieldValue.value).where(CustomFieldValue.organization_id == org.id)
+    ).all()
     search.put(
         session,
         org.workspace_id,
         "organization",
         org.id,
         search.index_text(org.name),
-        search.index_text(org.industry, org.website, org.notes),
+        search.index_text(org.industry, org.website, org.notes, *values),
     )
     if not people:
         return

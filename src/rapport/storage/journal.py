@@ -503,6 +503,8 @@ def people_touched(found: Changes) -> tuple[set[int], set[int], set[int]]:
             for image in images:
                 if isinstance(image.get("person_id"), int):
                     people.add(image["person_id"])
+                if name == "custom_field_value" and isinstance(image.get("organization_id"), int):
+                    orgs.add(image["organization_id"])  # its search document holds the value
     return people, orgs, interactions
 
 

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -332,6 +333,52 @@ class Role(Base):
     detected_on: Mapped[dt.date | None] = mapped_column(Date)
     acknowledged_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[dt.datetime] = _created()
+
+
+# --- fields of the user's own (issue 23) ----------------------------------------
+
+
+class CustomField(Base):
+    """A field the user defined for people or for organisations (`target`): its name
+    (unique per workspace and target, any case), type, and a choice's options."""
+
+    __tablename__ = "custom_field"
+    __table_args__ = (UniqueConstraint("workspace_id", "target", "name_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = _ws()
+    target: Mapped[str] = mapped_column(String(16))  # people, organizations
+    name: Mapped[str] = mapped_column(String(100))
+    name_key: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(16))  # text, number, date, choice, url
+    options: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    created_at: Mapped[dt.datetime] = _created()
+
+
+class CustomFieldValue(Base):
+    """One person's or organisation's value of a field: as typed (`value`), folded
+    for matching (`value_key`), and as a number or a day for sorting and filtering."""
+
+    __tablename__ = "custom_field_value"
+    __table_args__ = (
+        UniqueConstraint("field_id", "person_id"),
+        UniqueConstraint("field_id", "organization_id"),
+        Index("ix_custom_field_value_field_key", "field_id", "value_key"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = _ws()
+    field_id: Mapped[int] = mapped_column(
+        ForeignKey("custom_field.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), index=True
+    )
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organization.id", ondelete="CASCADE"), index=True
+    )
+    value: Mapped[str] = mapped_column(Text)
+    value_key: Mapped[str] = mapped_column(String(300))
+    number_value: Mapped[float | None] = mapped_column(Float)
+    date_value: Mapped[dt.date | None] = mapped_column(Date)
 
 
 # --- events and interactions ----------------------------------------------------

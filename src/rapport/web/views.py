@@ -109,6 +109,7 @@ class PeopleFilters:
     type: str | None = None
     tag: str | None = None
     organization: str | None = None
+    field: str | None = None  # one of the user's own fields and its value: "Stage=Seed"
     health: str | None = None
     archived: bool = False
     sort: str = "name"
@@ -119,7 +120,7 @@ class PeopleFilters:
         """Who these filters choose, without the page's sorting and paging."""
         return people_filter_of({
             "type": self.type, "tag": self.tag,
-            "organization": self.organization, "health": self.health,
+            "organization": self.organization, "health": self.health, "field": self.field,
         })  # fmt: skip
 
     def checked(self) -> PeopleFilters:

@@ -19,7 +19,7 @@ from rapport.adapters import detect
 from rapport.adapters.limits import Budget
 from rapport.adapters.records import ContactRecord, MeetingRecord, R, Skipped, cleaned
 from rapport.adapters.text import Source, source_name
-from rapport.errors import ImportFailed, Invalid
+from rapport.errors import ImportFailed, Invalid, NotFound
 from rapport.services import date_order, owner
 from rapport.services.context import Ctx
 from rapport.services.cycle_collection import fewer_collections
@@ -96,6 +96,22 @@ def _problems(items: Sequence[Skipped]) -> list[Problem]:
     return [Problem(s.line, s.reason) for s in items]
 
 
+def _check_own_fields(ctx: Ctx, names: Sequence[str], source: str) -> None:
+    """NotFound, before anything is read, for a column mapped to a field of the
+    user's own that is not defined: it is not made up (its type would be a guess)."""
+    from rapport.domain.custom_fields import Target
+    from rapport.services import custom_fields
+
+    for name in names:
+        try:
+            custom_fields.find(ctx, name, Target.PEOPLE)
+        except NotFound:
+            raise NotFound(
+                f"{source}: a column is mapped to field:{name}, but you have no field "
+                f"{name!r} for people: add it first (rapport field add {name!r} --type text)"
+            ) from None
+
+
 def _check_strict(skipped: Sequence[Skipped], options: ImportOptions, source: str) -> None:
     if options.strict and skipped:
         first = skipped[0]
@@ -165,6 +181,7 @@ def _contacts(
         from rapport.adapters import csv_contacts
 
         flavour = "rapport" if fmt == "rapport-csv" else fmt
+        _check_own_fields(ctx, csv_contacts.own_fields_mapped(opts.mapping), name)
         parsed = [
             _cleaned(r)
             for r in csv_contacts.parse(

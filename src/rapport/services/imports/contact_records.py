@@ -78,6 +78,7 @@ class Contact:
                 setattr(rec, name, getattr(other, name))
         rec.tags = list(dict.fromkeys([*rec.tags, *other.tags]))
         rec.types = list(dict.fromkeys([*rec.types, *other.types]))
+        rec.custom = {**other.custom, **rec.custom}
         self.lines.append(other.line)
 
 

@@ -19,6 +19,7 @@ from rapport.adapters.records import ContactRecord
 from rapport.services.context import Ctx
 from rapport.services.imports import (
     contact_creation,
+    contact_fields,
     contact_organizations,
     contact_proposals,
     contact_updates,
@@ -65,13 +66,17 @@ def _load(
     contact_proposals.keep(ctx, proposed, source, name, result)
     done += sum(len(c.lines) for c in proposed)
     for batch in chunks(list(new.values())):
-        result.created_ids.extend(contact_creation.create(ctx, batch, source))
+        ids = contact_creation.create(ctx, batch, source)
+        result.created_ids.extend(ids)
+        contact_fields.apply(ctx, list(zip(ids, batch, strict=True)), result, fill_only=False)
         done += sum(len(c.lines) for c in batch)
         if progress:
             progress(done)
     result.created = len(result.created_ids)
     for batch in chunks(list(existing.values())):
         contact_updates.update(ctx, batch, source, result)
+        known = [(c.person_id, c) for c in batch if c.person_id is not None]
+        contact_fields.apply(ctx, known, result, fill_only=True)
         done += sum(len(c.lines) for c in batch)
         if progress:
             progress(done)

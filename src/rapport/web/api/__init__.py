@@ -14,6 +14,7 @@ from rapport.web.api import (
     captures,
     correspondents,
     digest,
+    fields,
     history,
     io,
     lists,
@@ -62,6 +63,7 @@ for module in (
     roles,
     lists,
     tags,
+    fields,
     organizations,
     paths,
 ):

@@ -35,6 +35,18 @@ class FilterIn(In):
     tag: FilterText | None = None
     organization: FilterText | None = None
     health: Annotated[str, wire.one_of(people_filter.HEALTH_BANDS)] | None = None
+    field: (
+        Annotated[
+            str,
+            wire.field_filter,
+            Field(
+                max_length=people_filter.MAX_VALUE,
+                description="One of your own fields and its value, `Stage:Seed` (or "
+                "`Stage=Seed`); `Stage:` chooses the people without a value.",
+            ),
+        ]
+        | None
+    ) = None
 
     def criteria(self) -> PeopleFilter:
         values = self.model_dump(exclude_none=True)

@@ -17,7 +17,7 @@ from rapport.services.organizations import (
     OrganizationOut,
     OrganizationProfile,
 )
-from rapport.web.api.schemas import In, Str, Text
+from rapport.web.api.schemas import In, OwnFields, Str, Text
 from rapport.web.deps import WorkspaceDep
 
 router = APIRouter(tags=["organizations"])
@@ -32,6 +32,9 @@ class OrganizationPatch(In):
     )
     notes: Annotated[Text, Str(MAX_TEXT)] | None = Field(
         None, description='What to remember about it; "" clears it'
+    )
+    fields: OwnFields | None = Field(
+        None, description="Fields of your own, by name (an empty value clears one)"
     )
 
 
@@ -59,11 +62,15 @@ def get_organization(ws: WorkspaceDep, organization: str) -> Any:
 
 @router.patch("/organizations/{organization}", response_model=OrganizationProfile)
 def edit_organization(ws: WorkspaceDep, organization: str, body: OrganizationPatch) -> Any:
-    """Correct the industry, website or notes of `organization`: what is given
-    changes, the rest stays. Its profile as it is now."""
+    """Correct the industry, website or notes of `organization`, or set its fields of
+    your own (`fields`, by name; empty clears): what is given changes, the rest stays.
+    Its profile as it is now."""
     details = organizations.OrganizationDetails(body.industry, body.website, body.notes)
     with ws.write() as ctx:
-        return organizations.edit(ctx, organization, details)
+        found = organizations.edit(ctx, organization, details)
+        if body.fields is not None:
+            found = organizations.edit_fields(ctx, organization, body.fields)
+        return found
 
 
 @router.post("/organizations/{organization}/merge", response_model=OrganizationChange)

@@ -48,6 +48,15 @@ def list_people(
     type: RelationshipType | None = None,
     tag: Filter = None,
     organization: Filter = None,
+    field: Annotated[
+        str | None,
+        wire.field_filter,
+        Query(
+            max_length=2100,
+            description="One of your own fields and its value, `Stage:Seed` (or "
+            "`Stage=Seed`); `Stage:` lists the people without a value.",
+        ),
+    ] = None,
     health: Annotated[str, wire.one_of(views.HEALTH_BANDS)] | None = None,
     archived: bool = False,
     sort: Annotated[str, wire.one_of(people.SORTS)] = "name",
@@ -59,6 +68,7 @@ def list_people(
         type=type,
         tag=tag,
         organization=organization,
+        field=field,
         health=health,
         archived=archived,
         sort=sort,
@@ -79,7 +89,8 @@ def add_person(ws: WorkspaceDep, body: PersonIn) -> Any:
     with ws.write() as ctx:
         patch = body.patch()
         similar = [] if body.force else duplicates.similar_to(ctx, patch)
-        return PersonAdded.of(people.add(ctx, patch, force=body.force), similar)
+        added = people.add(ctx, patch, force=body.force, fields=body.fields)
+        return PersonAdded.of(added, similar)
 
 
 @router.get("/duplicates", response_model=list[DuplicatePair])
@@ -105,7 +116,7 @@ def get_person(ws: WorkspaceDep, person_id: PathId) -> Any:
 def edit_person(ws: WorkspaceDep, person_id: PathId, body: PersonPatchIn) -> Any:
     """Change the fields given; lists (emails, tags…) are replaced whole."""
     with ws.write() as ctx:
-        return people.edit(ctx, person_id, body.patch())
+        return people.edit(ctx, person_id, body.patch(), fields=body.fields)
 
 
 @router.post("/people/{person_id:int}/archive", response_model=PersonOut)

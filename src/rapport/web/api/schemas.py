@@ -123,6 +123,22 @@ class Page(BaseModel, Generic[T]):
     offset: int
 
 
+# the user's own fields (issue 23): {field name: value as text}; "" or null clears one
+FieldName = Annotated[str, wire.field_name, Str(100, 1), _foldable(100), AfterValidator(_storable)]
+FieldText = Annotated[Text, Str(2000)]
+# keys are not checked by the schema (a name not defined is a 404, naming it)
+OwnFields = Annotated[
+    dict[Annotated[str, Str(1000)], FieldText | None],
+    Field(
+        max_length=200,
+        description="Fields of your own (`GET /api/v1/fields`), by name: the value as "
+        "text, checked by the field's type (a number, an ISO date, a URL, one of a "
+        "choice's options); an empty string or null clears it. Fields not named are "
+        "left alone.",
+    ),
+]
+
+
 class PersonFields(In):
     given_name: Annotated[Text, Str(200), _foldable(200)] | None = None
     family_name: Annotated[Text, Str(200), _foldable(200)] | None = None
@@ -150,10 +166,11 @@ class PersonFields(In):
     cadence_days: Days | None = None
     strained: StrictBool | None = None
     strained_context: Long | None = None
+    fields: OwnFields = {}
 
     def patch(self) -> person_patch.PersonPatch:
         """The fields the body sets (lists replace the person's; null clears one)."""
-        values = self.model_dump(exclude_unset=True, exclude={"force"})
+        values = self.model_dump(exclude_unset=True, exclude={"force", "fields"})
         for key in person_patch.LIST_FIELDS:
             if key in values and values[key] is None:
                 values[key] = []

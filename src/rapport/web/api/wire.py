@@ -54,6 +54,11 @@ _DIGIT_CLASS = "".join(
     f"\\u{n:04x}-\\u{n + 9:04x}" for n in _DIGITS if n - 1 not in _DIGITS and n + 9 in _DIGITS
 )
 PHONE = rf"^(?:[{_SPACE_CLASS}]*|(?:[^{_CTRL}{_DIGIT_CLASS}]*[{_DIGIT_CLASS}]){{3}}[^{_CTRL}]*)$"
+# domain.custom_fields: a field's name (one line, something in it, no '=' or ':', which
+# separate a name from its value), and a filter by one, 'Stage:Seed' or 'Stage=Seed'
+FIELD_NAME = rf"^[^{_CTRL}\n\r=:]*[^{_CTRL}{_SPACE_CLASS}=:][^{_CTRL}\n\r=:]*$"
+ONE_LINE = rf"^[^{_CTRL}\n\r]*$"
+FIELD_FILTER = rf"^[^{_CTRL}=:]*[^{_CTRL}{_SPACE_CLASS}=:][^{_CTRL}=:]*[=:][^{_CTRL}]*$"
 # services.bulk_edit: a person's id as a key of `values`
 PERSON_KEY = r"^[1-9][0-9]{0,8}$"
 # services.digest: a time of day like 07:30
@@ -66,7 +71,9 @@ EMAIL = rf"^{_NOT_IN_EMAIL}+@{_NOT_IN_EMAIL}+\.{_NOT_IN_EMAIL}+$"
 # adapters.csv_contacts.mapping_of: 'Column=field', a column with something in it and
 # one of the fields a column can be mapped to
 _FIELDS = "|".join(csv_contacts.FIELDS)
-COLUMN_MAP = rf"^[^{_CTRL}]*[^{_CTRL}{_SPACE_CLASS}=][^{_CTRL}]*=(?:{_FIELDS})$"
+# (or "field:NAME", one of the user's own fields: a name as FIELD_NAME says)
+_OWN = rf"field:[^{_CTRL}\n\r=:]*[^{_CTRL}{_SPACE_CLASS}=:][^{_CTRL}\n\r=:]*"
+COLUMN_MAP = rf"^[^{_CTRL}]*[^{_CTRL}{_SPACE_CLASS}=][^{_CTRL}]*=(?:{_FIELDS}|{_OWN})$"
 # services.people.clean_urls: a dot and no space
 URL = rf"^[^{_CTRL} ]*\.[^{_CTRL} ]*$"
 # services.people.tag_name: something left once spaces and leading '#' go
@@ -176,6 +183,9 @@ day_schema = WithJsonSchema({"type": "string", "format": "date", "pattern": DAY}
 moment_schema = WithJsonSchema({"type": "string", "pattern": MOMENT})
 no_nul = Matches(NO_NUL, "must not contain control characters (but tab and line breaks)")
 something = Matches(SOMETHING, "must not be empty or only white space")
+field_name = Matches(FIELD_NAME, "is one line, not empty, without '=' or ':'")
+one_line = Matches(ONE_LINE, "is one line, without control characters")
+field_filter = Matches(FIELD_FILTER, "is a field's name and a value: 'Stage:Seed'")
 email = Matches(EMAIL, "is not an email address")
 url = Matches(URL, "is not a web address (it needs a dot and no spaces)")
 tag = Matches(TAG, "needs a character besides '#' and spaces")

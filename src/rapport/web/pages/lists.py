@@ -46,6 +46,7 @@ def add_list(
     tag: Short = "",
     organization: Short = "",
     health: Short = "",
+    field: Short = "",
     back: Text = HOME,
 ) -> Response:
     """Make a list: from the People page's filter (a saved filter), or an empty list
@@ -53,7 +54,13 @@ def add_list(
     target = back if back.startswith(("/people", "/lists")) else HOME
     try:
         criteria = people_filter.of(
-            {"type": type, "tag": tag, "organization": organization, "health": health}
+            {
+                "type": type,
+                "tag": tag,
+                "organization": organization,
+                "health": health,
+                "field": field,
+            }
         )
         with ws.write() as ctx:
             made = lists.create(ctx, name, filter=criteria, stages=lists.stages_of(stages))

@@ -10,8 +10,9 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from rapport.domain.custom_fields import Target
 from rapport.errors import NotFound, RapportError
-from rapport.services import organizations
+from rapport.services import custom_fields, organizations
 from rapport.web.deps import WorkspaceDep
 from rapport.web.templating import flash, render
 
@@ -35,12 +36,14 @@ def organization_page(
     with ws.read() as ctx:
         profile = organizations.profile(ctx, f"#{organization_id}")
         others = organizations.listing(ctx) if merging else []
+        own = custom_fields.listing(ctx, Target.ORGANIZATIONS)
         today, tz = ctx.today, ctx.tz
     context = {
         "p": profile,
         "o": profile.organization,
         "others": [o for o in others if o.id != organization_id],
         "merging": merging,
+        "own_fields": own,
         "today": today,
         "tz": tz,
     }
@@ -87,4 +90,24 @@ def edit(
         flash(request, f"Not saved: {getattr(exc, 'reason', exc.message)}", "error")
         return RedirectResponse(here, status_code=303)
     flash(request, f"Saved the details of {profile.organization.name}.")
+    return RedirectResponse(here, status_code=303)
+
+
+@router.post("/organizations/{organization_id}/fields")
+async def edit_fields(request: Request, ws: WorkspaceDep, organization_id: int) -> Response:
+    """The organisation's fields of the user's own, as the page's form sends them
+    (`field.ID`, every one shown; empty clears)."""
+    here = f"{HOME}/{organization_id}"
+    form = await request.form()
+    try:
+        with ws.write() as ctx:
+            own = custom_fields.listing(ctx, Target.ORGANIZATIONS)
+            values = {f.name: str(form.get(f"field.{f.id}", "")) for f in own}
+            organizations.edit_fields(ctx, f"#{organization_id}", values)
+    except NotFound:
+        raise
+    except RapportError as exc:
+        flash(request, f"Not saved: {exc.message}", "error")
+        return RedirectResponse(here, status_code=303)
+    flash(request, "Saved.")
     return RedirectResponse(here, status_code=303)

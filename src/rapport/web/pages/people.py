@@ -3,15 +3,18 @@ the form to add or change a person."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from rapport.domain.custom_fields import Target
 from rapport.domain.person_patch import PersonPatch
 from rapport.errors import AlreadyKnown, Contradicts, Invalid, RapportError
-from rapport.services import bulk_edit, duplicates, lists, people
+from rapport.services import bulk_edit, custom_fields, duplicates, lists, people
 from rapport.services.context import Ctx
+from rapport.services.custom_fields import FieldOut
 from rapport.web import views
 from rapport.web.deps import WorkspaceDep
 from rapport.web.forms import Text, day, number, words
@@ -33,6 +36,7 @@ def _filters(request: Request) -> views.PeopleFilters:
         type=text("type"),
         tag=text("tag"),
         organization=text("organization"),
+        field=text("field"),
         health=text("health"),
         archived=q.get("archived") in ("1", "on", "true"),
         sort=text("sort") or "name",
@@ -44,7 +48,15 @@ def _filters(request: Request) -> views.PeopleFilters:
 def people_page(request: Request, ws: WorkspaceDep) -> Response:
     filters = _filters(request)
     with ws.read() as ctx:
-        view = views.people_page(ctx, filters)
+        try:
+            view = views.people_page(ctx, filters)
+        except RapportError as exc:
+            if not filters.field:
+                raise
+            # a field filter that names no field or a value its type refuses: said,
+            # and the list shown without it
+            flash(request, f"Not filtered by {filters.field!r}: {exc.message}", "error")
+            view = views.people_page(ctx, dataclasses.replace(filters, field=None))
         everyone = people.count(ctx)
         list_names = lists.names(ctx)
         today, tz = ctx.today, ctx.tz
@@ -89,6 +101,16 @@ def person_patch(ctx: Ctx, form: dict[str, Any]) -> PersonPatch:
     })  # fmt: skip
 
 
+def _own_fields(ctx: Ctx) -> list[FieldOut]:
+    return custom_fields.listing(ctx, Target.PEOPLE)
+
+
+def own_values(form: dict[str, Any], own: list[FieldOut]) -> dict[str, str | None]:
+    """The user's own fields as the form sends them (`field.ID`): every one shown is
+    sent, so each is set or, left empty, cleared."""
+    return {f.name: form.get(f"field.{f.id}", "") for f in own}
+
+
 async def _form(request: Request) -> dict[str, Any]:
     raw = await request.form()
     values: dict[str, Any] = {k: v for k, v in raw.items() if isinstance(v, str)}
@@ -97,9 +119,12 @@ async def _form(request: Request) -> dict[str, Any]:
 
 
 @router.get("/people/new")
-def new_person(request: Request, name: str = "") -> Response:
+def new_person(request: Request, ws: WorkspaceDep, name: str = "") -> Response:
     form = {"full_name": name[:300]}
-    return render(request, "person_form.html", {"form": form, "person": None, "errors": {}})
+    with ws.read() as ctx:
+        own = _own_fields(ctx)
+    context = {"form": form, "person": None, "errors": {}, "own_fields": own}
+    return render(request, "person_form.html", context)
 
 
 @router.post("/people")
@@ -109,25 +134,35 @@ async def add_person(request: Request, ws: WorkspaceDep) -> Response:
     email or phone already someone's is refused, with "add anyway" (`force`)."""
     form = await _form(request)
     force = form.get("force") == "1"
+    with ws.read() as ctx:
+        own = _own_fields(ctx)
     try:
         if not force and form.get("confirmed") != "1":
             with ws.read() as ctx:
                 patch = person_patch(ctx, form)
                 people.check_new(ctx, patch)
+                custom_fields.check(ctx, Target.PEOPLE, own_values(form, own))
                 similar = duplicates.similar_to(ctx, patch)
             if similar:
-                context = {"form": form, "person": None, "errors": {}, "similar": similar}
+                context = {"form": form, "person": None, "errors": {}, "similar": similar,
+                           "own_fields": own}  # fmt: skip
                 return render(request, "person_form.html", context | _when(ctx))
         with ws.write() as ctx:
-            added = people.add(ctx, person_patch(ctx, form), force=force)
+            added = people.add(
+                ctx, person_patch(ctx, form), force=force, fields=own_values(form, own)
+            )
     except RapportError as exc:
-        return _form_error(request, form, None, exc)
+        return _form_error(request, form, None, exc, own)
     flash(request, f"Added {added.name}. Log your first conversation below.")
     return RedirectResponse(f"/people/{added.id}", status_code=303)
 
 
 def _form_error(
-    request: Request, form: dict[str, Any], person_id: int | None, exc: RapportError
+    request: Request,
+    form: dict[str, Any],
+    person_id: int | None,
+    exc: RapportError,
+    own: list[FieldOut],
 ) -> Response:
     if exc.http_status >= 500:
         raise exc
@@ -135,6 +170,8 @@ def _form_error(
     field = {"name": "full_name", "email": "emails", "url": "urls", "type": "types"}.get(
         field, field
     )
+    # a value one of the user's own fields refused names that field
+    field = next((f"field.{f.id}" for f in own if f.name == field), field)
     reason = exc.reason if isinstance(exc, Invalid) else exc.message
     return render(
         request,
@@ -144,6 +181,7 @@ def _form_error(
             "person": {"id": person_id} if person_id else None,
             "errors": {field: reason},
             "known": exc.person_id if isinstance(exc, AlreadyKnown) else None,
+            "own_fields": own,
         },
         status_code=exc.http_status if isinstance(exc, AlreadyKnown) else 422,
     )
@@ -157,6 +195,7 @@ def _when(ctx: Ctx) -> dict[str, Any]:
 def edit_person_page(request: Request, ws: WorkspaceDep, person_id: int) -> Response:
     with ws.read() as ctx:
         person = people.show(ctx, person_id)
+        own = _own_fields(ctx)
     form = {
         "full_name": person.name,
         "organization": person.organization or "",
@@ -179,22 +218,24 @@ def edit_person_page(request: Request, ws: WorkspaceDep, person_id: int) -> Resp
         "not_before": person.not_before.isoformat() if person.not_before else "",
         "strained": "on" if person.strained else "",
         "strained_context": person.strained_context or "",
-    }
-    return render(
-        request, "person_form.html", {"form": form, "person": {"id": person.id}, "errors": {}}
-    )
+    } | {f"field.{f.id}": person.fields.get(f.name, "") for f in own}
+    context = {"form": form, "person": {"id": person.id}, "errors": {}, "own_fields": own}
+    return render(request, "person_form.html", context)
 
 
 @router.post("/people/{person_id}/edit")
 async def edit_person(request: Request, ws: WorkspaceDep, person_id: int) -> Response:
     form = await _form(request)
+    with ws.read() as ctx:
+        own = _own_fields(ctx)
     try:
         with ws.write() as ctx:
-            changed = people.edit(ctx, person_id, person_patch(ctx, form))
+            values = own_values(form, own)
+            changed = people.edit(ctx, person_id, person_patch(ctx, form), fields=values)
     except RapportError as exc:
         if exc.http_status == 404:
             raise
-        return _form_error(request, form, person_id, exc)
+        return _form_error(request, form, person_id, exc, own)
     flash(request, f"Saved {changed.name}.")
     return RedirectResponse(f"/people/{person_id}", status_code=303)
 
