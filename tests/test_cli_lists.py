@@ -144,3 +144,15 @@ def test_the_digest_follows_a_list_in_a_section_of_its_own(cli: Cli) -> None:
     assert "Raise (" not in cli("digest").stdout
     missing = cli("settings", "digest", "--list", "Nope", ok=False)
     assert "no list called 'Nope'" in missing.stderr
+
+
+def test_a_saved_filter_by_one_of_your_fields(cli: Cli) -> None:
+    cli("field", "add", "Stage", "--type", "choice", "--options", "Seed,Series A")
+    cli("person", "edit", "Ana", "--field", "Stage=Seed")
+    cli("person", "edit", "Carla", "--field", "stage=series a")
+    made = cli("lists", "add", "Seed rounds", "--field", "Stage=Seed", "--json").json()
+    assert made["filter"] == {"field": "Stage=Seed"} and made["people"] == 1
+    assert _members(cli, "seed rounds") == [("Ana Lima", None)]
+    cli("person", "edit", "Bruno", "--field", "Stage=seed")  # the list follows
+    assert [n for n, _ in _members(cli, "Seed rounds")] == ["Ana Lima", "Bruno Souza"]
+    assert cli("lists", "--json").json()[0]["described"] == "field Stage=Seed"

@@ -173,7 +173,10 @@ def test_an_organisation_is_edited_from_the_command_line(database_url: str, tmp_
         shown.json()["notes"] == "HQ in Lisbon" and shown.json()["organization"]["industry"] is None
     )
     nothing = cli("org", "edit", "acme", ok=False)
-    assert nothing.exit_code != 0 and "give --industry, --website or --notes" in nothing.stderr
+    assert (
+        nothing.exit_code != 0
+        and "give --industry, --website, --notes or --field" in nothing.stderr
+    )
     bad = cli("org", "edit", "acme", "--website", "not a site", ok=False)
     assert bad.exit_code != 0 and "'not a site' is not a web address" in bad.stderr
     cli("undo")

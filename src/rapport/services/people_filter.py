@@ -66,6 +66,11 @@ def ids(ctx: Ctx, f: PeopleFilter) -> list[int]:
     if f.health:
         return [p.id for p in choose(ctx, f).people]
     found, _ = people.listing(
-        ctx, type_=f.type, tag=f.tag, organization=f.organization, limit=EVERYONE
+        ctx,
+        type_=f.type,
+        tag=f.tag,
+        organization=f.organization,
+        field=f.field,
+        limit=EVERYONE,
     )
     return [p.id for p in found]
