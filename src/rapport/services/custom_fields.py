@@ -110,6 +110,12 @@ def get(ctx: Ctx, field_id: int) -> CustomField:
     return found
 
 
+def show(ctx: Ctx, field_id: int) -> FieldOut:
+    """One field as the listing shows it (NotFound outside this workspace)."""
+    get(ctx, field_id)
+    return next(f for f in listing(ctx) if f.id == field_id)
+
+
 def _refuse_taken(ctx: Ctx, name: str, target: Target, other_than: int | None = None) -> None:
     query = select(CustomField.id).where(
         CustomField.workspace_id == ctx.workspace_id,

@@ -58,8 +58,7 @@ def add_field(ws: WorkspaceDep, body: FieldIn) -> Any:
 @router.get("/fields/{field_id}", response_model=FieldOut)
 def get_field(ws: WorkspaceDep, field_id: PathId) -> Any:
     with ws.read() as ctx:
-        row = custom_fields.get(ctx, field_id)
-        return next(f for f in custom_fields.listing(ctx) if f.id == row.id)
+        return custom_fields.show(ctx, field_id)
 
 
 @router.patch("/fields/{field_id}", response_model=FieldOut)
@@ -67,12 +66,12 @@ def edit_field(ws: WorkspaceDep, field_id: PathId, body: FieldPatchIn) -> Any:
     """Rename a field, or change a choice's options (409 when a value in use would
     no longer be one of them)."""
     with ws.write() as ctx:
-        custom_fields.get(ctx, field_id)
+        custom_fields.show(ctx, field_id)  # NotFound before anything changes
         if body.name is not None:
             custom_fields.rename(ctx, field_id, body.name)
         if body.options is not None:
             custom_fields.change_options(ctx, field_id, body.options)
-        return next(f for f in custom_fields.listing(ctx) if f.id == field_id)
+        return custom_fields.show(ctx, field_id)
 
 
 @router.delete("/fields/{field_id}", response_model=FieldDeleted)

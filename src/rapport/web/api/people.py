@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
+from rapport.domain import people_filter
 from rapport.domain.merge_facts import MergePreview
 from rapport.domain.records import Brief, Health, InteractionOut, PersonAdded, PersonOut, Profile
 from rapport.domain.vocabulary import RelationshipType
@@ -52,7 +53,7 @@ def list_people(
         str | None,
         wire.field_filter,
         Query(
-            max_length=2100,
+            max_length=people_filter.MAX_VALUE,
             description="One of your own fields and its value, `Stage:Seed` (or "
             "`Stage=Seed`); `Stage:` lists the people without a value.",
         ),
