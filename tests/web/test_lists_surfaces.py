@@ -23,7 +23,7 @@ def _people(web: Web, ana: User) -> dict[str, int]:
 def test_a_bulk_change_through_the_api_takes_a_saved_list(web: Web, ana: User) -> None:
     ids = _people(web, ana)
     api = ana.client
-    investors = api.post("/api/v1/lists", json={"name": "Investors", "filter": {"tag": "investor"}})
+    api.post("/api/v1/lists", json={"name": "Investors", "filter": {"tag": "investor"}})
     raise_ = api.post("/api/v1/lists", json={"name": "Raise", "ids": [ids["eva"]]}).json()
     by_name = api.post("/api/v1/people/bulk",
                        json={"list": "investors", "action": "tag", "value": "seed"})  # fmt: skip
@@ -37,9 +37,10 @@ def test_a_bulk_change_through_the_api_takes_a_saved_list(web: Web, ana: User) -
     assert both.status_code == 200, both.text
     assert sorted(both.json()["undo"]["values"]) == sorted(str(ids[n]) for n in ("eva", "carla"))
     undone = api.post("/api/v1/people/bulk", json=by_name.json()["undo"])
-    assert undone.status_code == 200 and api.get(
-        "/api/v1/people", params={"tag": "seed"}
-    ).json()["total"] == 0
+    assert (
+        undone.status_code == 200
+        and api.get("/api/v1/people", params={"tag": "seed"}).json()["total"] == 0
+    )
     # a list that is not there, or has nobody: one line, nothing changed
     missing = api.post("/api/v1/people/bulk", json={"list": "Nope", "action": "archive"})
     assert missing.status_code == 404

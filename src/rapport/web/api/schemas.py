@@ -25,7 +25,7 @@ from pydantic import (
     Strict,
     model_validator,
 )
-from pydantic.config import JsonDict
+from pydantic.config import JsonDict, JsonValue
 
 from rapport.domain import drafts, person_patch
 from rapport.domain import health as health_values
@@ -375,7 +375,7 @@ class AgendaSnooze(AgendaRef):
 
 _SOME_PEOPLE: JsonDict = {"type": "array", "minItems": 1}
 # the people an action takes: some ids, or a saved list (with any ids besides)
-_CHOSEN: list[JsonDict] = [
+_CHOSEN: list[JsonValue] = [
     {"required": ["ids"], "properties": {"ids": _SOME_PEOPLE}},
     {"required": ["list"], "properties": {"list": {"not": {"type": "null"}}}},
 ]

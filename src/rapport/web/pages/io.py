@@ -16,8 +16,8 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from rapport.adapters import csv_contacts, detect
-from rapport.errors import Contradicts, ImportFailed, Invalid, RapportError
 from rapport.domain.custom_fields import Target
+from rapport.errors import Contradicts, ImportFailed, Invalid, RapportError
 from rapport.services import backup, custom_fields, exports, feed, imports
 from rapport.services.context import Ctx
 from rapport.web import held_uploads
