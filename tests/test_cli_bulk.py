@@ -49,6 +49,21 @@ def test_bulk_delete_goes_to_the_archive_and_comes_back(cli: Cli) -> None:
     assert _names(cli) == ["Ana Lima", "Bruno Souza", "Carla Dias"]
 
 
+def test_bulk_on_people_chosen_by_a_field_of_yours(cli: Cli) -> None:
+    cli("field", "add", "Stage", "--type", "choice", "--options", "Seed,Series A")
+    cli("person", "edit", "Ana Lima", "--field", "Stage=Seed")
+    cli("person", "edit", "Carla Dias", "--field", "Stage=seed")
+    cli("person", "edit", "Bruno Souza", "--field", "Stage=Series A")
+    would = cli("person", "bulk", "tag", "seed-round", "--field", "Stage=Seed", "--dry-run")
+    assert "would apply to 2 people" in would.stdout and "Bruno" not in would.stdout
+    done = cli("person", "bulk", "tag", "seed-round", "--field", "Stage=Seed", "--json").json()
+    assert done["changed"] == 2
+    assert _names(cli, "--tag", "seed-round") == ["Ana Lima", "Carla Dias"]
+    unknown = cli("person", "bulk", "archive", "--field", "Round=Seed", ok=False)
+    assert unknown.exit_code != 0 and "Round" in unknown.stderr
+    assert _names(cli) == ["Ana Lima", "Bruno Souza", "Carla Dias"]
+
+
 def test_bulk_by_ids_and_its_errors(cli: Cli) -> None:
     ids = {p["name"]: p["id"] for p in cli("person", "list", "--json").json()["people"]}
     chosen = f"{ids['Ana Lima']},{ids['Carla Dias']}"

@@ -119,7 +119,7 @@ def test_bulk_changes_and_their_undo(web: Web, ana: User) -> None:
     assert ana.client.get("/api/v1/people", params={"type": "mentor"}).json()["total"] == 0
     nobody = ana.client.post("/api/v1/people/bulk", json={"ids": [], "action": "archive"})
     assert nobody.status_code == 422
-    assert nobody.json()["error"]["message"] == "ids: select at least one person"
+    assert nobody.json()["error"]["message"] == "ids: select at least one person, or name a list"
     assert nobody.json()["error"]["field"] == "ids"
     for body, field in (
         ({"ids": ids, "action": "tag"}, "value"),

@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 
+from rapport.domain.custom_fields import FieldType, Target
 from rapport.errors import ImportFailed
-from rapport.services import imports, people
+from rapport.services import custom_fields, imports, people
 from rapport.services.imports import ImportSummary
 from rapport.web import forms, held_uploads
 from rapport.web.templating import templates
@@ -113,6 +114,63 @@ def test_a_csv_of_unknown_columns_is_mapped_on_its_first_rows(web: Web, ana: Use
     # imported: the held file is gone
     with pytest.raises(ImportFailed, match="no longer held"):
         held_uploads.take(web.rapport.settings.data_dir / "held-uploads", ana.id, token)
+
+
+def test_a_column_can_go_to_one_of_your_own_fields(web: Web, ana: User) -> None:
+    with web.open(ana) as ctx:
+        custom_fields.define(ctx, "Stage", FieldType.TEXT)
+        custom_fields.define(ctx, "Sector", FieldType.TEXT, target=Target.ORGANIZATIONS)
+    browser = open_page(web, ana)
+    shown = send(browser, "crm.csv", CRM)
+    assert '<optgroup label="Your own fields">' in shown.text
+    assert '<option value="field:Stage" >Stage</option>' in shown.text
+    assert "field:Sector" not in shown.text  # an organisation's field is not a person's
+    mapped = browser.client.post(
+        "/io/import",
+        data={
+            "csrf_token": browser.csrf,
+            "held": held_token(shown.text),
+            "mapped": "1",
+            "column": ["Kontakt", "E-Mail-Adresse", "Stichworte"],
+            "to": ["name", "email", "field:Stage"],
+        },
+        headers=HTMX,
+    )
+    assert mapped.status_code == 200, mapped.text
+    assert "<strong>2</strong> people added" in mapped.text
+    with web.open(ana, write=False) as ctx:
+        found, _ = people.listing(ctx)
+        soren = next(p.id for p in found if p.name == "Søren Jensen")
+        assert custom_fields.values_of(ctx, Target.PEOPLE, [soren])[soren] == {
+            "Stage": "lead, nordic"
+        }
+
+
+def test_a_field_of_your_own_not_defined_yet_is_shown_and_refused_clearly(
+    web: Web, ana: User
+) -> None:
+    browser = open_page(web, ana)
+    data = b"Kontakt,Runde\nS\xc3\xb8ren Jensen,Seed\n"
+    shown = send(browser, "crm.csv", data)
+    token = held_token(shown.text)
+    mapped = browser.client.post(
+        "/io/import",
+        data={
+            "csrf_token": browser.csrf,
+            "held": token,
+            "mapped": "1",
+            "column": ["Kontakt", "Runde"],
+            "to": ["name", "field:Round"],
+        },
+        headers=HTMX,
+    )
+    assert mapped.status_code == 404
+    assert "Nothing was imported from crm.csv: a column is mapped to field:Round" in mapped.text
+    assert "you have no field &#39;Round&#39; for people: add it first" in mapped.text
+    assert '<a href="/fields">add the field</a>' in mapped.text
+    # the table keeps the choice, named as not defined yet
+    assert '<option value="field:Round" selected>Round (not one of your fields yet)' in mapped.text
+    assert names(web, ana) == []
 
 
 def test_a_mapping_that_maps_nothing_is_refused_with_the_table_kept(web: Web, ana: User) -> None:

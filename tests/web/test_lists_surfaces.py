@@ -20,6 +20,38 @@ def _people(web: Web, ana: User) -> dict[str, int]:
         }  # fmt: skip
 
 
+def test_a_bulk_change_through_the_api_takes_a_saved_list(web: Web, ana: User) -> None:
+    ids = _people(web, ana)
+    api = ana.client
+    api.post("/api/v1/lists", json={"name": "Investors", "filter": {"tag": "investor"}})
+    raise_ = api.post("/api/v1/lists", json={"name": "Raise", "ids": [ids["eva"]]}).json()
+    by_name = api.post("/api/v1/people/bulk",
+                       json={"list": "investors", "action": "tag", "value": "seed"})  # fmt: skip
+    assert by_name.status_code == 200, by_name.text
+    assert by_name.json()["changed"] == 2
+    seeded = api.get("/api/v1/people", params={"tag": "seed"}).json()["items"]
+    assert sorted(p["person"]["name"] for p in seeded) == ["Carla Dias", "Dora Reis"]
+    # by its id, and with ids besides: everyone named, each once
+    both = api.post("/api/v1/people/bulk", json={"list": raise_["id"], "ids": [ids["carla"]],
+                                                 "action": "cadence", "value": 20})  # fmt: skip
+    assert both.status_code == 200, both.text
+    assert sorted(both.json()["undo"]["values"]) == sorted(str(ids[n]) for n in ("eva", "carla"))
+    undone = api.post("/api/v1/people/bulk", json=by_name.json()["undo"])
+    assert (
+        undone.status_code == 200
+        and api.get("/api/v1/people", params={"tag": "seed"}).json()["total"] == 0
+    )
+    # a list that is not there, or has nobody: one line, nothing changed
+    missing = api.post("/api/v1/people/bulk", json={"list": "Nope", "action": "archive"})
+    assert missing.status_code == 404
+    assert "no list called 'Nope'" in missing.json()["error"]["message"]
+    empty = api.post("/api/v1/lists", json={"name": "Empty", "ids": []}).json()
+    nobody = api.post("/api/v1/people/bulk", json={"list": empty["id"], "action": "archive"})
+    assert nobody.status_code == 422
+    assert nobody.json()["error"]["message"] == "list: nobody is on that list, so nothing changed"
+    assert api.get("/api/v1/people").json()["total"] == 3
+
+
 def test_lists_through_the_api(web: Web, ana: User, bruno: User) -> None:
     ids = _people(web, ana)
     api = ana.client

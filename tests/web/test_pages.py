@@ -303,6 +303,19 @@ def test_command_bar(web: Web, ana: User) -> None:
     assert 'href="/people/new?name=Nadia%20Rahman"' in add
 
 
+def test_an_organization_found_opens_its_own_page(web: Web, ana: User) -> None:
+    with web.open(ana) as ctx:
+        make_person(ctx, "Ana Lima", organization="Zenith Labs")
+    browser = web.browser(ana)
+    found = browser.get("/search?q=zenith").text
+    org = re.search(r'href="/organizations/(\d+)">Zenith Labs<', found)
+    assert org is not None, found
+    assert "/people?organization=" not in found
+    jump = browser.get("/command?q=zenith").text
+    assert f'href="/organizations/{org.group(1)}"' in jump
+    assert "Zenith Labs" in browser.get(f"/organizations/{org.group(1)}").text
+
+
 @contextmanager
 def counting(web: Web) -> Iterator[list[str]]:
     statements: list[str] = []

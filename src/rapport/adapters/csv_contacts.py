@@ -257,7 +257,7 @@ def _flavour_of(keys: Sequence[str]) -> str | None:
 def _field_for(flavour: str, key: str) -> str | None:
     if flavour == "rapport":
         # "field:Stage": one of the user's own fields, as `write` names its column
-        return key if _own_field(key) else _RAPPORT.get(key)
+        return key if own_field(key) else _RAPPORT.get(key)
     if flavour == "linkedin":
         return _LINKEDIN.get(key)
     if flavour == "google":
@@ -305,7 +305,7 @@ def find_layout(
     column. With `mapping` (column → field), the header is the row holding all the
     mapped columns. ImportFailed when no row looks like a header."""
     if mapping:
-        bad = sorted(f for f in set(mapping.values()) - set(FIELDS) if not _own_field(f))
+        bad = sorted(f for f in set(mapping.values()) - set(FIELDS) if not own_field(f))
         if bad:
             raise ImportFailed(
                 f"cannot map a column to {bad[0]!r}: fields are {', '.join(FIELDS)}, "
@@ -482,7 +482,7 @@ def _cells(
             yield start, row
 
 
-def _own_field(field: str) -> str | None:
+def own_field(field: str) -> str | None:
     """The name of the user's own field a mapping names ("field:Stage"), or None."""
     if field[: len(OWN_FIELD)].lower() == OWN_FIELD and field[len(OWN_FIELD) :].strip():
         return field[len(OWN_FIELD) :].strip()
@@ -491,7 +491,7 @@ def _own_field(field: str) -> str | None:
 
 def own_fields_mapped(mapping: Mapping[str, str] | None) -> list[str]:
     """The user's own fields `mapping` sends columns to."""
-    return [name for f in (mapping or {}).values() if (name := _own_field(f))]
+    return [name for f in (mapping or {}).values() if (name := own_field(f))]
 
 
 def _record(
@@ -504,7 +504,7 @@ def _record(
         if cell:
             values.setdefault(field, []).extend(_cell_values(layout.flavour, field, cell))
     one = {k: v[0] for k, v in values.items() if v}
-    rec.custom = {name: one[f] for f in one if (name := _own_field(f))}
+    rec.custom = {name: one[f] for f in one if (name := own_field(f))}
     given = " ".join(v for v in (one.get("given_name"), one.get("middle_name")) if v)
     rec.given_name = given or None
     rec.family_name = one.get("family_name")

@@ -44,6 +44,9 @@ def bulk(
     tag: str = typer.Option(None, "--tag", help="Everyone with this tag."),
     org: str = typer.Option(None, "--org", help="Everyone at this organization (prefix)."),
     list_: str = typer.Option(None, "--list", help="Everyone on this list of yours."),
+    field: str = typer.Option(
+        None, "--field", help="Everyone with this value of a field of yours: 'Stage=Seed'."
+    ),
     archived: bool = typer.Option(
         False, "--archived", help="Choose among archived people (to unarchive them)."
     ),
@@ -62,7 +65,14 @@ def bulk(
     wanted = _ids(ids)
     with session() as ctx:
         chosen = bulk_edit.choose(
-            ctx, wanted, type_=type_, tag=tag, organization=org, archived=archived, list_=list_
+            ctx,
+            wanted,
+            type_=type_,
+            tag=tag,
+            organization=org,
+            field=field,
+            archived=archived,
+            list_=list_,
         )
     if dry_run or not chosen:
         emit(

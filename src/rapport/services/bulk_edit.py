@@ -55,8 +55,11 @@ def apply(
     action: str,
     value: str | int | None = None,
     values: Mapping[str, int | None] | None = None,
+    *,
+    list_: str | int | None = None,
 ) -> BatchResult:
-    """Apply `action` to the people `ids` of this workspace:
+    """Apply `action` to the people `ids` of this workspace, and to the active people
+    on the saved list `list_` (its name or id; NotFound for none):
     tag/untag NAME, type/untype TYPE, cadence DAYS (empty clears), archive, unarchive,
     delete (to the archive: kept with their history, undoable), list/unlist NAME (put
     on or take off a hand-picked list, `services.lists`); `cadence-each` sets
@@ -65,6 +68,10 @@ def apply(
         raise Invalid("action", f"{action!r} is not one of: {', '.join(ACTIONS)}")
     if action == "cadence-each":
         ids = [int(k) for k in (values or {})]
+    elif list_ is not None:
+        ids = [*ids, *lists.people_of(ctx, list_)]
+        if not ids:
+            raise Invalid("list", "nobody is on that list, so nothing changed")
     wanted = list(dict.fromkeys(int(i) for i in ids))
     if not wanted:
         raise Invalid("ids", "select at least one person")
@@ -230,12 +237,14 @@ def choose(
     type_: str | None = None,
     tag: str | None = None,
     organization: str | None = None,
+    field: str | None = None,
     archived: bool = False,
     list_: str | None = None,
 ) -> list[Chosen]:
     """The people a bulk edit would change, by name: `ids` as given (NotFound for
     one not in the workspace), the active people on the list `list_`, or everyone the
-    filters of `people.listing` match."""
+    filters of `people.listing` match (`field`: one of the user's own fields and its
+    value, "Stage=Seed")."""
     if list_:
         ids = [*ids, *lists.people_of(ctx, list_)]
         if not ids:
@@ -253,13 +262,16 @@ def choose(
         if missing:
             raise NotFound(f"no person with id {missing[0]}")
         return [rows[i] for i in dict.fromkeys(ids)]
-    if not (type_ or tag or organization):
-        raise Invalid("ids", "name the people (ids), a list or a filter (tag, type, organization)")
+    if not (type_ or tag or organization or field):
+        raise Invalid(
+            "ids", "name the people (ids), a list or a filter (tag, type, organization, field)"
+        )
     found, total = people.listing(
         ctx,
         type_=type_,
         tag=tag,
         organization=organization,
+        field=field,
         archived=archived,
         limit=MAX_PEOPLE,
     )

@@ -137,10 +137,13 @@ def unarchive_person(ws: WorkspaceDep, person_id: PathId) -> Any:
 @router.post("/people/bulk", response_model=BatchResult)
 def bulk(ws: WorkspaceDep, body: BulkIn) -> Any:
     """Tag/untag, type/untype, set the rhythm (cadence) of, archive, unarchive or
-    delete many people at once; `delete` moves them to the archive with all their
-    history (nothing is lost). The answer's `undo` is a body for this same endpoint."""
+    delete many people at once, chosen by `ids`, by a saved `list` (its id or name),
+    or both; `delete` moves them to the archive with all their history (nothing is
+    lost). The answer's `undo` is a body for this same endpoint."""
     with ws.write() as ctx:
-        return bulk_edit.apply(ctx, body.ids, body.action, body.value, body.values)
+        return bulk_edit.apply(
+            ctx, body.ids, body.action, body.value, body.values, list_=body.list_ref
+        )
 
 
 @router.get("/people/{person_id:int}/profile", response_model=Profile)

@@ -25,7 +25,7 @@ from pydantic import (
     Strict,
     model_validator,
 )
-from pydantic.config import JsonDict
+from pydantic.config import JsonDict, JsonValue
 
 from rapport.domain import drafts, person_patch
 from rapport.domain import health as health_values
@@ -374,49 +374,51 @@ class AgendaSnooze(AgendaRef):
 
 
 _SOME_PEOPLE: JsonDict = {"type": "array", "minItems": 1}
+# the people an action takes: some ids, or a saved list (with any ids besides)
+_CHOSEN: list[JsonValue] = [
+    {"required": ["ids"], "properties": {"ids": _SOME_PEOPLE}},
+    {"required": ["list"], "properties": {"list": {"not": {"type": "null"}}}},
+]
 _TYPES = tuple(t.value for t in RelationshipType)
-# what each action needs (services.bulk_edit.apply): people, and for some a value;
-# `cadence-each` (an undo's body) takes each person's rhythm in `values` instead
+# what each action needs (services.bulk_edit.apply): people (ids or a list), and for
+# some a value; `cadence-each` (an undo's body) takes each person's rhythm in
+# `values` instead
 _BULK: JsonDict = {
     "anyOf": [
         {
-            "required": ["ids", "value"],
+            "required": ["value"],
+            "anyOf": _CHOSEN,
             "properties": {
                 "action": {"enum": ["tag", "untag"]},
-                "ids": _SOME_PEOPLE,
                 "value": {"type": "string", "pattern": wire.TAG},
             },
         },
         {
-            "required": ["ids", "value"],
+            "required": ["value"],
+            "anyOf": _CHOSEN,
             "properties": {
                 "action": {"enum": ["type", "untype"]},
-                "ids": _SOME_PEOPLE,
                 "value": {"enum": [*_TYPES]},
             },
         },
         {
-            "required": ["ids"],
+            "anyOf": _CHOSEN,
             "properties": {
                 "action": {"const": "cadence"},
-                "ids": _SOME_PEOPLE,
                 "value": {"type": ["integer", "null"], "minimum": 1, "maximum": 3650},
             },
         },
         {
-            "required": ["ids", "value"],
+            "required": ["value"],
+            "anyOf": _CHOSEN,
             "properties": {
                 "action": {"enum": ["list", "unlist"]},
-                "ids": _SOME_PEOPLE,
                 "value": {"type": "string", "minLength": 1, "maxLength": 100},
             },
         },
         {
-            "required": ["ids"],
-            "properties": {
-                "action": {"enum": ["archive", "unarchive", "delete"]},
-                "ids": _SOME_PEOPLE,
-            },
+            "anyOf": _CHOSEN,
+            "properties": {"action": {"enum": ["archive", "unarchive", "delete"]}},
         },
         {
             "required": ["values"],
@@ -443,6 +445,12 @@ class BulkIn(In):
         ]
         | None
     ) = None
+    # a saved list's id or name: its active people, besides any `ids`
+    list_ref: Id | Annotated[Text, Str(100, 1)] | None = Field(
+        default=None,
+        alias="list",
+        description="A saved list (its id or name): everyone on it, besides any ids",
+    )
 
     @model_validator(mode="after")
     def _what_the_action_needs(self) -> BulkIn:
@@ -451,8 +459,8 @@ class BulkIn(In):
             if not self.values:
                 raise Invalid("values", "give each person's rhythm")
             return self
-        if not self.ids:
-            raise Invalid("ids", "select at least one person")
+        if not self.ids and self.list_ref is None:
+            raise Invalid("ids", "select at least one person, or name a list")
         if self.action in ("tag", "untag") and not (
             isinstance(self.value, str) and _TAG.match(self.value)
         ):

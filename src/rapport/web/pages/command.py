@@ -61,9 +61,7 @@ def choices(ws: WorkspaceDep, q: str) -> list[Choice]:
                 label = f"Log with {hit.title}" if log else hit.title
                 found.append(Choice(label, hit.detail or "person", href))
             elif not log and hit.kind == "organization":
-                found.append(
-                    Choice(hit.title, "organization", f"/people?organization={quote(hit.title)}")
-                )
+                found.append(Choice(hit.title, "organization", f"/organizations/{hit.id}"))
             elif not log and hit.person_ids:
                 found.append(Choice(hit.title, hit.detail, f"/people/{hit.person_ids[0]}"))
     if not log:

@@ -16,8 +16,9 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from rapport.adapters import csv_contacts, detect
+from rapport.domain.custom_fields import Target
 from rapport.errors import Contradicts, ImportFailed, Invalid, RapportError
-from rapport.services import backup, exports, feed, imports
+from rapport.services import backup, custom_fields, exports, feed, imports
 from rapport.services.context import Ctx
 from rapport.web import held_uploads
 from rapport.web.deps import Workspace, WorkspaceDep
@@ -104,6 +105,7 @@ class Choices:
 def _page(request: Request, ws: WorkspaceDep, **extra: Any) -> Response:
     with ws.read() as ctx:
         feed_on = feed.enabled(ctx)
+        own = [d.name for d in custom_fields.definitions(ctx, Target.PEOPLE)]
     status = int(extra.pop("status_code", 200))
     context: dict[str, Any] = {
         "feed_on": feed_on,
@@ -116,6 +118,7 @@ def _page(request: Request, ws: WorkspaceDep, **extra: Any) -> Response:
     context.update(extra)
     context["formats"] = FORMATS
     context["fields"] = FIELD_LABELS
+    context["own_fields"] = own
     context["add_people_choices"] = ADD_PEOPLE
     template = "partials/import_result.html" if request.headers.get("hx-request") else "io.html"
     if "feed_url" in extra:
@@ -132,16 +135,20 @@ def _held_root(ws: Workspace) -> Path:
     return ws.rapport.settings.data_dir / "held-uploads"
 
 
-def _sentence(exc: RapportError) -> str:
-    """The error in one sentence, with its line when known (the file is named apart)."""
+def _sentence(exc: RapportError, name: str) -> str:
+    """The error in one sentence, with its line when known (the file is named apart,
+    so a message that starts with its name loses it)."""
     if isinstance(exc, ImportFailed):
         return f"line {exc.line}: {exc.reason}" if exc.line else exc.reason
-    return exc.message
+    return exc.message.removeprefix(f"{name}: ") if name else exc.message
 
 
 def _mapping(columns: list[str], fields: list[str]) -> dict[str, str]:
-    """The columns given a field on the mapping table (the rest are left out)."""
-    unknown = sorted(set(fields) - {"", *csv_contacts.FIELDS})
+    """The columns given a field on the mapping table (the rest are left out): one of
+    Rapport's, or one of the user's own as "field:NAME"."""
+    unknown = sorted(
+        f for f in set(fields) - {"", *csv_contacts.FIELDS} if not csv_contacts.own_field(f)
+    )
     if unknown:
         raise Invalid("to", f"{unknown[0]!r} is not a field a column can go to")
     return {c: f for c, f in zip(columns, fields, strict=False) if f}
@@ -207,7 +214,7 @@ async def upload(
         return _page(
             request,
             ws,
-            error=_sentence(exc),
+            error=_sentence(exc, choices.name),
             preview=preview,
             choices=choices,
             status_code=exc.http_status,
