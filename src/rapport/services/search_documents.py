@@ -4,21 +4,41 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rapport.storage import search
 from rapport.storage.schema import (
+    Commitment,
     CustomFieldValue,
+    Event,
+    EventAttendee,
+    Exchange,
+    Feedback,
     Interaction,
+    Mentorship,
+    Milestone,
     Organization,
     Person,
     PersonEmail,
     PersonTag,
     PersonType,
+    Role,
     Tag,
 )
+
+# the records with a search document of their own besides people, organizations and
+# interactions: their table, and the kind their documents and results carry
+RECORD_KINDS = {
+    "commitment": "promise",
+    "exchange": "favour",
+    "feedback": "feedback",
+    "event": "event",
+    "mentorship": "mentorship",
+    "milestone": "milestone",
+}
 
 
 def reindex_people(session: Session, workspace_id: int, ids: Sequence[int]) -> None:
@@ -75,6 +95,18 @@ def person_documents(session: Session, ids: Sequence[int]) -> list[tuple[int, st
     ):
         if owner is not None:
             extra[owner].append(value)
+    for pid, role_title, org_name in rows_of(
+        select(Role.person_id, Role.title, Organization.name)
+        .outerjoin(Organization, Organization.id == Role.organization_id)
+        .where(Role.person_id.in_(ids))
+    ):
+        extra[pid].extend(t for t in (role_title, org_name) if t)  # past roles too
+    for pid, event_name, place, note in rows_of(
+        select(EventAttendee.person_id, Event.name, Event.place, EventAttendee.note)
+        .join(Event, Event.id == EventAttendee.event_id)
+        .where(EventAttendee.person_id.in_(ids))
+    ):
+        extra[pid].extend(t for t in (event_name, place, note) if t)  # where they were met
     rows = rows_of(
         select(
             Person.id,
@@ -130,3 +162,144 @@ def reindex_organization(session: Session, org: Organization, *, people: bool = 
         return
     member_ids = list(session.scalars(select(Person.id).where(Person.organization_id == org.id)))
     reindex_people(session, org.workspace_id, member_ids)
+
+
+def record_documents(
+    session: Session, kind: str, ids: Sequence[int]
+) -> list[tuple[int, str, str]]:
+    """(id, title, body) of the search documents of the records `ids` of `kind` (one
+    of RECORD_KINDS' values) that still exist."""
+    if not ids:
+        return []
+    session.flush()
+    rows_of = session.connection().execute
+    docs: list[tuple[int, str, str]] = []
+    if kind == "promise":
+        for rid, description in rows_of(
+            select(Commitment.id, Commitment.description).where(Commitment.id.in_(ids))
+        ):
+            docs.append((rid, search.index_text(description), ""))
+    elif kind == "favour":
+        for rid, note, what in rows_of(
+            select(Exchange.id, Exchange.note, Exchange.kind).where(Exchange.id.in_(ids))
+        ):
+            docs.append((rid, search.index_text(note), search.index_text(what)))
+    elif kind == "feedback":
+        for rid, content in rows_of(
+            select(Feedback.id, Feedback.content).where(Feedback.id.in_(ids))
+        ):
+            docs.append((rid, "", search.index_text(content)))
+    elif kind == "event":
+        met: dict[int, list[str]] = defaultdict(list)
+        for eid, note in rows_of(
+            select(EventAttendee.event_id, EventAttendee.note).where(
+                EventAttendee.event_id.in_(ids), EventAttendee.note.is_not(None)
+            )
+        ):
+            met[eid].append(note)
+        for rid, name, place, notes in rows_of(
+            select(Event.id, Event.name, Event.place, Event.notes).where(Event.id.in_(ids))
+        ):
+            docs.append((rid, search.index_text(name), search.index_text(place, notes, *met[rid])))
+    elif kind == "mentorship":
+        for rid, goals in rows_of(
+            select(Mentorship.id, Mentorship.goals).where(Mentorship.id.in_(ids))
+        ):
+            docs.append((rid, "", search.index_text(goals)))
+    elif kind == "milestone":
+        for rid, label, what in rows_of(
+            select(Milestone.id, Milestone.label, Milestone.kind).where(Milestone.id.in_(ids))
+        ):
+            docs.append((rid, search.index_text(label), search.index_text(what)))
+    return docs
+
+
+def reindex_records(session: Session, workspace_id: int, kind: str, ids: Sequence[int]) -> None:
+    """The documents of records `ids` of `kind` rebuilt, those of records gone removed."""
+    unique = sorted(set(ids))
+    for start in range(0, len(unique), 1000):
+        chunk = unique[start : start + 1000]
+        docs = record_documents(session, kind, chunk)
+        search.replace_many(session, workspace_id, kind, docs)
+        there = {rid for rid, _, _ in docs}
+        search.remove(session, kind, [rid for rid in chunk if rid not in there])
+
+
+def sync(session: Session, workspace_id: int, touched: dict[str, dict[Any, Any]]) -> None:
+    """After a write (called by the context before it commits): the documents of the
+    records the transaction touched (`touched`: the journal's rows seen, per table)
+    rebuilt, so no service has to remember them: promises, favours, feedback, events,
+    mentorships, milestones, and the people met at an event whose name or note
+    changed. (People, organizations and interactions are rebuilt by their services.)"""
+    for table, kind in RECORD_KINDS.items():
+        if ids := [k for k in touched.get(table, {}) if isinstance(k, int)]:
+            reindex_records(session, workspace_id, kind, ids)
+    events: set[int] = set()
+    people: set[int] = set()
+    for key in touched.get("event_attendee", {}):
+        if isinstance(key, tuple) and len(key) == 2:
+            events.add(key[0])
+            people.add(key[1])
+    if events - set(touched.get("event", {})):
+        reindex_records(session, workspace_id, "event", sorted(events))
+    renamed = [k for k in touched.get("event", {}) if isinstance(k, int)]
+    if renamed:
+        people.update(
+            session.scalars(
+                select(EventAttendee.person_id).where(EventAttendee.event_id.in_(renamed))
+            )
+        )
+    if people:
+        there = sorted(session.scalars(select(Person.id).where(Person.id.in_(people))))
+        replace_people(session, workspace_id, there)
+
+
+def reindex_all(session: Session, workspace_id: int) -> dict[str, int]:
+    """Every search document of the workspace rebuilt from its records (`rapport
+    reindex`; the first open after an upgrade that changed how text is indexed; a
+    restored backup). Returns the documents per kind."""
+    counts: dict[str, int] = {}
+    people = list(session.scalars(select(Person.id).where(Person.workspace_id == workspace_id)))
+    search.remove_workspace(session, workspace_id)
+    for start in range(0, len(people), 1000):
+        search.put_many(
+            session,
+            workspace_id,
+            (("person", pid, t, b) for pid, t, b in person_documents(session, people[start : start + 1000])),
+        )
+    counts["person"] = len(people)
+    orgs = list(session.scalars(select(Organization).where(Organization.workspace_id == workspace_id)))
+    for org in orgs:
+        reindex_organization(session, org, people=False)
+    counts["organization"] = len(orgs)
+    n = 0
+    last = 0
+    while True:
+        batch = session.execute(
+            select(Interaction.id, Interaction.summary, Interaction.notes, Interaction.project)
+            .where(Interaction.workspace_id == workspace_id, Interaction.id > last)
+            .order_by(Interaction.id)
+            .limit(5000)
+        ).all()
+        if not batch:
+            break
+        search.put_many(
+            session,
+            workspace_id,
+            (
+                ("interaction", iid, search.index_text(summary), search.index_text(notes, project))
+                for iid, summary, notes, project in batch
+            ),
+        )
+        last = batch[-1][0]
+        n += len(batch)
+    counts["interaction"] = n
+    models = {"promise": Commitment, "favour": Exchange, "feedback": Feedback, "event": Event,
+              "mentorship": Mentorship, "milestone": Milestone}  # fmt: skip
+    for kind, model in models.items():
+        ids = list(session.scalars(select(model.id).where(model.workspace_id == workspace_id)))
+        for start in range(0, len(ids), 1000):
+            docs = record_documents(session, kind, ids[start : start + 1000])
+            search.put_many(session, workspace_id, ((kind, r, t, b) for r, t, b in docs))
+        counts[kind] = len(ids)
+    return counts
