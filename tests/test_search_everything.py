@@ -4,6 +4,7 @@ backends (plurals, accents, unspaced scripts); filters, order, "did you mean".""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import shutil
 from pathlib import Path
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from rapport.errors import Invalid
-from rapport.services import events, favours, mentoring, milestones, people, promises, search
+from rapport.services import events, favours, mentoring, milestones, promises, search
 from rapport.services import journal as journal_service
 from rapport.services.context import Rapport
 from rapport.settings import Settings
@@ -43,7 +44,7 @@ def _network(ctx):
 
 
 def test_every_kind_of_record_is_found_and_says_where_it_lives(ctx) -> None:
-    ana, bruce, bruno, summit = _network(ctx)
+    ana, _bruce, bruno, summit = _network(ctx)
     hits = {(h.kind, h.title): h for h in search.answer(ctx, "websummit").results}
     assert hits[("event", "WebSummit 2025")].href == f"/events/{summit.id}"
     assert hits[("person", "Ana Lima")].href == f"/people/{ana.id}"  # met there
@@ -111,7 +112,15 @@ def test_plurals_accents_and_unspaced_scripts(ctx) -> None:
 
 
 def test_tokens_and_query_terms() -> None:
-    assert storage.tokens("李小龙 and Ana's pilots") == ["李小", "小龙", "龙", "and", "ana", "s", "pilot"]
+    assert storage.tokens("李小龙 and Ana's pilots") == [
+        "李小",
+        "小龙",
+        "龙",
+        "and",
+        "ana",
+        "s",
+        "pilot",
+    ]
     assert storage.query_terms("李小龙") == ["李小", "小龙"]
     assert storage.query_terms("龙") == ["龙"]
     assert storage.query_terms("business status analysis") == ["business", "status", "analysis"]
@@ -119,7 +128,7 @@ def test_tokens_and_query_terms() -> None:
 
 
 def test_filters(ctx) -> None:
-    ana, bruce, bruno, summit = _network(ctx)
+    _network(ctx)
     make_person(ctx, "Ana Costa", organization="Globex")
     assert _found(ctx, "ana type:client") == [("person", "Ana Lima")]
     assert _found(ctx, "ana org:acme") == [("person", "Ana Lima"), ("organization", "Acme")][:1]
@@ -131,7 +140,7 @@ def test_filters(ctx) -> None:
     assert _found(ctx, "pilots", kinds=["promise"]) == [("promise", "Send the pilots report")]
     future = (TODAY + dt.timedelta(days=400)).isoformat()[:7]
     assert _found(ctx, f"ana since:{future}") == []
-    assert ("person", "Ana Lima") in _found(ctx, f'ana since:{TODAY.year - 1}')
+    assert ("person", "Ana Lima") in _found(ctx, f"ana since:{TODAY.year - 1}")
     assert _found(ctx, 'org:"acme" ana') == [("person", "Ana Lima")]
 
 
@@ -209,24 +218,27 @@ def both(sqlite_template: Path, postgres_url: str, tmp_path: Path):
     ctxs = [c.__enter__() for c in contexts]
     yield ctxs
     for c in contexts:
-        try:
+        with contextlib.suppress(ValueError):
             c.__exit__(ValueError, ValueError("rolled back"), None)
-        except ValueError:
-            pass
     for a in apps:
         a.dispose()
 
 
 @pytest.mark.postgres
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     texts=st.lists(
-        st.lists(st.sampled_from(WORDS) | st.text(min_size=1, max_size=8), max_size=6).map(" ".join),
+        st.lists(st.sampled_from(WORDS) | st.text(min_size=1, max_size=8), max_size=6).map(
+            " ".join
+        ),
         min_size=1,
         max_size=8,
     ),
-    query=st.lists(st.sampled_from(WORDS) | st.text(min_size=1, max_size=4), min_size=1,
-                   max_size=3).map(" ".join),  # fmt: skip
+    query=st.lists(
+        st.sampled_from(WORDS) | st.text(min_size=1, max_size=4), min_size=1, max_size=3
+    ).map(" ".join),
 )
 def test_sqlite_and_postgresql_find_the_same_documents(both, texts: list[str], query: str) -> None:
     answers = []

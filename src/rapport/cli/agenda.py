@@ -319,7 +319,9 @@ def search(
         "met:websummit since:2025-01 kind:promise.",
     ),
     kind: list[str] | None = typer.Option(
-        None, "--kind", help="Only this kind: person, organization, interaction, promise, "
+        None,
+        "--kind",
+        help="Only this kind: person, organization, interaction, promise, "
         "favour, feedback, event, mentorship, milestone (repeatable).",
     ),
     sort: str = typer.Option("relevance", "--sort", help="relevance or newest."),

@@ -10,6 +10,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -145,7 +146,8 @@ def _since(value: str) -> dt.date:
         return dt.date(int(year), int(month), int(day))
     except ValueError:
         raise Invalid(
-            "q", f"since:{value} is not a date (write since:2025, since:2025-01 or since:2025-01-31)"
+            "q",
+            f"since:{value} is not a date (write since:2025, since:2025-01 or since:2025-01-31)",
         ) from None
 
 
@@ -188,7 +190,7 @@ def answer(
         results = _filter(ctx, q, results)
     order = {k: i for i, k in enumerate(KINDS)}
     if sort == "newest":
-        results.sort(key=lambda r: (r.date or dt.date.min), reverse=True)
+        results.sort(key=lambda r: r.date or dt.date.min, reverse=True)
     results.sort(key=lambda r: order.get(r.kind, len(KINDS)))  # stable: groups keep order
     results = results[:limit]
     suggestion = None
@@ -243,9 +245,7 @@ def did_you_mean(ctx: Ctx, words: str) -> str | None:
     if len(typed) < 3:
         return None
     names = list(
-        ctx.session.scalars(
-            select(Person.full_name).where(Person.workspace_id == ctx.workspace_id)
-        )
+        ctx.session.scalars(select(Person.full_name).where(Person.workspace_id == ctx.workspace_id))
     )
     best = process.extractOne(
         typed, names, scorer=fuzz.WRatio, processor=utils.default_process, score_cutoff=85
@@ -339,16 +339,16 @@ def _results(ctx: Ctx, hits: Sequence[search.Hit]) -> list[SearchResult]:
                 "favour", xid, note or what, detail, [pid], f"/people/{pid}", on
             )
     if ids := by_kind.get("feedback"):
-        for fid, pid, on, content in s.execute(
+        for fid, giver, on, content in s.execute(
             select(Feedback.id, Feedback.person_id, Feedback.received_on, Feedback.content).where(
                 Feedback.id.in_(ids)
             )
         ):
-            who = names.get(pid, "") if pid is not None else ""
+            who = names.get(giver, "") if giver is not None else ""
             detail = f"feedback from {who} on {on.isoformat()}" if who else f"feedback on {on}"
-            href = f"/people/{pid}" if pid is not None else "/feedback"
+            href = f"/people/{giver}" if giver is not None else "/feedback"
             found[("feedback", fid)] = SearchResult(
-                "feedback", fid, _short(content), detail, [pid] if pid else [], href, on
+                "feedback", fid, _short(content), detail, [giver] if giver else [], href, on
             )
     if ids := by_kind.get("event"):
         met: dict[int, list[int]] = defaultdict(list)
@@ -402,8 +402,8 @@ def _results(ctx: Ctx, hits: Sequence[search.Hit]) -> list[SearchResult]:
                 Milestone.created_at,
             ).where(Milestone.id.in_(ids))
         ):
-            when = f"{year}-{month:02d}-{mday:02d}" if year else f"{month:02d}-{mday:02d}"
-            detail = f"{what} of {names.get(pid, '')} on {when}"
+            date = f"{year}-{month:02d}-{mday:02d}" if year else f"{month:02d}-{mday:02d}"
+            detail = f"{what} of {names.get(pid, '')} on {date}"
             found[("milestone", lid)] = SearchResult(
                 "milestone", lid, label or what, detail, [pid], f"/people/{pid}", day(created)
             )
@@ -412,7 +412,7 @@ def _results(ctx: Ctx, hits: Sequence[search.Hit]) -> list[SearchResult]:
 
 def _names(ctx: Ctx, hits: Sequence[search.Hit]) -> dict[int, str]:
     """The names of the people the records among `hits` belong to."""
-    models = {
+    models: dict[str, Any] = {
         "promise": Commitment,
         "favour": Exchange,
         "feedback": Feedback,
@@ -459,8 +459,10 @@ def _filter(ctx: Ctx, q: Query, results: list[SearchResult]) -> list[SearchResul
     kept = []
     for r in results:
         if r.kind == "organization":
-            if q.orgs and not (q.types or q.tags or q.met) and all(
-                _contains(r.title, o) for o in q.orgs
+            if (
+                q.orgs
+                and not (q.types or q.tags or q.met)
+                and all(_contains(r.title, o) for o in q.orgs)
             ):
                 kept.append(r)
         elif r.kind == "event" and q.met and not (q.types or q.orgs or q.tags):

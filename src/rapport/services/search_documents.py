@@ -26,6 +26,7 @@ from rapport.storage.schema import (
     PersonTag,
     PersonType,
     Role,
+    SearchDoc,
     Tag,
 )
 
@@ -75,23 +76,28 @@ def person_documents(session: Session, ids: Sequence[int]) -> list[tuple[int, st
     rows_of = session.connection().execute
     extra: dict[int, list[str]] = defaultdict(list)
     for pid, address in rows_of(
-        select(PersonEmail.person_id, PersonEmail.address).where(PersonEmail.person_id.in_(ids))
+        select(PersonEmail.person_id, PersonEmail.address)
+        .where(PersonEmail.person_id.in_(ids))
+        .order_by(PersonEmail.id)
     ):
         extra[pid].append(address)
     for pid, name in rows_of(
         select(PersonTag.person_id, Tag.name)
         .join(Tag, Tag.id == PersonTag.tag_id)
         .where(PersonTag.person_id.in_(ids))
+        .order_by(PersonTag.person_id, PersonTag.tag_id)
     ):
         extra[pid].append(name)
     for pid, type_ in rows_of(
-        select(PersonType.person_id, PersonType.type).where(PersonType.person_id.in_(ids))
+        select(PersonType.person_id, PersonType.type)
+        .where(PersonType.person_id.in_(ids))
+        .order_by(PersonType.person_id, PersonType.type)
     ):
         extra[pid].append(type_)
     for owner, value in rows_of(
-        select(CustomFieldValue.person_id, CustomFieldValue.value).where(
-            CustomFieldValue.person_id.in_(ids)
-        )
+        select(CustomFieldValue.person_id, CustomFieldValue.value)
+        .where(CustomFieldValue.person_id.in_(ids))
+        .order_by(CustomFieldValue.id)
     ):
         if owner is not None:
             extra[owner].append(value)
@@ -99,12 +105,14 @@ def person_documents(session: Session, ids: Sequence[int]) -> list[tuple[int, st
         select(Role.person_id, Role.title, Organization.name)
         .outerjoin(Organization, Organization.id == Role.organization_id)
         .where(Role.person_id.in_(ids))
+        .order_by(Role.id)
     ):
         extra[pid].extend(t for t in (role_title, org_name) if t)  # past roles too
     for pid, event_name, place, note in rows_of(
         select(EventAttendee.person_id, Event.name, Event.place, EventAttendee.note)
         .join(Event, Event.id == EventAttendee.event_id)
         .where(EventAttendee.person_id.in_(ids))
+        .order_by(EventAttendee.event_id)
     ):
         extra[pid].extend(t for t in (event_name, place, note) if t)  # where they were met
     rows = rows_of(
@@ -164,9 +172,7 @@ def reindex_organization(session: Session, org: Organization, *, people: bool = 
     reindex_people(session, org.workspace_id, member_ids)
 
 
-def record_documents(
-    session: Session, kind: str, ids: Sequence[int]
-) -> list[tuple[int, str, str]]:
+def record_documents(session: Session, kind: str, ids: Sequence[int]) -> list[tuple[int, str, str]]:
     """(id, title, body) of the search documents of the records `ids` of `kind` (one
     of RECORD_KINDS' values) that still exist."""
     if not ids:
@@ -196,7 +202,8 @@ def record_documents(
                 EventAttendee.event_id.in_(ids), EventAttendee.note.is_not(None)
             )
         ):
-            met[eid].append(note)
+            if note:
+                met[eid].append(note)
         for rid, name, place, notes in rows_of(
             select(Event.id, Event.name, Event.place, Event.notes).where(Event.id.in_(ids))
         ):
@@ -254,25 +261,74 @@ def sync(session: Session, workspace_id: int, touched: dict[str, dict[Any, Any]]
         replace_people(session, workspace_id, there)
 
 
+_MODELS: dict[str, Any] = {
+    "promise": Commitment,
+    "favour": Exchange,
+    "feedback": Feedback,
+    "event": Event,
+    "mentorship": Mentorship,
+    "milestone": Milestone,
+}
+
+
+def index_missing_records(session: Session, workspace_id: int) -> int:
+    """Documents for the workspace's promises, favours, feedback, events, mentorships
+    and milestones that have none (a bulk load writes those rows without them): only
+    inserts, so it is safe while the SQLite index is deferred. Returns how many."""
+    written = 0
+    for kind, model in _MODELS.items():
+        indexed = select(SearchDoc.ref_id).where(
+            SearchDoc.kind == kind, SearchDoc.workspace_id == workspace_id
+        )
+        ids = list(
+            session.scalars(
+                select(model.id).where(model.workspace_id == workspace_id, model.id.not_in(indexed))
+            )
+        )
+        for start in range(0, len(ids), 1000):
+            docs = record_documents(session, kind, ids[start : start + 1000])
+            search.put_many(session, workspace_id, ((kind, r, t, b) for r, t, b in docs))
+            written += len(docs)
+    return written
+
+
 def reindex_all(session: Session, workspace_id: int) -> dict[str, int]:
     """Every search document of the workspace rebuilt from its records (`rapport
     reindex`; the first open after an upgrade that changed how text is indexed; a
-    restored backup). Returns the documents per kind."""
+    restored backup). Documents whose text is unchanged stay as they are (same row),
+    those of records gone are removed. Returns the documents per kind."""
     counts: dict[str, int] = {}
+    kept: dict[str, set[int]] = {}
+
+    def write(kind: str, docs: Sequence[tuple[int, str, str]]) -> None:
+        search.replace_many(session, workspace_id, kind, docs)
+        kept.setdefault(kind, set()).update(r for r, _, _ in docs)
+
     people = list(session.scalars(select(Person.id).where(Person.workspace_id == workspace_id)))
-    search.remove_workspace(session, workspace_id)
     for start in range(0, len(people), 1000):
-        search.put_many(
-            session,
-            workspace_id,
-            (("person", pid, t, b) for pid, t, b in person_documents(session, people[start : start + 1000])),
-        )
-    counts["person"] = len(people)
-    orgs = list(session.scalars(select(Organization).where(Organization.workspace_id == workspace_id)))
-    for org in orgs:
-        reindex_organization(session, org, people=False)
-    counts["organization"] = len(orgs)
-    n = 0
+        write("person", person_documents(session, people[start : start + 1000]))
+    orgs = session.execute(
+        select(Organization.id, Organization.name, Organization.industry, Organization.website,
+               Organization.notes).where(Organization.workspace_id == workspace_id)
+    ).all()  # fmt: skip
+    values: dict[int, list[str]] = defaultdict(list)
+    for owner, value in session.execute(
+        select(CustomFieldValue.organization_id, CustomFieldValue.value)
+        .join(Organization, Organization.id == CustomFieldValue.organization_id)
+        .where(Organization.workspace_id == workspace_id)
+    ):
+        values[owner].append(value)
+    write(
+        "organization",
+        [
+            (
+                oid,
+                search.index_text(name),
+                search.index_text(industry, website, notes, *values[oid]),
+            )
+            for oid, name, industry, website, notes in orgs
+        ],
+    )
     last = 0
     while True:
         batch = session.execute(
@@ -283,23 +339,28 @@ def reindex_all(session: Session, workspace_id: int) -> dict[str, int]:
         ).all()
         if not batch:
             break
-        search.put_many(
-            session,
-            workspace_id,
-            (
-                ("interaction", iid, search.index_text(summary), search.index_text(notes, project))
+        write(
+            "interaction",
+            [
+                (iid, search.index_text(summary), search.index_text(notes, project))
                 for iid, summary, notes, project in batch
-            ),
+            ],
         )
         last = batch[-1][0]
-        n += len(batch)
-    counts["interaction"] = n
-    models = {"promise": Commitment, "favour": Exchange, "feedback": Feedback, "event": Event,
-              "mentorship": Mentorship, "milestone": Milestone}  # fmt: skip
-    for kind, model in models.items():
+    for kind, model in _MODELS.items():
         ids = list(session.scalars(select(model.id).where(model.workspace_id == workspace_id)))
         for start in range(0, len(ids), 1000):
-            docs = record_documents(session, kind, ids[start : start + 1000])
-            search.put_many(session, workspace_id, ((kind, r, t, b) for r, t, b in docs))
-        counts[kind] = len(ids)
+            write(kind, record_documents(session, kind, ids[start : start + 1000]))
+    # documents of records gone, or of kinds no longer indexed
+    stale = [
+        (kind, ref_id)
+        for kind, ref_id in session.execute(
+            select(SearchDoc.kind, SearchDoc.ref_id).where(SearchDoc.workspace_id == workspace_id)
+        )
+        if ref_id not in kept.get(kind, ())
+    ]
+    for start in range(0, len(stale), 1000):
+        search.remove_pairs(session, stale[start : start + 1000])
+    for kind in ("person", "organization", "interaction", *_MODELS):
+        counts[kind] = len(kept.get(kind, ()))
     return counts

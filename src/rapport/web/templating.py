@@ -9,8 +9,8 @@ from urllib.parse import urlencode, urlsplit
 
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
-from markupsafe import Markup, escape
 from jinja2.runtime import Context
+from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import Response
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
-
 from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Response
