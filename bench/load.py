@@ -43,9 +43,9 @@ from rapport.domain.vocabulary import (
     Tone,
 )
 from rapport.errors import Invalid
+from rapport.services import search_documents
 from rapport.services.context import Ctx
 from rapport.services.cycle_collection import fewer_collections
-from rapport.services import search_documents
 from rapport.services.interactions import DEFAULT_CHANNEL
 from rapport.storage import search
 from rapport.storage.bulk import Writer, large_cache, search_index_deferred, table
@@ -253,9 +253,7 @@ class _Loader:
         self._met: dict[int, list[str]] = {}
         for r in events:
             for position in dict.fromkeys(r.attendees):
-                self._met.setdefault(position, []).extend(
-                    t for t in (r.name.strip(), r.place) if t
-                )
+                self._met.setdefault(position, []).extend(t for t in (r.name.strip(), r.place) if t)
         self._position = {pid: n for n, pid in enumerate(ids)}
         for start in range(0, len(records), CHUNK):
             chunk = list(

@@ -317,7 +317,8 @@ def reindex_all(session: Session, workspace_id: int) -> dict[str, int]:
         .join(Organization, Organization.id == CustomFieldValue.organization_id)
         .where(Organization.workspace_id == workspace_id)
     ):
-        values[owner].append(value)
+        if owner is not None:
+            values[owner].append(value)
     write(
         "organization",
         [
