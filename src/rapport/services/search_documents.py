@@ -182,12 +182,16 @@ def record_documents(session: Session, kind: str, ids: Sequence[int]) -> list[tu
     docs: list[tuple[int, str, str]] = []
     if kind == "promise":
         for rid, description in rows_of(
-            select(Commitment.id, Commitment.description).where(Commitment.id.in_(ids))
+            select(Commitment.id, Commitment.description)
+            .where(Commitment.id.in_(ids))
+            .order_by(Commitment.id)
         ):
             docs.append((rid, search.index_text(description), ""))
     elif kind == "favour":
         for rid, note, what in rows_of(
-            select(Exchange.id, Exchange.note, Exchange.kind).where(Exchange.id.in_(ids))
+            select(Exchange.id, Exchange.note, Exchange.kind)
+            .where(Exchange.id.in_(ids))
+            .order_by(Exchange.id)
         ):
             docs.append((rid, search.index_text(note), search.index_text(what)))
     elif kind == "feedback":
@@ -205,7 +209,9 @@ def record_documents(session: Session, kind: str, ids: Sequence[int]) -> list[tu
             if note:
                 met[eid].append(note)
         for rid, name, place, notes in rows_of(
-            select(Event.id, Event.name, Event.place, Event.notes).where(Event.id.in_(ids))
+            select(Event.id, Event.name, Event.place, Event.notes)
+            .where(Event.id.in_(ids))
+            .order_by(Event.id)
         ):
             docs.append((rid, search.index_text(name), search.index_text(place, notes, *met[rid])))
     elif kind == "mentorship":
@@ -215,7 +221,9 @@ def record_documents(session: Session, kind: str, ids: Sequence[int]) -> list[tu
             docs.append((rid, "", search.index_text(goals)))
     elif kind == "milestone":
         for rid, label, what in rows_of(
-            select(Milestone.id, Milestone.label, Milestone.kind).where(Milestone.id.in_(ids))
+            select(Milestone.id, Milestone.label, Milestone.kind)
+            .where(Milestone.id.in_(ids))
+            .order_by(Milestone.id)
         ):
             docs.append((rid, search.index_text(label), search.index_text(what)))
     return docs
@@ -282,7 +290,9 @@ def index_missing_records(session: Session, workspace_id: int) -> int:
         )
         ids = list(
             session.scalars(
-                select(model.id).where(model.workspace_id == workspace_id, model.id.not_in(indexed))
+                select(model.id)
+                .where(model.workspace_id == workspace_id, model.id.not_in(indexed))
+                .order_by(model.id)
             )
         )
         for start in range(0, len(ids), 1000):
