@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from rapport.errors import Invalid
 from rapport.services import events, favours, mentoring, milestones, promises, search
@@ -254,3 +254,20 @@ def test_sqlite_and_postgresql_find_the_same_documents(both, texts: list[str], q
         hits = storage.find(ctx.session, ws, query, limit=100)
         answers.append(sorted(h.ref_id for h in hits))
     assert answers[0] == answers[1], (texts, query)
+
+
+def test_an_older_database_is_reindexed_when_first_opened(database_url: str, tmp_path) -> None:
+    """A database from before migration 0015 has its documents rebuilt once, when
+    opened: its promises become searchable without a `rapport reindex`."""
+    first = Rapport(Settings(database_url=database_url, data_dir=tmp_path))
+    with first.open(write=True) as ctx:
+        bruno = make_person(ctx, "Bruno Souza")
+        promises.promise(ctx, bruno.id, "Send the quarterly numbers")
+    with first.engine.begin() as conn:
+        conn.execute(text("DELETE FROM search_doc WHERE kind = 'promise'"))
+        conn.execute(text("UPDATE alembic_version SET version_num = '0014'"))
+    first.dispose()
+    again = Rapport(Settings(database_url=database_url, data_dir=tmp_path))
+    with again.open() as ctx:
+        assert _found(ctx, "quarterly") == [("promise", "Send the quarterly numbers")]
+    again.dispose()
