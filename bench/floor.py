@@ -121,7 +121,11 @@ def load(conn: sqlite3.Connection, network: Network, workspace_id: int) -> dict[
     tag_ids = {fold(t): tag_base + i for i, t in enumerate(sorted(tags, key=fold))}
     insert("tag", "id, workspace_id, name, name_key", [(i, ws, k, k) for k, i in tag_ids.items()])
     people, roles, emails, types, person_tags = [], [], [], [], []
-    for pid, p in zip(person_ids, network.people, strict=True):
+    met_at: dict[int, list[str]] = {}  # where each person was met, for their document
+    for e in network.events:
+        for a in dict.fromkeys(e.attendees):
+            met_at.setdefault(a, []).extend(t for t in (e.name.strip(), e.place) if t)
+    for position, (pid, p) in enumerate(zip(person_ids, network.people, strict=True)):
         org = org_ids[p.organization] if p.organization is not None else None
         created = stamp(p.created_at) if p.created_at else now
         people.append(
@@ -167,6 +171,8 @@ def load(conn: sqlite3.Connection, network: Network, workspace_id: int) -> dict[
             *addresses,
             *tag_keys,
             *person_types,
+            *(t for t in (p.title, org_name) if t),  # the role
+            *met_at.get(position, ()),
         )
         docs.append((ws, "person", pid, index_text(p.full_name, None), body))
     insert(
@@ -246,6 +252,17 @@ def load(conn: sqlite3.Connection, network: Network, workspace_id: int) -> dict[
             for f in network.favours
         ],
     )
+    # the documents of promises, favours, events and milestones, as the product writes them
+    record_docs: list[tuple[Any, ...]] = []
+    for kind, sql in (
+        ("promise", "SELECT id, description, NULL FROM commitment WHERE workspace_id = ?"),
+        ("favour", "SELECT id, note, kind FROM exchange WHERE workspace_id = ?"),
+        ("event", "SELECT id, name, place, notes FROM event WHERE workspace_id = ?"),
+        ("milestone", "SELECT id, label, kind FROM milestone WHERE workspace_id = ?"),
+    ):
+        for ref_id, title, *rest in conn.execute(sql + " ORDER BY id", (ws,)):
+            record_docs.append((ws, kind, ref_id, index_text(title), index_text(*rest)))
+    insert("search_doc", "workspace_id, kind, ref_id, title, body", record_docs)
     if person_ids:
         conn.execute(
             "UPDATE person SET last_contact_at = (SELECT MAX(occurred_at) FROM "

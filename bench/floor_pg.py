@@ -107,7 +107,11 @@ def load(url: str, network: Network, workspace_id: int) -> dict[str, int]:
         tag_ids = dict(zip([fold(t) for t in tags], ids("tag", len(tags)), strict=True))
         copy("tag", "id, workspace_id, name, name_key", [(i, ws, k, k) for k, i in tag_ids.items()])
         people, roles, emails, types, person_tags = [], [], [], [], []
-        for pid, p in zip(person_ids, network.people, strict=True):
+        met_at: dict[int, list[str]] = {}  # where each person was met, for their document
+        for e in network.events:
+            for a in dict.fromkeys(e.attendees):
+                met_at.setdefault(a, []).extend(t for t in (e.name.strip(), e.place) if t)
+        for position, (pid, p) in enumerate(zip(person_ids, network.people, strict=True)):
             org = org_ids[p.organization] if p.organization is not None else None
             created = _utc(p.created_at) if p.created_at else now
             met_event = event_ids[p.met_event] if p.met_event is not None else None
@@ -126,7 +130,9 @@ def load(url: str, network: Network, workspace_id: int) -> dict[str, int]:
             person_tags += [(pid, tag_ids[k], ws) for k in tag_keys]
             org_name = orgs[p.organization].name if p.organization is not None else None
             body = index_text(org_name, p.title, p.location, p.how_met, p.interests, None,
-                              p.notes, None, *addresses, *tag_keys, *person_types)  # fmt: skip
+                              p.notes, None, *addresses, *tag_keys, *person_types,
+                              *(t for t in (p.title, org_name) if t),  # the role
+                              *met_at.get(position, ()))  # fmt: skip
             docs.append((ws, "person", pid, index_text(p.full_name, None), body))
         copy(
             "person",
@@ -205,6 +211,18 @@ def load(url: str, network: Network, workspace_id: int) -> dict[str, int]:
                 for f in network.favours
             ],
         )
+        # the documents of promises, favours, events and milestones, as the product writes
+        record_docs: list[tuple[Any, ...]] = []
+        for kind, sql in (
+            ("promise", "SELECT id, description, NULL FROM commitment WHERE workspace_id = %s"),
+            ("favour", "SELECT id, note, kind FROM exchange WHERE workspace_id = %s"),
+            ("event", "SELECT id, name, place, notes FROM event WHERE workspace_id = %s"),
+            ("milestone", "SELECT id, label, kind FROM milestone WHERE workspace_id = %s"),
+        ):
+            cursor.execute(sql + " ORDER BY id", (ws,))
+            for ref_id, title, *rest in cursor.fetchall():
+                record_docs.append((ws, kind, ref_id, index_text(title), index_text(*rest)))
+        copy("search_doc", "workspace_id, kind, ref_id, title, body", record_docs)
         if person_ids:
             cursor.execute(
                 "UPDATE person SET last_contact_at = (SELECT MAX(occurred_at) FROM "

@@ -43,6 +43,7 @@ from rapport.domain.vocabulary import (
     Tone,
 )
 from rapport.errors import Invalid
+from rapport.services import search_documents
 from rapport.services.context import Ctx
 from rapport.services.cycle_collection import fewer_collections
 from rapport.services.interactions import DEFAULT_CHANNEL
@@ -244,9 +245,16 @@ class _Loader:
         org_ids: Sequence[int],
         org_names: Sequence[str],
         event_ids: Sequence[int],
+        events: Sequence[EventRecord] = (),
     ) -> list[int]:
         ids = self.out.reserve(table(Person), len(records))
         tag_ids = self.tags({t for r in records for t in r.tags})
+        # where each person was met, for their search document (as the services write it)
+        self._met: dict[int, list[str]] = {}
+        for r in events:
+            for position in dict.fromkeys(r.attendees):
+                self._met.setdefault(position, []).extend(t for t in (r.name.strip(), r.place) if t)
+        self._position = {pid: n for n, pid in enumerate(ids)}
         for start in range(0, len(records), CHUNK):
             chunk = list(
                 zip(ids[start : start + CHUNK], records[start : start + CHUNK], strict=True)
@@ -363,6 +371,8 @@ class _Loader:
                         *seen.values(),
                         *tag_names,
                         *person_types,
+                        *(t for t in (r.title, org) if t),  # the role
+                        *self._met.get(self._position[pid], ()),
                     ),
                 )
             )
@@ -475,7 +485,7 @@ def _load(loader: _Loader, network: Network) -> LoadReport:
     org_ids = loader.organizations(network.organizations)
     org_names = [r.name.strip() for r in network.organizations]
     event_ids = loader.events(network.events)
-    person_ids = loader.people(network.people, org_ids, org_names, event_ids)
+    person_ids = loader.people(network.people, org_ids, org_names, event_ids, network.events)
     loader.attendees(network.events, event_ids, person_ids)
     loader.interactions(network.interactions, person_ids, event_ids)
     ws = ctx.workspace_id
@@ -535,6 +545,10 @@ def _load(loader: _Loader, network: Network) -> LoadReport:
     loader.simple(table(Milestone), network.milestones, milestone)
     loader.simple(table(Commitment), network.promises, promise)
     loader.simple(table(Exchange), network.favours, favour)
+    # promises, favours, milestones and events have search documents of their own
+    loader.out.count(
+        "search_doc", search_documents.index_missing_records(ctx.session, ctx.workspace_id)
+    )
     loader.out.refresh_last_contact(ctx.workspace_id, person_ids)
     loader.out.mark_follow_ups(
         [

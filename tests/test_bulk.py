@@ -88,6 +88,10 @@ def test_the_search_documents_are_the_ones_the_services_write(open_ctx: OpenCtx)
             search_documents.reindex_interaction(ctx.session, interaction)
         ctx.session.flush()
         assert docs(ctx) == loaded
+        # and every record of the other kinds has the document the services write
+        search.reindex(ctx)
+        assert docs(ctx) == loaded
+        assert {k for k, *_ in loaded} >= {"promise", "favour", "milestone", "event"}
 
 
 def test_contact_after_an_event_follows_up_the_people_met_there(open_ctx: OpenCtx) -> None:

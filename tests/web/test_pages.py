@@ -52,7 +52,7 @@ def test_every_page_renders(web: Web, ana: User) -> None:
         ("/insights", "Relationship health"),
         ("/io", "Download a backup"),
         ("/settings", "Keep-in-touch rhythm"),
-        ("/search?q=fiona", "Fiona Walsh"),
+        ("/search?q=fiona", "<mark>Fiona</mark> Walsh"),  # the matching word highlighted
     ):
         response = browser.get(path)
         assert response.status_code == 200, (path, response.text[:500])

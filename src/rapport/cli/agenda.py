@@ -313,28 +313,60 @@ def _hanging(rows: list[tuple[str, str]], indent: int, gap: int = 2) -> Any:
 
 
 def search(
-    text: str = typer.Argument(..., help="Words to find in names, organizations and notes."),
+    text: str = typer.Argument(
+        ...,
+        help="Words to find in any record, and filters: type:client org:acme tag:angel "
+        "met:websummit since:2025-01 kind:promise.",
+    ),
+    kind: list[str] | None = typer.Option(
+        None,
+        "--kind",
+        help="Only this kind: person, organization, interaction, promise, "
+        "favour, feedback, event, mentorship, milestone (repeatable).",
+    ),
+    sort: str = typer.Option("relevance", "--sort", help="relevance or newest."),
     limit: int = typer.Option(20, "--limit"),
     as_json: bool = JsonOption,
 ) -> None:
-    """Search people, organizations and conversations."""
+    """Search everything: people, organizations, conversations, promises, favours,
+    feedback, events, mentorships and milestones."""
     from rapport.cli.runtime import session
     from rapport.services import search as search_service
 
     with session() as ctx:
-        hits = search_service.find(ctx, text, limit=limit)
+        found = search_service.answer(ctx, text, kinds=kind or (), sort=sort, limit=limit)
+    hits = found.results
 
     def render() -> None:
         if not hits:
             say(f"Nothing matches {text!r}.")
-            return
-        table(
-            None,
-            ["kind", "#", "found", "detail"],
-            [[h.kind, h.id, h.title, h.detail] for h in hits],
-        )
+        else:
+            table(
+                None,
+                ["kind", "#", "found", "detail"],
+                [[h.kind, h.id, h.title, h.detail] for h in hits],
+            )
+        if found.did_you_mean:
+            say(f"Did you mean {found.did_you_mean}?")
 
     emit(hits, as_json, render)
+
+
+def reindex(as_json: bool = JsonOption) -> None:
+    """Rebuild the search index from every record (after an upgrade, done once by
+    itself; this is for when search seems to miss something)."""
+    from rapport.cli.runtime import session
+    from rapport.services import search as search_service
+
+    with session(write=True) as ctx:
+        counts = search_service.reindex(ctx)
+
+    def render() -> None:
+        total = sum(counts.values())
+        say(f"Search index rebuilt: {total} documents.")
+        table(None, ["kind", "documents"], [[k, n] for k, n in counts.items()])
+
+    emit(counts, as_json, render)
 
 
 def settings_agenda(
@@ -442,3 +474,4 @@ def register(app: typer.Typer) -> None:
     app.command("health")(health)
     app.command("brief")(brief)
     app.command("search")(search)
+    app.command("reindex")(reindex)

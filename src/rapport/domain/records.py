@@ -261,11 +261,17 @@ class Profile:
 
 @dataclass(frozen=True)
 class SearchResult:
+    """One thing found: what it is (`kind`), what to call it, a line about it, the
+    people it concerns, where it lives (`href`, a page of the web interface) and its
+    date (when it happened or was last touched; None when it has none)."""
+
     kind: str
     id: int
     title: str
     detail: str
     person_ids: list[int]
+    href: str = ""
+    date: dt.date | None = None
 
 
 @dataclass(slots=True)

@@ -218,6 +218,10 @@ def restore(ctx: Ctx, backup: backup_file.Backup) -> dict[str, int]:
     ctx.session.flush()
     if ctx.session.get_bind().dialect.name == "postgresql":
         _advance_sequences(ctx, [known[n] for n in counts if "id" in known[n].c])
+    # the backup's search documents may be from an older Rapport: written anew
+    from rapport.services.search_documents import reindex_all
+
+    reindex_all(ctx.session, ctx.workspace_id)
     ctx.session.expire_all()
     return counts
 

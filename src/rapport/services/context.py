@@ -93,6 +93,14 @@ def zone(name: str, field: str = "timezone") -> ZoneInfo:
         raise Invalid(field, f"unknown time zone {name!r} (use a name like Europe/Paris)") from exc
 
 
+def _rebuild_search(engine: Engine) -> None:
+    from rapport.services.search_documents import reindex_all
+
+    with unit_of_work(engine, write=True) as session:
+        for ws_id in list(session.scalars(select(Workspace.id))):
+            reindex_all(session, ws_id)
+
+
 class Rapport:
     """One open database. Cheap to keep for a process's lifetime."""
 
@@ -104,10 +112,15 @@ class Rapport:
         engine = make_engine(self.settings.database_url)
         try:
             if migrate.needs_upgrade(engine):
+                was = migrate.current_revision(engine)
                 # as a writer (BEGIN IMMEDIATE on SQLite): processes opening a new
                 # file together migrate it one after the other, and the later ones
                 # find it done
                 migrate.upgrade(engine.execution_options(**{WRITE_OPTION: True}))
+                if was is not None and was < migrate.SEARCH_REBUILT:
+                    # the search documents were written by an older tokeniser, and
+                    # records since made searchable have none: rebuilt once, here
+                    _rebuild_search(engine)
         except OperationalError as exc:
             raise StorageUnavailable(
                 f"cannot open the database at {engine.url.render_as_string()}: {exc.orig}"
@@ -157,6 +170,11 @@ class Rapport:
                     )
                 )
                 yield opened[0]
+                if write and rec is not None:
+                    from rapport.services.search_documents import sync
+
+                    session.flush()
+                    sync(session, ws.id, rec.before)
         finally:
             pinned_clock.reset(clock)
 

@@ -1,8 +1,15 @@
 """Full-text search behind one interface: FTS5 on SQLite, a stored tsvector on
 PostgreSQL.
 
-Documents are stored pre-folded by `index_text` (lower-case, accent-free, words
-separated by single spaces), so both backends split and match words the same way.
+Documents are stored pre-tokenised by `index_text`, and queries go through the same
+function, so both backends split and match words the same way (neither backend's own
+stemmer or word-splitter decides anything): text is case-folded and accent-free,
+punctuation (the underscore too) separates words, a light English plural rule makes
+"pilots" and "pilot" one word ("companies" → "company"), and scripts written without
+spaces (Chinese, Japanese, Korean, Thai, Lao, Khmer, Myanmar) are indexed as
+overlapping two-character pieces plus the run's last character alone: "李小龙" is
+stored as "李小 小龙 龙", so any two or more characters of it are found, and one
+character is found as the start of a piece (every character starts one).
 """
 
 from __future__ import annotations
@@ -19,18 +26,60 @@ from sqlalchemy.orm import Session
 from rapport.domain.names import fold
 from rapport.storage.schema import SearchDoc
 
-_NON_WORD = re.compile(r"[^\w]+")
+_NON_WORD = re.compile(r"[\W_]+")
+# scripts without spaces between words: Thai, Lao, Myanmar, Khmer, Hangul Jamo, CJK
+# punctuation-free blocks (kana, CJK radicals and ideographs, Hangul syllables)
+_UNSPACED = (
+    "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u1100-\u11ff\u2e80-\u2fdf"
+    "\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
+    "\uf900-\ufaff\U00020000-\U0003134f"
+)
+_RUNS = re.compile(f"[{_UNSPACED}]+|[^{_UNSPACED}]+")
+_UNSPACED_RUN = re.compile(f"[{_UNSPACED}]+")
 PUT_MANY_ROWS = 1000  # documents per INSERT statement in put_many
 
 
 def index_text(*parts: str | None) -> str:
-    """One searchable string from `parts`: folded, punctuation turned into spaces."""
-    joined = " ".join(p for p in parts if p)
-    return _NON_WORD.sub(" ", fold(joined)).strip()
+    """One searchable string from `parts`: the words of `tokens`, space-separated."""
+    return " ".join(tokens(" ".join(p for p in parts if p)))
+
+
+def tokens(text: str) -> list[str]:
+    """The indexed words of `text` (see the module's note): folded, plurals made
+    singular, runs of unspaced scripts cut into overlapping pairs."""
+    out: list[str] = []
+    for run in _RUNS.findall(fold(text)):
+        if _UNSPACED_RUN.fullmatch(run):
+            out.extend(run[i : i + 2] for i in range(len(run) - 1))
+            out.append(run[-1])
+        else:
+            out.extend(stem(w) for w in _NON_WORD.split(run) if w)
+    return out
+
+
+def stem(word: str) -> str:
+    """A light English plural rule, the same for every backend: "pilots" → "pilot",
+    "companies" → "company"; "business", "status", "analysis" kept."""
+    if not word.isascii() or not word.isalpha() or len(word) < 4:
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
 
 
 def query_terms(query: str) -> list[str]:
-    return [t for t in index_text(query).split() if t][:12]
+    """The words of `query` as the index holds them (at most 12). A run of an unspaced
+    script is queried by its pairs alone ("李小龙" → "李小", "小龙"); one character
+    stays, found as the start of a pair."""
+    terms: list[str] = []
+    for run in _RUNS.findall(fold(query)):
+        if _UNSPACED_RUN.fullmatch(run):
+            terms.extend([run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)])
+        else:
+            terms.extend(stem(w) for w in _NON_WORD.split(run) if w)
+    return list(dict.fromkeys(terms))[:12]
 
 
 @dataclass(frozen=True)
@@ -123,11 +172,28 @@ def remove(session: Session, kind: str, ref_ids: Sequence[int]) -> None:
         )
 
 
+def remove_workspace(session: Session, workspace_id: int) -> None:
+    """Every search document of the workspace removed (before a rebuild)."""
+    session.execute(delete(SearchDoc).where(SearchDoc.workspace_id == workspace_id))
+
+
 def remove_pairs(session: Session, pairs: Sequence[tuple[str, int]]) -> None:
     if pairs:
         session.execute(
             delete(SearchDoc).where(tuple_(SearchDoc.kind, SearchDoc.ref_id).in_(pairs))
         )
+
+
+def latest(
+    session: Session, workspace_id: int, *, kinds: Sequence[str] = (), limit: int = 20
+) -> list[Hit]:
+    """The documents of `kinds` (all when empty) newest first, for a query of filters
+    alone."""
+    query = select(SearchDoc.kind, SearchDoc.ref_id).where(SearchDoc.workspace_id == workspace_id)
+    if kinds:
+        query = query.where(SearchDoc.kind.in_(kinds))
+    rows = session.execute(query.order_by(SearchDoc.id.desc()).limit(limit)).all()
+    return [Hit(kind, ref_id, 0.0) for kind, ref_id in rows]
 
 
 def find(

@@ -10,6 +10,7 @@ from urllib.parse import urlencode, urlsplit
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from jinja2.runtime import Context
+from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -61,7 +62,18 @@ def _initials(name: str) -> str:
     return (parts[0][:1] + parts[-1][:1]).upper()
 
 
+def _marked(text: str | None, terms: list[str]) -> Markup:
+    """`text` escaped, with the words a search matched in <mark>."""
+    from rapport.services.search import marks
+
+    return Markup("").join(
+        Markup("<mark>{}</mark>").format(piece) if hit else escape(piece)
+        for piece, hit in marks(text or "", terms)
+    )
+
+
 env.filters["day"] = _day
+env.filters["marked"] = _marked
 env.filters["ago"] = _ago
 env.filters["initials"] = _initials
 env.globals["query"] = _query

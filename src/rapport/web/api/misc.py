@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
+from urllib.parse import quote
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from rapport.domain.accounts import NewToken, TokenOut, UserOut
 from rapport.domain.records import SearchResult
@@ -24,15 +25,39 @@ def me(user: CurrentUser) -> Any:
     return user
 
 
+SearchKind = Literal[
+    "person",
+    "organization",
+    "interaction",
+    "promise",
+    "favour",
+    "feedback",
+    "event",
+    "mentorship",
+    "milestone",
+]
+
+
 @router.get("/search", response_model=list[SearchResult], tags=["search"])
 def find(
     ws: WorkspaceDep,
+    response: Response,
     q: Annotated[Text, Query(min_length=1, max_length=200)],
+    kind: Annotated[list[SearchKind] | None, Query(max_length=9)] = None,
+    sort: Literal["relevance", "newest"] = "relevance",
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> Any:
-    """People, organizations and conversations matching every word (prefixes too)."""
+    """Every kind of record matching every word (prefixes too), grouped by kind:
+    people, organizations, interactions, promises, favours, feedback, events,
+    mentorships, milestones; each with the page it lives on (`href`). `q` may hold
+    filters: `type:client`, `org:acme`, `tag:angel`, `met:websummit` (met at that
+    event), `since:2025-01`, `kind:promise`; an unknown filter answers 422. When no
+    person is found, the header `X-Did-You-Mean` may name one the words look like."""
     with ws.read() as ctx:
-        return search.find(ctx, q, limit=limit)
+        found = search.answer(ctx, q, kinds=kind or (), sort=sort, limit=limit)
+    if found.did_you_mean:
+        response.headers["X-Did-You-Mean"] = quote(found.did_you_mean)
+    return found.results
 
 
 @router.get("/insights", response_model=views.InsightsView, tags=["insights"])

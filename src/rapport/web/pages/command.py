@@ -10,6 +10,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from rapport.domain.names import name_rank
+from rapport.domain.records import SearchResult
+from rapport.errors import Invalid
 from rapport.services import search
 from rapport.web.deps import WorkspaceDep
 from rapport.web.templating import render
@@ -50,8 +52,11 @@ def choices(ws: WorkspaceDep, q: str) -> list[Choice]:
     log = verb.lower() == "log"
     term = rest.strip() if log else text
     if term:
-        with ws.read() as ctx:
-            hits = search.find(ctx, term, limit=24)
+        try:
+            with ws.read() as ctx:
+                hits = search.find(ctx, term, limit=24)
+        except Invalid:
+            hits = []  # a filter half typed: the search page says what is wrong
         # a person whose name matches outranks one found by another field (Enter
         # takes the first choice: `log ana` must not log with an "Analyst")
         hits.sort(key=lambda h: name_rank(h.title, term) if h.kind == "person" else 4)
@@ -62,8 +67,8 @@ def choices(ws: WorkspaceDep, q: str) -> list[Choice]:
                 found.append(Choice(label, hit.detail or "person", href))
             elif not log and hit.kind == "organization":
                 found.append(Choice(hit.title, "organization", f"/organizations/{hit.id}"))
-            elif not log and hit.person_ids:
-                found.append(Choice(hit.title, hit.detail, f"/people/{hit.person_ids[0]}"))
+            elif not log and hit.href:
+                found.append(Choice(hit.title, hit.detail or hit.kind, hit.href))
     if not log:
         found.extend(
             Choice(label, "go to", href) for label, href in PAGES if lowered in label.lower()
@@ -80,9 +85,22 @@ def command(request: Request, ws: WorkspaceDep, q: str = "") -> Response:
 
 
 @router.get("/search")
-def search_page(request: Request, ws: WorkspaceDep, q: str = "") -> Response:
-    hits = []
+def search_page(
+    request: Request, ws: WorkspaceDep, q: str = "", sort: str = "relevance"
+) -> Response:
+    found, problem = None, None
+    sort = sort if sort in search.SORTS else "relevance"
     if q.strip():
-        with ws.read() as ctx:
-            hits = search.find(ctx, q[:200], limit=50)
-    return render(request, "search.html", {"hits": hits, "q": q})
+        try:
+            with ws.read() as ctx:
+                found = search.answer(ctx, q[:200], sort=sort, limit=50)
+        except Invalid as exc:
+            problem = str(exc).removeprefix("q: ")
+    groups: dict[str, list[SearchResult]] = {}
+    for hit in found.results if found else []:
+        groups.setdefault(hit.kind, []).append(hit)
+    return render(
+        request,
+        "search.html",
+        {"found": found, "groups": groups, "q": q, "sort": sort, "problem": problem},
+    )
