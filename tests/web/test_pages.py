@@ -308,7 +308,7 @@ def test_an_organization_found_opens_its_own_page(web: Web, ana: User) -> None:
         make_person(ctx, "Ana Lima", organization="Zenith Labs")
     browser = web.browser(ana)
     found = browser.get("/search?q=zenith").text
-    org = re.search(r'href="/organizations/(\d+)">Zenith Labs<', found)
+    org = re.search(r'href="/organizations/(\d+)"><mark>Zenith</mark> Labs<', found)
     assert org is not None, found
     assert "/people?organization=" not in found
     jump = browser.get("/command?q=zenith").text
