@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -120,6 +121,13 @@ class Rapport:
                 if was is not None and was < migrate.SEARCH_REBUILT:
                     # the search documents were written by an older tokeniser, and
                     # records since made searchable have none: rebuilt once, here
+                    # (a minute at 50,000 people and 2,000,000 conversations: said
+                    # to a person waiting at a terminal)
+                    if sys.stderr.isatty():
+                        sys.stderr.write(
+                            "Rapport was updated: rebuilding the search index once "
+                            "(about a minute for a large network)…\n"
+                        )
                     _rebuild_search(engine)
         except OperationalError as exc:
             raise StorageUnavailable(
