@@ -4,6 +4,7 @@ People page, its API twin, saved lists and bulk edits on a filter."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from rapport.domain.people_filter import HEALTH_BANDS, PeopleFilter
 from rapport.domain.records import PersonSummary
@@ -18,6 +19,15 @@ class Chosen:
     people: list[PersonSummary]  # the page asked for
     total: int  # how many match in all
     health: dict[int, int]  # the health of `people` (every active person's with a band)
+
+
+def _matching(ctx: Ctx, f: PeopleFilter, **page: Any) -> tuple[list[PersonSummary], int]:
+    """`people.listing` with every criterion of `f` but the health band: the one
+    place the filter's fields are passed on, so a filter added to `PeopleFilter` is
+    added here once (a copy per caller once forgot the field filter)."""
+    return people.listing(
+        ctx, type_=f.type, tag=f.tag, organization=f.organization, field=f.field, **page
+    )
 
 
 def choose(
@@ -35,29 +45,10 @@ def choose(
     if f.health:
         lo, hi = HEALTH_BANDS[f.health]
         scores = health.scores(ctx)
-        matching, _ = people.listing(
-            ctx,
-            type_=f.type,
-            tag=f.tag,
-            organization=f.organization,
-            field=f.field,
-            archived=archived,
-            sort=sort,
-            limit=EVERYONE,
-        )
+        matching, _ = _matching(ctx, f, archived=archived, sort=sort, limit=EVERYONE)
         picked = [p for p in matching if lo <= scores.get(p.id, -1) <= hi]
         return Chosen(picked[offset : offset + limit], len(picked), scores)
-    found, total = people.listing(
-        ctx,
-        type_=f.type,
-        tag=f.tag,
-        organization=f.organization,
-        field=f.field,
-        archived=archived,
-        sort=sort,
-        limit=limit,
-        offset=offset,
-    )
+    found, total = _matching(ctx, f, archived=archived, sort=sort, limit=limit, offset=offset)
     return Chosen(found, total, health.scores(ctx, ids=[p.id for p in found]))
 
 
@@ -65,12 +56,4 @@ def ids(ctx: Ctx, f: PeopleFilter) -> list[int]:
     """Everyone active `f` chooses, by name (health scored only for a band)."""
     if f.health:
         return [p.id for p in choose(ctx, f).people]
-    found, _ = people.listing(
-        ctx,
-        type_=f.type,
-        tag=f.tag,
-        organization=f.organization,
-        field=f.field,
-        limit=EVERYONE,
-    )
-    return [p.id for p in found]
+    return [p.id for p in _matching(ctx, f, limit=EVERYONE)[0]]
