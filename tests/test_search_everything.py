@@ -56,6 +56,8 @@ def test_every_kind_of_record_is_found_and_says_where_it_lives(ctx) -> None:
         ("promise", "Send the pilots report", f"/people/{bruno.id}")
     ]
     assert _found(ctx, "preamble") == [("feedback", "Your demos run long; cut the preamble")]
+    # feedback that names no giver has no page of its own on the web: no link
+    assert [h.href for h in search.answer(ctx, "preamble").results] == [""]
     assert _found(ctx, "staff engineer") == [("mentorship", "Become a staff engineer")]
     assert _found(ctx, "anniversary") == [("milestone", "Company anniversary")]
     assert ("event", "WebSummit 2025") in _found(ctx, "lisbon")

@@ -346,7 +346,7 @@ def _results(ctx: Ctx, hits: Sequence[search.Hit]) -> list[SearchResult]:
         ):
             who = names.get(giver, "") if giver is not None else ""
             detail = f"feedback from {who} on {on.isoformat()}" if who else f"feedback on {on}"
-            href = f"/people/{giver}" if giver is not None else "/feedback"
+            href = f"/people/{giver}" if giver is not None else ""
             found[("feedback", fid)] = SearchResult(
                 "feedback", fid, _short(content), detail, [giver] if giver else [], href, on
             )
