@@ -26,6 +26,7 @@ from bench.report import Row, print_table, results_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVE_TARGET = ops.Target(rss_mb=300)
+QUICK = (10_000, 400_000)
 
 
 def arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -34,7 +35,13 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--interactions", type=int, default=Spec.interactions)
     parser.add_argument("--seed", type=int, default=Spec.seed)
     parser.add_argument("--small", action="store_true", help="300 people, 5,000 interactions")
-    parser.add_argument("--runs", type=int, default=5, help="timed runs per operation")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="10,000 people, 400,000 interactions, 3 runs: a few minutes, to run often "
+        "(the full size stays the reference)",
+    )
+    parser.add_argument("--runs", type=int, default=None, help="timed runs per operation (5)")
     parser.add_argument("--only", default="", help="comma-separated operation keys")
     parser.add_argument("--postgres", metavar="URL", help="also run on this PostgreSQL server")
     parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
@@ -53,7 +60,12 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="measure the network loaded by the previous run in --out (skip the load)",
     )
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.people, args.interactions = QUICK
+    if args.runs is None:
+        args.runs = 3 if args.quick else 5
+    return args
 
 
 def worker(*args: str) -> dict[str, Any]:

@@ -223,3 +223,13 @@ def test_the_calibration_does_fixed_work_and_names_it() -> None:
     assert set(found) == {"python", "sqlite"} and all(v > 0 for v in found.values())
     text = calibration_text(found)
     assert text.startswith("Python ") and " ms, SQLite " in text
+
+
+def test_quick_is_ten_thousand_people_and_three_runs_unless_told() -> None:
+    from bench.__main__ import arguments
+
+    quick = arguments(["--quick"])
+    assert (quick.people, quick.interactions, quick.runs) == (10_000, 400_000, 3)
+    assert arguments(["--quick", "--runs", "1"]).runs == 1
+    full = arguments([])
+    assert (full.people, full.runs) == (50_000, 5)
