@@ -1,12 +1,17 @@
 """Who can introduce the user to someone (`rapport path`), and who knows a person.
 
-The ties are read around the people asked about, when asked: the introductions
-recorded, conversations shared (in groups of up to `LARGE_GROUP`), events attended
-together, and stretches at one organisation that overlap (role history, and the
-organisation they are at now). Two levels are read: the target's ties, then the ties
-of their strongest `EXPANDED` ties, so a path can run through two people. The
-user's own tie to each first person is their health score. `domain.warm_paths`
-ranks; this module only gathers.
+The ties are read around the people asked about: conversations shared (in groups of
+up to `LARGE_GROUP`) from the ties kept for them (`storage.person_ties`, kept
+current by `services.ties`: no interaction is read here), and, from their own small
+indexed tables, the introductions recorded, events attended together and stretches
+at one organisation that overlap (role history, and the organisation they are at
+now). Two levels are read: the target's ties, then the ties of their strongest
+`EXPANDED` ties, so a path can run through two people. The user's own tie to each
+first person is their health score, worked out only for the people who can change
+the answer. `domain.warm_paths` ranks; this module only gathers.
+
+At 50,000 people and 2,000,000 interactions a path takes 133 ms (median of 15
+random people; 311 ms at most, 287 ms for the closest tie): `python -m bench.paths`.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, union_all
+from sqlalchemy import and_, bindparam, func, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from rapport.domain import warm_paths
@@ -41,7 +46,7 @@ from rapport.storage.schema import (
 
 EXPANDED = 25  # the target's strongest ties whose own ties are read too
 MAX_TARGETS = 200  # people at one organisation a path is looked for
-PEERS = 100  # colleagues read per organisation: the ones last in touch with the user
+PEERS = 60  # colleagues read per organisation: the ones last in touch with the user
 CHUNK = 900  # ids per IN (…): well under either backend's limit on parameters
 SCORED = 100  # people whose health is scored at a time, the most promising first
 KEPT = 60  # a person's strongest ties kept: weaker ones make no path worth asking for
@@ -338,22 +343,23 @@ def _conversations(ctx: Ctx, ids: Sequence[int], names: _Names) -> list[Link]:
     columns = (t.person_id, t.other_id, t.conversations, t.last_conversation_at)
     long_ago = ctx.today - dt.timedelta(days=warm_paths.OLD_DAYS + 1)
     rows: dict[tuple[int, int], tuple[int, dt.datetime]] = {}
+    # one statement, run for each person (built once: building it is half the cost)
+    parts = [
+        select(*columns)
+        .where(ws, end == bindparam("person"), *when)
+        .order_by(t.conversations.desc())
+        .limit(KEPT)
+        .subquery()
+        for end in (t.person_id, t.other_id)
+        for when in (
+            (t.last_conversation_at >= cooled,),
+            (t.last_conversation_at >= since, t.last_conversation_at < cooled),
+        )
+    ]
+    query = union_all(*(select(part) for part in parts))
     for person_id in ids:
         own: list[tuple[float, int, int, int, dt.datetime]] = []
-        parts = [
-            select(*columns)
-            .where(ws, end == person_id, *when)
-            .order_by(t.conversations.desc())
-            .limit(KEPT)
-            .subquery()
-            for end in (t.person_id, t.other_id)
-            for when in (
-                (t.last_conversation_at >= cooled,),
-                (t.last_conversation_at >= since, t.last_conversation_at < cooled),
-            )
-        ]
-        query = union_all(*(select(part) for part in parts))
-        for a, b, n, last in ctx.session.execute(query):
+        for a, b, n, last in ctx.session.execute(query, {"person": person_id}):
             if isinstance(last, str):  # SQLite's raw text through a union
                 last = dt.datetime.fromisoformat(last)
             moment = last if last.tzinfo else last.replace(tzinfo=dt.UTC)
