@@ -28,6 +28,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    text,
     update,
 )
 from sqlalchemy.orm import Session, aliased
@@ -54,6 +55,9 @@ def rebuild(session: Session, workspace_id: int) -> int:
     session.execute(delete(T).where(T.workspace_id == workspace_id))
     small = _small(workspace_id, None)
     session.execute(insert(T).from_select(COLUMNS, _pairs(workspace_id, small)))
+    # the planner's figures for the new table, so that a pair is found through its
+    # people's indexes and never through the workspace's (every row)
+    session.execute(text("ANALYZE person_tie"))
     count: int = session.scalar(select(func.count()).where(T.workspace_id == workspace_id)) or 0
     return count
 
@@ -86,7 +90,6 @@ def conversations_added(ctx: Ctx, added: Iterable[tuple[Collection[int], dt.date
         wanted = set(chunk)
         for a, b, n, last in ctx.session.execute(
             select(T.person_id, T.other_id, T.conversations, T.last_conversation_at).where(
-                T.workspace_id == ctx.workspace_id,
                 T.person_id.in_(sorted({a for a, _ in chunk})),
                 T.other_id.in_(sorted({b for _, b in chunk})),
             )
@@ -131,9 +134,7 @@ def refresh(ctx: Ctx, groups: Iterable[Collection[int]]) -> None:
     ctx.session.flush()
     ids = sorted(among)
     ws = ctx.workspace_id
-    ctx.session.execute(
-        delete(T).where(T.workspace_id == ws, T.person_id.in_(ids), T.other_id.in_(ids))
-    )
+    ctx.session.execute(delete(T).where(T.person_id.in_(ids), T.other_id.in_(ids)))
     # the conversations two of them shared, before any is sized: the closest tie was
     # in 76,000
     shared = (
@@ -151,11 +152,7 @@ def refresh_person(ctx: Ctx, person_id: int) -> None:
     """Every tie of one person worked out again (the person kept by a merge)."""
     ctx.session.flush()
     ws = ctx.workspace_id
-    ctx.session.execute(
-        delete(T).where(
-            T.workspace_id == ws, or_(T.person_id == person_id, T.other_id == person_id)
-        )
-    )
+    ctx.session.execute(delete(T).where(or_(T.person_id == person_id, T.other_id == person_id)))
     small = _small(ws, select(P.interaction_id).where(P.person_id == person_id))
     for lower in (True, False):
         m, o = _sides()
@@ -200,9 +197,12 @@ def _sides() -> tuple[Any, Any]:
 
 
 def _small(workspace_id: int, among: Select[Any] | None) -> Select[Any]:
-    """The conversations that tie their people together: two to `LARGE_GROUP`."""
-    query = select(P.interaction_id).where(P.workspace_id == workspace_id)
-    if among is not None:
+    """The conversations that tie their people together: two to `LARGE_GROUP`; of
+    the workspace, or `among` those given."""
+    query = select(P.interaction_id)
+    if among is None:
+        query = query.where(P.workspace_id == workspace_id)
+    else:
         query = query.where(P.interaction_id.in_(among))
     return query.group_by(P.interaction_id).having(func.count().between(2, LARGE_GROUP))
 
@@ -215,7 +215,10 @@ def _pairs(
     o: Any = None,
 ) -> Select[Any]:
     """(lower id, higher id, workspace, conversations, latest) of the pairs in
-    `small` conversations meeting `conditions` (on the aliases `m` and `o`)."""
+    `small` conversations meeting `conditions` (on the aliases `m` and `o`; without
+    any, the workspace's). The conditions name people, never the workspace: a
+    person is in one, and SQLite without figures for the planner would read every
+    participant of the workspace through its index."""
     if m is None or o is None:
         m, o = _sides()
     return (
@@ -227,6 +230,6 @@ def _pairs(
             func.max(m.occurred_at),
         )
         .join(o, and_(o.interaction_id == m.interaction_id, o.person_id > m.person_id))
-        .where(m.workspace_id == workspace_id, m.interaction_id.in_(small), *conditions)
+        .where(m.interaction_id.in_(small), *(conditions or (m.workspace_id == workspace_id,)))
         .group_by(m.person_id, o.person_id)
     )

@@ -332,8 +332,7 @@ def _conversations(ctx: Ctx, ids: Sequence[int], names: _Names) -> list[Link]:
     (`storage.person_ties`): the `KEPT` most shared among recent ties and among
     cooled ones (over two years), so the `KEPT` strongest are among them, from either
     end of the pair, in one indexed query per person."""
-    t = PersonTie
-    ws = t.workspace_id == ctx.workspace_id
+    t = PersonTie  # by person (each is in one workspace), through their own indexes
     since = dt.datetime.combine(
         ctx.today - dt.timedelta(days=365 * CONVERSATION_YEARS), dt.time(), tzinfo=dt.UTC
     )
@@ -346,7 +345,7 @@ def _conversations(ctx: Ctx, ids: Sequence[int], names: _Names) -> list[Link]:
     # one statement, run for each person (built once: building it is half the cost)
     parts = [
         select(*columns)
-        .where(ws, end == bindparam("person"), *when)
+        .where(end == bindparam("person"), *when)
         .order_by(t.conversations.desc())
         .limit(KEPT)
         .subquery()
