@@ -16,6 +16,7 @@ from rapport.services import warm_paths as paths
 from rapport.services.context import Ctx, Rapport
 from rapport.settings import Settings
 from rapport.storage.person_ties import PersonTie
+from tests.cli_runner import Cli
 from tests.conftest import TODAY, OpenCtx
 from tests.factories import make_interaction, make_person
 
@@ -180,3 +181,17 @@ def test_an_older_database_has_its_ties_filled_when_first_opened(
     with again.open(today=TODAY) as ctx:
         assert _kept(ctx) == {(ids["ana"], ids["jane"]): (1, TODAY - dt.timedelta(days=5))}
     again.dispose()
+
+
+def test_rapport_reindex_works_the_ties_out_again(database_url: str, tmp_path: Path) -> None:
+    app = Rapport(Settings(database_url=database_url, data_dir=tmp_path))
+    with app.open(write=True, today=TODAY) as ctx:
+        ids = _people(ctx)
+        make_interaction(ctx, [ids["ana"], ids["jane"]], on=TODAY - dt.timedelta(days=5))
+    with app.engine.begin() as conn:
+        conn.execute(text("DELETE FROM person_tie"))
+    said = Cli(database_url, TODAY.isoformat(), str(tmp_path))("reindex").stdout
+    assert "Warm paths rebuilt: 1 pair of people who were in the same conversations." in said
+    with app.open(today=TODAY) as ctx:
+        assert _kept(ctx) == {(ids["ana"], ids["jane"]): (1, TODAY - dt.timedelta(days=5))}
+    app.dispose()

@@ -369,7 +369,7 @@ def reindex(as_json: bool = JsonOption) -> None:
         say(f"Search index rebuilt: {total} documents.")
         table(None, ["kind", "documents"], [[k, n] for k, n in counts.items()])
         together = "pair of people" if pairs == 1 else "pairs of people"
-        say(f"Warm paths' ties worked out again: {pairs:,} {together} in the same conversations.")
+        say(f"Warm paths rebuilt: {pairs:,} {together} who were in the same conversations.")
 
     emit(counts, as_json, render)
 

@@ -331,7 +331,8 @@ def _conversations(ctx: Ctx, ids: Sequence[int], names: _Names) -> list[Link]:
     """Each of `ids`' strongest conversation ties, read from the ties kept
     (`storage.person_ties`): the `KEPT` most shared among recent ties and among
     cooled ones (over two years), so the `KEPT` strongest are among them, from either
-    end of the pair, in one indexed query per person."""
+    end of the pair, in one indexed query per person. A tie counts every conversation
+    the two shared; it ties them while the latest is under `CONVERSATION_YEARS` old."""
     t = PersonTie  # by person (each is in one workspace), through their own indexes
     since = dt.datetime.combine(
         ctx.today - dt.timedelta(days=365 * CONVERSATION_YEARS), dt.time(), tzinfo=dt.UTC
