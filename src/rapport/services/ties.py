@@ -21,7 +21,7 @@ from sqlalchemy import (
     Integer,
     Select,
     and_,
-    bindparam,
+    case,
     delete,
     func,
     insert,
@@ -29,7 +29,6 @@ from sqlalchemy import (
     or_,
     select,
     text,
-    update,
 )
 from sqlalchemy.orm import Session, aliased
 
@@ -81,42 +80,54 @@ def conversations_added(ctx: Ctx, added: Iterable[tuple[Collection[int], dt.date
     if not delta:
         return
     ctx.session.flush()
-    pairs = sorted(delta)
-    known: dict[tuple[int, int], tuple[int, dt.datetime]] = {}
-    # by each end's ids, the pairs picked out here: SQLite reads a tuple IN (…) by
-    # scanning the whole table
-    for start in range(0, len(pairs), CHUNK):
-        chunk = pairs[start : start + CHUNK]
-        wanted = set(chunk)
-        for a, b, n, last in ctx.session.execute(
-            select(T.person_id, T.other_id, T.conversations, T.last_conversation_at).where(
-                T.person_id.in_(sorted({a for a, _ in chunk})),
-                T.other_id.in_(sorted({b for _, b in chunk})),
-            )
-        ):
-            if (a, b) in wanted:
-                known[a, b] = (n, last)
-    changed = [
-        {"a": a, "b": b, "n": known[a, b][0] + n, "at": max(known[a, b][1], at)}
-        for (a, b), (n, at) in delta.items()
-        if (a, b) in known
-    ]
-    new = [
+    rows = [
         {"person_id": a, "other_id": b, "workspace_id": ctx.workspace_id,
          "conversations": n, "last_conversation_at": at}
-        for (a, b), (n, at) in delta.items()
-        if (a, b) not in known
+        for (a, b), (n, at) in sorted(delta.items())
     ]  # fmt: skip
+    # one upsert, adding to what is stored in the row itself: two servers logging a
+    # meeting of the same people at once on PostgreSQL both count
+    upsert = _insert(ctx.session)
+    statement = upsert.on_conflict_do_update(
+        index_elements=[T.person_id, T.other_id],
+        set_={
+            "conversations": T.conversations + upsert.excluded.conversations,
+            "last_conversation_at": case(
+                (
+                    T.last_conversation_at < upsert.excluded.last_conversation_at,
+                    upsert.excluded.last_conversation_at,
+                ),
+                else_=T.last_conversation_at,
+            ),
+        },
+    )
     connection = ctx.session.connection()
-    if changed:
-        connection.execute(
-            update(T)
-            .where(T.person_id == bindparam("a"), T.other_id == bindparam("b"))
-            .values(conversations=bindparam("n"), last_conversation_at=bindparam("at")),
-            changed,
-        )
-    if new:
-        connection.execute(insert(T), new)
+    for start in range(0, len(rows), CHUNK):
+        connection.execute(statement, rows[start : start + CHUNK])
+
+
+def _replacing(session: Session, query: Select[Any]) -> Any:
+    """INSERT … SELECT of ties worked out again, replacing a row another transaction
+    wrote meanwhile (PostgreSQL: its deletion did not see it) rather than failing."""
+    upsert = _insert(session)
+    return upsert.from_select(COLUMNS, query).on_conflict_do_update(
+        index_elements=[T.person_id, T.other_id],
+        set_={
+            "conversations": upsert.excluded.conversations,
+            "last_conversation_at": upsert.excluded.last_conversation_at,
+        },
+    )
+
+
+def _insert(session: Session) -> Any:
+    """An INSERT of ties with the backend's ON CONFLICT."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert(T)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(T)
 
 
 def refresh(ctx: Ctx, groups: Iterable[Collection[int]]) -> None:
@@ -145,7 +156,7 @@ def refresh(ctx: Ctx, groups: Iterable[Collection[int]]) -> None:
     )
     m, o = _sides()
     query = _pairs(ws, _small(ws, shared), m.person_id.in_(ids), o.person_id.in_(ids), m=m, o=o)
-    ctx.session.execute(insert(T).from_select(COLUMNS, query))
+    ctx.session.execute(_replacing(ctx.session, query))
 
 
 def refresh_person(ctx: Ctx, person_id: int) -> None:
@@ -158,7 +169,7 @@ def refresh_person(ctx: Ctx, person_id: int) -> None:
         m, o = _sides()
         own = m.person_id if lower else o.person_id
         query = _pairs(ws, small, own == person_id, m=m, o=o)
-        ctx.session.execute(insert(T).from_select(COLUMNS, query))
+        ctx.session.execute(_replacing(ctx.session, query))
 
 
 def people_of(ctx: Ctx, interaction_ids: Collection[int]) -> dict[int, set[int]]:
