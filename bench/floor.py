@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from bench.floor_sql import agenda_sql, health_params, health_queries
+from bench.floor_sql import agenda_sql, health_params, health_queries, ties_sql
 from bench.network import InteractionRecord, Network
 from rapport.domain.names import email_key, fold
 from rapport.storage.search import index_text, query_terms
@@ -287,6 +287,7 @@ def load(conn: sqlite3.Connection, network: Network, workspace_id: int) -> dict[
         (last_doc,),
     )
     conn.execute(trigger)
+    counts["person_tie"] = conn.execute(ties_sql("?"), (ws, ws)).rowcount
     conn.execute("ANALYZE")
     conn.execute("COMMIT")
     conn.execute("PRAGMA cache_size = -2000")

@@ -9,7 +9,7 @@ from typing import Any
 
 import psycopg
 
-from bench.floor_sql import agenda_sql, health_params, health_queries
+from bench.floor_sql import agenda_sql, health_params, health_queries, ties_sql
 from bench.network import InteractionRecord, Network
 from rapport.domain.names import email_key, fold
 from rapport.storage.bulk import ANALYZED
@@ -242,6 +242,8 @@ def load(url: str, network: Network, workspace_id: int) -> dict[str, int]:
                 if e.attendees
             ],
         )
+        cursor.execute(ties_sql("%s"), (ws, ws))
+        counts["person_tie"] = cursor.rowcount
         cursor.execute("ANALYZE " + ", ".join(ANALYZED))
     return counts
 

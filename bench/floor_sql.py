@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from rapport.domain.cadence import DEFAULT_CADENCE_DAYS, DEFAULT_IMPORTANCE, IMPORTANCE
+from rapport.domain.warm_paths import LARGE_GROUP
 
 
 def agenda_sql(backend: str, *, names: bool = False) -> str:
@@ -136,3 +137,19 @@ def health_params(person_id: int, day: dt.date) -> dict[str, object]:
     for k in range(1, 12):
         params[f"m{k}"] = start + dt.timedelta(days=round(k * 365 / 12))
     return params
+
+
+def ties_sql(mark: str) -> str:
+    """The conversation ties of `storage.person_ties` from the participants, as one
+    INSERT … SELECT; `mark` is the driver's parameter mark, given the workspace twice."""
+    return (
+        "INSERT INTO person_tie "
+        "(person_id, other_id, workspace_id, conversations, last_conversation_at) "
+        "SELECT m.person_id, o.person_id, m.workspace_id, COUNT(*), MAX(m.occurred_at) "
+        "FROM interaction_participant m JOIN interaction_participant o "
+        "ON o.interaction_id = m.interaction_id AND o.person_id > m.person_id "
+        f"WHERE m.workspace_id = {mark} AND m.interaction_id IN (SELECT interaction_id "
+        f"FROM interaction_participant WHERE workspace_id = {mark} GROUP BY interaction_id "
+        f"HAVING COUNT(*) BETWEEN 2 AND {LARGE_GROUP}) "
+        "GROUP BY m.person_id, o.person_id, m.workspace_id"
+    )

@@ -4,7 +4,8 @@ with executemany (COPY on PostgreSQL) instead of one ORM object per row; how the
 are written fast is `storage.bulk`.
 
 The load keeps every derived value the services keep (search documents, each
-person's `last_contact_at`, event follow-ups, the current role), so a bulk-loaded
+person's `last_contact_at`, event follow-ups, the current role, the conversation
+ties of warm paths), so a bulk-loaded
 network reads exactly like one typed in by hand.
 """
 
@@ -43,7 +44,7 @@ from rapport.domain.vocabulary import (
     Tone,
 )
 from rapport.errors import Invalid
-from rapport.services import search_documents
+from rapport.services import search_documents, ties
 from rapport.services.context import Ctx
 from rapport.services.cycle_collection import fewer_collections
 from rapport.services.interactions import DEFAULT_CHANNEL
@@ -557,5 +558,7 @@ def _load(loader: _Loader, network: Network) -> LoadReport:
             if r.attendees
         ]
     )
+    # the conversation ties warm paths read, worked out once from the participants
+    loader.out.count("person_tie", ties.rebuild(ctx.session, ctx.workspace_id))
     loader.out.analyze()
     return LoadReport(loader.out.counts, person_ids)

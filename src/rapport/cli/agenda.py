@@ -353,18 +353,23 @@ def search(
 
 
 def reindex(as_json: bool = JsonOption) -> None:
-    """Rebuild the search index from every record (after an upgrade, done once by
-    itself; this is for when search seems to miss something)."""
+    """Rebuild the search index and the ties warm paths read from every record (after
+    an upgrade, done once by itself; this is for when search or a path seems to miss
+    something)."""
     from rapport.cli.runtime import session
     from rapport.services import search as search_service
+    from rapport.services import ties
 
     with session(write=True) as ctx:
         counts = search_service.reindex(ctx)
+        pairs = ties.rebuild(ctx.session, ctx.workspace_id)
 
     def render() -> None:
         total = sum(counts.values())
         say(f"Search index rebuilt: {total} documents.")
         table(None, ["kind", "documents"], [[k, n] for k, n in counts.items()])
+        together = "pair of people" if pairs == 1 else "pairs of people"
+        say(f"Warm paths rebuilt: {pairs:,} {together} who were in the same conversations.")
 
     emit(counts, as_json, render)
 

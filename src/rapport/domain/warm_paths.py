@@ -207,6 +207,31 @@ def best_paths(
     return paths[:limit]
 
 
+def reach(targets: Mapping[int, str], links: Iterable[Link]) -> dict[int, float]:
+    """The strongest chain of one or two links from each person to any of `targets`,
+    before the user's own ties: no path that starts with a person is stronger than
+    their reach (`best_paths` multiplies it by the user's tie, at most 1, and only
+    leaves chains out)."""
+    by_person: dict[int, list[Link]] = {}
+    for link in links:
+        if link.a != link.b:
+            by_person.setdefault(link.a, []).append(link)
+            by_person.setdefault(link.b, []).append(link)
+    one: dict[int, float] = {}
+    for target in targets:
+        for link in by_person.get(target, ()):
+            other = link.other(target)
+            if other not in targets:
+                one[other] = max(one.get(other, 0.0), link.strength)
+    best = dict(one)
+    for middle, strength in one.items():
+        for link in by_person.get(middle, ()):
+            other = link.other(middle)
+            if other not in targets and other != middle:
+                best[other] = max(best.get(other, 0.0), link.strength * strength)
+    return best
+
+
 def neighbours(person_id: int, links: Iterable[Link], names: Mapping[int, str]) -> list[Hop]:
     """Who is tied to `person_id`, strongest first, with the reason (the strongest
     link per person): "Who knows them"."""

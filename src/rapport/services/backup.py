@@ -17,7 +17,7 @@ from sqlalchemy import Column, Table, TypeDecorator, func, select, text, update
 from rapport.adapters import backup as backup_file
 from rapport.domain.counts import counted
 from rapport.errors import Conflict, ImportFailed
-from rapport.services import smtp_password, sync_accounts
+from rapport.services import smtp_password, sync_accounts, ties
 from rapport.services.context import Ctx
 from rapport.storage.schema import Base, Interaction, InteractionParticipant, Person, Workspace
 from rapport.storage.sync_tables import SyncAccount
@@ -29,7 +29,8 @@ ACCOUNT_TABLES = ("app_user", "api_token")
 # the CardDAV book's counter points into that journal: a restore starts a new book,
 # which compares every card (their UIDs and extras are backed up) once; the receipts
 # of offline captures are the machinery of their delivery
-NOT_BACKED_UP = ("journal_entry", "carddav_book", "capture_receipt")
+# person_tie: derived from the participants, worked out again on restore
+NOT_BACKED_UP = ("journal_entry", "carddav_book", "capture_receipt", "person_tie")
 WORKSPACE_FIELDS = ("name", "timezone", "settings", "created_at")
 # a sync account is backed up as what it is (kind, name, host, user, folders,
 # interval), never its password or this machine's scheduler state: restored, it
@@ -222,6 +223,7 @@ def restore(ctx: Ctx, backup: backup_file.Backup) -> dict[str, int]:
     from rapport.services.search_documents import reindex_all
 
     reindex_all(ctx.session, ctx.workspace_id)
+    ties.rebuild(ctx.session, ctx.workspace_id)
     ctx.session.expire_all()
     return counts
 

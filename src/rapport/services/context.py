@@ -102,6 +102,14 @@ def _rebuild_search(engine: Engine) -> None:
             reindex_all(session, ws_id)
 
 
+def _fill_ties(engine: Engine) -> None:
+    from rapport.services import ties
+
+    with unit_of_work(engine, write=True) as session:
+        for ws_id in list(session.scalars(select(Workspace.id))):
+            ties.rebuild(session, ws_id)
+
+
 class Rapport:
     """One open database. Cheap to keep for a process's lifetime."""
 
@@ -129,6 +137,14 @@ class Rapport:
                             "(about a minute for a large network)…\n"
                         )
                     _rebuild_search(engine)
+                if was is not None and was < migrate.TIES_FILLED:
+                    # the conversation ties warm paths read (a new table): filled once
+                    if sys.stderr.isatty():
+                        sys.stderr.write(
+                            "Rapport was updated: working out who took part in the same "
+                            "conversations once (about a minute for a large network)…\n"
+                        )
+                    _fill_ties(engine)
         except OperationalError as exc:
             raise StorageUnavailable(
                 f"cannot open the database at {engine.url.render_as_string()}: {exc.orig}"

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import delete, select, update
 
+from rapport.services import ties
 from rapport.services.context import Ctx
 from rapport.services.interactions import refresh_last_contact
 from rapport.services.search_documents import reindex_interaction
@@ -44,7 +45,9 @@ def reschedule(
         .values(occurred_at=occurred_at)
     )
     ctx.session.flush()
-    refresh_last_contact(ctx, participants(ctx, interaction_id))
+    people = participants(ctx, interaction_id)
+    refresh_last_contact(ctx, people)
+    ties.refresh(ctx, [people])
 
 
 def drop_participants(ctx: Ctx, interaction_id: int, person_ids: Sequence[int]) -> None:
@@ -52,6 +55,7 @@ def drop_participants(ctx: Ctx, interaction_id: int, person_ids: Sequence[int]) 
     contact worked out again."""
     if not person_ids:
         return
+    before = participants(ctx, interaction_id)
     ctx.session.execute(
         delete(InteractionParticipant).where(
             InteractionParticipant.interaction_id == interaction_id,
@@ -60,3 +64,4 @@ def drop_participants(ctx: Ctx, interaction_id: int, person_ids: Sequence[int]) 
     )
     ctx.session.flush()
     refresh_last_contact(ctx, person_ids)
+    ties.refresh(ctx, [set(before) | set(person_ids)])

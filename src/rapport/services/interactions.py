@@ -21,6 +21,7 @@ from rapport.domain.vocabulary import (
     with_occasion,
 )
 from rapport.errors import Contradicts, Invalid, NotFound
+from rapport.services import ties
 from rapport.services.context import Ctx
 from rapport.services.people import get as get_person
 from rapport.services.search_documents import interaction_doc, reindex_interaction
@@ -123,6 +124,7 @@ def log(ctx: Ctx, data: InteractionIn) -> InteractionOut:
         if person.last_contact_at is None or person.last_contact_at < data.occurred_at:
             person.last_contact_at = data.occurred_at
     _mark_followed_up(ctx, interaction, [p.id for p in people])
+    ties.conversations_added(ctx, [([p.id for p in people], data.occurred_at)])
     reindex_interaction(ctx.session, interaction)
     ctx.session.flush()
     return out(ctx, interaction)
@@ -170,6 +172,7 @@ def log_many(ctx: Ctx, items: Sequence[InteractionIn]) -> None:
     for start in range(0, len(participants), 1000):
         connection.execute(insert(InteractionParticipant), participants[start : start + 1000])
     search.put_many(s, ws, docs)
+    ties.conversations_added(ctx, [(i.participant_ids, i.occurred_at) for i in items])
     people = sorted(moments)
     for start in range(0, len(people), 1000):
         chunk = people[start : start + 1000]
@@ -277,6 +280,7 @@ def delete_interaction(ctx: Ctx, interaction_id: int) -> None:
     ctx.session.delete(interaction)
     ctx.session.flush()
     refresh_last_contact(ctx, people)
+    ties.refresh(ctx, [people])
 
 
 def _get(ctx: Ctx, interaction_id: int) -> Interaction:

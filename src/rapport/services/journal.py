@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from rapport.domain.records import JournalEntryOut
 from rapport.errors import Conflict, Invalid, NotFound
+from rapport.services import ties
 from rapport.services.context import Ctx
 from rapport.services.search_documents import reindex_people
 from rapport.storage import journal, search
@@ -148,6 +149,7 @@ def undo(ctx: Ctx, entry_id: int | None = None) -> JournalEntryOut:
     mine = ctx.journal(UNDO, f"Undid #{entry.id}: {what}")
     journal.revert(ctx.session, entry.changes)
     _refresh_search(ctx, entry.changes)
+    ties.refresh_changed(ctx, entry.changes)
     row = _entry(ctx, mine) if mine is not None else None
     entry.undone_by_id = mine
     if row is not None:

@@ -21,7 +21,7 @@ from rapport.domain.merge_facts import (
 from rapport.domain.merge_plan import plan
 from rapport.domain.records import PersonOut
 from rapport.errors import Contradicts
-from rapport.services import people
+from rapport.services import people, ties
 from rapport.services.context import Ctx
 from rapport.services.search_documents import reindex_people
 from rapport.storage import search
@@ -245,6 +245,14 @@ def _write(ctx: Ctx, keep: Person, other: Person, planned: MergePlan) -> None:
     shared = select(InteractionParticipant.interaction_id).where(
         InteractionParticipant.person_id == keep.id
     )
+    both = set(
+        s.scalars(
+            select(InteractionParticipant.interaction_id).where(
+                InteractionParticipant.person_id == other.id,
+                InteractionParticipant.interaction_id.in_(shared),
+            )
+        )
+    )
     s.execute(
         delete(InteractionParticipant).where(
             InteractionParticipant.person_id == other.id,
@@ -287,6 +295,10 @@ def _write(ctx: Ctx, keep: Person, other: Person, planned: MergePlan) -> None:
     s.delete(other)
     s.flush()
     reindex_people(s, ctx.workspace_id, [keep.id])
+    # the other's ties are now the kept person's; a conversation both were in has one
+    # person fewer, which can bring it down to a size that ties its people together
+    ties.refresh_person(ctx, keep.id)
+    ties.refresh(ctx, ties.people_of(ctx, both).values())
 
 
 def _move_unique(ctx: Ctx, model: type, key_column: object, keep_id: int, other_id: int) -> None:

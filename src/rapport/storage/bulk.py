@@ -31,6 +31,7 @@ ANALYZED = (  # the tables a load grows, for PostgreSQL's ANALYZE
     "commitment",
     "exchange",
     "search_doc",
+    "person_tie",
 )
 
 

@@ -11,10 +11,10 @@ above the table's highest id (SQLite writes one transaction at a time; PostgreSQ
 also asks that the row be this transaction's). When the transaction ends, the
 touched rows are read once more: the differences are the entry's changes.
 
-What is not journaled: derived tables (search documents, rebuilt from the rest)
-and the account's machinery (users, tokens, the digest's delivery state), which no
-user action should undo. Statements sent as raw SQL bypass the listener; only the
-search index and the bench's loader write that way.
+What is not journaled: derived tables (search documents and conversation ties,
+worked out again from the rest) and the account's machinery (users, tokens, the
+digest's delivery state), which no user action should undo. Statements sent as raw
+SQL bypass the listener; only the search index and the bench's loader write that way.
 """
 
 from __future__ import annotations
@@ -58,9 +58,10 @@ OPTION = "rapport_journal"  # the connection's execution option holding the Reco
 # the sync tables (storage.sync_tables): a connection's machinery, and never a password
 # the CardDAV tables (storage.carddav_tables): derived from the people, which are journaled
 # capture_receipt (storage.capture_receipts): the delivery of offline captures
+# person_tie (storage.person_ties): derived from the participants, worked out again
 NOT_JOURNALED = frozenset(
     {"search_doc", "app_user", "api_token", "digest_state", "journal_entry", "agenda_listing"}
-    | {"capture_receipt"}
+    | {"capture_receipt", "person_tie"}
     | SYNC_TABLES
     | CARDDAV_TABLES
 )

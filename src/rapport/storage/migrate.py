@@ -17,10 +17,13 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-HEAD = "0015"  # the newest revision in migrations/versions
+HEAD = "0017"  # the newest revision in migrations/versions
 # the revision from which search documents are written as they are now: a database
 # opened from an older one has them all rebuilt (services.context)
 SEARCH_REBUILT = "0015"
+# the revision that added the conversation ties: a database opened from an older one
+# has them filled once (services.context)
+TIES_FILLED = "0017"
 
 
 def _config() -> Config:

@@ -714,6 +714,7 @@ class JournalEntry(Base):
 from rapport.storage import (  # noqa: E402, F401
     capture_receipts,
     carddav_tables,
+    person_ties,
     saved_lists,
     sync_tables,
 )

@@ -18,7 +18,7 @@ from sqlalchemy import insert, select
 from rapport.adapters.records import Address, ContactRecord, Conversation, Skipped
 from rapport.domain.names import email_key
 from rapport.errors import ImportFailed, Invalid
-from rapport.services import interactions
+from rapport.services import interactions, ties
 from rapport.services.context import Ctx
 from rapport.services.imports import contacts as import_contacts
 from rapport.storage.schema import (
@@ -296,3 +296,4 @@ def _add_participants(ctx: Ctx, stored: _Stored, person_ids: Sequence[int]) -> N
         person = ctx.session.get(Person, pid)
         if person and (person.last_contact_at is None or person.last_contact_at < occurred_at):
             person.last_contact_at = occurred_at
+    ties.refresh(ctx, [set(stored.people) | set(person_ids)])
