@@ -1,4 +1,4 @@
-"""`rapport serve`, `rapport carddav`, `rapport user add|list` and
+"""`rapport serve`, `rapport carddav`, `rapport user add|list|2fa` and
 `rapport token create|list|revoke`.
 
 FastAPI and uvicorn are imported inside `serve` only: `rapport --help` stays fast."""
@@ -152,6 +152,43 @@ def user_list(as_json: bool = JsonOption) -> None:
             [[u.id, u.email, u.display_name, u.workspace_id, u.last_login_at] for u in users],
         ),
     )
+
+
+@user_app.command("2fa")
+def user_two_factor(
+    email: str = typer.Argument(..., help="The account's email."),
+    off: bool = typer.Option(
+        False, "--off", help="Turn two-step sign-in off (when the phone and the codes are lost)."
+    ),
+    as_json: bool = JsonOption,
+) -> None:
+    """Two-step sign-in of an account: whether it is on and how many recovery codes
+    are left; --off turns it off without a code."""
+    from rapport.cli.runtime import rapport
+    from rapport.services import accounts, two_factor
+
+    app = rapport()
+    account = accounts.by_email(app, email)
+    was_on = two_factor.reset(app, account.id) if off else None
+    state = two_factor.status(app, account.id)
+    info = {"email": account.email, "on": state.on, "recovery_codes_left": state.recovery_left}
+
+    def render() -> None:
+        if off:
+            say(
+                f"Two-step sign-in is now off for {account.email}: the password alone signs in. "
+                "They can turn it on again in Settings."
+                if was_on
+                else f"Two-step sign-in was already off for {account.email}."
+            )
+        elif state.on:
+            left = state.recovery_left
+            codes = "1 recovery code" if left == 1 else f"{left} recovery codes"
+            say(f"Two-step sign-in is on for {account.email}, with {codes} left.")
+        else:
+            say(f"Two-step sign-in is off for {account.email}.")
+
+    emit(info, as_json, render)
 
 
 @token_app.command("create")

@@ -30,11 +30,13 @@ from rapport.web.pages import (
     sync_accounts,
     tags,
     today,
+    two_factor,
 )
 
 public = APIRouter(include_in_schema=False)
 public.include_router(auth.router)
 public.include_router(installed.router)
+public.include_router(two_factor.public_router)  # the second step: only with a pending sign-in
 
 private = APIRouter(dependencies=[Depends(current_user)], include_in_schema=False)
 for module in (
@@ -51,6 +53,7 @@ for module in (
     io,
     merge,
     settings,
+    two_factor,
     sync_accounts,
     tags,
     fields,

@@ -25,6 +25,7 @@ from rapport.services import (
     sessions,
     sync_accounts,
     tokens,
+    two_factor,
 )
 from rapport.services import date_order as order_setting
 from rapport.web.deps import WorkspaceDep
@@ -58,6 +59,7 @@ def _page(
         all_lists = lists.names(ctx)
         sync_count = len(sync_accounts.listing(ctx))
     current = session_of(request.scope).get(SESSION_ID)
+    two_step = two_factor.status(ws.rapport, ws.user.id)
     signed_in = sessions.listing(
         ws.rapport, ws.user.id, current if isinstance(current, str) else None
     )
@@ -71,6 +73,7 @@ def _page(
             "all_lists": all_lists,
             "tokens": token_list,
             "sessions": signed_in,
+            "two_step": two_step,
             "new_token": new_token,
             "errors": errors or {},
             "zones": zone_names(),
