@@ -200,3 +200,26 @@ def test_recovery_messages() -> None:
     )
     assert "last recovery code" in rules.Accepted(True, 0).message()
     assert rules.Accepted(False, 3).message() == ""
+
+
+def test_a_network_that_requires_it_sends_its_users_to_enrolment_first(
+    web: Web, ana: User, bruno: User, database_url: str, tmp_path: Path
+) -> None:
+    browser = web.browser(ana)
+    browser.get("/settings")
+    asked = browser.post("/settings/two-step/require", {"required": "1"})
+    assert asked.url.path == "/settings/two-step"  # Settings itself waits for it
+    assert "This network requires two-step sign-in. Turn it on to continue." in asked.text
+    for path in ("/", "/people", "/settings"):
+        gone = browser.client.get(path, follow_redirects=False)
+        assert gone.status_code == 303 and gone.headers["location"] == "/settings/two-step"
+    assert ana.client.get("/api/v1/me").status_code == 200  # tokens are unaffected
+    assert web.browser(bruno).get("/people").url.path == "/people"  # another network
+    enrol(browser)
+    assert browser.get("/people").url.path == "/people"
+
+    cli = Cli(database_url, TODAY.isoformat(), str(tmp_path))
+    assert cli("settings", "two-step", "--json").json() == {"require_2fa": True}
+    assert "is not required" in cli("settings", "two-step", "--no-require").stdout
+    unchecked = browser.post("/settings/two-step/require", {})
+    assert "no longer required" in unchecked.text

@@ -301,7 +301,37 @@ def carddav(
     emit({**asdict(setup), "cards": cards}, as_json, show)
 
 
+def settings_two_step(
+    require: bool | None = typer.Option(
+        None,
+        "--require/--no-require",
+        help="Require two-step sign-in of everyone who signs in to this network (or stop).",
+    ),
+    as_json: bool = JsonOption,
+) -> None:
+    """Whether this network requires two-step sign-in: an account without it is sent to
+    turn it on before any other page."""
+    from rapport.cli.runtime import session
+    from rapport.services import two_factor
+
+    with session(write=require is not None) as ctx:
+        if require is not None:
+            two_factor.set_required(ctx, None, require)
+        on = two_factor.required(ctx)
+
+    def render() -> None:
+        if on:
+            say("Two-step sign-in is required: an account without it is asked to turn it on.")
+        else:
+            say("Two-step sign-in is not required: each account chooses in Settings.")
+
+    emit({"require_2fa": on}, as_json, render)
+
+
 def register(app: typer.Typer) -> None:
+    from rapport.cli.digest import settings_app
+
+    settings_app.command("two-step")(settings_two_step)
     app.command("serve")(serve)
     app.command("carddav")(carddav)
     app.add_typer(user_app, name="user")

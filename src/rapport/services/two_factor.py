@@ -17,12 +17,13 @@ from sqlalchemy.orm import Session
 
 from rapport.domain import two_factor as rules
 from rapport.domain.two_factor import Accepted, Enrolment, Status
-from rapport.errors import Conflict, Invalid, NotFound
+from rapport.errors import Conflict, Forbidden, Invalid, NotFound
 from rapport.services import accounts, secret_box
-from rapport.services.context import Rapport
-from rapport.storage.schema import RecoveryCode, TwoFactor, User
+from rapport.services.context import Ctx, Rapport
+from rapport.storage.schema import RecoveryCode, TwoFactor, User, Workspace
 from rapport.storage.uow import unit_of_work
 
+REQUIRED_SETTING = "require_2fa"  # in the workspace's settings: every member needs it
 WRONG_CODE = "That code is not right, or it was already used. Enter the current code."
 
 
@@ -181,3 +182,37 @@ def reset(app: Rapport, user_id: int) -> bool:
         session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user_id))
         session.execute(delete(TwoFactor).where(TwoFactor.user_id == user_id))
         return was_on
+
+
+# --- required for a workspace ---------------------------------------------------------
+
+
+def required(ctx: Ctx) -> bool:
+    """Whether the workspace's owner requires two-step sign-in of everyone in it."""
+    ws = ctx.session.get(Workspace, ctx.workspace_id)
+    return bool(ws is not None and (ws.settings or {}).get(REQUIRED_SETTING))
+
+
+def set_required(ctx: Ctx, user_id: int | None, on: bool) -> None:
+    """Require two-step sign-in in this workspace (or stop requiring it). Only an
+    owner may; `user_id` None is the machine's owner at the command line."""
+    if user_id is not None:
+        user = ctx.session.get(User, user_id)
+        if user is None or user.workspace_id != ctx.workspace_id or not user.is_owner:
+            raise Forbidden("only an owner of this network can require two-step sign-in")
+    ws = ctx.session.get(Workspace, ctx.workspace_id)
+    assert ws is not None
+    ws.settings = {**(ws.settings or {}), REQUIRED_SETTING: bool(on)}
+
+
+def must_enrol(app: Rapport, user_id: int, workspace_id: int) -> bool:
+    """Whether this account's workspace requires two-step sign-in and the account has
+    not turned it on: one query, asked on every page."""
+    with unit_of_work(app.engine, write=False) as session:
+        settings, enabled = session.execute(
+            select(Workspace.settings, TwoFactor.enabled_at)
+            .select_from(Workspace)
+            .outerjoin(TwoFactor, TwoFactor.user_id == user_id)
+            .where(Workspace.id == workspace_id)
+        ).one()
+        return bool((settings or {}).get(REQUIRED_SETTING)) and enabled is None

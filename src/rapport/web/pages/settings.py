@@ -58,6 +58,7 @@ def _page(
         digest_status = digest.status(ctx)
         all_lists = lists.names(ctx)
         sync_count = len(sync_accounts.listing(ctx))
+        two_step_required = two_factor.required(ctx)
     current = session_of(request.scope).get(SESSION_ID)
     two_step = two_factor.status(ws.rapport, ws.user.id)
     signed_in = sessions.listing(
@@ -74,6 +75,7 @@ def _page(
             "tokens": token_list,
             "sessions": signed_in,
             "two_step": two_step,
+            "two_step_required": two_step_required,
             "new_token": new_token,
             "errors": errors or {},
             "zones": zone_names(),

@@ -139,6 +139,8 @@ def _settings_page(
 ) -> Response:
     state = two_factor.status(ws.rapport, ws.user.id)
     enrolment = None if state.on else two_factor.pending(ws.rapport, ws.user.id)
+    with ws.read() as ctx:
+        required = two_factor.required(ctx)
     return render(
         request,
         "two_step.html",
@@ -148,6 +150,7 @@ def _settings_page(
             "qr": qr_svg(enrolment) if enrolment else None,
             "recovery_codes": recovery_codes,
             "error": error,
+            "required": required,
         },
         status_code=status_code,
     )
@@ -216,4 +219,23 @@ def turn_off(request: Request, ws: WorkspaceDep, code: Code = "") -> Response:
     except RapportError as exc:
         return _wrong(request, ws, getattr(exc, "reason", exc.message))
     flash(request, "Two-step sign-in is off. Your password alone signs you in.")
+    return RedirectResponse("/settings#two-step", status_code=303)
+
+
+@router.post("/settings/two-step/require")
+def require(request: Request, ws: WorkspaceDep, required: Code = "") -> Response:
+    """An owner requires two-step sign-in of everyone who signs in to the network."""
+    on = required == "1"
+    try:
+        with ws.write() as ctx:
+            two_factor.set_required(ctx, ws.user.id, on)
+    except RapportError as exc:
+        flash(request, exc.message, "error")
+        return RedirectResponse("/settings#two-step", status_code=303)
+    flash(
+        request,
+        "Two-step sign-in is now required of everyone who signs in to this network."
+        if on
+        else "Two-step sign-in is no longer required; each account chooses.",
+    )
     return RedirectResponse("/settings#two-step", status_code=303)
