@@ -223,3 +223,39 @@ def test_a_network_that_requires_it_sends_its_users_to_enrolment_first(
     assert "is not required" in cli("settings", "two-step", "--no-require").stdout
     unchecked = browser.post("/settings/two-step/require", {})
     assert "no longer required" in unchecked.text
+
+
+def test_the_second_step_expires(web: Web, ana: User, tmp_path: Path) -> None:
+    from itsdangerous import URLSafeTimedSerializer
+
+    from rapport.web.security import secret_key
+    from rapport.web.sessions import COOKIE
+
+    secret, _ = enrol(web.browser(ana))
+    second = password_step(web, "ana@example.com")
+    signer = URLSafeTimedSerializer(secret_key(tmp_path), salt="rapport.session")
+    cookie = signer.loads(second.client.cookies[COOKIE])
+    cookie["second_step"]["at"] -= int(rules.PENDING_FOR.total_seconds()) + 1
+    (held,) = [c for c in second.client.cookies.jar if c.name == COOKIE]
+    second.client.cookies.set(COOKIE, signer.dumps(cookie), domain=held.domain, path=held.path)
+    late = second.post("/login/two-step", {"code": _code(secret, 1)})
+    assert late.url.path == "/login"
+    assert "The sign-in took too long. Enter your password again." in late.text
+    assert second.get("/people").url.path == "/login"
+
+
+def test_a_restored_backup_turns_it_off_for_the_accounts_it_brings(web: Web, ana: User) -> None:
+    import io
+
+    from rapport.adapters import backup as backup_file
+    from rapport.services import backup
+
+    enrol(web.browser(ana))
+    with web.open(ana, write=False) as ctx:
+        out = io.StringIO()
+        backup.export(ctx, out)
+    assert "two_factor" not in out.getvalue() and "recovery_code" not in out.getvalue()
+    with web.open(ana) as ctx:
+        backup.restore(ctx, backup_file.parse(out.getvalue().encode("utf-8")))
+    assert not two_factor.is_on(web.rapport, ana.id)
+    assert Browser.signed_in(web.client(), "ana@example.com")

@@ -96,9 +96,10 @@ def second_step_page(request: Request) -> Response:
 
 @public_router.post("/login/two-step", include_in_schema=False)
 def second_step(request: Request, app: RapportDep, code: Code = "") -> Response:
+    started = session_of(request.scope).get(PENDING) is not None
     pending = _pending(request)
     if pending is None:
-        if session_of(request.scope).get(PENDING) is not None:
+        if started:
             flash(request, TOO_LATE, "error")
         return RedirectResponse("/login", status_code=303)
     user_id: int = pending["u"]
