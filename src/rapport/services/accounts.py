@@ -38,14 +38,6 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def hash_matches(stored: str, secret: str) -> bool:
-    """Whether `secret` is what `stored` (an argon2 hash made here) was made from."""
-    try:
-        return _hasher.verify(stored, secret)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return False
-
-
 def _dummy_hash() -> str:
     global _DUMMY_HASH
     if _DUMMY_HASH is None:
