@@ -41,7 +41,10 @@ def test_turn_on_two_step_sign_in_and_sign_in_with_a_code(browser: Any, live: Li
     assert len(codes) == 10
     _shoot(page, live, "two-step-recovery-codes", "desktop")
     page.click("a:text-is('Done')")
-    assert "10 recovery codes left" in page.locator("#two-step").inner_text()
+    section = page.locator("#two-step")
+    assert "10 recovery codes left" in section.inner_text()
+    assert section.locator("input[name=required]").is_visible()  # the owner may require it
+    section.screenshot(path=str(live.shots / "two-step-settings-desktop.png"))
 
     other = _page(browser, live, "phone")
     other.goto(live.url + "/")
