@@ -132,6 +132,9 @@ def test_the_second_step_needs_a_pending_sign_in(web: Web, ana: User) -> None:
 
 def test_a_code_is_accepted_once_and_only_near_now(web: Web, ana: User) -> None:
     enrolment = two_factor.start(web.rapport, ana.id)
+    assert enrolment.uri == (
+        f"otpauth://totp/Rapport:ana%40example.com?secret={enrolment.secret}&issuer=Rapport"
+    )
     moment = dt.datetime(2026, 12, 7, 12, 0, 10, tzinfo=dt.UTC)
     totp = pyotp.TOTP(enrolment.secret)
     two_factor.confirm(web.rapport, ana.id, totp.at(moment), now=moment)
