@@ -54,6 +54,7 @@ PAGES = [
     ("import-export", "/io"),
     ("settings", "/settings"),
     ("accounts", "/settings/accounts"),
+    ("two-step", "/settings/two-step"),
     ("api-reference", "/docs/api"),
     ("search", "/search?q=ana"),
     ("error", "/people/999999"),

@@ -16,6 +16,7 @@ from tests.web.conftest import LOCAL, PASSWORD, Browser, User, Web, all_routes
 
 PUBLIC = {
     "/login", "/logout", "/setup", "/healthz", "/feed/{secret}.ics",
+    "/login/two-step",  # the second step: answers only a pending sign-in (test_two_factor)
     "/.well-known/carddav",  # a redirect to /dav/ (RFC 6764), which authenticates
     "/manifest.webmanifest", "/sw.js", "/offline",  # the installed app's shell
 }  # fmt: skip

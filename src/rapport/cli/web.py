@@ -1,4 +1,4 @@
-"""`rapport serve`, `rapport carddav`, `rapport user add|list` and
+"""`rapport serve`, `rapport carddav`, `rapport user add|list|2fa` and
 `rapport token create|list|revoke`.
 
 FastAPI and uvicorn are imported inside `serve` only: `rapport --help` stays fast."""
@@ -154,6 +154,43 @@ def user_list(as_json: bool = JsonOption) -> None:
     )
 
 
+@user_app.command("2fa")
+def user_two_factor(
+    email: str = typer.Argument(..., help="The account's email."),
+    off: bool = typer.Option(
+        False, "--off", help="Turn two-step sign-in off (when the phone and the codes are lost)."
+    ),
+    as_json: bool = JsonOption,
+) -> None:
+    """Two-step sign-in of an account: whether it is on and how many recovery codes
+    are left; --off turns it off without a code."""
+    from rapport.cli.runtime import rapport
+    from rapport.services import accounts, two_factor
+
+    app = rapport()
+    account = accounts.by_email(app, email)
+    was_on = two_factor.reset(app, account.id) if off else None
+    state = two_factor.status(app, account.id)
+    info = {"email": account.email, "on": state.on, "recovery_codes_left": state.recovery_left}
+
+    def render() -> None:
+        if off:
+            say(
+                f"Two-step sign-in is now off for {account.email}: the password alone signs in. "
+                "They can turn it on again in Settings."
+                if was_on
+                else f"Two-step sign-in was already off for {account.email}."
+            )
+        elif state.on:
+            left = state.recovery_left
+            codes = "1 recovery code" if left == 1 else f"{left} recovery codes"
+            say(f"Two-step sign-in is on for {account.email}, with {codes} left.")
+        else:
+            say(f"Two-step sign-in is off for {account.email}.")
+
+    emit(info, as_json, render)
+
+
 @token_app.command("create")
 def token_create(
     name: str = typer.Argument(..., help="What will use it, e.g. 'calendar sync'."),
@@ -264,7 +301,37 @@ def carddav(
     emit({**asdict(setup), "cards": cards}, as_json, show)
 
 
+def settings_two_step(
+    require: bool | None = typer.Option(
+        None,
+        "--require/--no-require",
+        help="Require two-step sign-in of everyone who signs in to this network (or stop).",
+    ),
+    as_json: bool = JsonOption,
+) -> None:
+    """Whether this network requires two-step sign-in: an account without it is sent to
+    turn it on before any other page."""
+    from rapport.cli.runtime import session
+    from rapport.services import two_factor
+
+    with session(write=require is not None) as ctx:
+        if require is not None:
+            two_factor.set_required(ctx, None, require)
+        on = two_factor.required(ctx)
+
+    def render() -> None:
+        if on:
+            say("Two-step sign-in is required: an account without it is asked to turn it on.")
+        else:
+            say("Two-step sign-in is not required: each account chooses in Settings.")
+
+    emit({"require_2fa": on}, as_json, render)
+
+
 def register(app: typer.Typer) -> None:
+    from rapport.cli.digest import settings_app
+
+    settings_app.command("two-step")(settings_two_step)
     app.command("serve")(serve)
     app.command("carddav")(carddav)
     app.add_typer(user_app, name="user")

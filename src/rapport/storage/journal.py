@@ -62,6 +62,7 @@ OPTION = "rapport_journal"  # the connection's execution option holding the Reco
 NOT_JOURNALED = frozenset(
     {"search_doc", "app_user", "api_token", "digest_state", "journal_entry", "agenda_listing"}
     | {"capture_receipt", "person_tie"}
+    | {"two_factor", "recovery_code"}  # sign-in secrets, like the account itself
     | SYNC_TABLES
     | CARDDAV_TABLES
 )

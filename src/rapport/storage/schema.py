@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
@@ -168,6 +169,33 @@ class LoginFailure(Base):
     account_key: Mapped[str] = mapped_column(String(32))
     client_key: Mapped[str] = mapped_column(String(32))
     failed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class TwoFactor(Base):
+    """An account's second factor (TOTP, RFC 6238). The shared secret is sealed with
+    the installation's secret box (services.secret_box), never stored in clear.
+    `enabled_at` is None while enrolment waits for its first code; `last_step` is
+    the newest 30-second step a code was accepted for, so no code works twice."""
+
+    __tablename__ = "two_factor"
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True
+    )
+    secret_sealed: Mapped[str] = mapped_column(String(200))
+    enabled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    last_step: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[dt.datetime] = _created()
+
+
+class RecoveryCode(Base):
+    """A single-use code that stands in for the authenticator app: only its argon2
+    hash is kept; `used_at` says when it was spent."""
+
+    __tablename__ = "recovery_code"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(200))
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 # --- people and organizations ---------------------------------------------------

@@ -14,9 +14,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from rapport.domain.accounts import UserOut
-from rapport.services import accounts, tokens
+from rapport.services import accounts, tokens, two_factor
 from rapport.services.context import Ctx, Rapport
-from rapport.web.errors import NotAuthenticated
+from rapport.web.errors import ENROL, EnrolmentRequired, NotAuthenticated
 from rapport.web.sessions import session_of
 
 
@@ -60,6 +60,19 @@ def current_user(request: Request) -> UserOut:
 
 
 CurrentUser = Annotated[UserOut, Depends(current_user)]
+
+
+def signed_in_page(request: Request) -> UserOut:
+    """`current_user` for pages: in a workspace that requires two-step sign-in, an
+    account without it is sent to turn it on before any other page."""
+    user = current_user(request)
+    if (
+        request.state.auth == "session"
+        and not request.url.path.startswith(ENROL)
+        and two_factor.must_enrol(rapport_of(request), user.id, user.workspace_id)
+    ):
+        raise EnrolmentRequired("this network requires two-step sign-in: turn it on first")
+    return user
 
 
 @dataclass(frozen=True)

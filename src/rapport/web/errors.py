@@ -22,12 +22,19 @@ from rapport.errors import AlreadyKnown, Ambiguous, ImportFailed, Invalid, Rappo
 from rapport.web.templating import render
 
 log = logging.getLogger("rapport.web")
+ENROL = "/settings/two-step"  # where a workspace requiring two-step sign-in sends a user
 
 
 class NotAuthenticated(RapportError):
     """No valid session or API token."""
 
     http_status = 401
+
+
+class EnrolmentRequired(RapportError):
+    """The workspace requires two-step sign-in and this account has not turned it on."""
+
+    http_status = 403
 
 
 class RateLimited(RapportError):
@@ -86,6 +93,10 @@ async def rapport_error(request: Request, exc: Exception) -> Response:
         if request.headers.get("hx-request"):
             return Response(status_code=204, headers={"HX-Redirect": "/login"})
         return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+    if isinstance(exc, EnrolmentRequired) and not is_api(request.url.path):
+        if request.headers.get("hx-request"):
+            return Response(status_code=204, headers={"HX-Redirect": ENROL})
+        return RedirectResponse(ENROL, status_code=303)
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
     if is_api(request.url.path):
         extra: dict[str, Any] = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from rapport.web.deps import current_user
+from rapport.web.deps import signed_in_page
 from rapport.web.pages import (
     api_reference,
     auth,
@@ -30,13 +30,15 @@ from rapport.web.pages import (
     sync_accounts,
     tags,
     today,
+    two_factor,
 )
 
 public = APIRouter(include_in_schema=False)
 public.include_router(auth.router)
 public.include_router(installed.router)
+public.include_router(two_factor.public_router)  # the second step: only with a pending sign-in
 
-private = APIRouter(dependencies=[Depends(current_user)], include_in_schema=False)
+private = APIRouter(dependencies=[Depends(signed_in_page)], include_in_schema=False)
 for module in (
     today,
     capture,
@@ -51,6 +53,7 @@ for module in (
     io,
     merge,
     settings,
+    two_factor,
     sync_accounts,
     tags,
     fields,

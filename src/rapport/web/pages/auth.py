@@ -10,7 +10,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 
 from rapport.errors import NotFound, RapportError
-from rapport.services import accounts, feed, sessions, workspace
+from rapport.services import accounts, feed, sessions, two_factor, workspace
 from rapport.services.context import local_zone_name, zone
 from rapport.web.deps import RapportDep, rapport_of
 from rapport.web.security import RateLimiter, is_local
@@ -95,6 +95,10 @@ def login(
         )
     limiter.reset(app, email, client)
     user, version = found
+    if two_factor.is_on(app, user.id):
+        from rapport.web.pages.two_factor import begin_second_step
+
+        return begin_second_step(request, user.id, version, next)
     sign_in(request, user.id, version)
     return RedirectResponse(safe_next(next), status_code=303)
 

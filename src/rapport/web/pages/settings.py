@@ -25,6 +25,7 @@ from rapport.services import (
     sessions,
     sync_accounts,
     tokens,
+    two_factor,
 )
 from rapport.services import date_order as order_setting
 from rapport.web.deps import WorkspaceDep
@@ -57,7 +58,9 @@ def _page(
         digest_status = digest.status(ctx)
         all_lists = lists.names(ctx)
         sync_count = len(sync_accounts.listing(ctx))
+        two_step_required = two_factor.required(ctx)
     current = session_of(request.scope).get(SESSION_ID)
+    two_step = two_factor.status(ws.rapport, ws.user.id)
     signed_in = sessions.listing(
         ws.rapport, ws.user.id, current if isinstance(current, str) else None
     )
@@ -71,6 +74,8 @@ def _page(
             "all_lists": all_lists,
             "tokens": token_list,
             "sessions": signed_in,
+            "two_step": two_step,
+            "two_step_required": two_step_required,
             "new_token": new_token,
             "errors": errors or {},
             "zones": zone_names(),
