@@ -62,3 +62,16 @@ def overdue_by_the_rule(ctx: Ctx, today: dt.date) -> list[OverdueItem]:
         for p in everyone
     ]
     return overdue(facts, today, cadence_defaults(ctx.settings.get("cadence")))
+
+
+def migrated_back_to(engine: Any, revision: str) -> None:
+    """Run the migrations' downgrades until `revision`: the database as a Rapport of
+    that revision left it (schema, and the revision recorded), for first-open tests."""
+    from alembic import command
+
+    from rapport.storage import migrate
+
+    config = migrate._config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)

@@ -18,7 +18,7 @@ from rapport.settings import Settings
 from rapport.storage.person_ties import PersonTie
 from tests.cli_runner import Cli
 from tests.conftest import TODAY, OpenCtx
-from tests.factories import make_interaction, make_person
+from tests.factories import make_interaction, make_person, migrated_back_to
 
 Kept = dict[tuple[int, int], tuple[int, dt.date]]
 
@@ -173,9 +173,7 @@ def test_an_older_database_has_its_ties_filled_when_first_opened(
     with first.open(write=True) as ctx:
         ids = _people(ctx)
         make_interaction(ctx, [ids["ana"], ids["jane"]], on=TODAY - dt.timedelta(days=5))
-    with first.engine.begin() as conn:
-        conn.execute(text("DROP TABLE person_tie"))
-        conn.execute(text("UPDATE alembic_version SET version_num = '0015'"))
+    migrated_back_to(first.engine, "0015")
     first.dispose()
     again = Rapport(Settings(database_url=database_url, data_dir=tmp_path))
     with again.open(today=TODAY) as ctx:

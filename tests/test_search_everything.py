@@ -22,7 +22,7 @@ from rapport.settings import Settings
 from rapport.storage import search as storage
 from rapport.storage.schema import SearchDoc, Workspace
 from tests.conftest import TODAY
-from tests.factories import make_interaction, make_person
+from tests.factories import make_interaction, make_person, migrated_back_to
 
 
 def _found(ctx, query: str, **options) -> list[tuple[str, str]]:
@@ -267,7 +267,7 @@ def test_an_older_database_is_reindexed_when_first_opened(database_url: str, tmp
         promises.promise(ctx, bruno.id, "Send the quarterly numbers")
     with first.engine.begin() as conn:
         conn.execute(text("DELETE FROM search_doc WHERE kind = 'promise'"))
-        conn.execute(text("UPDATE alembic_version SET version_num = '0014'"))
+    migrated_back_to(first.engine, "0014")
     first.dispose()
     again = Rapport(Settings(database_url=database_url, data_dir=tmp_path))
     with again.open() as ctx:
