@@ -96,7 +96,7 @@ class _Refused(Exception):
 def _sentence(exc: RapportError) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     text = text[:1].upper() + text[1:]
-    return text if text.endswith((".", "?", "!", ")")) else text + "."
+    return text if text.endswith((".", "?", "!")) else text + "."
 
 
 def build(scope_of: ScopeOf) -> Server[Any]:
