@@ -14,9 +14,9 @@ from mcp.server import Server, ServerRequestContext
 from pydantic import TypeAdapter
 
 from rapport import __version__
-from rapport.errors import RapportError
+from rapport.errors import Invalid, RapportError
 from rapport.services import agenda, brief, profile, resolve
-from rapport.web.mcp.tools import BY_NAME, INTERFACE, TOOLS, Scope
+from rapport.web.mcp.tools import BY_NAME, INTERFACE, TOOLS, WHOLE, Scope
 
 ScopeOf = Callable[[ServerRequestContext[Any, Any]], Scope]
 AGENDA_URI = "rapport://agenda/today"
@@ -94,8 +94,14 @@ class _Refused(Exception):
 
 
 def _sentence(exc: RapportError) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    text = text[:1].upper() + text[1:]
+    """The error as one sentence: "kind: input should be …." names the argument as the
+    assistant sent it; any other begins with a capital."""
+    if isinstance(exc, Invalid) and exc.field == WHOLE:
+        text = exc.reason
+    else:
+        text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if not isinstance(exc, Invalid) or exc.field == WHOLE:
+        text = text[:1].upper() + text[1:]
     return text if text.endswith((".", "?", "!")) else text + "."
 
 

@@ -53,6 +53,7 @@ from rapport.web.api.schemas import (
 )
 from rapport.web.errors import describe_validation
 
+WHOLE = "arguments"  # an Invalid's field when it is about no one argument
 INTERFACE = "mcp"  # the agenda's numbers name entries of the listing this interface showed
 
 
@@ -277,8 +278,9 @@ def _invalid(exc: ValidationError) -> Invalid:
     """The first thing wrong with the arguments, said as the API's 422 says it."""
     errors = [{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]
     message, field = describe_validation(errors)
-    where = field or "arguments"
-    return Invalid(where, message.removeprefix(f"{where}: ").removeprefix("value error, "))
+    if field in (None, "body"):  # about the arguments together ("say who took part")
+        return Invalid(WHOLE, message.removeprefix("body: ").removeprefix("value error, "))
+    return Invalid(field, message.removeprefix(f"{field}: ").removeprefix("value error, "))
 
 
 TOOLS: tuple[Tool, ...] = (
