@@ -262,7 +262,11 @@ class Tool:
     writes: bool = False
 
     def schema(self) -> dict[str, Any]:
-        return self.args.model_json_schema()
+        """The arguments' JSON schema, as the API's, less the long lists of names (time
+        zones: 600 of them) that would fill an assistant's context: the model still
+        checks them."""
+        schema: dict[str, Any] = _short(self.args.model_json_schema())
+        return schema
 
     def call(self, scope: Scope, arguments: dict[str, Any]) -> Any:
         """What the tool answers, as JSON values: Invalid for arguments the model
@@ -272,6 +276,22 @@ class Tool:
         except ValidationError as exc:
             raise _invalid(exc) from None
         return TypeAdapter(Any).dump_python(self.run(scope, args), mode="json")
+
+
+LONGEST_ENUM = 50
+
+
+def _short(schema: Any) -> Any:
+    if isinstance(schema, dict):
+        names = schema.get("enum", ())
+        if len(names) > LONGEST_ENUM:
+            kept = {k: _short(v) for k, v in schema.items() if k != "enum"}
+            example = next((n for n in names if "/" in str(n)), names[0])  # Africa/Abidjan
+            return {"description": f"One of {len(names)} names, such as {example}", **kept}
+        return {k: _short(v) for k, v in schema.items()}
+    if isinstance(schema, list):
+        return [_short(v) for v in schema]
+    return schema
 
 
 def _invalid(exc: ValidationError) -> Invalid:
