@@ -180,7 +180,7 @@ def test_help_does_not_load_the_database_stack() -> None:
     code = (
         "import sys; from typer.testing import CliRunner; from rapport.cli import app; "
         "r = CliRunner().invoke(app, ['--help']); assert r.exit_code == 0, r.output; "
-        "heavy = [m for m in ('sqlalchemy', 'alembic', 'psycopg', 'dateparser', 'fastapi') "
+        "heavy = [m for m in ('sqlalchemy', 'alembic', 'psycopg', 'dateparser', 'fastapi', 'mcp') "
         "if m in sys.modules]; print(','.join(heavy))"
     )
     out = subprocess.run(

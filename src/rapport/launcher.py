@@ -32,10 +32,10 @@ if TYPE_CHECKING:
     from typing import Any
 
 WARM_ENV = "RAPPORT_WARM"  # "0": never use or start a warm process
-# run in their own process: `serve` runs for long (nothing to gain); `accounts` and
-# `user` may ask for a password, which needs the caller's terminal as its own to hide
-# what is typed (a warm process's child has none)
-COLD_COMMANDS = frozenset({"serve", "accounts", "user"})
+# run in their own process: `serve` and `mcp` run for long (nothing to gain); `accounts`
+# and `user` may ask for a password, which needs the caller's terminal as its own to
+# hide what is typed (a warm process's child has none)
+COLD_COMMANDS = frozenset({"serve", "mcp", "accounts", "user"})
 
 
 def main() -> None:

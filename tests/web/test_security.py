@@ -345,3 +345,26 @@ def test_openapi_documents_every_api_route(web: Web) -> None:
     api = {(m, p) for m, p in routes(web) if p.startswith("/api/") and m != "HEAD"}
     assert api - {("GET", "/api/v1/openapi.json")} <= documented
     assert not any(p for _, p in documented if not p.startswith("/api/v1/"))
+
+
+def test_mcp_needs_an_api_token(web: Web, ana: User) -> None:
+    """/mcp (the MCP server for assistants) is opened by a bearer token only: never by
+    a session cookie, never without a token, never by a revoked one."""
+    hello = {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}
+    browser = web.browser(ana)
+    revoked = ana.client.post("/api/v1/tokens", json={"name": "short-lived"}).json()
+    ana.client.delete(f"/api/v1/tokens/{revoked['token']['id']}")
+    for client, headers in (
+        (web.client(), {}),
+        (web.client(), {"Authorization": "Bearer rpt_wrong"}),
+        (web.client(), {"Authorization": "Basic YW5hOnB3"}),
+        (web.client(), {"Authorization": "Bearer "}),
+        (web.client(), {"Authorization": f"Bearer {revoked['secret']}"}),
+        (browser.client, {}),  # signed in, with a session cookie
+        (browser.client, {"X-CSRF-Token": browser.csrf}),
+    ):
+        for method in ("GET", "POST", "DELETE"):
+            response = client.request(method, "/mcp", json=hello, headers=headers)
+            assert response.status_code == 401, (method, headers)
+            assert response.headers["www-authenticate"] == "Bearer"
+            assert response.json()["error"]["type"] == "not_authenticated"

@@ -74,6 +74,7 @@ def _register() -> None:
         io,
         lists,
         log,
+        mcp,
         mentoring,
         milestones,
         organizations,
@@ -108,6 +109,7 @@ def _register() -> None:
     history.register(app)
     accounts.register(app)
     web.register(app)
+    mcp.register(app)
 
 
 _register()

@@ -57,6 +57,7 @@ def serve(
     elif accounts.count(app_handle) == 0:
         say(f"No account yet: open {url}/setup on this machine, or run `rapport user add EMAIL`.")
     say(f"Contacts on phones (CardDAV): {url}/dav/ (see `rapport carddav`)")
+    say(f"AI assistants (MCP): {url}/mcp with an API token (see `rapport mcp --help`)")
     if host not in ("127.0.0.1", "localhost", "::1"):
         say(
             "Listening beyond this machine: put it behind TLS (a reverse proxy) "

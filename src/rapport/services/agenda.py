@@ -111,6 +111,15 @@ def find(
     return Answer(entry, reasons)
 
 
+# how each interface lists the agenda, for an error that asks to list it first
+HOW_TO_LIST = {
+    "cli": "rapport agenda",
+    "api": "GET /api/v1/agenda",
+    "web": "the Today page",
+    "mcp": "the todays_agenda tool",
+}
+
+
 def _listed(
     ctx: Ctx, agenda: Agenda, position: int, interface: str, expected: str | None
 ) -> tuple[AgendaEntry, list[AgendaReason]]:
@@ -120,7 +129,8 @@ def _listed(
     if shown is None or shown.day != agenda.day.isoformat():
         raise Conflict(
             f"no agenda was listed here today, so {position} names nothing: list it "
-            "first (rapport agenda), or use a reason's reference (p12, t3…)"
+            f"first ({HOW_TO_LIST.get(interface, 'rapport agenda')}), or use a reason's "
+            "reference (p12, t3…)"
         )
     if expected is not None and expected != shown.digest:
         raise Conflict(

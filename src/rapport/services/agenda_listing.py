@@ -13,7 +13,7 @@ from rapport.errors import Invalid
 from rapport.services.context import Ctx
 from rapport.storage.schema import AgendaListing
 
-INTERFACES: Final = ("cli", "api", "web")
+INTERFACES: Final = ("cli", "api", "web", "mcp")
 
 
 def _checked(interface: str) -> str:

@@ -9,12 +9,14 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.routing import Route
 
 from rapport import __version__
 from rapport.services.context import Rapport
 from rapport.settings import Settings
 from rapport.web import api, carddav, errors, pages
 from rapport.web.csrf import CSRFMiddleware
+from rapport.web.mcp import http as mcp_http
 from rapport.web.security import RateLimiter, SecurityHeadersMiddleware, secret_key
 from rapport.web.sessions import SessionMiddleware
 from rapport.web.templating import HERE
@@ -36,10 +38,12 @@ def create_app(
 ) -> FastAPI:
     """The app over `settings`' database. `today` pins the day (tests, demos)."""
     handle = rapport or Rapport(settings)
+    assistants = mcp_http.Endpoint(handle, today)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        yield
+        async with assistants.running():
+            yield
         if rapport is None:
             handle.dispose()
 
@@ -60,6 +64,9 @@ def create_app(
     app.include_router(pages.public)
     app.include_router(api.router)
     app.include_router(carddav.router)
+    # the MCP server for AI assistants; a token on every request (a route, not a mount:
+    # a mount would redirect /mcp to /mcp/)
+    app.router.routes.append(Route("/mcp", assistants, methods=["GET", "POST", "DELETE"]))
     app.include_router(pages.private)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     # the last added runs first: headers around sessions around the CSRF check

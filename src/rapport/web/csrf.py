@@ -32,6 +32,9 @@ MAX_FORM_BYTES = 64 * 1024 * 1024  # uploads are read whole before the check
 Reject = Callable[[Scope, Receive, Send, str], Awaitable[None]]
 
 
+MCP_PATH = "/mcp"
+
+
 class CSRFMiddleware:
     """`api_prefix`: API calls without a signed-in session carry no ambient
     authority either, so they go on to answer 401 rather than 403."""
@@ -46,6 +49,9 @@ class CSRFMiddleware:
             await self.app(scope, receive, send)
             return
         if scope["method"] != "POST" and _is_dav(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        if scope["path"] == MCP_PATH:  # a bearer token or 401: a cookie opens nothing there
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
