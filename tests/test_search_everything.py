@@ -265,6 +265,7 @@ def test_an_older_database_is_reindexed_when_first_opened(database_url: str, tmp
         promises.promise(ctx, bruno.id, "Send the quarterly numbers")
     with first.engine.begin() as conn:
         conn.execute(text("DELETE FROM search_doc WHERE kind = 'promise'"))
+        conn.execute(text("DROP TABLE person_vector"))  # as it was before 0016
         conn.execute(text("UPDATE alembic_version SET version_num = '0014'"))
     first.dispose()
     again = Rapport(Settings(database_url=database_url, data_dir=tmp_path))

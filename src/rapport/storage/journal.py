@@ -58,8 +58,17 @@ OPTION = "rapport_journal"  # the connection's execution option holding the Reco
 # the sync tables (storage.sync_tables): a connection's machinery, and never a password
 # the CardDAV tables (storage.carddav_tables): derived from the people, which are journaled
 # capture_receipt (storage.capture_receipts): the delivery of offline captures
+# person_vector (storage.vectors): meaning vectors, derived from the people
 NOT_JOURNALED = frozenset(
-    {"search_doc", "app_user", "api_token", "digest_state", "journal_entry", "agenda_listing"}
+    {
+        "search_doc",
+        "person_vector",
+        "app_user",
+        "api_token",
+        "digest_state",
+        "journal_entry",
+        "agenda_listing",
+    }
     | {"capture_receipt"}
     | SYNC_TABLES
     | CARDDAV_TABLES

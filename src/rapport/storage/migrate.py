@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-HEAD = "0015"  # the newest revision in migrations/versions
+HEAD = "0016"  # the newest revision in migrations/versions
 # the revision from which search documents are written as they are now: a database
 # opened from an older one has them all rebuilt (services.context)
 SEARCH_REBUILT = "0015"

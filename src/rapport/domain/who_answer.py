@@ -1,0 +1,43 @@
+"""What "who do I know who…" answers: the people found, each with the reason, and
+how it answered (by meaning and keywords, or by keywords alone)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+INSTALL_HINT = "Meaning-based search is one install away: pip install 'rapport[semantic]'"
+
+
+@dataclass(frozen=True)
+class WhoHit:
+    person_id: int
+    name: str
+    detail: str  # title at organisation
+    reason: str
+    href: str
+
+
+@dataclass
+class WhoAnswer:
+    """`mode` is "meaning" (hybrid: meaning and keywords fused) or "keywords" (the
+    optional model is not installed). `waiting`: people not yet indexed by meaning
+    (new or changed since), found by their keywords only."""
+
+    question: str
+    mode: str
+    results: list[WhoHit] = field(default_factory=list)
+    waiting: int = 0
+
+    @property
+    def notes(self) -> list[str]:
+        """What the person asking should know about this answer, in sentences."""
+        out = []
+        if self.mode == "keywords":
+            out.append(f"{INSTALL_HINT}; these results match your words only.")
+        elif self.waiting:
+            people = "person is" if self.waiting == 1 else "people are"
+            out.append(
+                f"{self.waiting:,} {people} not yet indexed by meaning (new or changed "
+                "recently) and can only be found by their words for now."
+            )
+        return out
