@@ -21,23 +21,24 @@ class WhoHit:
 class WhoAnswer:
     """`mode` is "meaning" (hybrid: meaning and keywords fused) or "keywords" (the
     optional model is not installed). `waiting`: people not yet indexed by meaning
-    (new or changed since), found by their keywords only."""
+    (new or changed since), found by their keywords only. `notes`: what the person
+    asking should know about this answer, in sentences."""
 
     question: str
     mode: str
     results: list[WhoHit] = field(default_factory=list)
     waiting: int = 0
+    notes: list[str] = field(default_factory=list)
 
-    @property
-    def notes(self) -> list[str]:
-        """What the person asking should know about this answer, in sentences."""
-        out = []
-        if self.mode == "keywords":
-            out.append(f"{INSTALL_HINT}; these results match your words only.")
-        elif self.waiting:
-            people = "person is" if self.waiting == 1 else "people are"
-            out.append(
-                f"{self.waiting:,} {people} not yet indexed by meaning (new or changed "
-                "recently) and can only be found by their words for now."
-            )
-        return out
+
+def notes_for(mode: str, waiting: int) -> list[str]:
+    """The notes of an answer given by `mode` with `waiting` people not yet indexed."""
+    if mode == "keywords":
+        return [f"{INSTALL_HINT}; these results match your words only."]
+    if waiting:
+        people = "person is" if waiting == 1 else "people are"
+        return [
+            f"{waiting:,} {people} not yet indexed by meaning (new or changed recently) "
+            "and can only be found by their words for now."
+        ]
+    return []

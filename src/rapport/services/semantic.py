@@ -18,6 +18,7 @@ and by `rapport reindex`. Without the extra, `who` answers by keywords and says 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import importlib.util
 import threading
@@ -30,7 +31,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from rapport.domain import who as rules
-from rapport.domain.who_answer import WhoAnswer, WhoHit
+from rapport.domain.who_answer import WhoAnswer, WhoHit, notes_for
 from rapport.errors import Invalid
 from rapport.services.context import Ctx, Rapport
 from rapport.storage import search, vectors
@@ -45,6 +46,7 @@ from rapport.storage.schema import (
     PersonType,
     Role,
     Tag,
+    Workspace,
 )
 
 if TYPE_CHECKING:
@@ -263,7 +265,8 @@ def embed_waiting(
                     skip.add(pid)  # deleted or changed while embedding: waits again
                     continue
                 rows.append((pid, fresh.get(pid), digests[pid]))
-            vectors.store(ctx.session, workspace_id, rows, ctx.now())
+            # the wall clock, not the context's (a pinned day): it marks a change
+            vectors.store(ctx.session, workspace_id, rows, dt.datetime.now(dt.UTC))
         done += len(ids)
         if progress is not None:
             progress(done)
@@ -280,16 +283,18 @@ class _Matrix:
     vectors: Any  # NDArray[np.float32], rows in the order of ids
 
 
-_matrices: dict[int, _Matrix] = {}
+# per database and workspace (a process may open several databases: tests, demos)
+_matrices: dict[tuple[str, int], _Matrix] = {}
 _matrices_lock = threading.Lock()
 
 
 def _matrix(ctx: Ctx) -> _Matrix:
     import numpy as np
 
+    key = (ctx.session.get_bind().url.render_as_string(), ctx.workspace_id)
     version = vectors.version(ctx.session, ctx.workspace_id)
     with _matrices_lock:
-        cached = _matrices.get(ctx.workspace_id)
+        cached = _matrices.get(key)
         if cached is not None and cached.version == version:
             return cached
     rows = vectors.all_vectors(ctx.session, ctx.workspace_id)
@@ -298,7 +303,7 @@ def _matrix(ctx: Ctx) -> _Matrix:
     matrix = np.frombuffer(data, dtype=np.float32).reshape(len(rows), DIMENSIONS)
     built = _Matrix(version, ids, matrix)
     with _matrices_lock:
-        _matrices[ctx.workspace_id] = built
+        _matrices[key] = built
     return built
 
 
@@ -371,7 +376,8 @@ def answer(ctx: Ctx, question: str, *, limit: int = 10, meaning: bool = True) ->
         else:
             why = rules.reason(profile, words, search.tokens, nearest.get(pid))
         results.append(WhoHit(pid, name, detail, why, f"/people/{pid}"))
-    return WhoAnswer(question, "meaning" if meaning else "keywords", results, waiting_now)
+    mode = "meaning" if meaning else "keywords"
+    return WhoAnswer(question, mode, results, waiting_now, notes_for(mode, waiting_now))
 
 
 def _by_name(ctx: Ctx, terms: Sequence[str]) -> list[int]:
@@ -453,6 +459,12 @@ def _nearest_fields(
         if pid not in best or score > best[pid][0]:
             best[pid] = (float(score), f)
     return {pid: f for pid, (_, f) in best.items()}
+
+
+def workspaces(app: Rapport) -> list[int]:
+    """The ids of every workspace of the database (the scheduler's rounds)."""
+    with app.open() as ctx:
+        return list(ctx.session.scalars(select(Workspace.id).order_by(Workspace.id)))
 
 
 def reindex(app: Rapport, progress: Callable[[int], None] | None = None) -> int:
