@@ -17,8 +17,8 @@ from tests.factories import make_interaction, make_person
 pytestmark = pytest.mark.usefixtures("meaning_model")
 
 # Measured when the set was written, before any tuning: keyword-only 0.89 on SQLite
-# (bm25) and 0.85 on PostgreSQL (ts_rank); hybrid 0.92 and 0.93. The floor leaves room for the model's float noise
-# across machines, not for a regression of a whole query.
+# (bm25) and 0.85 on PostgreSQL (ts_rank); hybrid 0.92 and 0.93. The floor leaves room
+# for the model's float noise across machines, not for a regression of a whole query.
 HYBRID_FLOOR = 0.88
 
 
@@ -39,9 +39,7 @@ def test_recall_at_5_hybrid_beats_keywords(app: Rapport) -> None:
             keyword.append([h.name for h in semantic.answer(ctx, question, meaning=False).results])
             hybrid.append([h.name for h in semantic.answer(ctx, question).results])
     by_keywords, by_both = net.recall_at(keyword), net.recall_at(hybrid)
-    print(
-        f"recall@5 over {len(net.QUERIES)} questions: keywords {by_keywords:.2f}, hybrid {by_both:.2f}"
-    )
+    print(f"recall@5 of {len(net.QUERIES)}: keywords {by_keywords:.2f}, hybrid {by_both:.2f}")
     assert len(net.QUERIES) >= 40 and len(net.PEOPLE) >= 60
     assert by_both >= by_keywords
     assert by_both >= HYBRID_FLOOR

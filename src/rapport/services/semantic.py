@@ -291,7 +291,7 @@ _matrices_lock = threading.Lock()
 def _matrix(ctx: Ctx) -> _Matrix:
     import numpy as np
 
-    key = (ctx.session.get_bind().url.render_as_string(), ctx.workspace_id)
+    key = (ctx.session.connection().engine.url.render_as_string(), ctx.workspace_id)
     version = vectors.version(ctx.session, ctx.workspace_id)
     with _matrices_lock:
         cached = _matrices.get(key)
