@@ -1,4 +1,4 @@
-""""Who do I know who…" on the web: the page /who (found from search and the command
+""" "Who do I know who…" on the web: the page /who (found from search and the command
 bar) and GET /api/v1/who, with the real model, and by keywords without it."""
 
 from __future__ import annotations
