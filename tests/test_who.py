@@ -149,3 +149,14 @@ def test_vectors_are_float32_of_the_model(app: Rapport) -> None:
     with app.open() as ctx:
         ((_, raw),) = vectors.all_vectors(ctx.session, ctx.workspace_id)
     assert len(raw) == 4 * semantic.DIMENSIONS
+
+
+def test_the_serve_scheduler_embeds_whoever_waits(app: Rapport) -> None:
+    from rapport.services.scheduler import MeaningScheduler
+
+    with app.open(write=True, today=TODAY) as ctx:
+        for i in range(5):
+            make_person(ctx, f"Person {i}", interests="orchids")
+    assert MeaningScheduler(app, batch=2).pass_once() == 5
+    assert _waiting(app) == 0
+    assert MeaningScheduler(app).pass_once() == 0
