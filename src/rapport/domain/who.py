@@ -15,6 +15,11 @@ RRF_K = 60
 # people whose meaning is this far from the question are not shown on meaning alone
 # (all-MiniLM-L6-v2's cosine: unrelated short texts score about 0.0–0.15)
 MEANING_FLOOR = 0.2
+# The model's cost grows with the text: about 1,300 word pieces a second on one busy
+# core here, so a person's text is kept to what tells them apart (about 128 pieces,
+# the model's window as services.semantic sets it), most telling fields first.
+TEXT_WIDTH = 600
+PRIVATE_WIDTH = 160
 SNIPPET = 60  # characters of a public field quoted in a reason
 REASONS = 2  # fields named in a reason
 
@@ -45,9 +50,14 @@ class Profile:
     person_id: int
     fields: list[Field] = field(default_factory=list)
 
-    def text(self, width: int = 2000) -> str:
-        """The text embedded: every field, most telling first, cut at `width`."""
-        parts = [_phrase(f, [], whole=True) for f in self.fields if f.text]
+    def text(self, width: int = TEXT_WIDTH) -> str:
+        """The text embedded: every field, most telling first (a private one cut at
+        PRIVATE_WIDTH), the whole cut at `width`."""
+        parts = [
+            _phrase(Field(f.label, f.text[:PRIVATE_WIDTH] if f.private else f.text), [], whole=True)
+            for f in self.fields
+            if f.text
+        ]
         return ". ".join(parts)[:width]
 
 
@@ -75,9 +85,9 @@ def reason(
     best_field: Field | None = None,
 ) -> str:
     """A short phrase saying why this person answers the question: the fields holding
-    its words ("interests: climate tech; met at Lisbon Energy Summit"), else the field
-    closest in meaning (`best_field`, chosen by the caller). A private field is named
-    by the words it matched, never quoted."""
+    its words ("interests: climate tech; met at Lisbon Energy Summit"), else (found by
+    meaning alone) `best_field` or their interests (else their role…), which say what
+    they are about. A private field is named by the words it matched, never quoted."""
     wanted = [t for t in terms if len(t) > 1]
     phrases: list[str] = []
     for f in profile.fields:
@@ -91,8 +101,15 @@ def reason(
             phrases.append(_phrase(f, hits))
         if len(phrases) == REASONS:
             break
-    if not phrases and best_field is not None:
-        phrases.append(_phrase(best_field, []))
+    if not phrases:
+        # what they care about says most of why a question in other words found them
+        public = sorted(
+            (f for f in profile.fields if not f.private), key=lambda f: f.label != "interests"
+        )
+        shown = best_field if best_field is not None and not best_field.private else None
+        shown = shown or next(iter(public), None)
+        if shown is not None:
+            phrases.append(_phrase(shown, []))
     return "; ".join(phrases)
 
 
@@ -101,8 +118,6 @@ def _phrase(f: Field, hits: Sequence[str], *, whole: bool = False) -> str:
         return f"{f.label} {f.text}" if f.label.endswith((" at", " in")) else f"{f.label}: {f.text}"
     if f.private:
         # private labels are plural nouns ("your notes", "your conversations")
-        if not hits:
-            return f"{f.label} are close in meaning"
         quoted = ", ".join(f"“{h}”" for h in hits[:3])
         return f"{f.label} mention {quoted}"
     text = " ".join(f.text.split())

