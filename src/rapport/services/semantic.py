@@ -56,7 +56,9 @@ if TYPE_CHECKING:
 
 DIMENSIONS = 384
 WINDOW = 128  # word pieces of a text the model reads (its own limit is 256; see domain.who)
-FEW = 200  # waiting people `who` embeds itself before answering (about a second)
+# waiting people `who` embeds itself before answering (a few seconds at most; more are
+# left to the scheduler of `rapport serve` or `rapport reindex`, and the answer says so)
+FEW = 100
 BATCH = 64  # people embedded per transaction
 CONVERSATIONS = 3  # latest conversation summaries in a person's vector
 KEYWORD_WINDOW = 100  # people read from each ranking before fusing
