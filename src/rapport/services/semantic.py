@@ -63,6 +63,7 @@ BATCH = 64  # people embedded per transaction
 CONVERSATIONS = 3  # latest conversation summaries in a person's vector
 KEYWORD_WINDOW = 100  # people read from each ranking before fusing
 MAX_LIMIT = 100
+NAME_WORDS = 5  # a question of more words is not looked up as a name
 
 
 def available() -> bool:
@@ -340,27 +341,37 @@ def who(
     if not 1 <= limit <= MAX_LIMIT:
         raise Invalid("limit", f"the limit must be between 1 and {MAX_LIMIT}")
     meaning = available()
-    if meaning and catch_up:
-        with app.open(workspace_id=workspace_id) as ctx:
-            waiting_now = vectors.waiting_count(ctx.session, ctx.workspace_id)
-        if 0 < waiting_now <= catch_up:
-            embed_waiting(app, workspace_id, most=catch_up)
+    with app.open(workspace_id=workspace_id) as ctx:
+        waiting_now = vectors.waiting_count(ctx.session, ctx.workspace_id) if meaning else 0
+        if not 0 < waiting_now <= catch_up:
+            return answer(ctx, question, limit=limit, meaning=meaning, waiting=waiting_now)
+    embed_waiting(app, workspace_id, most=catch_up)
     with app.open(workspace_id=workspace_id) as ctx:
         return answer(ctx, question, limit=limit, meaning=meaning)
 
 
-def answer(ctx: Ctx, question: str, *, limit: int = 10, meaning: bool = True) -> WhoAnswer:
-    """`who` within one open context (nothing embedded but the question)."""
+def answer(
+    ctx: Ctx,
+    question: str,
+    *,
+    limit: int = 10,
+    meaning: bool = True,
+    waiting: int | None = None,
+) -> WhoAnswer:
+    """`who` within one open context (nothing embedded but the question); `waiting`:
+    the people waiting to be embedded, when the caller has just counted them."""
     terms = search.query_terms(question)
     words = rules.content_words(terms)
-    first = _by_name(ctx, terms)
+    first = _by_name(ctx, terms) if len(terms) <= NAME_WORDS else []
     keyword = _by_keywords(ctx, words)
     ranked_meaning: list[int] = []
     waiting_now = 0
     if meaning:
         import numpy as np
 
-        waiting_now = vectors.waiting_count(ctx.session, ctx.workspace_id)
+        waiting_now = (
+            waiting if waiting is not None else vectors.waiting_count(ctx.session, ctx.workspace_id)
+        )
         m = _matrix(ctx)
         if m.ids:
             question_vector = embed([question])[0]
