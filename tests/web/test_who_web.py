@@ -67,3 +67,14 @@ def test_without_the_model_the_page_and_api_say_so(
     page = web.browser(ana).get("/who", params={"q": "offshore wind"}).text
     assert page.count("pip install &#39;rapport[semantic]&#39;") == 1
     assert "Inês" in page
+
+
+def test_odd_questions_answer_or_are_refused_in_a_sentence(web: Web, ana: User) -> None:
+    _network(web, ana)
+    for question in ("!!!", "ana:*", "李小龙", "😀" * 300, "a", "'; DROP TABLE person; --"):
+        answer = ana.client.get("/api/v1/who", params={"q": question})
+        assert answer.status_code == 200, (question, answer.text)
+        assert answer.json()["mode"] == "meaning"
+    blank = ana.client.get("/api/v1/who", params={"q": "   "})
+    assert blank.status_code == 422
+    assert ana.client.get("/api/v1/who", params={"q": "x" * 301}).status_code == 422
