@@ -640,7 +640,12 @@ class PersonVector(Base):
     reindex skips those whose text did not change."""
 
     __tablename__ = "person_vector"
-    __table_args__ = (Index("ix_person_vector_workspace_stale", "workspace_id", "stale"),)
+    __table_args__ = (
+        Index("ix_person_vector_workspace_stale", "workspace_id", "stale"),
+        # the process's cached matrix is checked against count and max(embedded_at)
+        # at every question: read from this index alone, never the vectors' pages
+        Index("ix_person_vector_workspace_embedded", "workspace_id", "embedded_at"),
+    )
     person_id: Mapped[int] = mapped_column(
         ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
     )

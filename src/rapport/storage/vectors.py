@@ -115,11 +115,12 @@ def store(
 
 
 def version(session: Session, workspace_id: int) -> tuple[int, str]:
-    """A value that changes whenever the workspace's vectors do (their count and the
-    latest embedding time): the process's cached matrix is read again when it moves."""
+    """A value that changes whenever the workspace's vectors do (their rows and the
+    latest embedding time, read from an index): the process's cached matrix is read
+    again when it moves."""
     count, latest = session.execute(
         select(func.count(), func.max(PersonVector.embedded_at)).where(
-            PersonVector.workspace_id == workspace_id, PersonVector.vector.is_not(None)
+            PersonVector.workspace_id == workspace_id
         )
     ).one()
     return int(count or 0), str(latest)

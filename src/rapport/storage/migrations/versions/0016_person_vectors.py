@@ -50,6 +50,12 @@ def upgrade() -> None:
         ["workspace_id", "stale"],
         unique=False,
     )
+    op.create_index(
+        "ix_person_vector_workspace_embedded",
+        "person_vector",
+        ["workspace_id", "embedded_at"],
+        unique=False,
+    )
 
 
 def downgrade() -> None:
