@@ -15,6 +15,9 @@ RRF_K = 60
 # people whose meaning is this far from the question are not shown on meaning alone
 # (all-MiniLM-L6-v2's cosine: unrelated short texts score about 0.0–0.15)
 MEANING_FLOOR = 0.2
+# nor when far below the closest person: past the few who fit, the rest of a network
+# is all alike to the model (0.25–0.35 for anyone in the same city or trade)
+MEANING_GAP = 0.15
 # The model's cost grows with the text: about 1,300 word pieces a second on one busy
 # core here, so a person's text is kept to what tells them apart (about 128 pieces,
 # the model's window as services.semantic sets it), most telling fields first.
@@ -22,6 +25,8 @@ TEXT_WIDTH = 600
 PRIVATE_WIDTH = 160
 SNIPPET = 60  # characters of a public field quoted in a reason
 REASONS = 2  # fields named in a reason
+# the field shown for someone found by meaning alone: the first of these they have
+TELLING = ("interests", "role", "met at", "lives in", "past roles", "tags")
 
 # words a "who do I know who…" question is made of that say nothing about anyone
 _STOP = """a about an and any anyone are as at be been being but by can could did do does
@@ -86,8 +91,9 @@ def reason(
 ) -> str:
     """A short phrase saying why this person answers the question: the fields holding
     its words ("interests: climate tech; met at Lisbon Energy Summit"), else (found by
-    meaning alone) `best_field` or their interests (else their role…), which say what
-    they are about. A private field is named by the words it matched, never quoted."""
+    meaning alone) `best_field` or the first of TELLING they have (their interests,
+    else their role…), which says what they are about. A private field is named by
+    the words it matched, never quoted."""
     wanted = [t for t in terms if len(t) > 1]
     phrases: list[str] = []
     for f in profile.fields:
@@ -104,7 +110,8 @@ def reason(
     if not phrases:
         # what they care about says most of why a question in other words found them
         public = sorted(
-            (f for f in profile.fields if not f.private), key=lambda f: f.label != "interests"
+            (f for f in profile.fields if not f.private),
+            key=lambda f: TELLING.index(f.label) if f.label in TELLING else len(TELLING),
         )
         shown = best_field if best_field is not None and not best_field.private else None
         shown = shown or next(iter(public), None)

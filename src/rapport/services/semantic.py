@@ -379,8 +379,9 @@ def answer(
             top = min(KEYWORD_WINDOW, len(m.ids))
             best = np.argpartition(-scores, top - 1)[:top]
             best = best[np.argsort(-scores[best])]
+            floor = max(rules.MEANING_FLOOR, float(scores[best[0]]) - rules.MEANING_GAP)
             for i in best:
-                if scores[i] >= rules.MEANING_FLOOR:
+                if scores[i] >= floor:
                     ranked_meaning.append(m.ids[i])
     order = rules.fuse(keyword, ranked_meaning, first)
     chosen = _existing(ctx, order)[:limit]
