@@ -138,3 +138,16 @@ def ctx(open_ctx: OpenCtx) -> Iterator[Ctx]:
     """One writing context for a whole test (committed at the end)."""
     with open_ctx() as c:
         yield c
+
+
+@pytest.fixture(scope="session")
+def meaning_model() -> object:
+    """The embedding model of "who do I know who…" (rapport[semantic], installed by
+    scripts/bootstrap --dev), loaded once per session (6–7 s) on one thread: the
+    machine is shared."""
+    import torch
+
+    from rapport.services import semantic
+
+    torch.set_num_threads(1)
+    return semantic.model()

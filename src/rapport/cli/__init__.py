@@ -84,6 +84,7 @@ def _register() -> None:
         review,
         tags,
         web,
+        who,
     )
 
     # the order `rapport --help` lists them in
@@ -99,6 +100,7 @@ def _register() -> None:
     mentoring.register(app)
     events.register(app)
     agenda.register(app)
+    who.register(app)
     paths.register(app)
     admin.register(app)
     digest.register(app)

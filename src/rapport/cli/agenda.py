@@ -355,21 +355,31 @@ def search(
 def reindex(as_json: bool = JsonOption) -> None:
     """Rebuild the search index and the ties warm paths read from every record (after
     an upgrade, done once by itself; this is for when search or a path seems to miss
-    something)."""
-    from rapport.cli.runtime import session
+    something), and bring the meaning index of `rapport who` up to date (with
+    rapport[semantic])."""
+    from rapport.cli.runtime import rapport, session
+    from rapport.domain.who_answer import INSTALL_HINT
     from rapport.services import search as search_service
-    from rapport.services import ties
+    from rapport.services import semantic, ties
 
     with session(write=True) as ctx:
         counts = search_service.reindex(ctx)
         pairs = ties.rebuild(ctx.session, ctx.workspace_id)
+    meaning = semantic.available()
+    checked = semantic.reindex(rapport()) if meaning else 0
+    counts = counts | {"meaning": checked}
 
     def render() -> None:
-        total = sum(counts.values())
+        total = sum(n for k, n in counts.items() if k != "meaning")
         say(f"Search index rebuilt: {total} documents.")
-        table(None, ["kind", "documents"], [[k, n] for k, n in counts.items()])
+        table(None, ["kind", "documents"], [[k, n] for k, n in counts.items() if k != "meaning"])
         together = "pair of people" if pairs == 1 else "pairs of people"
         say(f"Warm paths rebuilt: {pairs:,} {together} who were in the same conversations.")
+        if meaning:
+            people = "person" if checked == 1 else "people"
+            say(f"Meaning index up to date: {checked:,} {people} checked.")
+        else:
+            say(INSTALL_HINT + ".")
 
     emit(counts, as_json, render)
 

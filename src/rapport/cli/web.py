@@ -66,14 +66,16 @@ def serve(
     app = create_app(settings, rapport=app_handle)
     # the daily digest goes out and the accounts sync while the server runs (never
     # from the demo's sample data)
-    from rapport.services import secret_box, smtp_password
-    from rapport.services.scheduler import DigestScheduler, SyncScheduler
+    from rapport.services import secret_box, semantic, smtp_password
+    from rapport.services.scheduler import DigestScheduler, MeaningScheduler, SyncScheduler
 
-    schedulers: list[DigestScheduler | SyncScheduler] = []
+    schedulers: list[DigestScheduler | SyncScheduler | MeaningScheduler] = []
     if not demo:
         box = secret_box.of(app_handle)
         smtp_password.seal_clear(app_handle, box)  # an older Rapport's, in clear
         schedulers = [DigestScheduler(app_handle), SyncScheduler(app_handle, box)]
+    if semantic.available():  # "who do I know who…" kept current in the background
+        schedulers.append(MeaningScheduler(app_handle))
     for scheduler in schedulers:
         scheduler.start()
     try:

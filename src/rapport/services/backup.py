@@ -30,7 +30,15 @@ ACCOUNT_TABLES = ("app_user", "api_token")
 # which compares every card (their UIDs and extras are backed up) once; the receipts
 # of offline captures are the machinery of their delivery
 # person_tie: derived from the participants, worked out again on restore
-NOT_BACKED_UP = ("journal_entry", "carddav_book", "capture_receipt", "person_tie")
+# person_vector: meaning vectors, derived from the people and embedded again after a
+# restore (the model may differ from the one that wrote them)
+NOT_BACKED_UP = (
+    "journal_entry",
+    "carddav_book",
+    "capture_receipt",
+    "person_tie",
+    "person_vector",
+)
 WORKSPACE_FIELDS = ("name", "timezone", "settings", "created_at")
 # a sync account is backed up as what it is (kind, name, host, user, folders,
 # interval), never its password or this machine's scheduler state: restored, it

@@ -47,6 +47,54 @@ class DigestScheduler:
             self._stop.wait(self.interval)
 
 
+class MeaningScheduler:
+    """Keeps the vectors of "who do I know who…" current inside `rapport serve`:
+    every `interval` seconds, the people of each workspace waiting to be embedded
+    (new or changed) are embedded, `batch` at a time, each batch in short
+    transactions of its own (services.semantic.embed_waiting). Only started when the
+    optional model is installed; the model loads on the first person waiting."""
+
+    def __init__(self, app: Rapport, *, interval: float = 20.0, batch: int = 64) -> None:
+        self.app = app
+        self.interval = interval
+        self.batch = batch
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="rapport-meaning", daemon=True)
+            self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def pass_once(self) -> int:
+        """Embed every person waiting, in every workspace, until done or stopped; how
+        many were embedded."""
+        from rapport.services import semantic
+
+        done = 0
+        for workspace_id in semantic.workspaces(self.app):
+            while not self._stop.is_set():
+                step = semantic.embed_waiting(self.app, workspace_id, most=self.batch)
+                done += step
+                if step < self.batch:
+                    break
+        return done
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.pass_once()
+            except Exception:  # a failed pass is tried again; search still answers
+                log.exception("embedding people failed; trying again in %s s", self.interval)
+            self._stop.wait(self.interval)
+
+
 class SyncScheduler:
     """The live sync inside `rapport serve`: every `interval` seconds, each account
     that is due runs in a thread of its own (at most `workers` at once), apart from

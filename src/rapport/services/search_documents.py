@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rapport.storage import search
+from rapport.storage import search, vectors
 from rapport.storage.schema import (
     Commitment,
     CustomFieldValue,
@@ -46,6 +46,7 @@ def reindex_people(session: Session, workspace_id: int, ids: Sequence[int]) -> N
     """Rebuild the search documents of the people `ids` (a few queries for any count)."""
     for pid, title, body in person_documents(session, ids):
         search.put(session, workspace_id, "person", pid, title, body)
+    vectors.mark_stale(session, ids)  # their meaning too, embedded later (services.semantic)
 
 
 def replace_people(session: Session, workspace_id: int, ids: Sequence[int]) -> None:
@@ -57,6 +58,7 @@ def replace_people(session: Session, workspace_id: int, ids: Sequence[int]) -> N
     for start in range(0, len(unique), 1000):
         docs = person_documents(session, unique[start : start + 1000])
         search.replace_many(session, workspace_id, "person", docs)
+    vectors.mark_stale(session, unique)  # their meaning too, embedded later (services.semantic)
 
 
 def index_new_people(session: Session, workspace_id: int, ids: Sequence[int]) -> None:
@@ -267,6 +269,14 @@ def sync(session: Session, workspace_id: int, touched: dict[str, dict[Any, Any]]
     if people:
         there = sorted(session.scalars(select(Person.id).where(Person.id.in_(people))))
         replace_people(session, workspace_id, there)
+    # a person's vector holds their latest conversations: logged or deleted, it waits
+    # to be embedded again
+    talked = {
+        key[1]
+        for key in touched.get("interaction_participant", {})
+        if isinstance(key, tuple) and len(key) == 2
+    }
+    vectors.mark_stale(session, sorted(talked - people))
 
 
 _MODELS: dict[str, Any] = {

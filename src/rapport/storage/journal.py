@@ -59,9 +59,10 @@ OPTION = "rapport_journal"  # the connection's execution option holding the Reco
 # the CardDAV tables (storage.carddav_tables): derived from the people, which are journaled
 # capture_receipt (storage.capture_receipts): the delivery of offline captures
 # person_tie (storage.person_ties): derived from the participants, worked out again
+# person_vector (storage.vectors): meaning vectors, derived from the people
 NOT_JOURNALED = frozenset(
-    {"search_doc", "app_user", "api_token", "digest_state", "journal_entry", "agenda_listing"}
-    | {"capture_receipt", "person_tie"}
+    {"search_doc", "person_vector", "app_user", "api_token", "digest_state"}
+    | {"journal_entry", "agenda_listing", "capture_receipt", "person_tie"}
     | {"two_factor", "recovery_code"}  # sign-in secrets, like the account itself
     | SYNC_TABLES
     | CARDDAV_TABLES

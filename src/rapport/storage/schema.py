@@ -26,6 +26,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -655,6 +656,32 @@ class SearchDoc(Base):
     ref_id: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(Text, default="")
     body: Mapped[str] = mapped_column(Text, default="")
+
+
+class PersonVector(Base):
+    """A person's meaning vector for "who do I know who…" (services.semantic): the
+    embedding of their profile, roles, interests, notes, events and latest
+    conversations, as float32 bytes, or none yet. Derived, like the search documents:
+    a write marks it `stale` (embedding is slow: the writer never loads the model), and
+    the scheduler, `rapport who` or `rapport reindex` embed it again. A person with no
+    row has never been embedded. `text_hash` is the hash of the text embedded, so a
+    reindex skips those whose text did not change."""
+
+    __tablename__ = "person_vector"
+    __table_args__ = (
+        Index("ix_person_vector_workspace_stale", "workspace_id", "stale"),
+        # the process's cached matrix is checked against count and max(embedded_at)
+        # at every question: read from this index alone, never the vectors' pages
+        Index("ix_person_vector_workspace_embedded", "workspace_id", "embedded_at"),
+    )
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
+    )
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    vector: Mapped[bytes | None] = mapped_column(LargeBinary)
+    text_hash: Mapped[str | None] = mapped_column(String(64))
+    stale: Mapped[bool] = mapped_column(Boolean, default=True)
+    embedded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class DigestState(Base):

@@ -197,10 +197,16 @@ def latest(
 
 
 def find(
-    session: Session, workspace_id: int, query: str, *, kinds: Sequence[str] = (), limit: int = 20
+    session: Session,
+    workspace_id: int,
+    query: str,
+    *,
+    kinds: Sequence[str] = (),
+    limit: int = 20,
+    any_word: bool = False,
 ) -> list[Hit]:
-    """Documents matching every word of `query` (the last word also as a prefix),
-    best first."""
+    """Documents matching every word of `query` (each also as a prefix), or any of
+    them (`any_word`: those matching more ranked higher), best first."""
     terms = query_terms(query)
     if not terms:
         return []
@@ -211,7 +217,7 @@ def find(
         kind_filter = f" AND d.kind IN ({', '.join(names)})"
         params.update({f"k{i}": k for i, k in enumerate(kinds)})
     if session.get_bind().dialect.name == "sqlite":
-        params["q"] = " ".join(f'"{t}"*' for t in terms)
+        params["q"] = (" OR " if any_word else " ").join(f'"{t}"*' for t in terms)
         params["window"] = max(limit * 5, 100)
         # Rank inside FTS5 first and read search_doc only for the best `window`: a
         # common word matches tens of thousands of documents, and looking each one up
@@ -234,7 +240,7 @@ def find(
             )
             rows = session.execute(text(sql), params).all()
         return [Hit(kind, ref_id, -float(rank)) for kind, ref_id, rank in rows]
-    params["q"] = " & ".join(f"{t}:*" for t in terms)
+    params["q"] = (" | " if any_word else " & ").join(f"{t}:*" for t in terms)
     # the stored tsvector (migration 0003): titles weighted A, bodies B
     sql = (
         "SELECT d.kind, d.ref_id, ts_rank(d.tsv, q) AS rank "

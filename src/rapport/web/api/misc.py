@@ -9,7 +9,8 @@ from fastapi import APIRouter, Query, Response
 
 from rapport.domain.accounts import NewToken, TokenOut, UserOut
 from rapport.domain.records import SearchResult
-from rapport.services import owner, preferences, search, tokens
+from rapport.domain.who_answer import WhoAnswer
+from rapport.services import owner, preferences, search, semantic, tokens
 from rapport.services.owner import Owner
 from rapport.services.preferences import Preferences
 from rapport.web import views
@@ -58,6 +59,20 @@ def find(
     if found.did_you_mean:
         response.headers["X-Did-You-Mean"] = quote(found.did_you_mean)
     return found.results
+
+
+@router.get("/who", response_model=WhoAnswer, tags=["search"])
+def who(
+    ws: WorkspaceDep,
+    q: Annotated[Text, Query(min_length=1, max_length=300)],
+    limit: Annotated[int, Query(ge=1, le=100)] = 10,
+) -> Any:
+    """Who do I know who…: the people who best answer a question in plain words
+    ("works on climate tech in Lisbon"), best first, each with the reason. `mode`
+    says how it answered: "meaning" (meaning and keywords fused; exact names first)
+    or "keywords" (the optional rapport[semantic] is not installed). `waiting`:
+    people not yet indexed by meaning; `notes`: what to tell the person asking."""
+    return semantic.who(ws.rapport, q, workspace_id=ws.user.workspace_id, limit=limit)
 
 
 @router.get("/insights", response_model=views.InsightsView, tags=["insights"])

@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from rapport.domain.names import name_rank
 from rapport.domain.records import SearchResult
 from rapport.errors import Invalid
-from rapport.services import search
+from rapport.services import search, semantic
 from rapport.web.deps import WorkspaceDep
 from rapport.web.templating import render
 
@@ -24,6 +24,7 @@ PAGES = [
     ("Add a person", "/people/new"),
     ("Capture a conversation (works offline)", "/capture"),
     ("Events", "/events"),
+    ("Who do I know who…", "/who"),
     ("Insights", "/insights"),
     ("Import or export", "/io"),
     ("Settings", "/settings"),
@@ -104,3 +105,16 @@ def search_page(
         "search.html",
         {"found": found, "groups": groups, "q": q, "sort": sort, "problem": problem},
     )
+
+
+@router.get("/who")
+def who_page(request: Request, ws: WorkspaceDep, q: str = "") -> Response:
+    """Who do I know who…: a question in plain words, the people who answer it best,
+    each with the reason."""
+    found, problem = None, None
+    if q.strip():
+        try:
+            found = semantic.who(ws.rapport, q[:300], workspace_id=ws.user.workspace_id, limit=20)
+        except Invalid as exc:
+            problem = str(exc).removeprefix("q: ")
+    return render(request, "who.html", {"found": found, "q": q, "problem": problem})
