@@ -154,7 +154,8 @@ def _run(
     from rapport.adapters import backup as backup_file
     from rapport.services import backup
 
-    restored = backup.restore(ctx, backup_file.parse(source, budget))
+    with backup_file.stream(source, budget) as streamed:
+        restored = backup.restore(ctx, streamed)
     settings = restored.pop("workspace", 0)  # the network's own row: updated, not created
     summary = ImportSummary(name, fmt, "rows", created=sum(restored.values()), updated=settings)
     if progress:
