@@ -9,7 +9,7 @@ added later is backed up without touching this module: every table with a
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TextIO
 
 from sqlalchemy import Column, Table, TypeDecorator, func, select, text, update
@@ -187,7 +187,11 @@ def _check_ids_free(ctx: Ctx, table: Table, ids: Sequence[Any]) -> None:
             )
 
 
-def restore(ctx: Ctx, backup: backup_file.Backup | backup_file.Streamed) -> dict[str, int]:
+def restore(
+    ctx: Ctx,
+    backup: backup_file.Backup | backup_file.Streamed,
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, int]:
     """Load `backup` into this workspace, which must hold no network yet. Ids are kept,
     so every relation is as it was; the workspace's name, zone and settings are
     taken from the backup. Returns the rows restored per table, the workspace's one
@@ -197,9 +201,10 @@ def restore(ctx: Ctx, backup: backup_file.Backup | backup_file.Streamed) -> dict
     (parents before children, as `export` writes them); a table read before a table
     it refers to waits, in memory, until the end. A table or column this Rapport does
     not know raises ImportFailed when it is read: the caller's transaction, rolled
-    back, leaves the database as it was."""
+    back, leaves the database as it was. `progress` is told the rows written so far."""
     known = {t.name: t for t in tables()}
     _check_empty(ctx)
+    written = _Written(progress)
     read = backup.tables.values() if isinstance(backup.tables, dict) else backup.tables
     counts: dict[str, int] = {}
     seen: set[str] = set()
@@ -221,10 +226,10 @@ def restore(ctx: Ctx, backup: backup_file.Backup | backup_file.Streamed) -> dict
         if parents & set(known) - seen:  # read before a table it needs: waits
             waiting[data.name] = backup_file.Table(data.name, data.columns, list(data.rows))
             continue
-        counts[table.name] = _restore_table(ctx, table, data)
+        counts[table.name] = _restore_table(ctx, table, data, written)
     for table in tables():  # parents before children
         if table.name in waiting:
-            counts[table.name] = _restore_table(ctx, table, waiting.pop(table.name))
+            counts[table.name] = _restore_table(ctx, table, waiting.pop(table.name), written)
     if not has_copies:
         _copy_interaction_columns(ctx)  # a backup from before they were copied
     ctx.session.flush()
@@ -238,13 +243,27 @@ def restore(ctx: Ctx, backup: backup_file.Backup | backup_file.Streamed) -> dict
     return counts
 
 
-def _restore_table(ctx: Ctx, table: Table, data: backup_file.Table) -> int:
+class _Written:
+    """The rows restored so far, told to `progress` a chunk at a time."""
+
+    def __init__(self, progress: Callable[[int], None] | None) -> None:
+        self.progress = progress
+        self.rows = 0
+
+    def add(self, rows: int) -> None:
+        self.rows += rows
+        if self.progress:
+            self.progress(self.rows)
+
+
+def _restore_table(ctx: Ctx, table: Table, data: backup_file.Table, written: _Written) -> int:
     if table.name == Workspace.__tablename__:
         _restore_workspace(ctx, table, data)
+        written.add(1)
         return 1
     if table.name in ACCOUNT_TABLES:
         ctx.session.execute(table.delete().where(table.c.workspace_id == ctx.workspace_id))
-    return _insert(ctx, table, data)
+    return _insert(ctx, table, data, written)
 
 
 def _copy_interaction_columns(ctx: Ctx) -> None:
@@ -275,7 +294,7 @@ def _restore_workspace(ctx: Ctx, table: Table, data: backup_file.Table) -> None:
         ctx.settings = dict(values["settings"])
 
 
-def _insert(ctx: Ctx, table: Table, data: backup_file.Table) -> int:
+def _insert(ctx: Ctx, table: Table, data: backup_file.Table, written: _Written) -> int:
     """The rows of `data` into `table`, a chunk at a time as they are read."""
     kinds = {c.name: _kind(c) for c in table.c}
     # a column pointing into its own table (person.introduced_by_id) is set afterwards,
@@ -303,8 +322,10 @@ def _insert(ctx: Ctx, table: Table, data: backup_file.Table) -> int:
         rows.append(row)
         if len(rows) == CHUNK:
             _insert_chunk(ctx, table, rows)
+            written.add(len(rows))
             rows = []
     _insert_chunk(ctx, table, rows)
+    written.add(len(rows))
     for refer in later:
         refs = {k[1:]: v for k, v in refer.items() if k != "_id"}
         ctx.session.execute(update(table).where(table.c.id == refer["_id"]).values(**refs))

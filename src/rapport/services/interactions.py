@@ -143,14 +143,21 @@ def log_many(ctx: Ctx, items: Sequence[InteractionIn]) -> None:
     participants: list[dict[str, object]] = []
     moments: dict[int, list[dt.datetime]] = defaultdict(list)
     rows: list[dict[str, object]] = []
+    kinds: dict[str, InteractionKind] = {}  # the few words of a whole import, read once
+    directions: dict[str, Direction] = {}
     for item in items:
-        kind = parse_choice(InteractionKind, item.kind, "kind")
+        kind = kinds.get(item.kind) or kinds.setdefault(
+            item.kind, parse_choice(InteractionKind, item.kind, "kind")
+        )
+        direction = directions.get(item.direction) or directions.setdefault(
+            item.direction, parse_choice(Direction, item.direction, "direction")
+        )
         channel = DEFAULT_CHANNEL.get(kind)
         rows.append({
             "workspace_id": ws,
             "kind": kind.value,
             "occurred_at": item.occurred_at,
-            "direction": parse_choice(Direction, item.direction, "direction").value,
+            "direction": direction.value,
             "channel": channel.value if channel else None,
             "summary": (item.summary or "").strip()[:500],  # imported subjects are cut
             "notes": (item.notes or "").strip() or None,

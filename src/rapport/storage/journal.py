@@ -161,8 +161,16 @@ def _by_keys(conn: Connection, table: Table, keys: Sequence[Key]) -> dict[Key, I
     found: dict[Key, Image] = {}
     for start in range(0, len(keys), CHUNK):
         chunk = keys[start : start + CHUNK]
-        condition = columns[0].in_(chunk) if len(columns) == 1 else tuple_(*columns).in_(chunk)
-        found.update(_images(conn, select(table).where(condition)))
+        if len(columns) == 1:
+            found.update(_images(conn, select(table).where(columns[0].in_(chunk))))
+            continue
+        # by the key's first column, which its index leads with, and the rest here:
+        # SQLite reads a row-value IN by scanning the whole table (0.2 s a chunk at
+        # 500,000 participant rows, 0.02 s this way)
+        wanted = {tuple(k) for k in chunk}
+        firsts = list(dict.fromkeys(k[0] for k in wanted))
+        images = _images(conn, select(table).where(columns[0].in_(firsts)))
+        found.update((k, image) for k, image in images.items() if k in wanted)
     return found
 
 

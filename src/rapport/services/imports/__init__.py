@@ -155,7 +155,9 @@ def _run(
     from rapport.services import backup
 
     with backup_file.stream(source, budget) as streamed:
-        restored = backup.restore(ctx, streamed)
+        restored = backup.restore(
+            ctx, streamed, (lambda done: progress("importing", done, None)) if progress else None
+        )
     settings = restored.pop("workspace", 0)  # the network's own row: updated, not created
     summary = ImportSummary(name, fmt, "rows", created=sum(restored.values()), updated=settings)
     if progress:
@@ -293,7 +295,9 @@ def _activity(
         from rapport.adapters import ical
 
         meetings: list[MeetingRecord] = []
-        for rec in ical.parse(source, until=_until(ctx), tz=ctx.tz, budget=budget):
+        for n, rec in enumerate(ical.parse(source, until=_until(ctx), tz=ctx.tz, budget=budget)):
+            if progress and n % 1000 == 0:
+                progress("reading", n, None)
             rec = _cleaned(rec)
             (meetings if isinstance(rec, MeetingRecord) else bad).append(rec)  # type: ignore[arg-type]
         appearances = [
@@ -310,7 +314,9 @@ def _activity(
         from rapport.adapters.records import MessageRecord
 
         messages: list[MessageRecord] = []
-        for message in mail.parse(source, budget):
+        for n, message in enumerate(mail.parse(source, budget)):
+            if progress and n % 1000 == 0:
+                progress("reading", n, None)
             message = _cleaned(message)
             (messages if isinstance(message, MessageRecord) else bad).append(message)  # type: ignore[arg-type]
         appearances = [
