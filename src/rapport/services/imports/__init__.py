@@ -134,7 +134,12 @@ def _run(
     opts = options or ImportOptions()
     name = source_name(source)
     fmt = detect.canonical(opts.format) if opts.format else detect.detect(source)
-    ctx.journal("import", f"Imported {name} ({fmt})")
+    if fmt == "backup":
+        # a restore fills an empty network: its entry would hold a copy of every row
+        # (gigabytes at two million conversations), to undo what a new database undoes
+        ctx.unjournaled()
+    else:
+        ctx.journal("import", f"Imported {name} ({fmt})")
     if progress:
         progress("reading", 0, None)
     budget = Budget()  # the time reading the file may take, whatever its kind
