@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -67,6 +68,7 @@ def _import(out: Path, database: Path, file: Path, fmt: str) -> None:
             summary = imports.run(ctx, file, imports.ImportOptions(format=fmt))
     finally:
         app.dispose()
+    used = resource.getrusage(resource.RUSAGE_SELF)
     print(
         json.dumps(
             {
@@ -75,7 +77,8 @@ def _import(out: Path, database: Path, file: Path, fmt: str) -> None:
                 "people_created": summary.people_created,
                 "skipped": len(summary.skipped),
                 "ignored": len(summary.ignored),
-                "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+                "peak_rss_mb": used.ru_maxrss // 1024,
+                "cpu_s": round(used.ru_utime + used.ru_stime, 1),
             }
         )
     )
@@ -101,7 +104,8 @@ def run(args: argparse.Namespace) -> None:
         seconds = time.perf_counter() - start
         size = (out / file).stat().st_size / 1e6
         answer = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else done.stderr[-800:]
-        print(f"{key}: {size:.0f} MB file, {seconds:.1f} s (process, start to end)")
+        load = os.getloadavg()[0]
+        print(f"{key}: {size:.0f} MB file, {seconds:.1f} s (process; load average {load:.1f})")
         print(f"    {answer}", flush=True)
         for stale in (target, Path(f"{target}-wal"), Path(f"{target}-shm")):
             stale.unlink(missing_ok=True)
