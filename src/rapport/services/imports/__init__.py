@@ -300,17 +300,11 @@ def _activity(
         from rapport.adapters import ical
 
         meetings: list[MeetingRecord] = []
-        # one Address and one text per distinct value: a 10-year calendar names the
-        # same people and titles in hundreds of thousands of meetings
-        same: dict[object, object] = {}
         for n, rec in enumerate(ical.parse(source, until=_until(ctx), tz=ctx.tz, budget=budget)):
             if progress and n % 1000 == 0:
                 progress("reading", n, None)
             rec = _cleaned(rec)
-            if isinstance(rec, MeetingRecord):
-                _share(rec, same)
             (meetings if isinstance(rec, MeetingRecord) else bad).append(rec)  # type: ignore[arg-type]
-        same.clear()
         appearances = [
             {a.key for a in m.attendees} | ({m.organizer.key} if m.organizer else set())
             for m in meetings
@@ -376,18 +370,6 @@ def _activity(
         offered=result.offered,
         own_addresses=sorted(own),
     )
-
-
-def _share(record: MeetingRecord, same: dict[object, object]) -> None:
-    """`record`'s addresses and repeated texts replaced by the first equal ones seen."""
-    record.attendees = [same.setdefault(a, a) for a in record.attendees]  # type: ignore[misc]
-    if record.organizer is not None:
-        record.organizer = same.setdefault(record.organizer, record.organizer)  # type: ignore[assignment]
-    record.summary = same.setdefault(record.summary, record.summary)  # type: ignore[assignment]
-    if record.location is not None:
-        record.location = same.setdefault(record.location, record.location)  # type: ignore[assignment]
-    if record.description is not None:
-        record.description = same.setdefault(record.description, record.description)  # type: ignore[assignment]
 
 
 def _ask(
