@@ -125,11 +125,12 @@ def stream(source: Source, budget: Budget | None = None) -> Iterator[Streamed]:
         raw_tables = data.get("tables")
         if not isinstance(raw_tables, dict):
             raise ImportFailed("the backup has no tables", source=name)
-        tables = (
+        # read whole, checked whole: a problem anywhere in it is told before anything
+        tables = [
             _checked(table_name, body, name, budget) for table_name, body in raw_tables.items()
-        )
+        ]
         meta = data.get("meta")
-        yield Streamed(meta if isinstance(meta, dict) else {}, tables)
+        yield Streamed(meta if isinstance(meta, dict) else {}, iter(tables))
 
 
 _START = '{"format": "rapport-backup", "version": '
