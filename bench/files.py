@@ -222,17 +222,19 @@ VTIMEZONE = [
 ]
 
 
-def ics(gen: Generated, path: Path) -> int:
-    """A calendar export: meetings of the last two years and the next month with 1–6
-    attendees, a tenth of them weekly series, some all-day, some in Europe/Lisbon."""
+def ics(gen: Generated, path: Path, *, days: int = 730, series: float = 0.1) -> int:
+    """A calendar export: meetings of the last `days` (two years) and the next month
+    with 1–6 attendees, a share `series` of them weekly series, some all-day, some in
+    Europe/Lisbon. Written event by event (a 240,000-event calendar is 200 MB)."""
     spec = gen.spec
     rng = spec.rng("ics")
     people = gen.network.people
+    stream = path.open("w", encoding="utf-8", newline="")
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Rapport bench//EN", *VTIMEZONE]
-    start = dt.datetime.combine(spec.today - dt.timedelta(days=730), dt.time(0), dt.UTC)
+    start = dt.datetime.combine(spec.today - dt.timedelta(days=days), dt.time(0), dt.UTC)
     stamp = dt.datetime.combine(spec.today, dt.time(6), dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     for i in range(spec.ics_events):
-        day = start + dt.timedelta(days=rng.randrange(760))
+        day = start + dt.timedelta(days=rng.randrange(days + 30))
         topic = rng.choice(words.TOPICS)
         event = [
             "BEGIN:VEVENT",
@@ -253,7 +255,7 @@ def ics(gen: Generated, path: Path) -> int:
             else:
                 event.append(f"DTSTART:{at:%Y%m%dT%H%M%SZ}")
                 event.append(f"DTEND:{end:%Y%m%dT%H%M%SZ}")
-        if rng.random() < 0.1:
+        if rng.random() < series:
             event.append(f"RRULE:FREQ=WEEKLY;COUNT={rng.randint(4, 12)}")
         if rng.random() < 0.3:
             event.append(f"LOCATION:{_ics_text(rng.choice(words.CITIES).replace('-', ' '))}")
@@ -268,8 +270,11 @@ def ics(gen: Generated, path: Path) -> int:
             )
         event.append("END:VEVENT")
         lines += event
+        if len(lines) > 10_000:
+            stream.writelines(_fold(line) for line in lines)
+            lines = []
     lines.append("END:VCALENDAR")
-    with path.open("w", encoding="utf-8", newline="") as stream:
+    with stream:
         stream.writelines(_fold(line) for line in lines)
     return spec.ics_events
 

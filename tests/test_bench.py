@@ -251,3 +251,23 @@ def test_the_concurrency_benchmark_serves_today_to_several_clients(loaded: Loade
     assert found["requests"] == 12  # every answer a 200, signed in as the owner
     assert found["failed"] == 0
     assert found["median_ms"] <= found["p99_ms"]
+
+
+def test_the_big_imports_run_on_a_small_network(tmp_path: Path, capsys) -> None:
+    """`bench.big_imports` prepares its files and imports each in a process of its own
+    (at a small size here: the figures come from the full one)."""
+    from bench import big_imports
+
+    out = tmp_path / "big"
+    sizes = ["--people", "300", "--interactions", "3000", "--events", "300", "--messages", "200"]
+    big_imports.main(["prepare", "--out", str(out), *sizes])
+    ics_text = (out / "calendar.ics").read_text()
+    assert ics_text.count("BEGIN:VEVENT") == 300
+    capsys.readouterr()
+    big_imports.main(["run", "--out", str(out)])
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in lines if not line.startswith(" ")] == [
+        "ics", "mbox", "restore",
+    ]  # fmt: skip
+    counts = [line for line in lines if line.startswith(" ")]
+    assert all('"created": ' in line and '"peak_rss_mb": ' in line for line in counts), counts

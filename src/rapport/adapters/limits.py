@@ -26,8 +26,9 @@ WINDOW_START = dt.datetime(1970, 1, 1)
 # One recurring event: a daily meeting for 27 years. A series repeating more often
 # up to now (FREQ=SECONDLY, …) is left out, named in the summary; the rest imports.
 MAX_OCCURRENCES_PER_SERIES = 10_000
-# All the meetings of one calendar file, recurring series expanded.
-MAX_MEETINGS = 200_000
+# All the meetings of one calendar file, recurring series expanded: ten busy years
+# (a 240,000-event calendar with its series, about 275,000) with room to spare.
+MAX_MEETINGS = 500_000
 # Nesting of JSON (a backup) and of iCalendar components (BEGIN inside BEGIN); the
 # deepest real file nests 4 (backup rows holding JSON columns) or 3 (an alarm).
 MAX_NESTING = 64

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import codecs
+import io
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
@@ -46,6 +49,94 @@ def read_bytes(source: Source) -> bytes:
     if isinstance(data, str):  # a text stream given by mistake: take it as UTF-8
         return data.encode("utf-8")
     return bytes(data)
+
+
+@contextmanager
+def opened(source: Source) -> Iterator[BinaryIO]:
+    """`source` as a binary stream to read from (a path opened, bytes wrapped), with
+    the errors of `read_bytes`."""
+    if isinstance(source, bytes):
+        yield io.BytesIO(source)
+        return
+    if not isinstance(source, str | os.PathLike):
+        yield source
+        return
+    path = Path(source)
+    try:
+        stream = path.open("rb")
+    except IsADirectoryError as exc:
+        raise ImportFailed("is a directory, not a file", source=str(path)) from exc
+    except OSError as exc:
+        raise ImportFailed(f"cannot read the file: {exc.strerror}", source=str(path)) from exc
+    with stream:
+        yield stream
+
+
+SAMPLE = 65536  # bytes read ahead to tell the encoding
+
+
+def text_lines(stream: BinaryIO, source: str | None = None) -> Iterator[str]:
+    """The lines of a text stream, read as they come (without their line ends; split
+    at LF, a CR before it dropped): by the BOM's encoding, else each line as UTF-8,
+    else Windows-1252, else Latin-1, as `decode` reads a whole file. ImportFailed for
+    binary data."""
+    sample = stream.read(SAMPLE)
+    if isinstance(sample, str):  # a text stream given by mistake: take it as UTF-8
+        sample = sample.encode("utf-8")
+        rest: Iterator[bytes] = (line.encode("utf-8") for line in stream)
+    else:
+        rest = iter(stream)
+    known = unicode_encoding(sample)
+    if known:
+        name, skip = known
+        whole = io.BufferedReader(_Chain(sample[skip:], rest))
+        reader = io.TextIOWrapper(whole, encoding=name, errors="strict", newline="\n")
+        try:
+            for line in reader:
+                yield line.rstrip("\n").removesuffix("\r")
+        except UnicodeDecodeError as exc:
+            raise ImportFailed(f"not valid {name} text: {exc.reason}", source=source) from exc
+        return
+    if looks_binary(sample):
+        raise ImportFailed("binary data, not a text export", source=source)
+    pending = b""
+    for chunk in _chunks(sample, rest):
+        pending += chunk
+        if not pending.endswith(b"\n"):
+            continue
+        for raw in pending.split(b"\n")[:-1]:
+            yield decode_bytes(raw.removesuffix(b"\r"))
+        pending = b""
+    if pending:
+        for raw in pending.split(b"\n"):
+            yield decode_bytes(raw.removesuffix(b"\r"))
+
+
+def _chunks(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
+    yield first
+    yield from rest
+
+
+class _Chain(io.RawIOBase):
+    """A raw stream reading `first`, then the chunks of `rest`."""
+
+    def __init__(self, first: bytes, rest: Iterator[bytes]) -> None:
+        self._chunks = _chunks(first, rest)
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        while not self._pending:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return 0
+            self._pending = chunk
+        size = min(len(buffer), len(self._pending))
+        buffer[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
 
 
 def _utf16_without_bom(sample: bytes) -> str | None:

@@ -9,7 +9,7 @@ added later is backed up without touching this module: every table with a
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TextIO
 
 from sqlalchemy import Column, Table, TypeDecorator, func, select, text, update
@@ -196,33 +196,50 @@ def _check_ids_free(ctx: Ctx, table: Table, ids: Sequence[Any]) -> None:
             )
 
 
-def restore(ctx: Ctx, backup: backup_file.Backup) -> dict[str, int]:
+def restore(
+    ctx: Ctx,
+    backup: backup_file.Backup | backup_file.Streamed,
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, int]:
     """Load `backup` into this workspace, which must hold no network yet. Ids are kept,
     so every relation is as it was; the workspace's name, zone and settings are
     taken from the backup. Returns the rows restored per table, the workspace's one
-    row (updated, not created) included, so they add up to what the export wrote."""
+    row (updated, not created) included, so they add up to what the export wrote.
+
+    A streamed backup is written table by table as it is read, in the file's order
+    (parents before children, as `export` writes them); a table read before a table
+    it refers to waits, in memory, until the end. A table or column this Rapport does
+    not know raises ImportFailed when it is read: the caller's transaction, rolled
+    back, leaves the database as it was. `progress` is told the rows written so far."""
     known = {t.name: t for t in tables()}
-    for name, table_data in backup.tables.items():
-        if name not in known:
-            raise ImportFailed(f"the backup has a table {name!r} this Rapport does not know")
-        unknown = set(table_data.columns) - set(known[name].c.keys())
-        if unknown:
-            raise ImportFailed(f"the backup's {name} has unknown columns: {sorted(unknown)}")
     _check_empty(ctx)
+    written = _Written(progress)
+    read = backup.tables.values() if isinstance(backup.tables, dict) else backup.tables
     counts: dict[str, int] = {}
-    for table in tables():
-        data = backup.tables.get(table.name)
-        if data is None:
+    seen: set[str] = set()
+    waiting: dict[str, backup_file.Table] = {}
+    has_copies = True  # participant rows carry their interaction's direction and tone
+    for data in read:
+        table = known.get(data.name)
+        if table is None:
+            raise ImportFailed(f"the backup has a table {data.name!r} this Rapport does not know")
+        unknown = set(data.columns) - set(table.c.keys())
+        if unknown:
+            raise ImportFailed(f"the backup's {data.name} has unknown columns: {sorted(unknown)}")
+        seen.add(data.name)
+        if table.name == InteractionParticipant.__tablename__:
+            has_copies = {"direction", "tone"} <= set(data.columns)
+        parents = {
+            fk.column.table.name for fk in table.foreign_keys if fk.column.table is not table
+        }
+        if parents & set(known) - seen:  # read before a table it needs: waits
+            waiting[data.name] = backup_file.Table(data.name, data.columns, list(data.rows))
             continue
-        if table.name == Workspace.__tablename__:
-            _restore_workspace(ctx, table, data)
-            counts[table.name] = 1
-            continue
-        if table.name in ACCOUNT_TABLES:
-            ctx.session.execute(table.delete().where(table.c.workspace_id == ctx.workspace_id))
-        counts[table.name] = _insert(ctx, table, data)
-    participants = backup.tables.get(InteractionParticipant.__tablename__)
-    if participants is not None and not {"direction", "tone"} <= set(participants.columns):
+        counts[table.name] = _restore_table(ctx, table, data, written)
+    for table in tables():  # parents before children
+        if table.name in waiting:
+            counts[table.name] = _restore_table(ctx, table, waiting.pop(table.name), written)
+    if not has_copies:
         _copy_interaction_columns(ctx)  # a backup from before they were copied
     ctx.session.flush()
     if ctx.session.get_bind().dialect.name == "postgresql":
@@ -234,6 +251,29 @@ def restore(ctx: Ctx, backup: backup_file.Backup) -> dict[str, int]:
     ties.rebuild(ctx.session, ctx.workspace_id)
     ctx.session.expire_all()
     return counts
+
+
+class _Written:
+    """The rows restored so far, told to `progress` a chunk at a time."""
+
+    def __init__(self, progress: Callable[[int], None] | None) -> None:
+        self.progress = progress
+        self.rows = 0
+
+    def add(self, rows: int) -> None:
+        self.rows += rows
+        if self.progress:
+            self.progress(self.rows)
+
+
+def _restore_table(ctx: Ctx, table: Table, data: backup_file.Table, written: _Written) -> int:
+    if table.name == Workspace.__tablename__:
+        _restore_workspace(ctx, table, data)
+        written.add(1)
+        return 1
+    if table.name in ACCOUNT_TABLES:
+        ctx.session.execute(table.delete().where(table.c.workspace_id == ctx.workspace_id))
+    return _insert(ctx, table, data, written)
 
 
 def _copy_interaction_columns(ctx: Ctx) -> None:
@@ -264,16 +304,22 @@ def _restore_workspace(ctx: Ctx, table: Table, data: backup_file.Table) -> None:
         ctx.settings = dict(values["settings"])
 
 
-def _insert(ctx: Ctx, table: Table, data: backup_file.Table) -> int:
+def _insert(ctx: Ctx, table: Table, data: backup_file.Table, written: _Written) -> int:
+    """The rows of `data` into `table`, a chunk at a time as they are read."""
     kinds = {c.name: _kind(c) for c in table.c}
     # a column pointing into its own table (person.introduced_by_id) is set afterwards,
     # when every row it may point to exists
     self_refs = [c.name for c in table.c if any(fk.column.table is table for fk in c.foreign_keys)]
     stamped = [c.name for c in table.c if c.onupdate is not None]
+    dated = [(i, kinds[name]) for i, name in enumerate(data.columns) if kinds[name]]
     rows: list[dict[str, Any]] = []
     later: list[dict[str, Any]] = []
-    for i, raw in enumerate(data.dicts(), start=1):
-        row = {k: _from_json(v, kinds[k], f"{table.name} row {i}") for k, v in raw.items()}
+    count = 0
+    for count, raw in enumerate(data.rows, start=1):
+        values = list(raw)
+        for at, kind in dated:
+            values[at] = _from_json(values[at], kind, f"{table.name} row {count}")
+        row = dict(zip(data.columns, values, strict=True))
         row["workspace_id"] = ctx.workspace_id
         if table.name == SyncAccount.__tablename__:
             row.update(_account_restored(row, ctx.now()))
@@ -284,14 +330,24 @@ def _insert(ctx: Ctx, table: Table, data: backup_file.Table) -> int:
             later.append({"_id": row["id"], **{f"_{k}": v for k, v in {**refs, **kept}.items()}})
             row.update(dict.fromkeys(refs))
         rows.append(row)
+        if len(rows) == CHUNK:
+            _insert_chunk(ctx, table, rows)
+            written.add(len(rows))
+            rows = []
+    _insert_chunk(ctx, table, rows)
+    written.add(len(rows))
+    for refer in later:
+        refs = {k[1:]: v for k, v in refer.items() if k != "_id"}
+        ctx.session.execute(update(table).where(table.c.id == refer["_id"]).values(**refs))
+    return count
+
+
+def _insert_chunk(ctx: Ctx, table: Table, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
     if "id" in table.c:
         _check_ids_free(ctx, table, [r["id"] for r in rows if r.get("id") is not None])
-    for start in range(0, len(rows), CHUNK):
-        ctx.session.execute(table.insert(), rows[start : start + CHUNK])
-    for row in later:
-        values = {k[1:]: v for k, v in row.items() if k != "_id"}
-        ctx.session.execute(update(table).where(table.c.id == row["_id"]).values(**values))
-    return len(rows)
+    ctx.session.execute(table.insert(), rows)
 
 
 def _account_restored(row: dict[str, Any], now: dt.datetime) -> dict[str, Any]:

@@ -134,7 +134,12 @@ def _run(
     opts = options or ImportOptions()
     name = source_name(source)
     fmt = detect.canonical(opts.format) if opts.format else detect.detect(source)
-    ctx.journal("import", f"Imported {name} ({fmt})")
+    if fmt == "backup":
+        # a restore fills an empty network: its entry would hold a copy of every row
+        # (gigabytes at two million conversations), to undo what a new database undoes
+        ctx.unjournaled()
+    else:
+        ctx.journal("import", f"Imported {name} ({fmt})")
     if progress:
         progress("reading", 0, None)
     budget = Budget()  # the time reading the file may take, whatever its kind
@@ -154,7 +159,10 @@ def _run(
     from rapport.adapters import backup as backup_file
     from rapport.services import backup
 
-    restored = backup.restore(ctx, backup_file.parse(source, budget))
+    with backup_file.stream(source, budget) as streamed:
+        restored = backup.restore(
+            ctx, streamed, (lambda done: progress("importing", done, None)) if progress else None
+        )
     settings = restored.pop("workspace", 0)  # the network's own row: updated, not created
     summary = ImportSummary(name, fmt, "rows", created=sum(restored.values()), updated=settings)
     if progress:
@@ -292,7 +300,9 @@ def _activity(
         from rapport.adapters import ical
 
         meetings: list[MeetingRecord] = []
-        for rec in ical.parse(source, until=_until(ctx), tz=ctx.tz, budget=budget):
+        for n, rec in enumerate(ical.parse(source, until=_until(ctx), tz=ctx.tz, budget=budget)):
+            if progress and n % 1000 == 0:
+                progress("reading", n, None)
             rec = _cleaned(rec)
             (meetings if isinstance(rec, MeetingRecord) else bad).append(rec)  # type: ignore[arg-type]
         appearances = [
@@ -303,13 +313,16 @@ def _activity(
         if asked:
             return _asking(name, fmt, asked, "meetings")
         items = [meeting_item(m, own) for m in meetings]
+        del meetings, appearances  # the items hold what is imported
         add_people = bool(opts.add_people)
     else:
         from rapport.adapters import mail
         from rapport.adapters.records import MessageRecord
 
         messages: list[MessageRecord] = []
-        for message in mail.parse(source, budget):
+        for n, message in enumerate(mail.parse(source, budget)):
+            if progress and n % 1000 == 0:
+                progress("reading", n, None)
             message = _cleaned(message)
             (messages if isinstance(message, MessageRecord) else bad).append(message)  # type: ignore[arg-type]
         appearances = [

@@ -29,6 +29,7 @@ from rapport.storage.schema import (
 )
 
 Progress = Callable[[int], None]
+LOG_CHUNK = 10_000  # interactions logged at once
 
 
 @dataclass
@@ -205,25 +206,32 @@ def load(
             pending[item.external_id] = (item, pids)
         if progress and done % 500 == 0:
             progress(done // 2)
-    try:
-        interactions.log_many(
-            ctx,
-            [
-                interactions.InteractionIn(
-                    kind=item.kind,
-                    occurred_at=item.occurred_at,
-                    participant_ids=pids,
-                    summary=item.summary,
-                    direction=item.direction,
-                    notes=item.notes,
-                    source=source,
-                    external_id=item.external_id,
-                )
-                for item, pids in pending.values()
-            ],
-        )
-    except Invalid as exc:  # checked by the adapters already: a bug if it happens
-        raise ImportFailed(f"cannot log an interaction: {exc}") from exc
+    # in order of time, a chunk at a time (what log_many holds grows with the chunk):
+    # a person met at an event is followed up by the earliest contact after it
+    waiting = sorted(pending.values(), key=lambda entry: entry[0].occurred_at)
+    for start in range(0, len(waiting), LOG_CHUNK):
+        try:
+            interactions.log_many(
+                ctx,
+                [
+                    interactions.InteractionIn(
+                        kind=item.kind,
+                        occurred_at=item.occurred_at,
+                        participant_ids=pids,
+                        summary=item.summary,
+                        direction=item.direction,
+                        notes=item.notes,
+                        source=source,
+                        external_id=item.external_id,
+                    )
+                    for item, pids in waiting[start : start + LOG_CHUNK]
+                ],
+            )
+        except Invalid as exc:  # checked by the adapters already: a bug if it happens
+            raise ImportFailed(f"cannot log an interaction: {exc}") from exc
+        if progress:  # the second half of the bar: the interactions written
+            logged = min(start + LOG_CHUNK, len(waiting))
+            progress(len(items) // 2 + (len(items) - len(items) // 2) * logged // len(waiting))
     result.created = len(pending)
     if progress:
         progress(len(items))
