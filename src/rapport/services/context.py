@@ -102,6 +102,16 @@ def _rebuild_search(engine: Engine) -> None:
             reindex_all(session, ws_id)
 
 
+def _fill_touch(engine: Engine) -> None:
+    """What ranking check-ins needs, worked out for everyone (services.touch_state)."""
+    from rapport.services.touch_state import refresh_workspace
+
+    with unit_of_work(engine, write=True) as session:
+        journal.end(session)  # derived values, not a user action to undo
+        for ws_id in list(session.scalars(select(Workspace.id))):
+            refresh_workspace(session, ws_id)
+
+
 class Rapport:
     """One open database. Cheap to keep for a process's lifetime."""
 
@@ -129,6 +139,8 @@ class Rapport:
                             "(about a minute for a large network)…\n"
                         )
                     _rebuild_search(engine)
+                if was is not None and was < migrate.TOUCH_FILLED:
+                    _fill_touch(engine)
         except OperationalError as exc:
             raise StorageUnavailable(
                 f"cannot open the database at {engine.url.render_as_string()}: {exc.orig}"
@@ -179,10 +191,12 @@ class Rapport:
                 )
                 yield opened[0]
                 if write and rec is not None:
+                    from rapport.services import touch_state
                     from rapport.services.search_documents import sync
 
                     session.flush()
                     sync(session, ws.id, rec.before)
+                    touch_state.sync(session, ws.id, rec.before)
         finally:
             pinned_clock.reset(clock)
 
