@@ -179,7 +179,7 @@ def _const(value: int | str) -> Any:
     return literal(value, literal_execute=True)
 
 
-def _query(ctx: Ctx, today: dt.date, *, open_only: bool = False) -> Select[Any]:
+def _query(ctx: Ctx, today: dt.date, *, open_only: bool = False) -> Select[*tuple[Any, ...]]:
     """Everyone due a check-in on `today`, with their rhythm, importance (tenths) and
     days since contact: read through the (workspace, due day) index from what each
     person carries (`services.touch_state` keeps it current), so only the people due
@@ -188,7 +188,18 @@ def _query(ctx: Ctx, today: dt.date, *, open_only: bool = False) -> Select[Any]:
     people 'at most one contact every N days' holds back (`domain.agenda`'s
     `_bounded`; 'not before' holds back everyone's)."""
     days = days_since(today, Person.touch_due_on.expression) + Person.touch_cadence
-    query: Any = (
+    held_back = (
+        [
+            or_(
+                Person.last_contact_at.is_(None),
+                Person.max_contact_days.is_(None),
+                Person.max_contact_days <= days,
+            )
+        ]
+        if open_only
+        else []
+    )
+    return (
         select(
             Person.id.label("id"),
             Person.full_name.label("full_name"),
@@ -207,14 +218,6 @@ def _query(ctx: Ctx, today: dt.date, *, open_only: bool = False) -> Select[Any]:
             Person.touch_due_on < today,
             Person.archived_at.is_(None),
             or_(Person.not_before.is_(None), Person.not_before <= today),
+            *held_back,
         )
     )
-    if open_only:
-        query = query.where(
-            or_(
-                Person.last_contact_at.is_(None),
-                Person.max_contact_days.is_(None),
-                Person.max_contact_days <= days,
-            )
-        )
-    return query
