@@ -202,3 +202,42 @@ def test_the_limited_agenda_is_the_whole_agendas_first_entries(
         limited = agenda.build(ctx, limit=limit)
     assert limited.entries == whole.entries[:limit]
     assert limited.total == whole.total
+
+
+def _first(app: Rapport, limit: int) -> tuple[list[str], int, list[str], int]:
+    with app.open(today=TODAY) as ctx:
+        whole, limited = agenda.build(ctx), agenda.build(ctx, limit=limit)
+    return (
+        [e.person for e in limited.entries],
+        limited.total,
+        [e.person for e in whole.entries[:limit]],
+        whole.total,
+    )
+
+
+def test_a_check_in_held_back_at_the_top_lets_the_next_one_in(app: Rapport) -> None:
+    with app.open(write=True, today=TODAY) as ctx:
+        for name, days in (("Ana", 300), ("Bruno", 200), ("Carla", 100)):
+            people.add(ctx, {"full_name": name, "cadence_days": 30, "met_on": TODAY - D(days=days)})
+    with app.open(write=True, today=TODAY) as ctx:
+        top = agenda.build(ctx).entries[0]
+        assert top.person == "Ana"
+        agenda.snooze(ctx, top.reasons[0].key, TODAY + D(days=3))
+    assert _first(app, 1) == (["Bruno"], 2, ["Bruno"], 2)
+
+
+def test_check_ins_sharing_a_priority_rank_by_name(app: Rapport) -> None:
+    """401 and 402 days against a 400-day rhythm differ in lateness, not in the
+    check-in's (rounded) priority: the agenda puts Abe, the name first, first."""
+    with app.open(write=True, today=TODAY) as ctx:
+        for name, days in (("Zed", 402), ("Abe", 401)):
+            people.add(
+                ctx,
+                {
+                    "full_name": name,
+                    "types": ["competitor"],
+                    "cadence_days": 400,
+                    "met_on": TODAY - D(days=days),
+                },
+            )
+    assert _first(app, 1) == (["Abe"], 2, ["Abe"], 2)
