@@ -71,35 +71,35 @@ def for_agenda(
     name, then id), so that whatever the marks and other reasons take out or merge,
     every entry the agenda returns is among them. The rest are counted, not read."""
     touch_state.current(ctx)
-    u = _query(ctx, today, open_only=True).subquery()
+    # ranked and counted on the person rows' covering index alone (the people due, not
+    # the network); the rows of those read are fetched after, by id
+    u = _query(ctx, today, open_only=True, bare=True).subquery()
     priority = _priority(u)
-    columns = (*_columns(u), priority)
-    found: dict[int, rules.TouchDue] = {}
-    wanted = sorted(ids)
-    for start in range(0, len(wanted), CHUNK):
-        chunk = wanted[start : start + CHUNK]
-        found.update(_read(today, ctx.rows(select(*columns).where(u.c.id.in_(chunk)))))
-    first = limit + len(found)
+    chosen = set(ids)
+    first = limit + len(chosen)
     capped = _least(priority, _const(capped_priority()))  # the agenda's order while capped
-    counted = (
-        select(*columns, func.count().over())
-        .order_by(capped.desc(), _by_name(ctx, u), u.c.id)
-        .limit(first)
-    )
-    rows = ctx.rows(counted).all()
-    total = rows[0][-1] if rows else 0
-    found.update(_read(today, [row[:-1] for row in rows]))
-    if len(rows) == first and rows[-1][-2] < capped_priority():
+    top = ctx.rows(
+        select(u.c.id, priority).order_by(capped.desc(), _by_name(ctx, u), u.c.id).limit(first)
+    ).all()
+    chosen.update(pid for pid, _ in top)
+    if len(top) == first and top[-1][1] < capped_priority():
         # the last one read is below the cap, where check-ins of different priorities
         # may share their reason's (rounded) priority and then rank by name: every
         # one sharing the last one's is read too (a handful)
-        lowest = lowest_sharing(rows[-1][-2])
-        found.update(
-            _read(
-                today,
-                ctx.rows(select(*columns).where(priority >= lowest, priority < capped_priority())),
-            )
+        lowest = lowest_sharing(top[-1][1])
+        chosen.update(
+            ctx.rows(
+                select(u.c.id).where(priority >= lowest, priority < capped_priority())
+            ).scalars()
         )
+    total = ctx.rows(select(func.count()).select_from(u)).scalar_one()
+    whole = _query(ctx, today, open_only=True).subquery()
+    columns = (*_columns(whole), _priority(whole))
+    found: dict[int, rules.TouchDue] = {}
+    wanted = sorted(chosen)
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start : start + CHUNK]
+        found.update(_read(today, ctx.rows(select(*columns).where(whole.c.id.in_(chunk)))))
     return list(found.values()), total - len(found)
 
 
@@ -179,26 +179,26 @@ def _const(value: int | str) -> Any:
     return literal(value, literal_execute=True)
 
 
-def _query(ctx: Ctx, today: dt.date, *, open_only: bool = False) -> Select[*tuple[Any, ...]]:
+def _query(
+    ctx: Ctx, today: dt.date, *, open_only: bool = False, bare: bool = False
+) -> Select[*tuple[Any, ...]]:
     """Everyone due a check-in on `today`, with their rhythm, importance (tenths) and
     days since contact: read through the (workspace, due day) index from what each
     person carries (`services.touch_state` keeps it current), so only the people due
     are read at all. Due means the days since contact exceed the rhythm: the day a
     check-in falls due (anchor + rhythm) is before today. `open_only`: without the
     people 'at most one contact every N days' holds back (`domain.agenda`'s
-    `_bounded`; 'not before' holds back everyone's)."""
+    `_bounded`; 'not before' holds back everyone's). `bare`: only the columns the
+    ranking needs, all in the (workspace, due day) index, which then covers the query."""
     days = days_since(today, Person.touch_due_on.expression) + Person.touch_cadence
-    held_back = (
-        [
-            or_(
-                Person.last_contact_at.is_(None),
-                Person.max_contact_days.is_(None),
-                Person.max_contact_days <= days,
-            )
-        ]
-        if open_only
-        else []
-    )
+    if bare:
+        return select(
+            Person.id.label("id"),
+            Person.full_name.label("full_name"),
+            Person.touch_cadence.label("cadence"),
+            days.label("days"),
+            Person.touch_weight.label("weight"),
+        ).where(*_conditions(ctx, today, days, open_only))
     return (
         select(
             Person.id.label("id"),
@@ -213,11 +213,27 @@ def _query(ctx: Ctx, today: dt.date, *, open_only: bool = False) -> Select[*tupl
             Person.preferred_channel.label("preferred_channel"),
         )
         .outerjoin(Organization, Organization.id == Person.organization_id)
-        .where(
-            Person.workspace_id == ctx.workspace_id,
-            Person.touch_due_on < today,
-            Person.archived_at.is_(None),
-            or_(Person.not_before.is_(None), Person.not_before <= today),
-            *held_back,
-        )
+        .where(*_conditions(ctx, today, days, open_only))
     )
+
+
+def _conditions(ctx: Ctx, today: dt.date, days: Any, open_only: bool) -> list[Any]:
+    """Due on `today` (and, `open_only`, not held back), in the workspace."""
+    held_back = (
+        [
+            or_(
+                Person.last_contact_at.is_(None),
+                Person.max_contact_days.is_(None),
+                Person.max_contact_days <= days,
+            )
+        ]
+        if open_only
+        else []
+    )
+    return [
+        Person.workspace_id == ctx.workspace_id,
+        Person.touch_due_on < today,
+        Person.archived_at.is_(None),
+        or_(Person.not_before.is_(None), Person.not_before <= today),
+        *held_back,
+    ]

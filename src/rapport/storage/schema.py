@@ -191,7 +191,19 @@ class Person(Base):
     __table_args__ = (
         Index("ix_person_workspace_name", "workspace_id", "name_key"),
         Index("ix_person_workspace_last_contact", "workspace_id", "last_contact_at"),
-        Index("ix_person_workspace_touch_due", "workspace_id", "touch_due_on"),
+        # covers ranking and counting the people due a check-in (services.keep_in_touch)
+        Index(
+            "ix_person_workspace_touch_due",
+            "workspace_id",
+            "touch_due_on",
+            "touch_cadence",
+            "touch_weight",
+            "archived_at",
+            "not_before",
+            "max_contact_days",
+            "last_contact_at",
+            "full_name",
+        ),
         CheckConstraint("cadence_days IS NULL OR cadence_days > 0", name="cadence_positive"),
         CheckConstraint(
             "max_contact_days IS NULL OR max_contact_days > 0", name="max_contact_positive"
