@@ -98,7 +98,7 @@ def today(ctx: Ctx, *, show: int | None = None, list_id: int | None = None) -> T
         agenda=built,
         upcoming=upcoming,
         upcoming_total=upcoming_total,
-        my_promises=promises.listing(ctx, owner="me", status="open")[:10],
+        my_promises=promises.listing(ctx, owner="me", status="open", limit=10),
         recent=interactions.recent(ctx, limit=5),
         people=people.count(ctx),
         listed=listed,
