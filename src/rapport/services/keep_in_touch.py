@@ -66,16 +66,20 @@ def for_agenda(
 ) -> tuple[list[rules.TouchDue], int]:
     """The open check-ins (not held back by a person's boundaries) a `limit`ed agenda
     needs, and how many there are in all: those of the people `ids` (who have other
-    reasons or marked check-ins), and the first `limit` + len(those) of everyone in
-    the agenda's order (`domain.agenda.assemble`: the check-in reason's priority, then
-    name, then id), so that whatever the marks and other reasons take out or merge,
+    reasons or marked check-ins), and the first `limit` + (how many of those are due)
+    of everyone in the agenda's order (`domain.agenda.assemble`: the check-in reason's
+    priority, then name, then id), so that whatever the marks and other reasons take out or merge,
     every entry the agenda returns is among them. The rest are counted, not read."""
     touch_state.current(ctx)
     # ranked and counted on the person rows' covering index alone (the people due, not
     # the network); the rows of those read are fetched after, by id
     u = _query(ctx, today, open_only=True, bare=True).subquery()
     priority = _priority(u)
-    chosen = set(ids)
+    wanted = sorted(ids)
+    chosen: set[int] = set()  # of `ids`, those due
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start : start + CHUNK]
+        chosen.update(ctx.rows(select(u.c.id).where(u.c.id.in_(chunk))).scalars())
     first = limit + len(chosen)
     capped = _least(priority, _const(capped_priority()))  # the agenda's order while capped
     top = ctx.rows(
