@@ -13,7 +13,8 @@ types, or the workspace's zone or default rhythms.
 No service has to remember them: the context calls `sync` before each write commits,
 with the rows the journal saw the transaction touch (as it does for the search
 documents), and the values of the people touched are worked out again in the same
-transaction, so an undo restores them with the rest. A database from before they
+transaction; they are not journaled themselves (an undo touches what they are made
+of, and they are worked out again then). A database from before they
 existed has them filled once when opened (services/context.py); a bulk load, which is
 not journaled, calls `refresh` itself.
 """
@@ -29,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from rapport.domain.cadence import DEFAULT_IMPORTANCE, IMPORTANCE, cadence_defaults
 from rapport.services.context import Ctx, zone
+from rapport.storage import journal
 from rapport.storage.dates import DayPlus, local_date
 from rapport.storage.schema import Person, PersonType, Workspace
 
@@ -89,12 +91,22 @@ def refresh(
         .values(**columns, updated_at=Person.updated_at)
         .execution_options(synchronize_session=False)
     )
-    if person_ids is None:
-        session.execute(statement)
-        return
-    ids = sorted(person_ids)
-    for start in range(0, len(ids), CHUNK):
-        session.execute(statement.where(Person.id.in_(ids[start : start + CHUNK])))
+    # derived values are not journaled (as search documents are not): an undo touches
+    # the rows they are made of, and they are worked out again then
+    rec = journal.recorder(session)
+    was = rec.paused if rec is not None else False
+    if rec is not None:
+        rec.paused = True
+    try:
+        if person_ids is None:
+            session.execute(statement)
+            return
+        ids = sorted(person_ids)
+        for start in range(0, len(ids), CHUNK):
+            session.execute(statement.where(Person.id.in_(ids[start : start + CHUNK])))
+    finally:
+        if rec is not None:
+            rec.paused = was
 
 
 def refresh_workspace(session: Session, workspace_id: int) -> None:
