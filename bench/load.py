@@ -44,7 +44,7 @@ from rapport.domain.vocabulary import (
     Tone,
 )
 from rapport.errors import Invalid
-from rapport.services import search_documents, ties
+from rapport.services import search_documents, ties, touch_state
 from rapport.services.context import Ctx
 from rapport.services.cycle_collection import fewer_collections
 from rapport.services.interactions import DEFAULT_CHANNEL
@@ -551,6 +551,8 @@ def _load(loader: _Loader, network: Network) -> LoadReport:
         "search_doc", search_documents.index_missing_records(ctx.session, ctx.workspace_id)
     )
     loader.out.refresh_last_contact(ctx.workspace_id, person_ids)
+    # what ranking check-ins needs (not journaled here, so not kept by the context)
+    touch_state.refresh(ctx.session, ctx.workspace_id, ctx.tz, ctx.settings)
     loader.out.mark_follow_ups(
         [
             (eid, dt.datetime.combine(r.starts_on, dt.time(0), ctx.tz))

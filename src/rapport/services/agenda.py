@@ -31,7 +31,7 @@ def build(
     `people` when given (a list's, `services.lists.people_of`), numbered among them."""
     today = day or ctx.today
     if people is None:
-        return rules.build(agenda_facts.gather(ctx, today), today, limit or None)
+        return rules.build(agenda_facts.gather(ctx, today, limit or None), today, limit or None)
     wanted = set(people)
     everything = rules.build(agenda_facts.gather(ctx, today), today, None)
     kept = [e for e in everything.entries if e.person_id in wanted]

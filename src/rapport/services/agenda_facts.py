@@ -41,8 +41,10 @@ def rules(ctx: Ctx) -> AgendaRules:
     return rules_from((ctx.settings or {}).get("agenda"))
 
 
-def gather(ctx: Ctx, today: dt.date) -> f.AgendaFacts:
-    """Everything `domain.agenda.build` needs to write the agenda for `today`."""
+def gather(ctx: Ctx, today: dt.date, limit: int | None = None) -> f.AgendaFacts:
+    """Everything `domain.agenda.build` needs to write the agenda for `today` (its
+    first `limit` entries: then only the check-ins those may hold are read, the rest
+    counted)."""
     windows = rules(ctx)
     follow_ups = _follow_ups(ctx, today, windows)
     promises = _promises(ctx, today, windows)
@@ -52,10 +54,14 @@ def gather(ctx: Ctx, today: dt.date) -> f.AgendaFacts:
     strained = _strained(ctx)
     mentoring = _mentoring(ctx)
     prepare = upcoming.to_prepare(ctx, today)
-    due = keep_in_touch.due(ctx, today)
     named = _named(
         follow_ups, promises, thanks, milestones, role_changes, strained, mentoring, prepare
     )
+    more_due = 0
+    if limit is None:
+        due = keep_in_touch.due(ctx, today)
+    else:
+        due, more_due = keep_in_touch.for_agenda(ctx, today, limit, named | _checked_in(ctx))
     people = _people(ctx, named, due)
     return f.AgendaFacts(
         follow_ups=follow_ups,
@@ -67,6 +73,7 @@ def gather(ctx: Ctx, today: dt.date) -> f.AgendaFacts:
         mentoring=mentoring,
         prepare=prepare,
         due=due,
+        more_due=more_due,
         people=people,
         marks=marks(ctx, sorted(people), checkins=bool(due)),
         user_tz=ctx.tz,
@@ -396,6 +403,18 @@ def _people(ctx: Ctx, ids: set[int], due: Sequence[f.TouchDue]) -> dict[int, f.P
                 preferred_channel=channel,
             )
     return found
+
+
+def _checked_in(ctx: Ctx) -> set[int]:
+    """The people a check-in mark names (done, snoozed or dismissed, any cycle): by
+    its key, as the agenda matches marks to check-ins."""
+    keys = ctx.rows(
+        select(AgendaMark.item_key).where(
+            AgendaMark.workspace_id == ctx.workspace_id,
+            AgendaMark.item_key.startswith("touch:", autoescape=True),
+        )
+    ).scalars()
+    return {int(p) for p in (k.split(":", 2)[1] for k in keys) if p.isascii() and p.isdigit()}
 
 
 def marks(ctx: Ctx, person_ids: Sequence[int], *, checkins: bool = False) -> dict[str, f.Mark]:

@@ -12,16 +12,21 @@ networks in several zones.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Collection, Iterable
 from typing import Any, NamedTuple
 
-from sqlalchemy import CompoundSelect, Select, case, func, literal, or_, select, union_all
+from sqlalchemy import Select, case, func, literal, or_, select
 
 from rapport.domain import agenda as rules
-from rapport.domain.cadence import DEFAULT_IMPORTANCE, IMPORTANCE, cadence_defaults
+from rapport.domain.agenda.keep_in_touch import touch_reason_priority
 from rapport.domain.records import OverdueItem
+from rapport.services import touch_state
 from rapport.services.context import Ctx
-from rapport.storage.dates import days_since, local_date, shifted
-from rapport.storage.schema import Organization, Person, PersonType
+from rapport.storage.dates import days_since
+from rapport.storage.schema import Organization, Person
+
+CHUNK = 4000  # ids per query: well under SQLite's 32,766 variables
 
 
 class Due(NamedTuple):
@@ -45,37 +50,88 @@ def ranked(ctx: Ctx, today: dt.date, *, limit: int | None = None) -> list[Due]:
 def due(ctx: Ctx, today: dt.date, *, limit: int | None = None) -> list[rules.TouchDue]:
     """`ranked` as numbers, without the items' sentences (the agenda writes those
     only for the people it shows)."""
-    query = _query(ctx, today)
-    u = query.subquery()
-    # domain.agenda.touch_priority, in integers
-    least = _least(u.c.days, _const(11) * u.c.cadence)
-    priority = (_const(2000) * u.c.weight * least + u.c.cadence) // (_const(2) * u.c.cadence)
-    by_name: Any = u.c.full_name
-    if ctx.session.get_bind().dialect.name == "postgresql":
-        by_name = by_name.collate("C")  # code point order, as Python sorts
-    ordered = (
-        select(
-            u.c.id,
-            u.c.full_name,
-            u.c.organization,
-            u.c.cadence,
-            u.c.days,
-            u.c.contacted,
-            u.c.not_before,
-            u.c.max_contact_days,
-            u.c.preferred_channel,
-            priority,
-        )
-        .where(u.c.days > u.c.cadence)
-        .order_by(priority.desc(), u.c.days.desc(), by_name, u.c.id)
+    touch_state.current(ctx)
+    u = _query(ctx, today).subquery()
+    priority = _priority(u)
+    ordered = select(*_columns(u), priority).order_by(
+        priority.desc(), u.c.days.desc(), _by_name(ctx, u), u.c.id
     )
     if limit is not None:
         ordered = ordered.limit(limit)
-    rows = ctx.rows(ordered)
+    return list(_read(today, ctx.rows(ordered)).values())
+
+
+def for_agenda(
+    ctx: Ctx, today: dt.date, limit: int, ids: Collection[int]
+) -> tuple[list[rules.TouchDue], int]:
+    """The open check-ins (not held back by a person's boundaries) a `limit`ed agenda
+    needs, and how many there are in all: those of the people `ids` (who have other
+    reasons or marked check-ins), and the first `limit` + (how many of those are due)
+    of everyone in the agenda's order (`domain.agenda.assemble`: the check-in reason's
+    priority, then name, then id), so that whatever the marks and other reasons take out or merge,
+    every entry the agenda returns is among them. The rest are counted, not read."""
+    touch_state.current(ctx)
+    # ranked and counted on the person rows' covering index alone (the people due, not
+    # the network); the rows of those read are fetched after, by id
+    u = _query(ctx, today, open_only=True, bare=True).subquery()
+    priority = _priority(u)
+    wanted = sorted(ids)
+    chosen: set[int] = set()  # of `ids`, those due
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start : start + CHUNK]
+        chosen.update(ctx.rows(select(u.c.id).where(u.c.id.in_(chunk))).scalars())
+    first = limit + len(chosen)
+    capped = _least(priority, _const(capped_priority()))  # the agenda's order while capped
+    top = ctx.rows(
+        select(u.c.id, priority).order_by(capped.desc(), _by_name(ctx, u), u.c.id).limit(first)
+    ).all()
+    chosen.update(pid for pid, _ in top)
+    if len(top) == first and top[-1][1] < capped_priority():
+        # the last one read is below the cap, where check-ins of different priorities
+        # may share their reason's (rounded) priority and then rank by name: every
+        # one sharing the last one's is read too (a handful)
+        lowest = lowest_sharing(top[-1][1])
+        chosen.update(
+            ctx.rows(
+                select(u.c.id).where(priority >= lowest, priority < capped_priority())
+            ).scalars()
+        )
+    total = ctx.rows(select(func.count()).select_from(u)).scalar_one()
+    whole = _query(ctx, today, open_only=True).subquery()
+    columns = (*_columns(whole), _priority(whole))
+    found: dict[int, rules.TouchDue] = {}
+    wanted = sorted(chosen)
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start : start + CHUNK]
+        found.update(_read(today, ctx.rows(select(*columns).where(whole.c.id.in_(chunk)))))
+    return list(found.values()), total - len(found)
+
+
+def _priority(u: Any) -> Any:
+    """domain.agenda.touch_priority, in integers (ten-thousandths)."""
+    least = _least(u.c.days, _const(11) * u.c.cadence)
+    return (_const(2000) * u.c.weight * least + u.c.cadence) // (_const(2) * u.c.cadence)
+
+
+def _columns(u: Any) -> tuple[Any, ...]:
+    return (
+        u.c.id, u.c.full_name, u.c.organization, u.c.cadence, u.c.days, u.c.contacted,
+        u.c.not_before, u.c.max_contact_days, u.c.preferred_channel,
+    )  # fmt: skip
+
+
+def _by_name(ctx: Ctx, u: Any) -> Any:
+    by_name: Any = u.c.full_name
+    if ctx.session.get_bind().dialect.name == "postgresql":
+        by_name = by_name.collate("C")  # code point order, as Python sorts
+    return by_name
+
+
+def _read(today: dt.date, rows: Iterable[Any]) -> dict[int, rules.TouchDue]:
     # the last contact's day is `days` before today whenever there was one (it is
     # the anchor then): one subtraction here instead of a date column to parse
-    return [
-        rules.TouchDue(
+    return {
+        pid: rules.TouchDue(
             person_id=pid,
             name=name,
             organization=org,
@@ -90,7 +146,31 @@ def due(ctx: Ctx, today: dt.date, *, limit: int | None = None) -> list[rules.Tou
         for pid, name, org, cadence, days, contacted, not_before, max_days, channel, priority in (
             rows
         )
-    ]
+    }
+
+
+@functools.cache
+def capped_priority() -> int:
+    """The least touch priority (ten-thousandths) whose check-in reason is at its most
+    (`touch_reason_priority`: CHECK_IN_MOST): from there, check-ins rank by name."""
+    return lowest_sharing(10**9)
+
+
+@functools.cache
+def lowest_sharing(priority: int) -> int:
+    """The least touch priority (ten-thousandths) whose check-in reason's priority is
+    that of `priority` (the reason's priority grows with it: a bisection)."""
+    wanted = touch_reason_priority(priority / 10000)
+    low, high = 0, priority  # reason(low) may be below; reason(high) is wanted
+    if touch_reason_priority(low / 10000) == wanted:
+        return low
+    while high - low > 1:
+        middle = (low + high) // 2
+        if touch_reason_priority(middle / 10000) == wanted:
+            high = middle
+        else:
+            low = middle
+    return high
 
 
 def _least(a: Any, b: Any) -> Any:
@@ -103,67 +183,61 @@ def _const(value: int | str) -> Any:
     return literal(value, literal_execute=True)
 
 
-def _by_type(values: dict[str, int], default: int | None = None) -> Any:
-    """CASE over a person_type row's type: `values[type]`, else `default`."""
-    whens = [(PersonType.type == _const(t), _const(v)) for t, v in values.items()]
-    return case(*whens, else_=_const(default) if default is not None else None)
-
-
-def _query(ctx: Ctx, today: dt.date) -> CompoundSelect[Any]:
-    """Candidates with their rhythm, importance (tenths) and days since contact.
-
-    Two shapes, each with a cheap plan: people with types (driven by the grouped
-    types), and people with only a rhythm of their own (one pass over people). Each
-    first drops, by a plain comparison of stored moments, everyone whose anchor is
-    within their rhythm with a day to spare (a local day is at most a day behind its
-    UTC date); the exact local-day arithmetic then runs on the rest only."""
-    defaults = cadence_defaults(ctx.settings.get("cadence"))
-    tenths = {str(t): round(w * 10) for t, w in IMPORTANCE.items()}
-    default_tenths = round(DEFAULT_IMPORTANCE * 10)
-    typed = (
-        select(
-            PersonType.person_id.label("person_id"),
-            func.min(_by_type(defaults)).label("days"),
-            func.max(_by_type(tenths, default_tenths)).label("weight"),
-        )
-        .where(PersonType.workspace_id == ctx.workspace_id)
-        .group_by(PersonType.person_id)
-        .subquery()
-    )
-    last_day = local_date(Person.last_contact_at, ctx.tz)
-    anchor_day = func.coalesce(last_day, Person.met_on, local_date(Person.created_at, ctx.tz))
-    stored_anchor = func.coalesce(Person.last_contact_at, Person.met_on, Person.created_at)
-    active = (
-        Person.workspace_id == ctx.workspace_id,
-        Person.archived_at.is_(None),
-        or_(Person.not_before.is_(None), Person.not_before <= today),
-    )
-
-    def shape(cadence: Any, weight: Any) -> Select[Any]:
+def _query(
+    ctx: Ctx, today: dt.date, *, open_only: bool = False, bare: bool = False
+) -> Select[*tuple[Any, ...]]:
+    """Everyone due a check-in on `today`, with their rhythm, importance (tenths) and
+    days since contact: read through the (workspace, due day) index from what each
+    person carries (`services.touch_state` keeps it current), so only the people due
+    are read at all. Due means the days since contact exceed the rhythm: the day a
+    check-in falls due (anchor + rhythm) is before today. `open_only`: without the
+    people 'at most one contact every N days' holds back (`domain.agenda`'s
+    `_bounded`; 'not before' holds back everyone's). `bare`: only the columns the
+    ranking needs, all in the (workspace, due day) index, which then covers the query."""
+    days = days_since(today, Person.touch_due_on.expression) + Person.touch_cadence
+    if bare:
         return select(
             Person.id.label("id"),
             Person.full_name.label("full_name"),
+            Person.touch_cadence.label("cadence"),
+            days.label("days"),
+            Person.touch_weight.label("weight"),
+        ).where(*_conditions(ctx, today, days, open_only))
+    return (
+        select(
+            Person.id.label("id"),
+            Person.full_name.label("full_name"),
             Organization.name.label("organization"),
-            cadence.label("cadence"),
-            days_since(today, anchor_day).label("days"),
+            Person.touch_cadence.label("cadence"),
+            days.label("days"),
             Person.last_contact_at.is_not(None).label("contacted"),
-            weight.label("weight"),
+            Person.touch_weight.label("weight"),
             Person.not_before.label("not_before"),
             Person.max_contact_days.label("max_contact_days"),
             Person.preferred_channel.label("preferred_channel"),
-        ).outerjoin(Organization, Organization.id == Person.organization_id)
+        )
+        .outerjoin(Organization, Organization.id == Person.organization_id)
+        .where(*_conditions(ctx, today, days, open_only))
+    )
 
-    cadence = func.coalesce(Person.cadence_days, typed.c.days)
-    with_types = (
-        shape(cadence, typed.c.weight)
-        .join(typed, typed.c.person_id == Person.id)
-        .where(*active, cadence.is_not(None), stored_anchor < shifted(today, 1 - cadence))
+
+def _conditions(ctx: Ctx, today: dt.date, days: Any, open_only: bool) -> list[Any]:
+    """Due on `today` (and, `open_only`, not held back), in the workspace."""
+    held_back = (
+        [
+            or_(
+                Person.last_contact_at.is_(None),
+                Person.max_contact_days.is_(None),
+                Person.max_contact_days <= days,
+            )
+        ]
+        if open_only
+        else []
     )
-    has_types = select(PersonType.person_id).where(PersonType.person_id == Person.id).exists()
-    own_only = shape(Person.cadence_days, _const(default_tenths)).where(
-        *active,
-        Person.cadence_days.is_not(None),
-        ~has_types,
-        stored_anchor < shifted(today, 1 - Person.cadence_days),
-    )
-    return union_all(with_types, own_only)
+    return [
+        Person.workspace_id == ctx.workspace_id,
+        Person.touch_due_on < today,
+        Person.archived_at.is_(None),
+        or_(Person.not_before.is_(None), Person.not_before <= today),
+        *held_back,
+    ]

@@ -168,6 +168,39 @@ def upcoming(
     return sorted(found, key=lambda m: (m.next_on or last, m.person))
 
 
+def upcoming_first(ctx: Ctx, within_days: int, limit: int) -> tuple[list[MilestoneOut], int]:
+    """The first `limit` of `upcoming(ctx, within_days=within_days)`, and how many it
+    holds in all: each one's day worked out from its numbers, and only the few that
+    may be shown read whole (a large network has a thousand birthdays a fortnight)."""
+    first = ctx.today
+    last = first + dt.timedelta(days=within_days)
+    days = [first + dt.timedelta(days=n) for n in range(within_days + 1)]
+    pairs = {(d.month, d.day) for d in days}
+    if any(d.month == 2 and d.day == 28 for d in days):
+        pairs.add((2, 29))  # Feb 29 birthdays are marked on Feb 28 in common years
+    when: dict[int, dt.date] = {}
+    for mid, month, day, year, recurrence in ctx.rows(
+        select(Milestone.id, Milestone.month, Milestone.day, Milestone.year, Milestone.recurrence)
+        .join(Person, Person.id == Milestone.person_id)
+        .where(
+            Milestone.workspace_id == ctx.workspace_id,
+            Person.archived_at.is_(None),
+            tuple_(Milestone.month, Milestone.day).in_(sorted(pairs)),
+        )
+    ):
+        on = next_occurrence(month, day, first, once_year=year if recurrence == "once" else None)
+        if on is not None and on <= last:
+            when[mid] = on
+    if not when:
+        return [], 0
+    # ties on a day are ordered by name: every one on the last day shown is read
+    cut = sorted(when.values())[min(limit, len(when)) - 1]
+    wanted = sorted(mid for mid, on in when.items() if on <= cut)
+    rows = list(ctx.session.scalars(select(Milestone).where(Milestone.id.in_(wanted))))
+    found = sorted(outs(ctx, rows, today=first), key=lambda m: (m.next_on or last, m.person))
+    return found[:limit], len(when)
+
+
 def outs(
     ctx: Ctx, rows: Sequence[Milestone], *, today: dt.date | None = None
 ) -> list[MilestoneOut]:

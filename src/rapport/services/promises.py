@@ -73,8 +73,9 @@ def listing(
     person_id: int | None = None,
     status: str | None = "open",
     owner: str | None = None,
+    limit: int | None = None,
 ) -> list[CommitmentOut]:
-    """Promises, soonest due first (undated last)."""
+    """Promises, soonest due first (undated last); the first `limit` when given."""
     query = select(Commitment).where(Commitment.workspace_id == ctx.workspace_id)
     if person_id is not None:
         query = query.where(Commitment.person_id == person_id)
@@ -85,6 +86,8 @@ def listing(
     if owner:
         query = query.where(Commitment.owner == parse_choice(Owner, owner, "owner").value)
     query = query.order_by(Commitment.due_on.is_(None), Commitment.due_on, Commitment.id)
+    if limit is not None:
+        query = query.limit(limit)
     return outs(ctx, list(ctx.session.scalars(query)))
 
 

@@ -24,6 +24,9 @@ SEARCH_REBUILT = "0015"
 # the revision that added the conversation ties: a database opened from an older one
 # has them filled once (services.context)
 TIES_FILLED = "0017"
+# the revision from which people carry what ranking check-ins needs (person.touch_*): a
+# database opened from an older one has it worked out for everyone (services.context)
+TOUCH_FILLED = "0018"
 
 
 def _config() -> Config:

@@ -220,6 +220,19 @@ class Person(Base):
     __table_args__ = (
         Index("ix_person_workspace_name", "workspace_id", "name_key"),
         Index("ix_person_workspace_last_contact", "workspace_id", "last_contact_at"),
+        # covers ranking and counting the people due a check-in (services.keep_in_touch)
+        Index(
+            "ix_person_workspace_touch_due",
+            "workspace_id",
+            "touch_due_on",
+            "touch_cadence",
+            "touch_weight",
+            "archived_at",
+            "not_before",
+            "max_contact_days",
+            "last_contact_at",
+            "full_name",
+        ),
         CheckConstraint("cadence_days IS NULL OR cadence_days > 0", name="cadence_positive"),
         CheckConstraint(
             "max_contact_days IS NULL OR max_contact_days > 0", name="max_contact_positive"
@@ -269,6 +282,14 @@ class Person(Base):
     archived_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     # kept current by the services whenever an interaction is added, moved or removed
     last_contact_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # what ranking check-ins needs, kept by services.touch_state after every write that
+    # touches the person, their types or the workspace's rhythms and zone: the rhythm in
+    # force (own, else the tightest of their types'), the importance of their types in
+    # tenths, and the day past which a check-in is due (last contact's or meeting's local
+    # day + rhythm); None without a rhythm
+    touch_cadence: Mapped[int | None] = mapped_column(Integer)
+    touch_weight: Mapped[int | None] = mapped_column(Integer)
+    touch_due_on: Mapped[dt.date | None] = mapped_column(Date)
     created_at: Mapped[dt.datetime] = _created()
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -51,7 +51,7 @@ PER_PAGE = 50
 @dataclass(frozen=True)
 class TodayView:
     agenda: Agenda
-    upcoming: list[MilestoneOut]
+    upcoming: list[MilestoneOut]  # the first UPCOMING_SHOWN
     my_promises: list[CommitmentOut]
     recent: list[InteractionOut]
     people: int
@@ -62,7 +62,11 @@ class TodayView:
     events: list[tuple[int, str, dt.date]] = field(default_factory=list)  # met where?
     lists: list[tuple[int, str]] = field(default_factory=list)  # to show one list's agenda
     list_id: int | None = None  # the list whose people alone the agenda shows
+    upcoming_total: int = 0  # how many dates come up in the fortnight, shown or not
 
+
+UPCOMING_DAYS = 14  # the dates coming up, on the Today page
+UPCOMING_SHOWN = 10  # … the soonest of them; the rest counted
 
 # entries written out beyond those shown, so a group at the end of a page is whole
 GROUP_LOOKAHEAD = 50
@@ -89,10 +93,12 @@ def today(ctx: Ctx, *, show: int | None = None, list_id: int | None = None) -> T
     everything = groups.grouped(built.entries, events.names(ctx, met_at))
     listed, held = groups.page(everything, len(everything) if show is None else show)
     rules = agenda_facts.rules(ctx)
+    upcoming, upcoming_total = milestones.upcoming_first(ctx, UPCOMING_DAYS, UPCOMING_SHOWN)
     return TodayView(
         agenda=built,
-        upcoming=milestones.upcoming(ctx, within_days=14),
-        my_promises=promises.listing(ctx, owner="me", status="open")[:10],
+        upcoming=upcoming,
+        upcoming_total=upcoming_total,
+        my_promises=promises.listing(ctx, owner="me", status="open", limit=10),
         recent=interactions.recent(ctx, limit=5),
         people=people.count(ctx),
         listed=listed,

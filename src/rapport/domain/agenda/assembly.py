@@ -45,7 +45,9 @@ def build(facts: AgendaFacts, today: dt.date, limit: int | None = None) -> Agend
         *mentoring_reasons(facts.mentoring, today),
         *prepare_reasons(facts.prepare, today),
     ]
-    entries, total = assemble(reasons, facts.people, facts.marks, today, limit, touch=facts.due)
+    entries, total = assemble(
+        reasons, facts.people, facts.marks, today, limit, touch=facts.due, touch_rest=facts.more_due
+    )
     return Agenda(day=today, entries=entries, total=total)
 
 
@@ -129,6 +131,7 @@ def assemble(
     today: dt.date,
     limit: int | None = None,
     touch: Iterable[TouchDue] = (),
+    touch_rest: int = 0,
 ) -> tuple[list[AgendaEntry], int]:
     """One entry per person, reasons best first, entries ranked by their best reason
     (more reasons add a little); the first `limit` entries (all without one) and how
@@ -139,7 +142,9 @@ def assemble(
 
     `touch` are the people due a check-in, as numbers: they are ranked on those, and
     their reason (`keep_in_touch_reasons`' own) is written out only for the entries
-    returned. `people` need not hold them unless they have other reasons."""
+    returned. `people` need not hold them unless they have other reasons. `touch_rest`
+    counts further open check-ins, each of a person with no other reason, that rank
+    after every entry returned: they count in the total and are not read."""
     by_person = _open_reasons(reasons, people, marks, today)
     due = _open_checkins(touch, marks, today)
     # rank everyone on numbers alone; write out entries only for those shown
@@ -181,4 +186,4 @@ def assemble(
                 priority=-negative,
             )
         )
-    return entries, len(ranking)
+    return entries, len(ranking) + touch_rest

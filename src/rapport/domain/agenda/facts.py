@@ -165,6 +165,10 @@ class AgendaFacts:
     mentoring: Sequence[MentoringFacts] = ()
     prepare: Sequence[PrepareFacts] = ()  # meetings from now to the end of tomorrow
     due: Sequence[TouchDue] = ()  # past their rhythm, most overdue first
+    # open check-ins not in `due` (not marked, not held back, of no one with another
+    # reason), which rank after those in it: read only as a count when the agenda is
+    # limited (`services.keep_in_touch.for_agenda`)
+    more_due: int = 0
     people: Mapping[int, PersonFacts] = field(default_factory=dict)
     marks: Mapping[str, Mark] = field(default_factory=dict)
     user_tz: dt.tzinfo = dt.UTC

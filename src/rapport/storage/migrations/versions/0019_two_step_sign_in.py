@@ -17,7 +17,7 @@ from alembic import op
 from rapport.storage.schema import UTCDateTime
 
 revision = "0019"
-down_revision = "0017"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
