@@ -131,7 +131,9 @@ def _rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
         columns = [
             c[1]
             for c in conn.execute(f"PRAGMA table_info({table})")
-            if c[1] not in ("created_at", "updated_at")
+            # touch_*: what ranking check-ins reads, kept by the product's loader; the
+            # floor's queries work it out from the rows themselves
+            if c[1] not in ("created_at", "updated_at") and not c[1].startswith("touch_")
         ]
         found[table] = conn.execute(
             f"SELECT {', '.join(columns)} FROM {table} ORDER BY {', '.join(columns)}"

@@ -143,6 +143,10 @@ def test_events_and_people_met(web: Web, ana: User) -> None:
     assert listing["total"] == 1
     nobody = ana.client.post(f"/api/v1/events/{eid}/attendees", json={"note": "?"})
     assert nobody.status_code == 422
+    # the event is there; a person named in the body who is not is a refused value
+    stranger = ana.client.post(f"/api/v1/events/{eid}/attendees", json={"person_id": 999_999})
+    assert stranger.status_code == 409
+    assert stranger.json()["error"]["field"] == "person_id"
     backwards = ana.client.post(
         "/api/v1/events",
         json={"name": "X", "starts_on": "2026-11-16", "ends_on": "2026-11-10"},

@@ -45,7 +45,9 @@ def test_the_person_page_reads_nothing_twice(web: Web, ana: User) -> None:
     reads = [s for s in statements if s != "BEGIN"]
     repeated = {s: n for s, n in Counter(reads).items() if n > 1}
     assert repeated == {}
-    assert len(statements) < BEFORE * 2 // 3  # 28 now
+    # 28 of the page's own; the sign-in check is three short transactions since the
+    # two-step check joined it (session, account, whether the network requires it)
+    assert len(statements) <= 34 < BEFORE * 2 // 3 + 1
 
 
 def test_the_page_and_the_api_give_the_same_brief(web: Web, ana: User) -> None:

@@ -268,6 +268,14 @@ def out(ctx: Ctx, person: Person) -> PersonOut:
     )
 
 
+def exists(ctx: Ctx, person_id: int) -> bool:
+    """Whether `person_id` is a person of this workspace (archived or not)."""
+    found = ctx.session.scalar(
+        select(Person.id).where(Person.workspace_id == ctx.workspace_id, Person.id == person_id)
+    )
+    return found is not None
+
+
 def show(ctx: Ctx, person_id: int) -> PersonOut:
     return out(ctx, get(ctx, person_id))
 

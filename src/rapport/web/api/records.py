@@ -17,6 +17,7 @@ from rapport.domain.records import (
     PromiseRates,
 )
 from rapport.domain.vocabulary import CommitmentStatus, Owner
+from rapport.errors import Contradicts
 from rapport.services import (
     events,
     favours,
@@ -294,6 +295,10 @@ def add_attendee(ws: WorkspaceDep, event_id: PathId, body: AttendeeIn) -> Any:
     with ws.write() as ctx:
         events.show(ctx, event_id)  # 404 before anyone is added
         pid = body.person_id
+        if pid is not None and not people.exists(ctx, pid):
+            # the event is there: a person named in the body who is not is a refused
+            # value (409), not a missing event (404)
+            raise Contradicts("person_id", f"no person with id {pid} in this network")
         if pid is None:
             fields: dict[str, Any] = {"full_name": body.name}
             if body.organization:
