@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import tempfile
 import time
@@ -50,7 +51,8 @@ def run(people: int, interactions: int, threads: int | None) -> dict[str, Any]:
     from rapport.services import semantic
     from rapport.storage import vectors
 
-    if threads:
+    if threads:  # before the model loads (services.semantic reads it then)
+        os.environ["RAPPORT_EMBED_THREADS"] = str(threads)
         torch.set_num_threads(threads)
     spec = scaled(Spec(), people, interactions)
     out: dict[str, Any] = {"people": people, "interactions": interactions}

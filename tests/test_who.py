@@ -161,3 +161,14 @@ def test_the_serve_scheduler_embeds_whoever_waits(app: Rapport) -> None:
     assert MeaningScheduler(app, batch=2).pass_once() == 5
     assert _waiting(app) == 0
     assert MeaningScheduler(app).pass_once() == 0
+
+
+def test_the_model_embeds_on_one_core_unless_told(monkeypatch) -> None:
+    from rapport.services import semantic
+
+    monkeypatch.delenv("RAPPORT_EMBED_THREADS", raising=False)
+    assert semantic._threads() == 1
+    monkeypatch.setenv("RAPPORT_EMBED_THREADS", "2")
+    assert semantic._threads() == 2
+    monkeypatch.setenv("RAPPORT_EMBED_THREADS", "lots")
+    assert semantic._threads() == 1

